@@ -1,0 +1,214 @@
+/**
+ * A read-only view of a file tree: a directory on disk, or a git repository at a ref
+ * (read from the object database, without checking anything out).
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { spawn } from 'node:child_process';
+import { simpleGit } from 'simple-git';
+import { KeydriftError } from '../errors.js';
+
+export interface FileTree {
+  /** Human label used in messages: "gitops repo /x at main (abc1234)". */
+  readonly label: string;
+  /** Root directory (the repo's top level for git trees). */
+  readonly root: string;
+  /** The ref asked for, and the commit it resolved to, for git trees. */
+  readonly ref?: string;
+  readonly commit?: string;
+  /** Repo-relative POSIX paths of every regular file, sorted. */
+  list(): Promise<string[]>;
+  /** Texts of the given files (missing ones are absent from the map). */
+  readMany(paths: string[]): Promise<Map<string, string>>;
+  read(p: string): Promise<string | undefined>;
+}
+
+const SKIP_DIRS = new Set(['.git', 'node_modules']);
+
+export class DirTree implements FileTree {
+  readonly label: string;
+  constructor(readonly root: string) {
+    this.label = root;
+  }
+
+  static async open(dir: string): Promise<DirTree> {
+    const abs = path.resolve(dir);
+    let st;
+    try {
+      st = await fs.stat(abs);
+    } catch {
+      throw new KeydriftError(`${dir}: no such directory`);
+    }
+    if (!st.isDirectory()) throw new KeydriftError(`${dir}: not a directory`);
+    return new DirTree(abs);
+  }
+
+  async list(): Promise<string[]> {
+    const out: string[] = [];
+    const walk = async (rel: string): Promise<void> => {
+      const entries = await fs.readdir(path.join(this.root, rel), { withFileTypes: true });
+      for (const e of entries) {
+        const r = rel ? `${rel}/${e.name}` : e.name;
+        if (e.isDirectory()) {
+          if (!SKIP_DIRS.has(e.name)) await walk(r);
+        } else if (e.isFile()) out.push(r);
+      }
+    };
+    await walk('');
+    return out.sort();
+  }
+
+  async read(p: string): Promise<string | undefined> {
+    try {
+      return await fs.readFile(path.join(this.root, ...p.split('/')), 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  async readMany(paths: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    await Promise.all(
+      paths.map(async (p) => {
+        const t = await this.read(p);
+        if (t !== undefined) out.set(p, t);
+      }),
+    );
+    return out;
+  }
+}
+
+/** Is `dir` inside a git work tree? Returns its top level, or undefined. */
+export async function gitTopLevel(dir: string): Promise<string | undefined> {
+  try {
+    const top = await simpleGit(dir).revparse(['--show-toplevel']);
+    return top.trim();
+  } catch {
+    return undefined;
+  }
+}
+
+export class GitTree implements FileTree {
+  readonly label: string;
+  private files?: { path: string; sha: string }[];
+  private constructor(
+    readonly root: string,
+    readonly ref: string,
+    readonly commit: string,
+  ) {
+    this.label = `${root}@${ref}`;
+  }
+
+  /** Open `repoDir` at `ref`; a missing repo or ref is a KeydriftError (exit 2). */
+  static async open(repoDir: string, ref: string): Promise<GitTree> {
+    const abs = path.resolve(repoDir);
+    try {
+      await fs.access(abs);
+    } catch {
+      throw new KeydriftError(`${repoDir}: no such directory`);
+    }
+    const top = await gitTopLevel(abs);
+    if (!top) {
+      // A bare repository (e.g. a cache clone) has no top level but can still be read.
+      const bare = await simpleGit(abs)
+        .revparse(['--is-bare-repository'])
+        .catch(() => 'false');
+      if (bare.trim() !== 'true') throw new KeydriftError(`${repoDir}: not a git repository`);
+    }
+    const root = top ?? abs;
+    const commit = await resolveCommit(root, ref);
+    if (!commit) throw new KeydriftError(`${repoDir}: git ref '${ref}' not found`);
+    return new GitTree(root, ref, commit);
+  }
+
+  private async entries(): Promise<{ path: string; sha: string }[]> {
+    if (this.files) return this.files;
+    const out = await runGit(this.root, ['ls-tree', '-r', '-z', '--full-tree', this.commit]);
+    const files: { path: string; sha: string }[] = [];
+    for (const rec of out.toString('utf8').split('\0')) {
+      if (!rec) continue;
+      const tab = rec.indexOf('\t');
+      const [mode, type, sha] = rec.slice(0, tab).split(' ');
+      // Regular files only: no symlinks (120000) or submodules (commit).
+      if (type !== 'blob' || mode === '120000') continue;
+      files.push({ path: rec.slice(tab + 1), sha: sha! });
+    }
+    files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    this.files = files;
+    return files;
+  }
+
+  async list(): Promise<string[]> {
+    return (await this.entries()).map((e) => e.path);
+  }
+
+  async read(p: string): Promise<string | undefined> {
+    return (await this.readMany([p])).get(p);
+  }
+
+  async readMany(paths: string[]): Promise<Map<string, string>> {
+    const bySha = new Map((await this.entries()).map((e) => [e.path, e.sha]));
+    const wanted = paths.filter((p) => bySha.has(p));
+    const out = new Map<string, string>();
+    if (wanted.length === 0) return out;
+    const blobs = await catFileBatch(
+      this.root,
+      wanted.map((p) => bySha.get(p)!),
+    );
+    wanted.forEach((p, i) => out.set(p, blobs[i]!.toString('utf8')));
+    return out;
+  }
+}
+
+/** Resolve a ref to a commit sha, or undefined when it does not exist. */
+export async function resolveCommit(repo: string, ref: string): Promise<string | undefined> {
+  if (ref.startsWith('-')) return undefined;
+  try {
+    const sha = await simpleGit(repo).revparse(['--verify', '--quiet', `${ref}^{commit}`]);
+    return sha.trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function runGit(cwd: string, args: string[], input?: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.on('error', (e) => reject(new KeydriftError(`git could not be run: ${e.message}`)));
+    child.on('close', (code) => {
+      if (code === 0) resolve(Buffer.concat(chunks));
+      else reject(new KeydriftError(`git ${args[0]} failed in ${cwd}: ${err.trim().split('\n')[0]}`));
+    });
+    child.stdin.end(input);
+  });
+}
+
+/** Read many blobs with one `git cat-file --batch` process. */
+async function catFileBatch(cwd: string, shas: string[]): Promise<Buffer[]> {
+  const raw = await runGit(cwd, ['cat-file', '--batch'], Buffer.from(shas.join('\n') + '\n'));
+  const out: Buffer[] = [];
+  let pos = 0;
+  for (let i = 0; i < shas.length; i++) {
+    const nl = raw.indexOf(0x0a, pos);
+    const header = raw.subarray(pos, nl).toString();
+    const parts = header.split(' ');
+    if (parts[1] === 'missing') {
+      out.push(Buffer.alloc(0));
+      pos = nl + 1;
+      continue;
+    }
+    const size = Number(parts[2]);
+    out.push(raw.subarray(nl + 1, nl + 1 + size));
+    pos = nl + 1 + size + 1;
+  }
+  return out;
+}
+
+/** Open a tree: a git ref when `ref` is given, else the directory as it is on disk. */
+export async function openTree(dir: string, ref?: string): Promise<FileTree> {
+  return ref ? GitTree.open(dir, ref) : DirTree.open(dir);
+}
