@@ -1,0 +1,153 @@
+/**
+ * Multi-document YAML → Kubernetes objects, keeping the file and line of every object
+ * and every key. Positions are computed lazily from the parsed document, so loading costs
+ * little more than a bare parse.
+ */
+import { LineCounter, Parser, Composer, isMap, isSeq, isPair, isScalar, type Document, type Node } from 'yaml';
+import type { Location } from '../model.js';
+
+export type PathSeg = string | number;
+
+/** A Kubernetes object read from a file, with lazy access to source positions. */
+export interface KObject {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  /** As written in the manifest; undefined when the manifest does not say. */
+  namespace?: string;
+  /** The object as plain data. */
+  body: Record<string, any>;
+  /** Repo-relative POSIX path. */
+  file: string;
+  /** 0-based index of the document in its file. */
+  docIndex: number;
+  /** 1-based line where the document's content starts. */
+  line: number;
+  /** 1-based line of the key (for map entries) or item (for sequence entries) at `path`. */
+  lineOf(path: PathSeg[]): number | undefined;
+  /** Character offsets [start, end) of the node at `path` in the file's text. */
+  rangeOf(path: PathSeg[]): [number, number] | undefined;
+  /** 1-based column of the key/item at `path`. */
+  columnOf(path: PathSeg[]): number | undefined;
+}
+
+export interface YamlProblem {
+  file: string;
+  line: number;
+  message: string;
+}
+
+export interface ParsedFile {
+  objects: KObject[];
+  problems: YamlProblem[];
+  /** Documents that parsed but are not Kubernetes objects (kustomization, values, …). */
+  others: { docIndex: number; line: number; body: unknown }[];
+}
+
+/** Find the node at `path` and the node that "names" it (the key for map entries). */
+function locate(doc: Document, path: PathSeg[]): { node?: Node; key?: Node } | undefined {
+  let cur: unknown = doc.contents;
+  let key: Node | undefined;
+  for (const seg of path) {
+    if (isMap(cur)) {
+      const pair = cur.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      if (!pair) return undefined;
+      key = pair.key as Node;
+      cur = pair.value;
+    } else if (isSeq(cur) && typeof seg === 'number') {
+      const item = cur.items[seg];
+      if (item === undefined) return undefined;
+      key = item as Node;
+      cur = item;
+    } else return undefined;
+  }
+  return { node: (cur ?? undefined) as Node | undefined, key };
+}
+
+export function isK8sObject(v: unknown): v is Record<string, any> {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
+  const o = v as Record<string, any>;
+  return (
+    typeof o.apiVersion === 'string' &&
+    typeof o.kind === 'string' &&
+    !!o.metadata &&
+    typeof o.metadata === 'object' &&
+    (typeof o.metadata.name === 'string' || typeof o.metadata.generateName === 'string')
+  );
+}
+
+/**
+ * Parse one file. Broken documents become problems with a line, never exceptions; other
+ * documents of the same file are still returned.
+ */
+export function parseManifests(file: string, text: string): ParsedFile {
+  const lc = new LineCounter();
+  const parser = new Parser(lc.addNewLine);
+  const composer = new Composer({ keepSourceTokens: false, uniqueKeys: true });
+  const docs: Document.Parsed[] = [];
+  try {
+    for (const d of composer.compose(parser.parse(text), true, text.length)) docs.push(d);
+  } catch (e) {
+    return { objects: [], others: [], problems: [{ file, line: 1, message: `YAML could not be parsed: ${(e as Error).message.split('\n')[0]}` }] };
+  }
+  const objects: KObject[] = [];
+  const problems: YamlProblem[] = [];
+  const others: ParsedFile['others'] = [];
+  const lineAt = (offset: number) => lc.linePos(offset).line;
+  docs.forEach((doc, docIndex) => {
+    if (doc.errors.length > 0) {
+      const err = doc.errors[0]!;
+      const line = err.linePos?.[0]?.line ?? lineAt(err.pos[0]);
+      problems.push({ file, line, message: err.message.split('\n')[0]!.trim() });
+      return;
+    }
+    let body: unknown;
+    try {
+      body = doc.toJS({ maxAliasCount: 100 });
+    } catch (e) {
+      problems.push({ file, line: lineAt(doc.range[0]), message: (e as Error).message.split('\n')[0]! });
+      return;
+    }
+    const start = doc.contents?.range?.[0] ?? doc.range[0];
+    if (body === null || body === undefined) return;
+    if (!isK8sObject(body)) {
+      others.push({ docIndex, line: lineAt(start), body });
+      return;
+    }
+    const meta = body.metadata as Record<string, any>;
+    objects.push({
+      apiVersion: body.apiVersion,
+      kind: body.kind,
+      name: meta.name ?? meta.generateName,
+      namespace: typeof meta.namespace === 'string' && meta.namespace ? meta.namespace : undefined,
+      body,
+      file,
+      docIndex,
+      line: lineAt(start),
+      lineOf(path) {
+        const hit = locate(doc, path);
+        const n = hit?.key ?? hit?.node;
+        return n?.range ? lineAt(n.range[0]) : undefined;
+      },
+      columnOf(path) {
+        const hit = locate(doc, path);
+        const n = hit?.key ?? hit?.node;
+        return n?.range ? lc.linePos(n.range[0]).col : undefined;
+      },
+      rangeOf(path) {
+        const n = locate(doc, path)?.node;
+        return n?.range ? [n.range[0], n.range[1]] : undefined;
+      },
+    });
+  });
+  return { objects, problems, others };
+}
+
+export function objLocation(o: KObject, path: PathSeg[] = [], note?: string): Location {
+  const line = path.length ? (o.lineOf(path) ?? o.line) : o.line;
+  return { file: o.file, line, repo: 'gitops', ...(note ? { note } : {}) };
+}
+
+export function objId(o: { kind: string; namespace?: string; name: string }): string {
+  return `${o.kind}/${o.namespace ?? '-'}/${o.name}`;
+}
