@@ -9,7 +9,7 @@
  *    starting (CreateContainerConfigError); an optional one is skipped silently.
  */
 import type { Location } from '../model.js';
-import type { PathSeg } from '../sources/yaml.js';
+import { objLocation, type PathSeg } from '../sources/yaml.js';
 import type { ContainerRef } from './workloads.js';
 import type { ConfigSource, SourceIndex, SourceKind } from './sources.js';
 
@@ -131,16 +131,11 @@ export interface ResolveOptions {
 export function resolveContainer(c: ContainerRef, index: SourceIndex, opts: ResolveOptions = {}): ContainerProvision {
   const w = c.workload;
   const ns = w.namespace;
-  const at = (path: PathSeg[], note?: string): Location => ({
-    file: w.file,
-    line: w.lineOf([...c.path, ...path]) ?? w.line,
-    repo: 'gitops',
-    ...(note ? { note } : {}),
-  });
+  const at = (path: PathSeg[], note?: string): Location => objLocation(w, [...c.path, ...path], note);
   const keyLoc = (s: ConfigSource, key: string): Location | undefined => {
     const k = s.keys.get(key);
     if (!k) return undefined;
-    return { file: s.object.file, line: s.object.lineOf(k.path) ?? s.object.line, repo: 'gitops', note: `${s.object.kind} ${s.object.name}` };
+    return objLocation(s.object, k.path, `${s.object.kind} ${s.object.name}`);
   };
 
   const vars = new Map<string, ProvidedVar>();

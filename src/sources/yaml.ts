@@ -23,8 +23,14 @@ export interface KObject {
   docIndex: number;
   /** 1-based line where the document's content starts. */
   line: number;
-  /** 1-based line of the key (for map entries) or item (for sequence entries) at `path`. */
+  /** 1-based line of the key (for map entries) or item (for sequence entries) at `path`, in `file`. */
   lineOf(path: PathSeg[]): number | undefined;
+  /**
+   * Where a person edits the value at `path`: for objects read from a file, `file` and the
+   * line of `path` (or of the object); for rendered objects (Kustomize generators, patches)
+   * the file and line the value came from, which may be another file.
+   */
+  locate(path: PathSeg[]): { file: string; line: number };
   /** Character offsets [start, end) of the node at `path` in the file's text. */
   rangeOf(path: PathSeg[]): [number, number] | undefined;
   /** 1-based column of the key/item at `path`. */
@@ -124,6 +130,9 @@ export function parseManifests(file: string, text: string): ParsedFile {
       file,
       docIndex,
       line: lineAt(start),
+      locate(path) {
+        return { file, line: (path.length ? this.lineOf(path) : undefined) ?? lineAt(start) };
+      },
       lineOf(path) {
         const hit = locate(doc, path);
         const n = hit?.key ?? hit?.node;
@@ -144,8 +153,8 @@ export function parseManifests(file: string, text: string): ParsedFile {
 }
 
 export function objLocation(o: KObject, path: PathSeg[] = [], note?: string): Location {
-  const line = path.length ? (o.lineOf(path) ?? o.line) : o.line;
-  return { file: o.file, line, repo: 'gitops', ...(note ? { note } : {}) };
+  const { file, line } = o.locate(path);
+  return { file, line, repo: 'gitops', ...(note ? { note } : {}) };
 }
 
 export function objId(o: { kind: string; namespace?: string; name: string }): string {
