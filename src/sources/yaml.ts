@@ -31,6 +31,13 @@ export interface KObject {
    * the file and line the value came from, which may be another file.
    */
   locate(path: PathSeg[]): { file: string; line: number };
+  /**
+   * Set on objects a Kustomize generator made: which generator, where it is declared, and
+   * whether its name carries a content hash (a change to any key makes a new object).
+   */
+  generated?: { generator: 'configMapGenerator' | 'secretGenerator'; file: string; line: number; hashed: boolean };
+  /** The app (ArgoCD Application, Flux Kustomization/HelmRelease, kustomization dir) that renders it. */
+  app?: string;
   /** Character offsets [start, end) of the node at `path` in the file's text. */
   rangeOf(path: PathSeg[]): [number, number] | undefined;
   /** 1-based column of the key/item at `path`. */

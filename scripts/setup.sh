@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs everything keydrift's tests and examples need on a fresh machine:
+# Debian packages (only those missing) and the npm dependencies, including the pinned
+# Node 24 runtime the npm scripts run on.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian packages the test suite uses. git: real repositories in temp folders.
+DEBS=(git)
+
+missing=()
+for p in "${DEBS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null; then
+    echo "setup: need root (or sudo) to install: ${missing[*]}" >&2
+    exit 2
+  fi
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  echo "setup: installing Debian packages: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+npm ci --no-audit --no-fund --loglevel=error
+npm run build --silent
+echo "setup: done (node $(node_modules/.bin/node --version))"
