@@ -97,6 +97,8 @@ export interface ContractEntry {
   confidence: Confidence;
   reads: ContractRead[];
   deprecated?: { replacement?: string };
+  /** Set when the name is optional on its own but one of these names is required. */
+  requiredOneOf?: string[];
 }
 
 export interface Contract {
