@@ -52,6 +52,14 @@ export function skipReason(path: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Names a container always has: PATH and HOME (set by the image / runtime), HOSTNAME (set by
+ * the runtime and Kubernetes) and the KUBERNETES_SERVICE_* / KUBERNETES_PORT* service links.
+ */
+export function isRuntimeProvided(name: string): boolean {
+  return name === 'PATH' || name === 'HOME' || name === 'HOSTNAME' || /^KUBERNETES_(?:SERVICE_|PORT)/.test(name);
+}
+
 const RANK: Record<ReadKind, number> = { required: 3, optional: 2, defaulted: 1, 'build-time': 0 };
 const CONF: Record<Confidence, number> = { high: 3, medium: 2, low: 1 };
 
@@ -129,6 +137,10 @@ export function aggregate(name: string, reads: ContractRead[]): ContractEntry {
   let confidence: Confidence = 'low';
   for (const r of pool) if (r.kind === kind && CONF[r.confidence] > CONF[confidence]) confidence = r.confidence;
   const entry: ContractEntry = { name, kind, confidence, reads: sorted };
+  if (kind === 'required' && isRuntimeProvided(name)) {
+    entry.kind = 'optional';
+    entry.note = `${name} is always set in a container (by the image or the runtime), so it is never missing`;
+  }
   const dep = sorted.find((r) => r.deprecated);
   if (dep) entry.deprecated = { ...dep.deprecated };
   if (kind === 'optional') {

@@ -99,6 +99,8 @@ export interface ContractEntry {
   deprecated?: { replacement?: string };
   /** Set when the name is optional on its own but one of these names is required. */
   requiredOneOf?: string[];
+  /** Why the kind differs from the strongest read, e.g. "always set in a container". */
+  note?: string;
 }
 
 export interface Contract {

@@ -1,5 +1,5 @@
 import { GitTree } from '../../src/sources/tree.js';
-import { buildContract, skipReason } from '../../src/contract/build.js';
+import { aggregate, buildContract, skipReason } from '../../src/contract/build.js';
 import type { Contract } from '../../src/contract/model.js';
 import { TempRepo } from './gitrepo.js';
 
@@ -112,5 +112,32 @@ describe('skipReason', () => {
     ['internal/testdata/a.go', 'in testdata/ (not the shipped app)'],
   ])('%s', (p, why) => {
     expect(skipReason(p)).toBe(why);
+  });
+});
+
+describe('aggregate', () => {
+  const read = (kind: 'required' | 'optional' | 'defaulted' | 'build-time', file: string, line: number, extra: object = {}) => ({
+    name: 'X',
+    kind,
+    evidence: { file, line, pattern: 'p' },
+    confidence: 'high' as const,
+    ...extra,
+  });
+  it.each<[string, ReturnType<typeof read>[], string]>([
+    ['strongest runtime need wins', [read('defaulted', 'a.ts', 1), read('required', 'b.py', 2), read('optional', 'c.go', 3)], 'required'],
+    ['optional beats defaulted', [read('defaulted', 'a.ts', 1), read('optional', 'a.ts', 5)], 'optional'],
+    ['build-time only when nothing reads it at runtime', [read('build-time', 'Dockerfile', 1)], 'build-time'],
+    ['a runtime read keeps its kind next to a build-time read', [read('build-time', 'Dockerfile', 1), read('defaulted', 'a.ts', 1)], 'defaulted'],
+    ['code beats a declaration', [read('required', '.env.example', 1, { declaration: true }), read('optional', 'a.ts', 1)], 'optional'],
+    ['a declaration decides when no code reads the name', [read('required', '.env.example', 1, { declaration: true })], 'required'],
+  ])('%s', (_t, reads, kind) => {
+    expect(aggregate('X', reads).kind).toBe(kind);
+  });
+  it('sorts reads by file and line', () => {
+    expect(aggregate('X', [read('optional', 'b.ts', 1), read('optional', 'a.ts', 9), read('optional', 'a.ts', 2)]).reads.map((r) => `${r.evidence.file}:${r.evidence.line}`)).toEqual(['a.ts:2', 'a.ts:9', 'b.ts:1']);
+  });
+  it('names a container always has are never required', () => {
+    const e = aggregate('HOME', [{ ...read('required', 'a.py', 1), name: 'HOME' }]);
+    expect([e.kind, e.note]).toEqual(['optional', 'HOME is always set in a container (by the image or the runtime), so it is never missing']);
   });
 });

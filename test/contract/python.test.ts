@@ -29,6 +29,13 @@ describe('python extractor', () => {
       `import os\ntry:\n    host = os.environ["HOST"]\nexcept KeyError:\n    host = "localhost"\n`,
       ['HOST optional 3'],
     ],
+    [
+      'os.environ[...] inside if "X" in os.environ is optional',
+      `import os\nif 'CC' in os.environ:\n    cc = os.environ['CC']\n    if flags:\n        cc += os.environ['CC_FLAGS']\n`,
+      ['CC optional 2', 'CC optional 3', 'CC_FLAGS required 5'],
+    ],
+    ['presence test on the same line', `import os\nh = os.environ["H"] if "H" in os.environ else "x"\nv = os.getenv("V") and os.environ["V"]\n`, ['H optional 2', 'H optional 2', 'V optional 3', 'V optional 3']],
+    ['else of a negative test guards', `import os\nif "K" not in os.environ:\n    pass\nelse:\n    k = os.environ["K"]\nj = os.environ["K"]\n`, ['K optional 2', 'K optional 5', 'K required 6']],
     ['try/except ValueError does not guard', `import os\ntry:\n    n = int(os.environ["N"])\nexcept ValueError:\n    n = 1\n`, ['N required 3']],
   ])('%s', (_t, code, expected) => {
     expect(summary(run(py, 'app/settings.py', code))).toEqual(expected);

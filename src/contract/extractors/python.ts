@@ -329,6 +329,7 @@ function extractPython(file: SourceFile, out: ExtractResult): void {
 
   /** reads by the token index where the read starts, with the index after its end */
   const readAt = new Map<number, { read: ContractRead; end: number; names: string[] }>();
+  const subscripts: { read: ContractRead; tok: number }[] = [];
   const consumed = new Set<number>();
 
   /** Handles a getenv-style call at i; returns the names of the chain it starts. */
@@ -412,6 +413,7 @@ function extractPython(file: SourceFile, out: ExtractResult): void {
       }
       out.reads.push(read);
       readAt.set(i, { read, end: close + 1, names: [name] });
+      subscripts.push({ read, tok: i });
       continue;
     }
     // "X" in os.environ / "X" not in os.environ
@@ -464,6 +466,61 @@ function extractPython(file: SourceFile, out: ExtractResult): void {
       continue;
     }
     out.unresolved.push({ evidence: ev(t, envText), reason: `${envText} used as a value` });
+  }
+
+  // `os.environ["X"]` guarded by a presence test of X is optional: on the same logical line
+  // (`os.environ["X"] if "X" in os.environ else d`, `"X" in os.environ and …`) or in the
+  // block of an `if`/`elif`/`while` whose condition tests X.
+  const presence = (a: number, b: number): Set<string> => {
+    const names = new Set<string>();
+    for (let k = a; k < b; k++) {
+      const t = toks[k]!;
+      if (t.type === 'string' && toks[k + 1]?.value === 'in' && envAt(k + 2) > 0 && toks[k - 1]?.value !== 'not') names.add(t.value);
+      const r = readAt.get(k);
+      if (r && callAt(k) && toks[k - 1]?.value !== 'not') names.add(r.read.name);
+    }
+    return names;
+  };
+  const absence = (a: number, b: number): Set<string> => {
+    const names = new Set<string>();
+    for (let k = a; k < b; k++) {
+      const t = toks[k]!;
+      if (t.type === 'string' && toks[k + 1]?.value === 'not' && toks[k + 2]?.value === 'in' && envAt(k + 3) > 0) names.add(t.value);
+    }
+    return names;
+  };
+  for (const sub of subscripts) {
+    if (sub.read.kind !== 'required') continue;
+    const li0 = lineOfTok[sub.tok] ?? -1;
+    if (li0 < 0) continue;
+    let guardedBy: number | undefined;
+    if (presence(logical[li0]!.start, logical[li0]!.end).has(sub.read.name)) guardedBy = li0;
+    // Enclosing blocks: walk up to lines with smaller indentation.
+    let indent = logical[li0]!.indent;
+    for (let k = li0 - 1; k >= 0 && guardedBy === undefined && indent > 0; k--) {
+      const l = logical[k]!;
+      if (l.indent >= indent) continue;
+      indent = l.indent;
+      const kw = toks[l.start]!.value;
+      if ((kw === 'if' || kw === 'elif' || kw === 'while') && presence(l.start, l.end).has(sub.read.name)) guardedBy = k;
+      if (kw === 'else') {
+        // `if "X" not in os.environ: … else: os.environ["X"]`
+        for (let m = k - 1; m >= 0; m--) {
+          const p = logical[m]!;
+          if (p.indent < l.indent) break;
+          if (p.indent > l.indent) continue;
+          const pk = toks[p.start]!.value;
+          if (pk === 'if' || pk === 'elif') {
+            if (absence(p.start, p.end).has(sub.read.name)) guardedBy = m;
+            if (pk === 'if') break;
+          } else break;
+        }
+      }
+    }
+    if (guardedBy !== undefined) {
+      sub.read.kind = 'optional';
+      sub.read.note = `read only when present (test at line ${lineOf(toks[logical[guardedBy]!.start]!)})`;
+    }
   }
 
   // Bindings `x = <read>` at the start of a logical line.
