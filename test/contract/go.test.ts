@@ -48,6 +48,15 @@ describe('go extractor', () => {
     expect(summary(run(go, 'cmd/server/main.go', code))).toEqual(expected);
   });
 
+  it.each<[string, string, [string, string]]>([
+    ['in main → high', pkg(`func main() {\n\tif os.Getenv("A") == "" {\n\t\tlog.Fatal("A")\n\t}\n}\n`), ['required', 'high']],
+    ['in a method → medium', pkg(`func (s *Server) Upload() {\n\tif os.Getenv("A") == "" {\n\t\tpanic("A")\n\t}\n}\n`), ['required', 'medium']],
+    ['in a func literal in main → medium', pkg(`func main() {\n\tgo func() {\n\t\tif os.Getenv("A") == "" {\n\t\t\tpanic("A")\n\t\t}\n\t}()\n}\n`), ['required', 'medium']],
+  ])('where it runs: %s', (_t, code, expected) => {
+    const r = run(go, 'main.go', code).reads[0]!;
+    expect([r.kind, r.confidence]).toEqual(expected);
+  });
+
   it('computed keys and os.Environ are unresolved', () => {
     const r = run(go, 'main.go', pkg(`func f(name string) {\n\t_ = os.Getenv(name)\n\t_ = os.Getenv("SVC_" + name)\n\tfor _, kv := range os.Environ() {\n\t\t_ = kv\n\t}\n}\n`));
     expect(r.reads).toEqual([]);

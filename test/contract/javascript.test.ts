@@ -48,6 +48,22 @@ describe('javascript extractor: reads and kinds', () => {
   });
 });
 
+describe('javascript extractor: where a check runs', () => {
+  it.each<[string, string, [string, string, string]]>([
+    ['module level → high', `const k = process.env.K;\nif (!k) throw new Error('K');\n`, ['required', 'high', 'explicit check fails when unset (line 2)']],
+    ['in main() → high', `async function main() {\n  if (!process.env.K) process.exit(1);\n}\n`, ['required', 'high', 'explicit check fails when unset (line 2)']],
+    ['in loadConfig arrow → high', `export const loadConfig = () => {\n  const k = process.env.K;\n  if (k === undefined) throw new Error('K');\n};\n`, ['required', 'high', 'explicit check fails when unset (line 3)']],
+    [
+      'in some other function → medium',
+      `export function sendInvoice() {\n  const k = process.env.K;\n  if (!k) throw new Error('K');\n}\n`,
+      ['required', 'medium', 'explicit check fails when unset (line 3) inside sendInvoice(), which may not run at start'],
+    ],
+  ])('%s', (_t, code, [kind, confidence, note]) => {
+    const r = run(js, 'src/a.ts', code).reads[0]!;
+    expect([r.kind, r.confidence, r.note]).toEqual([kind, confidence, note]);
+  });
+});
+
 describe('javascript extractor: fallback chains', () => {
   it('records a chain and reads of both names', () => {
     const r = run(js, 'src/redis.ts', `const url =\n  process.env.REDIS_URL ?? process.env.REDIS_ADDR;\n`);

@@ -41,6 +41,16 @@ describe('python extractor', () => {
     expect(summary(run(py, 'app/settings.py', code))).toEqual(expected);
   });
 
+  it.each<[string, string, [string, string]]>([
+    ['module level → high', `import os\nA = os.environ["A"]\n`, ['required', 'high']],
+    ['in a settings loader → high', `import os\ndef load_settings():\n    return os.environ["A"]\n`, ['required', 'high']],
+    ['in another function → medium', `import os\nclass Mailer:\n    def send(self):\n        key = os.environ["A"]\n`, ['required', 'medium']],
+    ['checked in another function → medium', `import os\ndef upload():\n    b = os.getenv("A")\n    if not b:\n        raise RuntimeError("A")\n`, ['required', 'medium']],
+  ])('where it runs: %s', (_t, code, expected) => {
+    const r = run(py, 'app/x.py', code).reads[0]!;
+    expect([r.kind, r.confidence]).toEqual(expected);
+  });
+
   it('fallback chain through the default argument', () => {
     const r = run(py, 'app/config.py', `import os\nurl = os.environ.get("REDIS_URL", os.environ.get("REDIS_HOST"))\n`);
     expect(summary(r)).toEqual(['REDIS_HOST optional 2', 'REDIS_URL optional 2']);

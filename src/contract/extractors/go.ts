@@ -14,7 +14,7 @@
  * - Other computed keys and `os.Environ()` → unresolved.
  */
 import type { ContractRead, Extractor, ExtractResult, SourceFile } from '../model.js';
-import { guarded, LineIndex, shorten } from './util.js';
+import { guarded, LineIndex, shorten, STARTUP_FN } from './util.js';
 
 interface GoTok {
   type: 'name' | 'string' | 'number' | 'op' | 'nl' | 'rune';
@@ -315,6 +315,26 @@ function extractGo(file: SourceFile, out: ExtractResult): void {
     }
   }
 
+  // Function bodies, to tell whether a check runs at start (main, init, config loaders).
+  const funcs: { name: string; start: number; end: number }[] = [];
+  for (let i = 0; i < toks.length; i++) {
+    if (toks[i]!.value !== 'func' || toks[i]!.type !== 'name') continue;
+    let k = i + 1;
+    let name = '(anonymous)';
+    if (toks[k]?.value === '(' && toks[k + 1]?.type === 'name' && toks[matchParen(k) + 1]?.type === 'name') {
+      k = matchParen(k) + 1; // method receiver
+    }
+    if (toks[k]?.type === 'name') name = toks[k]!.value;
+    let b = k;
+    while (b < toks.length && toks[b]!.value !== '{') b++;
+    if (b < toks.length) funcs.push({ name, start: b, end: matchParen(b) });
+  }
+  const enclosingFunc = (at: number): string | undefined => {
+    let best: { name: string; start: number; end: number } | undefined;
+    for (const f of funcs) if (f.start < at && at < f.end && (!best || f.start > best.start)) best = f;
+    return best?.name;
+  };
+
   // Checks: if <cond> { body }.
   for (let i = 0; i < toks.length; i++) {
     if (toks[i]!.value !== 'if' || toks[i]!.type !== 'name') continue;
@@ -389,6 +409,11 @@ function extractGo(file: SourceFile, out: ExtractResult): void {
         read.kind = 'required';
         delete read.default;
         read.note = `explicit check fails when unset (line ${line})`;
+        const fn = enclosingFunc(i);
+        if (fn !== undefined && !STARTUP_FN.test(fn)) {
+          read.confidence = 'medium';
+          read.note += ` inside ${fn}(), which may not run at start`;
+        }
       } else if (assignsLiteral && varName && assignsLiteral.name === varName && read.kind === 'optional') {
         read.kind = 'defaulted';
         read.default = assignsLiteral.value;

@@ -15,7 +15,7 @@
  */
 import ts from 'typescript';
 import type { ContractRead, Extractor, ExtractResult, SourceFile } from '../model.js';
-import { guarded, shorten } from './util.js';
+import { guarded, shorten, STARTUP_FN } from './util.js';
 
 const JS_EXT = /\.(?:js|mjs|cjs|jsx|ts|mts|cts|tsx)$/;
 const VITE_BUILTINS = new Set(['MODE', 'DEV', 'PROD', 'SSR', 'BASE_URL']);
@@ -186,6 +186,24 @@ function unwrapConversion(e: ts.Node): ts.Node {
     break;
   }
   return e;
+}
+
+/** Name of the function a node is in (undefined at module level). */
+function enclosingFunction(n: ts.Node): string | undefined {
+  for (let p = n.parent; p; p = p.parent) {
+    if (ts.isFunctionDeclaration(p) || ts.isMethodDeclaration(p) || ts.isGetAccessorDeclaration(p)) {
+      return p.name && (ts.isIdentifier(p.name) || ts.isPrivateIdentifier(p.name)) ? p.name.text : '(anonymous)';
+    }
+    if (ts.isConstructorDeclaration(p)) return 'constructor';
+    if (ts.isArrowFunction(p) || ts.isFunctionExpression(p)) {
+      if (p.name) return p.name.text;
+      const d = p.parent;
+      if (d && ts.isVariableDeclaration(d) && ts.isIdentifier(d.name)) return d.name.text;
+      if (d && ts.isPropertyAssignment(d) && ts.isIdentifier(d.name)) return d.name.text;
+      return '(anonymous)';
+    }
+  }
+  return undefined;
 }
 
 function isWriteTarget(e: ts.Node): { write: boolean; compoundDefault?: ts.Expression } {
@@ -682,6 +700,12 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
       r.kind = 'required';
       delete r.default;
       r.note = `explicit check fails when unset (line ${line})`;
+      // A check inside a function fails when that function runs, which may not be at start.
+      const fn = enclosingFunction(how);
+      if (fn !== undefined && !STARTUP_FN.test(fn)) {
+        r.confidence = 'medium';
+        r.note += ` inside ${fn}(), which may not run at start`;
+      }
     } else {
       const names = runtime.map((r) => r.name);
       for (const r of runtime) {

@@ -14,7 +14,7 @@
  * `from os import environ, getenv` is understood.
  */
 import type { ContractRead, Extractor, ExtractResult, SourceFile } from '../model.js';
-import { guarded, LineIndex, shorten } from './util.js';
+import { guarded, LineIndex, shorten, STARTUP_FN } from './util.js';
 
 export type PyTokType = 'name' | 'string' | 'number' | 'op' | 'nl';
 export interface PyTok {
@@ -523,6 +523,31 @@ function extractPython(file: SourceFile, out: ExtractResult): void {
     }
   }
 
+  // Required reads inside a function fail only when it runs: medium confidence unless the
+  // function looks like it runs at start (main, a settings loader, …).
+  const enclosingDef = (tok: number): string | undefined => {
+    const li0 = lineOfTok[tok] ?? -1;
+    if (li0 < 0) return undefined;
+    let indent = logical[li0]!.indent;
+    for (let k = li0 - 1; k >= 0 && indent > 0; k--) {
+      const l = logical[k]!;
+      if (l.indent >= indent) continue;
+      indent = l.indent;
+      let d = l.start;
+      if (toks[d]!.value === 'async') d++;
+      if (toks[d]!.value === 'def' && toks[d + 1]?.type === 'name') return toks[d + 1]!.value;
+    }
+    return undefined;
+  };
+  const demoteInFunction = (read: ContractRead, tok: number): void => {
+    const fn = enclosingDef(tok);
+    if (read.kind === 'required' && fn !== undefined && !STARTUP_FN.test(fn)) {
+      read.confidence = 'medium';
+      read.note = `${read.note ?? 'required'} inside ${fn}(), which may not run at start`;
+    }
+  };
+  for (const sub of subscripts) demoteInFunction(sub.read, sub.tok);
+
   // Bindings `x = <read>` at the start of a logical line.
   const bindings: { name: string; tok: number; read: ContractRead; names: string[] }[] = [];
   for (const l of logical) {
@@ -559,7 +584,9 @@ function extractPython(file: SourceFile, out: ExtractResult): void {
     read.kind = 'required';
     delete read.default;
     read.note = `explicit check fails when unset (line ${line})`;
+    demoteInFunction(read, checkTok);
   };
+  let checkTok = 0;
   logical.forEach((l, li) => {
     if (toks[l.start]!.value !== 'if') return;
     let colon = -1;
@@ -578,6 +605,7 @@ function extractPython(file: SourceFile, out: ExtractResult): void {
     const [bs, be] = blockOf(li, colon);
     if (!fails(bs, be)) return;
     const line = lineOf(toks[l.start]!);
+    checkTok = l.start;
     // Split the condition on top-level `or`.
     const parts: [number, number][] = [];
     let s = l.start + 1;

@@ -63,3 +63,11 @@ export function shorten(s: string, max = 80): string {
   const one = s.replace(/\s+/g, ' ').trim();
   return one.length > max ? one.slice(0, max - 1) + '…' : one;
 }
+
+/**
+ * Function names that usually run at start (main, init, config loaders, connect): a check
+ * that fails inside them fails the start. A check in any other function fails only when that
+ * function runs, so such a required read gets medium confidence.
+ */
+export const STARTUP_FN =
+  /^(?:main|_?_?init_?_?|bootstrap|start|run|initialize|setup|(?:load|get|read|parse|validate|check|create|build|make|new)?_?(?:App)?_?(?:Config|Configuration|Env|Environment|Settings|Options)|(?:load|validate|check|connect|listen|must)\w*)$/i;
