@@ -16,6 +16,7 @@
 import ts from 'typescript';
 import type { ContractRead, Extractor, ExtractResult, SourceFile } from '../model.js';
 import { guarded, shorten, STARTUP_FN } from './util.js';
+import { extractSchemas } from './js-schemas.js';
 
 const JS_EXT = /\.(?:js|mjs|cjs|jsx|ts|mts|cts|tsx)$/;
 const VITE_BUILTINS = new Set(['MODE', 'DEV', 'PROD', 'SSR', 'BASE_URL']);
@@ -336,6 +337,10 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
   };
   collectAliases(sf);
 
+  // Validation libraries (envalid, env-var, zod, t3-env, Joi).
+  const consumed = new Set<ts.Node>();
+  extractSchemas({ sf, out, isProcessEnv, ev, consumed });
+
   /** If `n` is a read of one variable, what it reads. */
   const asEnvRead = (n: ts.Node): EnvRead | undefined => {
     n = strip(n);
@@ -489,6 +494,7 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
   };
 
   const handleEnvObjectUse = (obj: ts.Node, mode: Mode): void => {
+    if (consumed.has(strip(obj))) return;
     const top = climb(obj);
     const p = top.parent;
     if (!p) return;
