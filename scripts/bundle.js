@@ -1,0 +1,41 @@
+// Bundle the GitHub Action (src/action/index.ts) into one ESM file, dist/index.js, which
+// action.yml runs on node24. `npm run bundle`; test/action/dist.test.ts rebuilds to a temp
+// file and fails when the committed dist/ is out of date.
+import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import * as path from 'node:path';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export async function bundle(outfile = path.join(root, 'dist', 'index.js')) {
+  await build({
+    absWorkingDir: root,
+    entryPoints: ['src/action/index.ts'],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node24',
+    format: 'esm',
+    // CommonJS dependencies (@actions/*, typescript) call require() and read __filename.
+    banner: {
+      js: [
+        "import { createRequire as __kdCreateRequire } from 'node:module';",
+        "import { fileURLToPath as __kdFileURLToPath } from 'node:url';",
+        "import { dirname as __kdDirname } from 'node:path';",
+        'const require = __kdCreateRequire(import.meta.url);',
+        'const __filename = __kdFileURLToPath(import.meta.url);',
+        'const __dirname = __kdDirname(__filename);',
+      ].join('\n'),
+    },
+    // TypeScript (the JS/TS contract extractor reads the AST) is most of the bundle: minify to keep
+    // the committed file near 4 MB instead of 12.
+    minify: true,
+    legalComments: 'eof',
+    charset: 'utf8',
+    logLevel: 'warning',
+  });
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await bundle(process.argv[2] ? path.resolve(process.argv[2]) : undefined);
+}
