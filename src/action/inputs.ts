@@ -1,0 +1,55 @@
+/**
+ * The Action's inputs, read and checked in one place. `get` is `core.getInput` in the Action
+ * and a plain lookup in tests. A bad value is a KeydriftError: one line, the run fails.
+ */
+import { KeydriftError } from '../errors.js';
+
+export type Mode = 'check' | 'audit' | 'drift';
+export type FailOn = 'error' | 'warning' | 'info' | 'never';
+
+export interface ActionInputs {
+  mode: Mode;
+  repoPath: string;
+  baseRef?: string;
+  headRef?: string;
+  failOn: FailOn;
+  /** The kubeconfig text itself (from a secret), not a path. */
+  kubeconfig?: string;
+  comment: boolean;
+  sarifFile?: string;
+  token?: string;
+}
+
+/** Every input the code reads, with the action.yml default; test/action keeps action.yml in step. */
+export const INPUT_NAMES = ['mode', 'repo-path', 'base-ref', 'head-ref', 'fail-on', 'kubeconfig', 'comment', 'sarif-file', 'token'] as const;
+export const OUTPUT_NAMES = ['findings', 'errors', 'report-json', 'sarif-file'] as const;
+
+function oneOf<T extends string>(name: string, v: string, allowed: readonly T[], dflt: T): T {
+  if (v === '') return dflt;
+  if (!allowed.includes(v as T)) throw new KeydriftError(`input '${name}' must be one of ${allowed.join(', ')} (got '${v}')`);
+  return v as T;
+}
+
+function bool(name: string, v: string, dflt: boolean): boolean {
+  if (v === '') return dflt;
+  if (['true', 'True', 'TRUE'].includes(v)) return true;
+  if (['false', 'False', 'FALSE'].includes(v)) return false;
+  throw new KeydriftError(`input '${name}' must be true or false (got '${v}')`);
+}
+
+export function readInputs(get: (name: string) => string): ActionInputs {
+  const s = (n: string) => get(n).trim();
+  const opt = (n: string) => s(n) || undefined;
+  const kubeconfig = get('kubeconfig');
+  return {
+    mode: oneOf<Mode>('mode', s('mode'), ['check', 'audit', 'drift'], 'check'),
+    repoPath: s('repo-path') || '.',
+    ...(opt('base-ref') ? { baseRef: opt('base-ref')! } : {}),
+    ...(opt('head-ref') ? { headRef: opt('head-ref')! } : {}),
+    failOn: oneOf<FailOn>('fail-on', s('fail-on'), ['error', 'warning', 'info', 'never'], 'error'),
+    ...(kubeconfig.trim() ? { kubeconfig } : {}),
+    comment: bool('comment', s('comment'), true),
+    ...(opt('sarif-file') ? { sarifFile: opt('sarif-file')! } : {}),
+    ...(opt('token') ? { token: opt('token')! } : {}),
+  };
+}

@@ -1,0 +1,185 @@
+/**
+ * The GitHub Action: maps inputs to options, runs the mode, and turns the report into what a
+ * pull request shows — annotations on the lines, a job summary, a sticky comment, SARIF, and
+ * outputs. Anything that stops keydrift from doing its job ends in `core.setFailed` with one line.
+ */
+import * as core from '@actions/core';
+import * as github from '@actions/github';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { SEVERITY_RANK, type Finding, type Report } from '../model.js';
+import { isKeydriftError } from '../errors.js';
+import { renderJson, summarize } from '../report/json.js';
+import { renderSarif } from '../report/sarif.js';
+import { escapeMd, GITHUB_COMMENT_LIMIT, renderMarkdown } from '../report/markdown.js';
+import { ANNOTATION_CAP, planAnnotations } from './annotations.js';
+import { markerFor, upsertComment, type CommentApi, type CommentResult } from './comment.js';
+import { readInputs, type ActionInputs, type FailOn } from './inputs.js';
+import { runMode, type PullRequestRefs } from './modes.js';
+
+/** The job summary file takes up to 1 MiB; stay well below it. */
+const SUMMARY_LIMIT = 900_000;
+
+export function failingCount(report: Report, failOn: FailOn): number {
+  if (failOn === 'never') return 0;
+  return report.findings.filter((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]).length;
+}
+
+/** Repo-relative POSIX prefix from the workspace to `root`, or '' when root is outside it. */
+export function prefixFor(workspace: string, root: string): { prefix: string; outside: boolean } {
+  const rel = path.relative(path.resolve(workspace), path.resolve(root));
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return { prefix: '', outside: true };
+  return { prefix: rel.split(path.sep).filter(Boolean).join('/'), outside: false };
+}
+
+function pullRequest(): (PullRequestRefs & { fork: boolean }) | undefined {
+  const pr = github.context.payload.pull_request as
+    | { number: number; base?: { sha?: string; repo?: { full_name?: string } }; head?: { sha?: string; repo?: { full_name?: string } | null } }
+    | undefined;
+  if (!pr) return undefined;
+  const baseRepo = pr.base?.repo?.full_name;
+  const headRepo = pr.head?.repo?.full_name;
+  return {
+    number: pr.number,
+    ...(pr.base?.sha ? { baseSha: pr.base.sha } : {}),
+    ...(pr.head?.sha ? { headSha: pr.head.sha } : {}),
+    fork: !!baseRepo && headRepo !== baseRepo,
+  };
+}
+
+function octokitApi(token: string, issueNumber: number): CommentApi {
+  const octokit = github.getOctokit(token);
+  const { owner, repo } = github.context.repo;
+  return {
+    listAll: () => octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: issueNumber, per_page: 100 }),
+    create: async (body) => (await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body })).data,
+    update: async (id, body) => (await octokit.rest.issues.updateComment({ owner, repo, comment_id: id, body })).data,
+  };
+}
+
+function commentNote(r: CommentResult | undefined, why: string | undefined, fork: boolean): string | undefined {
+  if (why) return `ℹ️ No PR comment: ${why}.`;
+  if (!r) return undefined;
+  switch (r.status) {
+    case 'created':
+    case 'updated':
+      return `💬 PR comment ${r.status}${r.url ? `: ${r.url}` : ''}.`;
+    case 'forbidden':
+      return fork
+        ? `⚠️ Could not comment on this pull request: it comes from a fork, whose token is read-only (${escapeMd(r.reason)}). The result is in this summary, the annotations and the check status.`
+        : `⚠️ Could not comment on this pull request: the token may not write comments (${escapeMd(r.reason)}); give the job \`pull-requests: write\` for the sticky comment. The result is in this summary and the check status.`;
+    case 'failed':
+      return `⚠️ Could not comment on this pull request (${escapeMd(r.reason)}). The result is in this summary and the check status.`;
+  }
+}
+
+function overflowNote(overflow: Finding[], prefix: string): string | undefined {
+  if (!overflow.length) return undefined;
+  const where = (f: Finding) => {
+    const l = f.locations.find((x) => x.file && (!x.repo || x.repo === 'gitops'));
+    return l ? ` (${[prefix, l.file].filter(Boolean).join('/')}${l.line ? `:${l.line}` : ''})` : '';
+  };
+  return [
+    `GitHub shows at most ${ANNOTATION_CAP} annotations of each level per step; ${overflow.length} more finding${overflow.length === 1 ? ' is' : 's are'} listed here only:`,
+    '',
+    ...overflow.map((f) => `- ${f.severity} \`${f.check}\`${f.key ? ` \`${f.key}\`` : ''}${escapeMd(where(f))}`),
+  ].join('\n');
+}
+
+export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  let kubeconfigDir: string | undefined;
+  try {
+    const inputs: ActionInputs = readInputs((n) => core.getInput(n));
+    const workspace = env.GITHUB_WORKSPACE || process.cwd();
+    const pr = pullRequest();
+    let kubeconfigPath: string | undefined;
+    if (inputs.kubeconfig) {
+      kubeconfigDir = await fs.mkdtemp(path.join(env.RUNNER_TEMP || os.tmpdir(), 'keydrift-kube-'));
+      kubeconfigPath = path.join(kubeconfigDir, 'config');
+      await fs.writeFile(kubeconfigPath, inputs.kubeconfig, { mode: 0o600 });
+    }
+
+    const { report, root, headRef, notes } = await runMode(inputs, {
+      workspace,
+      ...(pr ? { pr } : {}),
+      ...(kubeconfigPath ? { kubeconfigPath } : {}),
+    });
+    const { prefix, outside } = prefixFor(workspace, root);
+    if (outside) notes.push('`repo-path` is outside `GITHUB_WORKSPACE`: file paths are relative to it, and annotations may not land on the files.');
+
+    // Files and outputs first: they are what later steps read.
+    const tmp = env.RUNNER_TEMP || os.tmpdir();
+    const reportPath = path.join(tmp, `keydrift-${inputs.mode}-report.json`);
+    await fs.writeFile(reportPath, renderJson(report));
+    let sarifPath: string | undefined;
+    if (inputs.sarifFile) {
+      sarifPath = path.resolve(workspace, inputs.sarifFile);
+      await fs.mkdir(path.dirname(sarifPath), { recursive: true });
+      await fs.writeFile(sarifPath, renderSarif(report, { pathPrefix: prefix }));
+    }
+    const counts = summarize(report.findings);
+    core.setOutput('findings', String(report.findings.length));
+    core.setOutput('errors', String(counts.error));
+    core.setOutput('report-json', reportPath);
+    core.setOutput('sarif-file', sarifPath ?? '');
+
+    // Annotations: setFailed adds one error annotation of its own, so keep a slot for it.
+    const failing = failingCount(report, inputs.failOn);
+    const { shown, overflow } = planAnnotations(report.findings, prefix, ANNOTATION_CAP, failing ? { error: ANNOTATION_CAP - 1 } : {});
+    for (const a of shown) {
+      core[a.level](a.message, { title: a.title, ...(a.file ? { file: a.file } : {}), ...(a.startLine ? { startLine: a.startLine } : {}) });
+    }
+
+    const { serverUrl } = github.context;
+    const repoFull = env.GITHUB_REPOSITORY;
+    const runUrl = repoFull && env.GITHUB_RUN_ID ? `${serverUrl}/${repoFull}/actions/runs/${env.GITHUB_RUN_ID}` : undefined;
+    const commit = headRef && /^[0-9a-f]{7,40}$/i.test(headRef) ? headRef : pr?.headSha ?? github.context.sha;
+    const fileUrl = repoFull && commit && !outside ? (file: string, line?: number) => `${serverUrl}/${repoFull}/blob/${commit}/${file}${line ? `#L${line}` : ''}` : undefined;
+    const title = `keydrift ${inputs.mode}`;
+
+    // The sticky comment, on pull requests only.
+    let commented: CommentResult | undefined;
+    let noComment: string | undefined;
+    if (!inputs.comment) noComment = undefined;
+    else if (!pr) noComment = 'this run is not for a pull request';
+    else if (!inputs.token) noComment = 'no `token` input';
+    else {
+      const body = renderMarkdown(report, {
+        marker: markerFor(inputs.mode),
+        title,
+        notes,
+        maxLength: GITHUB_COMMENT_LIMIT,
+        ...(runUrl ? { moreUrl: runUrl } : {}),
+        pathPrefix: prefix,
+        ...(fileUrl ? { fileUrl } : {}),
+      });
+      commented = await upsertComment(octokitApi(inputs.token, pr.number), markerFor(inputs.mode), body);
+      if (commented.status === 'forbidden' || commented.status === 'failed') core.info(`keydrift: could not comment on the pull request (${commented.reason})`);
+    }
+
+    const summaryNotes = [...notes, commentNote(commented, noComment, pr?.fork ?? false), overflowNote(overflow, prefix)].filter((n): n is string => !!n);
+    const summary = renderMarkdown(report, {
+      title,
+      notes: summaryNotes,
+      maxLength: SUMMARY_LIMIT,
+      pathPrefix: prefix,
+      ...(fileUrl ? { fileUrl } : {}),
+    });
+    if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summary).write();
+    else core.info(summary);
+
+    if (failing) {
+      core.setFailed(`keydrift ${inputs.mode}: ${failing} finding${failing === 1 ? '' : 's'} at or above '${inputs.failOn}'`);
+    } else {
+      core.info(`keydrift ${inputs.mode}: ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}, none at or above '${inputs.failOn}'`);
+    }
+  } catch (e) {
+    const msg = e instanceof Error ? e.message.split('\n')[0]! : String(e);
+    core.setFailed(isKeydriftError(e) ? `keydrift: ${msg}` : `keydrift: internal error: ${msg}`);
+    // As the CLI: 2 means keydrift could not do its job.
+    process.exitCode = 2;
+  } finally {
+    if (kubeconfigDir) await fs.rm(kubeconfigDir, { recursive: true, force: true });
+  }
+}

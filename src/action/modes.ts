@@ -1,0 +1,73 @@
+/**
+ * What each mode runs. All of them read git and files only: nothing from the pull request is
+ * executed (manifests are parsed, sources are read from git objects).
+ */
+import * as path from 'node:path';
+import type { Report } from '../model.js';
+import { KeydriftError, isKeydriftError } from '../errors.js';
+import { runCheck } from '../commands/check.js';
+import { gitTopLevel } from '../sources/tree.js';
+import type { ActionInputs } from './inputs.js';
+
+export interface PullRequestRefs {
+  number: number;
+  baseSha?: string;
+  headSha?: string;
+}
+
+export interface ModeContext {
+  /** GITHUB_WORKSPACE: where repo-path is resolved. */
+  workspace: string;
+  pr?: PullRequestRefs;
+  /** The kubeconfig input written to a private temporary file. */
+  kubeconfigPath?: string;
+}
+
+export interface ModeResult {
+  report: Report;
+  /** The directory the report's repo-relative paths are relative to. */
+  root: string;
+  /** The commit the paths were read at, when a git ref was used. */
+  headRef?: string;
+  /** Lines for the summary: what was compared, what was left out and why. */
+  notes: string[];
+}
+
+function withFetchHint(e: unknown): never {
+  if (isKeydriftError(e) && /git ref '.*' not found/.test(e.message)) {
+    throw new KeydriftError(`${e.message} (check out with actions/checkout 'fetch-depth: 0' so the base and head commits are present)`);
+  }
+  throw e;
+}
+
+async function rootFor(repoDir: string, usesGit: boolean): Promise<string> {
+  return usesGit ? ((await gitTopLevel(repoDir)) ?? repoDir) : repoDir;
+}
+
+export async function runMode(inputs: ActionInputs, ctx: ModeContext): Promise<ModeResult> {
+  const repoDir = path.resolve(ctx.workspace, inputs.repoPath);
+  const notes: string[] = [];
+  if (inputs.kubeconfig && inputs.mode !== 'drift') {
+    notes.push(`The \`kubeconfig\` input is read only in \`mode: drift\`; \`${inputs.mode}\` compares git and image sources only.`);
+  }
+  switch (inputs.mode) {
+    case 'check': {
+      const base = inputs.baseRef ?? ctx.pr?.baseSha;
+      const head = inputs.headRef ?? ctx.pr?.headSha ?? (base ? 'HEAD' : undefined);
+      if (!base) notes.push('No base ref (not a pull_request event and no `base-ref` input): every workload was checked at head.');
+      const report = await runCheck({ repo: repoDir, ...(base ? { base } : {}), ...(head ? { head } : {}), cwd: ctx.workspace }).catch(withFetchHint);
+      const root = await rootFor(repoDir, !!(base || head));
+      return { report, root, ...(head ? { headRef: head } : {}), notes };
+    }
+    case 'audit': {
+      // The pre-rollout audit: every workload at head (or the working tree), no base to diff.
+      if (inputs.baseRef) notes.push('`base-ref` is ignored in `mode: audit`: every workload is checked.');
+      const head = inputs.headRef;
+      const report = await runCheck({ repo: repoDir, ...(head ? { head } : {}), cwd: ctx.workspace }).catch(withFetchHint);
+      const root = await rootFor(repoDir, !!head);
+      return { report: { ...report, command: 'audit' }, root, ...(head ? { headRef: head } : {}), notes };
+    }
+    case 'drift':
+      throw new KeydriftError("mode 'drift' is not available in this build (no drift command); use mode 'check' or 'audit'");
+  }
+}
