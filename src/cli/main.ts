@@ -12,6 +12,8 @@ import { runCheck } from '../commands/check.js';
 import { runContract } from '../commands/contract.js';
 import { renderJson } from '../report/json.js';
 import { renderText } from '../report/text.js';
+import { renderSarif } from '../report/sarif.js';
+import { renderMarkdown } from '../report/markdown.js';
 import { contractToJson, renderContractText } from '../report/contract.js';
 import { VERSION } from '../version.js';
 
@@ -27,7 +29,7 @@ const USAGE = `keydrift ${VERSION} — configuration keys an image reads vs what
 
 Usage:
   keydrift check [--repo DIR] [--base REF] [--head REF] [--source IMAGE_REPO=PATH_OR_URL]...
-                 [--format text|json] [--fail-on error|warning|info|never]
+                 [--format text|json|sarif|markdown] [--fail-on error|warning|info|never]
   keydrift contract PATH[@REF] [--format text|json]
 
 Exit codes: 0 no findings at or above --fail-on, 1 findings at or above it, 2 keydrift could not do its job.
@@ -35,6 +37,7 @@ Exit codes: 0 no findings at or above --fail-on, 1 findings at or above it, 2 ke
 
 type Fail = 'error' | 'warning' | 'info' | 'never';
 const FORMATS = ['text', 'json'] as const;
+const CHECK_FORMATS = ['text', 'json', 'sarif', 'markdown'] as const;
 
 type Values = Record<string, string | boolean | string[] | boolean[] | undefined>;
 
@@ -74,7 +77,7 @@ async function cmdCheck(args: string[], io: Io): Promise<number> {
   });
   if (values.help) return io.stdout(USAGE), 0;
   if (positionals.length) throw new KeydriftError(`check: unexpected argument '${positionals[0]}'`);
-  const format = oneOf('format', values.format, FORMATS, 'text');
+  const format = oneOf('format', values.format, CHECK_FORMATS, 'text');
   const failOn = oneOf<Fail>('fail-on', values['fail-on'], ['error', 'warning', 'info', 'never'], 'error');
   const report = await runCheck({
     repo: (values.repo as string | undefined) ?? '.',
@@ -83,7 +86,15 @@ async function cmdCheck(args: string[], io: Io): Promise<number> {
     sources: (values.source as string[] | undefined) ?? [],
     cwd: io.cwd,
   });
-  io.stdout(format === 'json' ? renderJson(report) : renderText(report, { color: useColor(io) }));
+  io.stdout(
+    format === 'json'
+      ? renderJson(report)
+      : format === 'sarif'
+        ? renderSarif(report)
+        : format === 'markdown'
+          ? renderMarkdown(report)
+          : renderText(report, { color: useColor(io) }),
+  );
   return exitCodeFor(report, failOn);
 }
 
