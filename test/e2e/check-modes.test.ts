@@ -138,3 +138,28 @@ describe('secret values in error paths', () => {
     }
   });
 });
+
+describe('image sources by git URL and broken config', () => {
+  it('clones a git URL once into the cache and checks against it', async () => {
+    const cache = path.join(tmp, 'cache');
+    const prev = process.env.KEYDRIFT_CACHE_DIR;
+    process.env.KEYDRIFT_CACHE_DIR = cache;
+    try {
+      const r = await runCli(['check', '--repo', incident.gitops, '--base', incident.base, '--head', incident.head, '--source', `ghcr.io/acme/user-auth=file://${incident.app}`, '--format', 'json']);
+      expect(r.stderr).toBe('');
+      expect(JSON.parse(r.stdout).findings.filter((f: any) => f.severity === 'error').map((f: any) => f.check).sort()).toEqual(['missing-key', 'renamed-key']);
+    } finally {
+      if (prev === undefined) delete process.env.KEYDRIFT_CACHE_DIR;
+      else process.env.KEYDRIFT_CACHE_DIR = prev;
+    }
+  });
+
+  it('a broken .keydrift.yaml is one line and exit 2', async () => {
+    const repo = initRepo(path.join(tmp, 'badcfg'));
+    commit(repo, { '.keydrift.yaml': 'sources: [\n', 'd.yaml': deploy('a', 'x') });
+    const r = await runCli(['check', '--repo', repo]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^keydrift: \.keydrift\.yaml:\d+: invalid YAML/);
+  });
+});
