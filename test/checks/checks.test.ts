@@ -112,7 +112,7 @@ describe('missing-key', () => {
       },
       ['missing-key:info:DB_PASSWORD'],
     ],
-    ['the envFrom ConfigMap itself is missing: dangling-ref only', { container: ENVFROM, current: [['DB_URL', 'required']] }, ['dangling-ref:error:']],
+    ['the envFrom ConfigMap itself is missing: dangling-ref, and the key cannot be confirmed', { container: ENVFROM, current: [['DB_URL', 'required']] }, ['dangling-ref:error:', 'missing-key:info:DB_URL']],
   ])('%s', (_t, c, expected) => {
     expect(summary(run(c).filter((f) => f.check === 'missing-key' || f.check === 'dangling-ref'))).toEqual(expected);
   });
@@ -168,6 +168,13 @@ describe('dangling-ref and optional-ref-missing', () => {
     ['missing ConfigMap', ENVFROM, '', ['dangling-ref:error:']],
     ['missing key', `env:\n  - name: H\n    valueFrom:\n      configMapKeyRef:\n        name: cfg\n        key: nope`, CM, ['dangling-ref:error:H']],
     ['optional missing Secret', `envFrom:\n  - secretRef:\n      name: s\n      optional: true`, '', ['optional-ref-missing:info:']],
+    ['a Secret git declares nowhere: warning (often made outside git)', `envFrom:\n  - secretRef:\n      name: s`, '', ['dangling-ref:warning:']],
+    [
+      'a Secret git declares only in another namespace: error',
+      `envFrom:\n  - secretRef:\n      name: s`,
+      `---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  namespace: staging\n`,
+      ['dangling-ref:error:'],
+    ],
     ['all present', ENVFROM, CM, []],
   ])('%s', (_t, container, docs, expected) => {
     const fs = run({ container, docs }).filter((f) => f.check.endsWith('ref') || f.check === 'optional-ref-missing');
