@@ -18,10 +18,14 @@ export interface ActionInputs {
   comment: boolean;
   sarifFile?: string;
   token?: string;
+  /** mode audit: the image version to roll out (REPOSITORY:TAG). */
+  image?: string;
+  /** mode audit: only this workload (Kind/namespace/name, Kind/name or name). */
+  workload?: string;
 }
 
 /** Every input the code reads, with the action.yml default; test/action keeps action.yml in step. */
-export const INPUT_NAMES = ['mode', 'repo-path', 'base-ref', 'head-ref', 'fail-on', 'kubeconfig', 'comment', 'sarif-file', 'token'] as const;
+export const INPUT_NAMES = ['mode', 'repo-path', 'base-ref', 'head-ref', 'fail-on', 'kubeconfig', 'comment', 'sarif-file', 'token', 'image', 'workload'] as const;
 export const OUTPUT_NAMES = ['findings', 'errors', 'report-json', 'sarif-file'] as const;
 
 function oneOf<T extends string>(name: string, v: string, allowed: readonly T[], dflt: T): T {
@@ -51,5 +55,7 @@ export function readInputs(get: (name: string) => string): ActionInputs {
     comment: bool('comment', s('comment'), true),
     ...(opt('sarif-file') ? { sarifFile: opt('sarif-file')! } : {}),
     ...(opt('token') ? { token: opt('token')! } : {}),
+    ...(opt('image') ? { image: opt('image')! } : {}),
+    ...(opt('workload') ? { workload: opt('workload')! } : {}),
   };
 }

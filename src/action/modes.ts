@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import type { Report } from '../model.js';
 import { KeydriftError, isKeydriftError } from '../errors.js';
 import { runCheck } from '../commands/check.js';
+import { runAudit } from '../commands/audit.js';
 import { gitTopLevel } from '../sources/tree.js';
 import type { ActionInputs } from './inputs.js';
 
@@ -47,6 +48,7 @@ async function rootFor(repoDir: string, usesGit: boolean): Promise<string> {
 export async function runMode(inputs: ActionInputs, ctx: ModeContext): Promise<ModeResult> {
   const repoDir = path.resolve(ctx.workspace, inputs.repoPath);
   const notes: string[] = [];
+  if (inputs.mode !== 'audit' && (inputs.image || inputs.workload)) notes.push('The `image` and `workload` inputs are read only in `mode: audit`.');
   if (inputs.kubeconfig && inputs.mode !== 'drift') {
     notes.push(`The \`kubeconfig\` input is read only in \`mode: drift\`; \`${inputs.mode}\` compares git and image sources only.`);
   }
@@ -60,12 +62,20 @@ export async function runMode(inputs: ActionInputs, ctx: ModeContext): Promise<M
       return { report, root, ...(head ? { headRef: head } : {}), notes };
     }
     case 'audit': {
-      // The pre-rollout audit: every workload at head (or the working tree), no base to diff.
-      if (inputs.baseRef) notes.push('`base-ref` is ignored in `mode: audit`: every workload is checked.');
-      const head = inputs.headRef;
-      const report = await runCheck({ repo: repoDir, ...(head ? { head } : {}), cwd: ctx.workspace }).catch(withFetchHint);
-      const root = await rootFor(repoDir, !!head);
-      return { report: { ...report, command: 'audit' }, root, ...(head ? { headRef: head } : {}), notes };
+      // The pre-rollout audit: every container of the repo (at head-ref, or the working tree)
+      // that runs the image's repository, checked as if it ran the new version.
+      if (!inputs.image) throw new KeydriftError("mode 'audit' needs the 'image' input: the version to roll out, REPOSITORY:TAG");
+      if (inputs.baseRef) notes.push('`base-ref` is ignored in `mode: audit`: it checks the environment as it is in git at `head-ref`.');
+      const ref = inputs.headRef;
+      const report = await runAudit({
+        repo: repoDir,
+        image: inputs.image,
+        ...(ref ? { ref } : {}),
+        ...(inputs.workload ? { workload: inputs.workload } : {}),
+        cwd: ctx.workspace,
+      }).catch(withFetchHint);
+      const root = await rootFor(repoDir, !!ref);
+      return { report, root, ...(ref ? { headRef: ref } : {}), notes };
     }
     case 'drift':
       throw new KeydriftError("mode 'drift' is not available in this build (no drift command); use mode 'check' or 'audit'");

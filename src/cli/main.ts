@@ -10,6 +10,7 @@ import { KeydriftError, isKeydriftError } from '../errors.js';
 import { SEVERITY_RANK, type Report, type Severity } from '../model.js';
 import { runCheck } from '../commands/check.js';
 import { runContract } from '../commands/contract.js';
+import { runAudit } from '../commands/audit.js';
 import { renderJson } from '../report/json.js';
 import { renderText } from '../report/text.js';
 import { renderSarif } from '../report/sarif.js';
@@ -30,6 +31,8 @@ const USAGE = `keydrift ${VERSION} — configuration keys an image reads vs what
 Usage:
   keydrift check [--repo DIR] [--base REF] [--head REF] [--source IMAGE_REPO=PATH_OR_URL]...
                  [--format text|json|sarif|markdown] [--fail-on error|warning|info|never]
+  keydrift audit --image IMAGE:TAG [--repo DIR] [--ref REF] [--workload KIND/NS/NAME]
+                 [--source IMAGE_REPO=PATH_OR_URL]... [--format text|json|sarif|markdown] [--fail-on …]
   keydrift contract PATH[@REF] [--format text|json]
 
 Exit codes: 0 no findings at or above --fail-on, 1 findings at or above it, 2 keydrift could not do its job.
@@ -66,6 +69,20 @@ function useColor(io: Io): boolean {
   return io.isTTY && io.env.NO_COLOR === undefined && io.env.TERM !== 'dumb';
 }
 
+/** One report, any of the report formats: the same pure reporters the Action uses. */
+function renderReport(report: Report, format: (typeof CHECK_FORMATS)[number], io: Io): string {
+  switch (format) {
+    case 'json':
+      return renderJson(report);
+    case 'sarif':
+      return renderSarif(report);
+    case 'markdown':
+      return renderMarkdown(report);
+    case 'text':
+      return renderText(report, { color: useColor(io) });
+  }
+}
+
 async function cmdCheck(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, {
     repo: { type: 'string' },
@@ -86,15 +103,34 @@ async function cmdCheck(args: string[], io: Io): Promise<number> {
     sources: (values.source as string[] | undefined) ?? [],
     cwd: io.cwd,
   });
-  io.stdout(
-    format === 'json'
-      ? renderJson(report)
-      : format === 'sarif'
-        ? renderSarif(report)
-        : format === 'markdown'
-          ? renderMarkdown(report)
-          : renderText(report, { color: useColor(io) }),
-  );
+  io.stdout(renderReport(report, format, io));
+  return exitCodeFor(report, failOn);
+}
+
+async function cmdAudit(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, {
+    repo: { type: 'string' },
+    ref: { type: 'string' },
+    image: { type: 'string' },
+    workload: { type: 'string' },
+    source: { type: 'string', multiple: true },
+    format: { type: 'string' },
+    'fail-on': { type: 'string' },
+  });
+  if (values.help) return io.stdout(USAGE), 0;
+  if (positionals.length) throw new KeydriftError(`audit: unexpected argument '${positionals[0]}'`);
+  if (!values.image) throw new KeydriftError('audit: --image IMAGE:TAG is required');
+  const format = oneOf('format', values.format, CHECK_FORMATS, 'text');
+  const failOn = oneOf<Fail>('fail-on', values['fail-on'], ['error', 'warning', 'info', 'never'], 'error');
+  const report = await runAudit({
+    repo: (values.repo as string | undefined) ?? '.',
+    image: values.image as string,
+    ...(values.ref ? { ref: values.ref as string } : {}),
+    ...(values.workload ? { workload: values.workload as string } : {}),
+    sources: (values.source as string[] | undefined) ?? [],
+    cwd: io.cwd,
+  });
+  io.stdout(renderReport(report, format, io));
   return exitCodeFor(report, failOn);
 }
 
@@ -122,6 +158,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     switch (cmd) {
       case 'check':
         return await cmdCheck(rest, io);
+      case 'audit':
+        return await cmdAudit(rest, io);
       case 'contract':
         return await cmdContract(rest, io);
       case '--version':

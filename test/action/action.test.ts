@@ -171,15 +171,23 @@ describe('fork pull request with a read-only token', () => {
 });
 
 describe('other modes and inputs', () => {
-  it('audit on workflow_dispatch: every workload at head, no comment, says why', async () => {
+  it('audit on workflow_dispatch: the environment in git as if it ran the new image; no comment, says why', async () => {
     const before = gh.requests.length;
-    const r = await runAction({ workspace: broken.gitops, apiUrl: gh.url, event: { name: 'workflow_dispatch', payload: { inputs: {} } }, inputs: { mode: 'audit', 'head-ref': 'HEAD', token: TOKEN } });
+    const r = await runAction({
+      workspace: broken.gitops,
+      apiUrl: gh.url,
+      event: { name: 'workflow_dispatch', payload: { inputs: { image: 'ghcr.io/acme/user-auth:3.14.0' } } },
+      // The environment before the deploy commit: it runs 3.13.2.
+      inputs: { mode: 'audit', image: 'ghcr.io/acme/user-auth:3.14.0', 'head-ref': broken.base, workload: 'Deployment/prod/user-auth', token: TOKEN },
+    });
     runs.push(r);
     expect(r.code).toBe(1);
     expect(gh.requests.length).toBe(before);
     expect(r.summary).toContain('## keydrift audit');
     expect(r.summary).toContain('No PR comment: this run is not for a pull request');
+    expect(JSON.parse(readFileSync(r.outputs['report-json']!, 'utf8')).command).toBe('audit');
     expect(r.annotations.find((a) => a.props.title === 'keydrift/missing-key: REDIS_URL')?.props.file).toBe('apps/user-auth/deployment.yaml');
+    expect(r.annotations.find((a) => a.props.title === 'keydrift/renamed-key: REDIS_URL')?.props.file).toBe('apps/user-auth/configmap.yaml');
   });
 
   it('repo-path in a subdirectory of the workspace: paths in annotations and SARIF start from the workspace', async () => {
@@ -209,6 +217,8 @@ describe('other modes and inputs', () => {
     ['a bad fail-on', { 'fail-on': 'sometimes' }, /^keydrift: input 'fail-on' must be one of error, warning, info, never/],
     ['a bad comment', { comment: 'yes' }, /^keydrift: input 'comment' must be true or false/],
     ['a base commit not fetched', { 'base-ref': '1234567890abcdef1234567890abcdef12345678' }, /git ref '1234567890abcdef1234567890abcdef12345678' not found \(check out with actions\/checkout 'fetch-depth: 0'/],
+    ['audit without an image', { mode: 'audit' }, /^keydrift: mode 'audit' needs the 'image' input/],
+    ['audit of an image nothing runs', { mode: 'audit', image: 'ghcr.io/acme/other:1.0.0' }, /no (source mapping|container)/],
     ['drift, not in this build', { mode: 'drift' }, /^keydrift: mode 'drift' is not available in this build/],
   ])('%s: one error line, exit 2', async (_t, inputs, message) => {
     const r = await act(broken, { comment: 'false', ...inputs });
