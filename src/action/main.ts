@@ -17,6 +17,7 @@ import { ANNOTATION_CAP, planAnnotations } from './annotations.js';
 import { markerFor, upsertComment, type CommentApi, type CommentResult } from './comment.js';
 import { readInputs, type ActionInputs, type FailOn } from './inputs.js';
 import { runMode, type PullRequestRefs } from './modes.js';
+import { gitTopLevel } from '../sources/tree.js';
 
 /** The job summary file takes up to 1 MiB; stay well below it. */
 const SUMMARY_LIMIT = 900_000;
@@ -26,9 +27,16 @@ export function failingCount(report: Report, failOn: FailOn): number {
   return report.findings.filter((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]).length;
 }
 
-/** Repo-relative POSIX prefix from the workspace to `root`, or '' when root is outside it. */
-export function prefixFor(workspace: string, root: string): { prefix: string; outside: boolean } {
-  const rel = path.relative(path.resolve(workspace), path.resolve(root));
+/**
+ * What to put before the report's paths so that they are relative to the root of the git
+ * repository they live in — what annotations and code scanning expect. Paths read from git are
+ * already relative to its top level (prefix ''); paths of a working tree in a sub-directory of a
+ * repository get that sub-directory. `outside`: neither in a git repository nor in the workspace.
+ */
+export async function prefixFor(workspace: string, root: string): Promise<{ prefix: string; outside: boolean }> {
+  const real = (p: string) => fs.realpath(p).catch(() => path.resolve(p));
+  const top = await real((await gitTopLevel(root)) ?? workspace);
+  const rel = path.relative(top, await real(root));
   if (rel.startsWith('..') || path.isAbsolute(rel)) return { prefix: '', outside: true };
   return { prefix: rel.split(path.sep).filter(Boolean).join('/'), outside: false };
 }
@@ -105,8 +113,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       ...(pr ? { pr } : {}),
       ...(kubeconfigPath ? { kubeconfigPath } : {}),
     });
-    const { prefix, outside } = prefixFor(workspace, root);
-    if (outside) notes.push('`repo-path` is outside `GITHUB_WORKSPACE`: file paths are relative to it, and annotations may not land on the files.');
+    const { prefix, outside } = await prefixFor(workspace, root);
+    if (outside) notes.push('`repo-path` is neither in a git repository nor in `GITHUB_WORKSPACE`: file paths are relative to it, and annotations may not land on the files.');
 
     // Files and outputs first: they are what later steps read.
     const tmp = env.RUNNER_TEMP || os.tmpdir();

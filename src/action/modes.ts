@@ -57,7 +57,7 @@ export async function runMode(inputs: ActionInputs, ctx: ModeContext): Promise<M
       const base = inputs.baseRef ?? ctx.pr?.baseSha;
       const head = inputs.headRef ?? ctx.pr?.headSha ?? (base ? 'HEAD' : undefined);
       if (!base) notes.push('No base ref (not a pull_request event and no `base-ref` input): every workload was checked at head.');
-      const report = await runCheck({ repo: repoDir, ...(base ? { base } : {}), ...(head ? { head } : {}), cwd: ctx.workspace }).catch(withFetchHint);
+      const report = await runCheck({ repo: repoDir, ...(base ? { base } : {}), ...(head ? { head } : {}), sources: inputs.sources, cwd: ctx.workspace }).catch(withFetchHint);
       const root = await rootFor(repoDir, !!(base || head));
       return { report, root, ...(head ? { headRef: head } : {}), notes };
     }
@@ -72,6 +72,7 @@ export async function runMode(inputs: ActionInputs, ctx: ModeContext): Promise<M
         image: inputs.image,
         ...(ref ? { ref } : {}),
         ...(inputs.workload ? { workload: inputs.workload } : {}),
+        sources: inputs.sources,
         cwd: ctx.workspace,
       }).catch(withFetchHint);
       const root = await rootFor(repoDir, !!ref);

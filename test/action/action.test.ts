@@ -190,7 +190,7 @@ describe('other modes and inputs', () => {
     expect(r.annotations.find((a) => a.props.title === 'keydrift/renamed-key: REDIS_URL')?.props.file).toBe('apps/user-auth/configmap.yaml');
   });
 
-  it('repo-path in a subdirectory of the workspace: paths in annotations and SARIF start from the workspace', async () => {
+  it('repo-path that is its own checkout (actions/checkout path:): paths stay relative to that repository', async () => {
     const r = await runAction({
       workspace: broken.root,
       apiUrl: gh.url,
@@ -199,9 +199,48 @@ describe('other modes and inputs', () => {
     });
     runs.push(r);
     expect(r.code).toBe(1);
-    expect(r.annotations[0]!.props.file).toBe('gitops/apps/user-auth/deployment.yaml');
+    expect(r.annotations[0]!.props.file).toBe('apps/user-auth/deployment.yaml');
     const sarif = JSON.parse(readFileSync(path.join(broken.root, 'out', 'k.sarif'), 'utf8'));
-    expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('gitops/apps/user-auth/deployment.yaml');
+    expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('apps/user-auth/deployment.yaml');
+  });
+
+  describe('a monorepo whose manifests live in deploy/, with the app source given by the sources input', () => {
+    let mono: string;
+    let base: string;
+    let head: string;
+    beforeAll(() => {
+      mono = path.join(broken.root, 'mono');
+      const git = (...a: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', '-c', 'commit.gpgsign=false', ...a], { cwd: mono, encoding: 'utf8' }).trim();
+      mkdirSync(path.join(mono, 'deploy'), { recursive: true });
+      git('init', '-q', '--initial-branch=main');
+      for (const commit of [broken.base, broken.head]) {
+        execFileSync('sh', ['-c', `git -C "${broken.gitops}" archive ${commit} | tar -x -m -C "${path.join(mono, 'deploy')}"`]);
+        git('add', '.');
+        git('commit', '-qm', commit);
+      }
+      base = git('rev-parse', 'HEAD~1');
+      head = git('rev-parse', 'HEAD');
+    });
+    const sources = () => `# image repository = where its source is\nghcr.io/acme/user-auth=${broken.app}\n`;
+
+    it('check (read from git): paths from the repository root', async () => {
+      const r = await runAction({ workspace: mono, apiUrl: gh.url, event: pullRequestEvent({ number: 12, base, head }), inputs: { 'repo-path': 'deploy', sources: sources(), comment: 'false' } });
+      runs.push(r);
+      expect(r.code).toBe(1);
+      expect(r.annotations[0]!.props).toMatchObject({ file: 'deploy/apps/user-auth/deployment.yaml', line: '26' });
+    });
+
+    it('audit of the working tree of deploy/: the same paths, prefixed', async () => {
+      const r = await runAction({
+        workspace: mono,
+        apiUrl: gh.url,
+        event: { name: 'workflow_dispatch', payload: {} },
+        inputs: { mode: 'audit', 'repo-path': 'deploy', image: 'ghcr.io/acme/user-auth:3.14.0', sources: sources() },
+      });
+      runs.push(r);
+      expect(r.code).toBe(1);
+      expect(r.annotations.find((a) => a.props.title === 'keydrift/missing-key: REDIS_URL')?.props.file).toBe('deploy/apps/user-auth/deployment.yaml');
+    });
   });
 
   it('kubeconfig in check mode is not read, and the summary says so; its file is removed', async () => {
