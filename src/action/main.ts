@@ -82,16 +82,21 @@ function commentNote(r: CommentResult | undefined, why: string | undefined, fork
   }
 }
 
+/** At most this many findings are listed by name in the overflow note; all are in the tables. */
+const OVERFLOW_LISTED = 100;
+
 function overflowNote(overflow: Finding[], prefix: string): string | undefined {
   if (!overflow.length) return undefined;
   const where = (f: Finding) => {
     const l = f.locations.find((x) => x.file && (!x.repo || x.repo === 'gitops'));
     return l ? ` (${[prefix, l.file].filter(Boolean).join('/')}${l.line ? `:${l.line}` : ''})` : '';
   };
+  const listed = overflow.slice(0, OVERFLOW_LISTED);
   return [
     `GitHub shows at most ${ANNOTATION_CAP} annotations of each level per step; ${overflow.length} more finding${overflow.length === 1 ? ' is' : 's are'} listed here only:`,
     '',
-    ...overflow.map((f) => `- ${f.severity} \`${f.check}\`${f.key ? ` \`${f.key}\`` : ''}${escapeMd(where(f))}`),
+    ...listed.map((f) => `- ${f.severity} \`${f.check}\`${f.key ? ` \`${f.key}\`` : ''}${escapeMd(where(f))}`),
+    ...(overflow.length > listed.length ? [`- … and ${overflow.length - listed.length} more, in the tables below`] : []),
   ].join('\n');
 }
 
@@ -149,8 +154,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     // The sticky comment, on pull requests only.
     let commented: CommentResult | undefined;
     let noComment: string | undefined;
-    if (!inputs.comment) noComment = undefined;
-    else if (!pr) noComment = 'this run is not for a pull request';
+    if (!inputs.comment) {
+      // Asked for no comment: nothing to say about it.
+    } else if (!pr) noComment = 'this run is not for a pull request';
     else if (!inputs.token) noComment = 'no `token` input';
     else {
       const body = renderMarkdown(report, {
@@ -184,9 +190,16 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     }
   } catch (e) {
     const msg = e instanceof Error ? e.message.split('\n')[0]! : String(e);
-    core.setFailed(isKeydriftError(e) ? `keydrift: ${msg}` : `keydrift: internal error: ${msg}`);
+    const line = isKeydriftError(e) ? `keydrift: ${msg}` : `keydrift: internal error: ${msg}`;
+    core.setFailed(line);
     // As the CLI: 2 means keydrift could not do its job.
     process.exitCode = 2;
+    if (env.GITHUB_STEP_SUMMARY) {
+      await core.summary
+        .addRaw(`## keydrift\n\n❌ keydrift could not do its job: ${escapeMd(line.replace(/^keydrift: /, ''))}\n`)
+        .write()
+        .catch(() => undefined);
+    }
   } finally {
     if (kubeconfigDir) await fs.rm(kubeconfigDir, { recursive: true, force: true });
   }

@@ -267,6 +267,7 @@ describe('other modes and inputs', () => {
     expect(errors[0]!.message).toMatch(message);
     expect(r.stderr).toBe('');
     expect(r.stdout).not.toMatch(/\n\s+at /);
+    expect(r.summary).toContain('❌ keydrift could not do its job: ');
   });
 });
 
