@@ -25,6 +25,10 @@ export async function bundle(outfile = path.join(root, 'dist', 'index.js')) {
         'const require = __kdCreateRequire(import.meta.url);',
         'const __filename = __kdFileURLToPath(import.meta.url);',
         'const __dirname = __kdDirname(__filename);',
+        // Dependencies of @kubernetes/client-node (node-fetch 2, whatwg-url) use the punycode
+        // module and url.parse(): Node's deprecation warnings about them would be the only lines
+        // on the step's stderr, about code the user cannot change. Silence those two only.
+        '{ const __kdEmit = process.emitWarning; process.emitWarning = function (w, ...a) { const t = typeof a[0] === "object" ? a[0]?.type : a[0]; const c = typeof a[0] === "object" ? a[0]?.code : a[1]; if (t === "DeprecationWarning" && (c === "DEP0040" || c === "DEP0169")) return; return __kdEmit.call(this, w, ...a); }; }',
       ].join('\n'),
     },
     // TypeScript (the JS/TS contract extractor reads the AST) is most of the bundle: minify to keep
