@@ -15,6 +15,7 @@
  */
 import type { ContractRead, Extractor, ExtractResult, SourceFile } from '../model.js';
 import { guarded, LineIndex, shorten, STARTUP_FN } from './util.js';
+import { extractPythonLibs } from './python-libs.js';
 
 export type PyTokType = 'name' | 'string' | 'number' | 'op' | 'nl';
 export interface PyTok {
@@ -116,6 +117,11 @@ export function tokenizePython(text: string, base = 0, out: PyTok[] = []): PyTok
       while (k < n && /[0-9A-Za-z_.]/.test(text[k]!)) k++;
       push({ type: 'number', value: text.slice(i, k), start: base + i, end: base + k, raw: text.slice(i, k) });
       i = k;
+      continue;
+    }
+    if (text.startsWith('...', i)) {
+      push({ type: 'op', value: '...', start: base + i, end: base + i + 3, raw: '...' });
+      i += 3;
       continue;
     }
     // Operators: a few two-character ones matter (==, !=, **, :=, ->).
@@ -647,6 +653,32 @@ function extractPython(file: SourceFile, out: ExtractResult): void {
       }
     }
   });
+
+  // Libraries: pydantic-settings, python-decouple, django-environ.
+  const imports = new Map<string, string>();
+  for (const l of logical) {
+    const a = toks[l.start]!.value;
+    if (a === 'from' && toks[l.start + 2]?.value !== undefined) {
+      let k = l.start + 1;
+      let mod = '';
+      while (k < l.end && toks[k]!.value !== 'import') mod += toks[k++]!.value;
+      for (k = k + 1; k < l.end; k++) {
+        const t = toks[k]!;
+        if (t.type !== 'name') continue;
+        let local = t.value;
+        if (toks[k + 1]?.value === 'as' && toks[k + 2]?.type === 'name') {
+          local = toks[k + 2]!.value;
+          imports.set(local, `${mod}.${t.value}`);
+          k += 2;
+          continue;
+        }
+        imports.set(local, `${mod}.${t.value}`);
+      }
+    } else if (a === 'import') {
+      for (let k = l.start + 1; k < l.end; k++) if (toks[k]!.type === 'name' && toks[k - 1]!.value !== '.') imports.set(toks[k]!.value, toks[k]!.value);
+    }
+  }
+  extractPythonLibs({ file: file.path, toks, logical, lineOf, out, imports });
 }
 
 export const pythonExtractor: Extractor = {
