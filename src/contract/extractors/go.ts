@@ -15,6 +15,7 @@
  */
 import type { ContractRead, Extractor, ExtractResult, SourceFile } from '../model.js';
 import { guarded, LineIndex, shorten, STARTUP_FN } from './util.js';
+import { extractGoLibs } from './go-libs.js';
 
 interface GoTok {
   type: 'name' | 'string' | 'number' | 'op' | 'nl' | 'rune';
@@ -421,6 +422,9 @@ function extractGo(file: SourceFile, out: ExtractResult): void {
       }
     }
   }
+
+  // Libraries: envconfig, caarlos0/env, urfave/cli, viper.
+  extractGoLibs({ file: file.path, all, out, line: (t) => lines.line(t.start) });
 }
 
 export const goExtractor: Extractor = {
