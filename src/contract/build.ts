@@ -111,6 +111,7 @@ export function extractFiles(files: SourceFile[]): { results: ExtractResult[]; e
   for (const f of files) {
     for (const ex of EXTRACTORS) {
       if (!ex.matches(f.path)) continue;
+      if (ex.quick && !ex.quick.test(f.text)) continue;
       try {
         const r = ex.extract(f);
         if (ex.id === 'dotenv') for (const read of r.reads) read.declaration = true;

@@ -85,6 +85,11 @@ export interface Extractor {
   id: string;
   /** Cheap test on the path alone. */
   matches(path: string): boolean;
+  /**
+   * Optional cheap test on the text: when it does not match, the file cannot hold a read this
+   * extractor recognises, and `extract` is skipped (most source files read nothing).
+   */
+  quick?: RegExp;
   /** Must never throw on malformed input: degrade to fewer reads / unresolved entries. */
   extract(file: SourceFile): ExtractResult;
 }

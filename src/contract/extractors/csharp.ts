@@ -125,6 +125,7 @@ function extractCsharp(file: SourceFile, out: ExtractResult): void {
 
 export const csharpExtractor: Extractor = {
   id: 'csharp',
+  quick: /GetEnvironmentVariable|[Cc]onf|cfg/,
   matches: (path) => path.endsWith('.cs'),
   extract: (file) => guarded('csharp', file, (out) => extractCsharp(file, out)),
 };

@@ -429,6 +429,7 @@ function extractGo(file: SourceFile, out: ExtractResult): void {
 
 export const goExtractor: Extractor = {
   id: 'go',
+  quick: /Getenv|LookupEnv|Environ|ExpandEnv|envconfig|env:|EnvVar|BindEnv|AutomaticEnv/,
   matches: (path) => path.endsWith('.go'),
   extract: (file) => guarded('go', file, (out) => extractGo(file, out)),
 };

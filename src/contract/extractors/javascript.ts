@@ -745,6 +745,7 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
 
 export const javascriptExtractor: Extractor = {
   id: 'javascript',
+  quick: /\benv\b/,
   matches: (path) => JS_EXT.test(path) && !/\.d\.[cm]?ts$/.test(path),
   extract: (file) => guarded('javascript', file, (out) => extractJs(file, out)),
 };

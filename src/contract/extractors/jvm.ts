@@ -161,6 +161,7 @@ function extractJvm(file: SourceFile, out: ExtractResult): void {
 
 export const jvmExtractor: Extractor = {
   id: 'jvm',
+  quick: /getenv|@Value/,
   matches: (path) => /\.(?:java|kt|kts)$/.test(path),
   extract: (file) => guarded('jvm', file, (out) => extractJvm(file, out)),
 };

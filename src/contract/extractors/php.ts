@@ -80,6 +80,7 @@ function extractPhp(file: SourceFile, out: ExtractResult): void {
 
 export const phpExtractor: Extractor = {
   id: 'php',
+  quick: /getenv|\$_ENV|\$_SERVER|\benv\s*\(/,
   matches: (path) => path.endsWith('.php'),
   extract: (file) => guarded('php', file, (out) => extractPhp(file, out)),
 };

@@ -30,8 +30,17 @@ export interface PyTok {
   fstring?: boolean;
 }
 
-const NAME_START = /[A-Za-z_\u00C0-\uFFFF]/;
 const NAME_PART = /[A-Za-z0-9_\u00C0-\uFFFF]/;
+function isNameStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c >= 0xc0;
+}
+function isNamePart(c: number): boolean {
+  return isNameStart(c) || (c >= 48 && c <= 57);
+}
+function isStrPrefix(c: number): boolean {
+  // r R b B u U f F
+  return c === 114 || c === 82 || c === 98 || c === 66 || c === 117 || c === 85 || c === 102 || c === 70;
+}
 
 /** Tokenizes Python source. Never throws: unterminated strings run to the end of the text. */
 export function tokenizePython(text: string, base = 0, out: PyTok[] = []): PyTok[] {
@@ -64,7 +73,7 @@ export function tokenizePython(text: string, base = 0, out: PyTok[] = []): PyTok
     }
     // String with optional prefix.
     let j = i;
-    while (j < n && j - i < 3 && /[rRbBuUfF]/.test(text[j]!)) j++;
+    while (j < n && j - i < 3 && isStrPrefix(text.charCodeAt(j))) j++;
     if ((text[j] === '"' || text[j] === "'") && (j === i || !NAME_PART.test(text[i - 1] ?? ''))) {
       const prefix = text.slice(i, j).toLowerCase();
       const q = text[j]!;
@@ -105,9 +114,9 @@ export function tokenizePython(text: string, base = 0, out: PyTok[] = []): PyTok
       i = end;
       continue;
     }
-    if (NAME_START.test(c)) {
+    if (isNameStart(text.charCodeAt(i))) {
       let k = i + 1;
-      while (k < n && NAME_PART.test(text[k]!)) k++;
+      while (k < n && isNamePart(text.charCodeAt(k))) k++;
       push({ type: 'name', value: text.slice(i, k), start: base + i, end: base + k, raw: text.slice(i, k) });
       i = k;
       continue;
@@ -267,7 +276,10 @@ function extractPython(file: SourceFile, out: ExtractResult): void {
       k = m;
     }
   });
-  const isGuarded = (ti: number): boolean => guardedRanges.some(([a, b]) => ti >= a && ti < b);
+  const isGuarded = (ti: number): boolean => {
+    for (const [a, b] of guardedRanges) if (ti >= a && ti < b) return true;
+    return false;
+  };
 
   /** If an env object (os.environ / environ) starts at i, the index after it. */
   const envAt = (i: number): number => {
@@ -562,6 +574,7 @@ function extractPython(file: SourceFile, out: ExtractResult): void {
       if (r) bindings.push({ name: toks[l.start]!.value, tok: l.start, read: r.read, names: r.names });
     }
   }
+  const boundNames = new Set(bindings.map((b) => b.name));
   const bindingFor = (name: string, at: number) => {
     let best: (typeof bindings)[number] | undefined;
     for (const b of bindings) if (b.name === name && b.tok < at && (!best || b.tok > best.tok)) best = b;
@@ -608,6 +621,12 @@ function extractPython(file: SourceFile, out: ExtractResult): void {
       }
     }
     if (colon < 0) return;
+    // Only conditions that test a read or a bound variable matter (cheap test first).
+    let relevant = false;
+    for (let k = l.start + 1; k < colon && !relevant; k++) {
+      if (readAt.has(k) || (toks[k]!.type === 'name' && boundNames.has(toks[k]!.value))) relevant = true;
+    }
+    if (!relevant) return;
     const [bs, be] = blockOf(li, colon);
     if (!fails(bs, be)) return;
     const line = lineOf(toks[l.start]!);
@@ -683,6 +702,7 @@ function extractPython(file: SourceFile, out: ExtractResult): void {
 
 export const pythonExtractor: Extractor = {
   id: 'python',
+  quick: /environ|getenv|BaseSettings|decouple/,
   matches: (path) => /\.pyw?$/.test(path),
   extract: (file) => guarded('python', file, (out) => extractPython(file, out)),
 };

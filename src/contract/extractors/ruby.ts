@@ -135,6 +135,7 @@ function extractRuby(file: SourceFile, out: ExtractResult): void {
 
 export const rubyExtractor: Extractor = {
   id: 'ruby',
+  quick: /\bENV\b|require_keys/,
   matches: (path) => /\.(?:rb|rake|ru)$/.test(path) || basename(path) === 'Rakefile',
   extract: (file) => guarded('ruby', file, (out) => extractRuby(file, out)),
 };

@@ -140,6 +140,7 @@ function extractRust(file: SourceFile, out: ExtractResult): void {
 
 export const rustExtractor: Extractor = {
   id: 'rust',
+  quick: /\benv\b|_env!|dotenv/,
   matches: (path) => path.endsWith('.rs'),
   extract: (file) => guarded('rust', file, (out) => extractRust(file, out)),
 };
