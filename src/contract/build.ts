@@ -16,9 +16,10 @@
  * `test.Dockerfile`, …) are dropped (recorded in `skipped`): they are not the shipped image.
  */
 import type { FileTree } from '../sources/tree.js';
-import type { Confidence, Contract, ContractEntry, ContractRead, ExtractResult, ReadKind, SourceFile } from './model.js';
+import type { Confidence, Contract, ContractEntry, ContractRead, EnvHelper, ExtractResult, ReadKind, SourceFile } from './model.js';
 import { EXTRACTORS } from './extractors/index.js';
 import { isDockerfile } from './extractors/dockerfile.js';
+import { helperRead } from './extractors/javascript.js';
 
 export const MAX_FILE_BYTES = 1024 * 1024;
 
@@ -151,6 +152,59 @@ export function aggregate(name: string, reads: ContractRead[]): ContractEntry {
   return entry;
 }
 
+/** Resolves a relative module specifier from `fromFile` to a scanned file. */
+export function resolveModule(fromFile: string, spec: string, files: Set<string>): string | undefined {
+  const parts = fromFile.split('/').slice(0, -1);
+  for (const seg of spec.split('/')) {
+    if (seg === '.' || seg === '') continue;
+    if (seg === '..') parts.pop();
+    else parts.push(seg);
+  }
+  const base = parts.join('/');
+  const noExt = base.replace(/\.(?:[cm]?js|jsx)$/, '');
+  const cands = [base, `${noExt}.ts`, `${noExt}.tsx`, `${noExt}.mts`, `${noExt}.cts`, `${noExt}.js`, `${noExt}.mjs`, `${noExt}.cjs`, `${noExt}.jsx`];
+  for (const ix of ['index.ts', 'index.tsx', 'index.js', 'index.mjs']) cands.push(`${base}/${ix}`);
+  return cands.find((c) => files.has(c));
+}
+
+/**
+ * Calls in one file of an env helper exported by another (`import { getEnv } from './env.js'`;
+ * `getEnv('PORT', '3000')`) become reads; a helper that nobody calls with a literal name is
+ * reported unresolved.
+ */
+function resolveHelperCalls(results: ExtractResult[], contract: Contract, files: Set<string>): ContractRead[] {
+  const helpers = new Map<string, { h: EnvHelper; used: boolean }>();
+  for (const r of results) for (const h of r.envHelpers ?? []) helpers.set(`${h.evidence.file}#${h.exportName}`, { h, used: false });
+  const reads: ContractRead[] = [];
+  for (const r of results) {
+    for (const c of r.helperCalls ?? []) {
+      const target = resolveModule(c.evidence.file, c.from, files);
+      if (!target) continue;
+      const entry = helpers.get(`${target}#${c.importedName}`);
+      if (!entry) continue;
+      entry.used = true;
+      if (c.nameArg === undefined) {
+        contract.unresolved.push({ evidence: c.evidence, reason: `computed key passed to ${c.importedName}()`, ...(c.hint ? { hint: c.hint } : {}) });
+        continue;
+      }
+      const read = helperRead(c.nameArg, entry.h, c.defaultArg, c.defaultArg !== undefined, c.evidence, c.importedName);
+      read.note = `${read.note} (defined at ${entry.h.evidence.file}:${entry.h.evidence.line})`;
+      reads.push(read);
+    }
+  }
+  const reported = new Set<string>();
+  for (const { h, used } of helpers.values()) {
+    const key = `${h.evidence.file}:${h.evidence.line}`;
+    if (used || reported.has(key)) continue;
+    // Called only inside its own file (already resolved there) or never: say so once.
+    const localCalls = results.some((r) => r.reads.some((x) => x.evidence.file === h.evidence.file && x.note?.startsWith(`through helper ${h.exportName}()`)));
+    if (localCalls) continue;
+    reported.add(key);
+    contract.unresolved.push({ evidence: h.evidence, reason: `computed key on process.env in exported helper ${h.exportName}(): no call with a literal name found` });
+  }
+  return reads;
+}
+
 export async function buildContract(tree: FileTree, source: Contract['source']): Promise<Contract> {
   const all = await tree.list();
   const skipped: { file: string; reason: string }[] = [];
@@ -207,6 +261,7 @@ export async function buildContract(tree: FileTree, source: Contract['source']):
       contract.imageDefaults.push(d);
     }
   }
+  reads.push(...resolveHelperCalls(results, contract, new Set(files.map((f) => f.path))));
   markDeprecations(reads, new Map(files.map((f) => [f.path, f.text])));
 
   const byName = new Map<string, ContractRead[]>();

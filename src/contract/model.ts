@@ -65,6 +65,38 @@ export interface ExtractResult {
   fallbacks: FallbackChain[];
   /** Defaults the built image carries (Dockerfile `ENV`): such a key is never missing. */
   imageDefaults: ImageDefault[];
+  /**
+   * Exported functions that read the variable their caller names (`getEnv('X')`), for
+   * buildContract to resolve at call sites in other files. Optional: most extractors have none.
+   */
+  envHelpers?: EnvHelper[];
+  /** Calls of imported functions with a literal first argument: candidate helper call sites. */
+  helperCalls?: HelperCall[];
+}
+
+/** A function that reads `process.env[<its first parameter>]`. */
+export interface EnvHelper {
+  /** The name it is exported under. */
+  exportName: string;
+  /** What a call means: fails when unset → required; uses its 2nd parameter as a default. */
+  fails: boolean;
+  defaultParam: boolean;
+  /** Default value of the 2nd parameter in the signature, when written. */
+  paramDefault?: string;
+  /** Where the helper reads the environment. */
+  evidence: Evidence;
+}
+
+export interface HelperCall {
+  /** The imported name that is called, and the module specifier it comes from ("./env.js"). */
+  importedName: string;
+  from: string;
+  /** The first argument when it is a string literal; undefined when computed. */
+  nameArg?: string;
+  hint?: string;
+  /** The second argument as written, when there is one. */
+  defaultArg?: string;
+  evidence: Evidence;
 }
 
 export interface ImageDefault {

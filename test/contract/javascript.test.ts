@@ -149,3 +149,45 @@ describe('javascript extractor: hard cases degrade to unresolved', () => {
     expect(js.matches('a.json')).toBe(false);
   });
 });
+
+describe('javascript extractor: env helpers', () => {
+  it('follows a local helper with a default parameter to its call sites', () => {
+    const r = run(
+      js,
+      'src/config.ts',
+      [
+        `function getEnv(name: string, fallback?: string): string | undefined {`, // 1
+        `  return process.env[name] ?? fallback;`, // 2
+        `}`, // 3
+        `export const port = getEnv('PORT', '3000');`, // 4
+        `export const host = getEnv('HOST');`, // 5
+        `export const x = getEnv(prefix + '_X');`, // 6
+      ].join('\n'),
+    );
+    expect(r.reads.map((x) => [x.name, x.kind, x.evidence.line, x.default, x.confidence])).toEqual([
+      ['PORT', 'defaulted', 4, '3000', 'medium'],
+      ['HOST', 'optional', 5, undefined, 'medium'],
+    ]);
+    expect(r.unresolved.map((u) => [u.evidence.line, u.reason])).toEqual([[6, 'computed key passed to getEnv()']]);
+  });
+  it('a helper that throws makes its call sites required', () => {
+    const r = run(
+      js,
+      'src/config.js',
+      `const requireEnv = (name) => {\n  const v = process.env[name];\n  if (!v) throw new Error(name + ' is required');\n  return v;\n};\nconst db = requireEnv('DATABASE_URL');\n`,
+    );
+    expect(r.reads.map((x) => [x.name, x.kind, x.note])).toEqual([['DATABASE_URL', 'required', 'through helper requireEnv(), which fails when unset']]);
+    expect(r.unresolved).toEqual([]);
+  });
+  it('exports a helper and records calls of imported functions', () => {
+    const a = run(js, 'src/env.ts', `export function mustEnv(key: string): string {\n  const v = process.env[key];\n  if (v === undefined) throw new Error(key);\n  return v;\n}\n`);
+    expect(a.envHelpers).toEqual([{ exportName: 'mustEnv', fails: true, defaultParam: false, evidence: { file: 'src/env.ts', line: 2, pattern: 'process.env[key]' } }]);
+    expect(a.unresolved).toEqual([]);
+    const b = run(js, 'src/app.ts', `import { mustEnv } from './env.js';\nconst url = mustEnv('REDIS_URL');\n`);
+    expect(b.helperCalls).toEqual([{ importedName: 'mustEnv', from: './env.js', nameArg: 'REDIS_URL', evidence: { file: 'src/app.ts', line: 2, pattern: "mustEnv('REDIS_URL')" } }]);
+  });
+  it('a local helper never called is unresolved', () => {
+    const r = run(js, 'a.js', `function env(n) { return process.env[n]; }\n`);
+    expect(r.unresolved.map((u) => u.reason)).toEqual(['computed key on process.env in env(), which is never called with a name in this file']);
+  });
+});

@@ -14,7 +14,7 @@
  * enumerated. Reads through an alias are kept with low confidence and are never required.
  */
 import ts from 'typescript';
-import type { ContractRead, Extractor, ExtractResult, SourceFile } from '../model.js';
+import type { ContractRead, EnvHelper, Extractor, ExtractResult, HelperCall, SourceFile } from '../model.js';
 import { guarded, shorten, STARTUP_FN } from './util.js';
 import { extractSchemas } from './js-schemas.js';
 
@@ -628,6 +628,130 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
     out.unresolved.push({ evidence: ev(top, text), reason: `${text} used as a value` });
   };
 
+  // Helpers: functions that read process.env[<first parameter>] (`getEnv('X', 'd')`).
+  interface Helper {
+    name: string;
+    p1?: string;
+    p1Default?: string;
+    fails: boolean;
+    defaultParam: boolean;
+    exportNames: string[];
+    read: ts.Node;
+    calls: number;
+  }
+  const helpers = new Map<string, Helper>();
+  const helperReads = new Set<ts.Node>();
+  const isExported = (n: ts.Node): boolean =>
+    !!(ts.canHaveModifiers(n) && ts.getModifiers(n)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword));
+  const findHelpers = (n: ts.Node): void => {
+    let fn: ts.SignatureDeclaration & { body?: ts.Node } | undefined;
+    let name: string | undefined;
+    let exported = false;
+    if (ts.isFunctionDeclaration(n) && n.name && n.body) {
+      fn = n;
+      name = n.name.text;
+      exported = isExported(n);
+    } else if (
+      ts.isVariableDeclaration(n) &&
+      ts.isIdentifier(n.name) &&
+      n.initializer &&
+      (ts.isArrowFunction(strip(n.initializer)) || ts.isFunctionExpression(strip(n.initializer)))
+    ) {
+      fn = strip(n.initializer) as ts.ArrowFunction;
+      name = n.name.text;
+      const stmt = n.parent?.parent;
+      exported = !!stmt && ts.isVariableStatement(stmt) && isExported(stmt);
+    }
+    if (fn && name && fn.parameters[0] && ts.isIdentifier(fn.parameters[0].name) && fn.body) {
+      const p0 = fn.parameters[0].name.text;
+      const p1n = fn.parameters[1]?.name;
+      const p1 = p1n && ts.isIdentifier(p1n) ? p1n.text : undefined;
+      let read: ts.Node | undefined;
+      const body = fn.body;
+      const look = (m: ts.Node): void => {
+        if (read) return;
+        if (ts.isElementAccessExpression(m) && isProcessEnv(m.expression) && ts.isIdentifier(strip(m.argumentExpression)) && (strip(m.argumentExpression) as ts.Identifier).text === p0) {
+          read = m;
+          return;
+        }
+        ts.forEachChild(m, look);
+      };
+      look(body);
+      if (read) {
+        // Bindings of the read inside the helper, and checks on them.
+        const bound = new Set<string>();
+        const inChain = (e: ts.Node): boolean => {
+          const x = strip(e);
+          if (x === read) return true;
+          return ts.isBinaryExpression(x) && isLogicalOr(x.operatorToken.kind) && (inChain(x.left) || inChain(x.right));
+        };
+        let usesP1 = false;
+        let failing = false;
+        const scan = (m: ts.Node): void => {
+          if (ts.isVariableDeclaration(m) && ts.isIdentifier(m.name) && m.initializer && inChain(m.initializer)) bound.add(m.name.text);
+          if (p1 && ts.isIdentifier(m) && m.text === p1 && !(m.parent && ts.isParameter(m.parent))) usesP1 = true;
+          ts.forEachChild(m, scan);
+        };
+        scan(body);
+        const checks = (m: ts.Node): void => {
+          if (ts.isIfStatement(m) && fails(m.thenStatement)) {
+            for (const t of absenceTested(m.expression)) {
+              const x = strip(t.expr);
+              if (x === read || (ts.isIdentifier(x) && bound.has(x.text))) failing = true;
+            }
+          }
+          ts.forEachChild(m, checks);
+        };
+        checks(body);
+        const p1Init = fn.parameters[1]?.initializer;
+        const h: Helper = {
+          name,
+          fails: failing,
+          defaultParam: !!p1 && usesP1,
+          exportNames: exported ? [name] : [],
+          read,
+          calls: 0,
+        };
+        if (p1) h.p1 = p1;
+        if (p1Init) {
+          const d = defaultText(p1Init);
+          if (d !== undefined) h.p1Default = d;
+        }
+        helpers.set(name, h);
+        helperReads.add(read);
+      }
+    }
+    ts.forEachChild(n, findHelpers);
+  };
+  findHelpers(sf);
+  // `export { a as b }`, `module.exports = { a, b: a }`, `exports.b = a`, `export default a`
+  if (helpers.size) {
+    const addExport = (local: string, exported: string): void => {
+      const h = helpers.get(local);
+      if (h && !h.exportNames.includes(exported)) h.exportNames.push(exported);
+    };
+    const exp = (n: ts.Node): void => {
+      if (ts.isExportDeclaration(n) && !n.moduleSpecifier && n.exportClause && ts.isNamedExports(n.exportClause)) {
+        for (const el of n.exportClause.elements) addExport((el.propertyName ?? el.name).text, el.name.text);
+      }
+      if (ts.isExportAssignment(n) && ts.isIdentifier(n.expression)) addExport(n.expression.text, 'default');
+      if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+        const l = n.left.getText(sf);
+        const r = strip(n.right);
+        if (l === 'module.exports' && ts.isObjectLiteralExpression(r)) {
+          for (const p of r.properties) {
+            if (ts.isShorthandPropertyAssignment(p)) addExport(p.name.text, p.name.text);
+            else if (ts.isPropertyAssignment(p) && ts.isIdentifier(strip(p.initializer)) && ts.isIdentifier(p.name)) addExport((strip(p.initializer) as ts.Identifier).text, p.name.text);
+          }
+        }
+        const m = /^(?:module\.)?exports\.(\w+)$/.exec(l);
+        if (m && ts.isIdentifier(r)) addExport(r.text, m[1]!);
+      }
+      ts.forEachChild(n, exp);
+    };
+    exp(sf);
+  }
+
   // Pass 2: reads and other uses.
   const visit = (n: ts.Node): void => {
     const r =
@@ -639,6 +763,8 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
         // An assignment to process.env.X is not a read.
       } else if (r.name !== undefined) {
         if (!(r.mode === 'build' && VITE_BUILTINS.has(r.name))) classify(n, r);
+      } else if (helperReads.has(n)) {
+        // Resolved at the helper's call sites.
       } else {
         const what = r.mode === 'build' ? 'import.meta.env' : r.mode === 'alias' ? `\`${r.alias}\` (alias of process.env)` : 'process.env';
         out.unresolved.push({
@@ -741,6 +867,99 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
     ts.forEachChild(n, checkVisit);
   };
   checkVisit(sf);
+
+  // Helper call sites in this file, and calls of functions imported from relative modules.
+  const imported = new Map<string, { name: string; from: string }>();
+  const collectImports = (n: ts.Node): void => {
+    if (ts.isImportDeclaration(n) && isStringLike(n.moduleSpecifier) && n.moduleSpecifier.text.startsWith('.')) {
+      const from = n.moduleSpecifier.text;
+      const c = n.importClause;
+      if (c?.name) imported.set(c.name.text, { name: 'default', from });
+      if (c?.namedBindings && ts.isNamedImports(c.namedBindings)) {
+        for (const el of c.namedBindings.elements) imported.set(el.name.text, { name: (el.propertyName ?? el.name).text, from });
+      }
+    }
+    if (ts.isVariableDeclaration(n) && n.initializer && ts.isObjectBindingPattern(n.name)) {
+      const init = strip(n.initializer);
+      if (ts.isCallExpression(init) && ts.isIdentifier(init.expression) && init.expression.text === 'require' && init.arguments[0] && isStringLike(init.arguments[0]) && init.arguments[0].text.startsWith('.')) {
+        for (const el of n.name.elements) {
+          const key = el.propertyName ?? el.name;
+          if (ts.isIdentifier(key) && ts.isIdentifier(el.name)) imported.set(el.name.text, { name: key.text, from: init.arguments[0].text });
+        }
+      }
+    }
+    ts.forEachChild(n, collectImports);
+  };
+  collectImports(sf);
+  const calls = (n: ts.Node): void => {
+    if (ts.isCallExpression(n) && ts.isIdentifier(n.expression)) {
+      const callee = n.expression.text;
+      const h = helpers.get(callee);
+      const a0 = n.arguments[0] ? strip(n.arguments[0]) : undefined;
+      const a1 = n.arguments[1];
+      const pattern = shorten(n.getText(sf));
+      if (h && !(n.pos >= h.read.pos && n.end <= h.read.end)) {
+        h.calls++;
+        if (!a0 || !isStringLike(a0)) {
+          const hint = a0 ? staticPrefix(a0) : undefined;
+          out.unresolved.push({ evidence: ev(n, pattern), reason: `computed key passed to ${callee}()`, ...(hint ? { hint } : {}) });
+        } else {
+          out.reads.push(helperRead(a0.text, h, a1 ? defaultText(a1) : undefined, a1 !== undefined, ev(n, pattern), callee));
+        }
+      } else if (!h && imported.has(callee)) {
+        const imp = imported.get(callee)!;
+        const call: HelperCall = { importedName: imp.name, from: imp.from, evidence: ev(n, pattern) };
+        if (a0 && isStringLike(a0)) call.nameArg = a0.text;
+        else if (a0) {
+          const hint = staticPrefix(a0);
+          if (hint) call.hint = hint;
+        }
+        if (a1) {
+          const d = defaultText(a1);
+          if (d !== undefined) call.defaultArg = d;
+        }
+        if (call.nameArg !== undefined || a0) (out.helperCalls ??= []).push(call);
+      }
+    }
+    ts.forEachChild(n, calls);
+  };
+  if (helpers.size || imported.size) calls(sf);
+  for (const h of helpers.values()) {
+    const readEv = ev(h.read, h.read.getText(sf));
+    if (h.exportNames.length) {
+      for (const exportName of h.exportNames) {
+        const eh: EnvHelper = { exportName, fails: h.fails, defaultParam: h.defaultParam, evidence: readEv };
+        if (h.p1Default !== undefined) eh.paramDefault = h.p1Default;
+        (out.envHelpers ??= []).push(eh);
+      }
+    } else if (h.calls === 0) {
+      out.unresolved.push({ evidence: readEv, reason: `computed key on process.env in ${h.name}(), which is never called with a name in this file` });
+    }
+  }
+}
+
+/** The read a call of an env helper makes (shared with buildContract for calls across files). */
+export function helperRead(
+  name: string,
+  h: { fails: boolean; defaultParam: boolean; p1Default?: string; paramDefault?: string },
+  defaultArg: string | undefined,
+  hasDefaultArg: boolean,
+  evidence: { file: string; line: number; pattern: string },
+  callee: string,
+): ContractRead {
+  const read: ContractRead = { name, kind: 'optional', evidence, confidence: 'medium', note: `through helper ${callee}()` };
+  const paramDefault = h.p1Default ?? h.paramDefault;
+  if (h.defaultParam && hasDefaultArg && defaultArg !== undefined) {
+    read.kind = 'defaulted';
+    read.default = defaultArg;
+  } else if (h.defaultParam && !hasDefaultArg && paramDefault !== undefined) {
+    read.kind = 'defaulted';
+    read.default = paramDefault;
+  } else if (h.fails) {
+    read.kind = 'required';
+    read.note = `through helper ${callee}(), which fails when unset`;
+  }
+  return read;
 }
 
 export const javascriptExtractor: Extractor = {
