@@ -16,7 +16,7 @@
  * `test.Dockerfile`, …) are dropped (recorded in `skipped`): they are not the shipped image.
  */
 import type { FileTree } from '../sources/tree.js';
-import type { Confidence, Contract, ContractEntry, ContractRead, EnvHelper, ExtractResult, ReadKind, SourceFile } from './model.js';
+import type { Confidence, Contract, ContractEntry, ContractRead, EnvHelper, Extractor, ExtractResult, ReadKind, SourceFile } from './model.js';
 import { EXTRACTORS } from './extractors/index.js';
 import { isDockerfile } from './extractors/dockerfile.js';
 import { helperRead } from './extractors/javascript.js';
@@ -105,21 +105,43 @@ export function markDeprecations(reads: ContractRead[], texts: Map<string, strin
   }
 }
 
-/** Runs every matching extractor on already-read files (exported for benchmarks and tests). */
+/**
+ * Runs every matching extractor on already-read files (exported for benchmarks and tests).
+ * Files that fail an extractor's `quick` test are skipped, except that a file mentioning the
+ * exported name of an env helper (`getEnv`) found elsewhere is extracted too, so that calls of
+ * helpers across files are seen.
+ */
 export function extractFiles(files: SourceFile[]): { results: ExtractResult[]; errors: { file: string; reason: string }[] } {
   const results: ExtractResult[] = [];
   const errors: { file: string; reason: string }[] = [];
+  const deferred: { f: SourceFile; ex: Extractor }[] = [];
+  const run = (f: SourceFile, ex: Extractor): void => {
+    try {
+      const r = ex.extract(f);
+      if (ex.id === 'dotenv') for (const read of r.reads) read.declaration = true;
+      results.push(r);
+    } catch (e) {
+      errors.push({ file: f.path, reason: `${ex.id} extractor failed: ${e instanceof Error ? e.message : String(e)}` });
+    }
+  };
   for (const f of files) {
     for (const ex of EXTRACTORS) {
       if (!ex.matches(f.path)) continue;
-      if (ex.quick && !ex.quick.test(f.text)) continue;
-      try {
-        const r = ex.extract(f);
-        if (ex.id === 'dotenv') for (const read of r.reads) read.declaration = true;
-        results.push(r);
-      } catch (e) {
-        errors.push({ file: f.path, reason: `${ex.id} extractor failed: ${e instanceof Error ? e.message : String(e)}` });
+      if (ex.quick && !ex.quick.test(f.text)) {
+        deferred.push({ f, ex });
+        continue;
       }
+      run(f, ex);
+    }
+  }
+  const helperNames = new Set<string>();
+  for (const r of results) for (const h of r.envHelpers ?? []) if (h.exportName !== 'default') helperNames.add(h.exportName);
+  const hasDefaultHelper = results.some((r) => r.envHelpers?.some((h) => h.exportName === 'default'));
+  if (helperNames.size || hasDefaultHelper) {
+    const re = helperNames.size ? new RegExp(`\\b(?:${[...helperNames].map((n) => n.replace(/[$]/g, '\\$&')).join('|')})\\b`) : undefined;
+    for (const { f, ex } of deferred) {
+      if (ex.id !== 'javascript') continue;
+      if ((re && re.test(f.text)) || (hasDefaultHelper && /\bfrom\s*['"]\.|require\(\s*['"]\./.test(f.text))) run(f, ex);
     }
   }
   return { results, errors };

@@ -149,16 +149,18 @@ describe('buildContract: env helpers across files', () => {
     repo = new TempRepo();
     repo.commit(
       {
-        'src/lib/env.ts': `export function env(name: string, def?: string) {\n  const v = process.env[name] ?? def;\n  if (v === undefined) throw new Error(name);\n  return v;\n}\nexport const unused = (k: string) => process.env[k];\n`,
-        'src/app.ts': `import { env } from './lib/env.js';\nconst a = env('REDIS_URL');\nconst b = env('LOG_LEVEL', 'info');\n`,
-        'src/worker.js': `const { env: e } = require('./lib/env');\nconst q = e('QUEUE');\n`,
+        'src/lib/env.ts': `export function requireEnv(name: string, def?: string) {\n  const v = process.env[name] ?? def;\n  if (v === undefined) throw new Error(name);\n  return v;\n}\nexport const unused = (k: string) => process.env[k];\n`,
+        // Neither file mentions process.env: they are read because they name the helper.
+        'src/app.ts': `import { requireEnv } from './lib/env.js';\nconst a = requireEnv('REDIS_URL');\nconst b = requireEnv('LOG_LEVEL', 'info');\n`,
+        'src/worker.js': `const { requireEnv: e } = require('./lib/env');\nconst q = e('QUEUE');\n`,
+        'src/other.js': `const x = 1;\n`,
       },
       'v1',
       'v1',
     );
     const c = await buildContract(await GitTree.open(repo.dir, 'v1'), { label: 'app', location: repo.dir });
     expect(entries(c)).toEqual(['LOG_LEVEL defaulted medium src/app.ts:3', 'QUEUE required medium src/worker.js:2', 'REDIS_URL required medium src/app.ts:2']);
-    expect(c.entries.get('REDIS_URL')!.reads[0]!.note).toBe('through helper env(), which fails when unset (defined at src/lib/env.ts:2)');
+    expect(c.entries.get('REDIS_URL')!.reads[0]!.note).toBe('through helper requireEnv(), which fails when unset (defined at src/lib/env.ts:2)');
     expect(c.unresolved.map((u) => `${u.evidence.file}:${u.evidence.line} ${u.reason}`)).toEqual([
       'src/lib/env.ts:6 computed key on process.env in exported helper unused(): no call with a literal name found',
     ]);

@@ -241,6 +241,13 @@ function defaultText(e: ts.Node): string | undefined {
 
 function extractJs(file: SourceFile, out: ExtractResult): void {
   const sf = ts.createSourceFile(file.path, file.text, ts.ScriptTarget.Latest, true, scriptKind(file.path));
+  // Every node once, in document order: the passes below iterate this instead of re-walking.
+  const nodes: ts.Node[] = [];
+  const walkAll = (n: ts.Node): void => {
+    nodes.push(n);
+    ts.forEachChild(n, walkAll);
+  };
+  walkAll(sf);
   const lineOf = (n: ts.Node): number => sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1;
   const ev = (n: ts.Node, pattern: string) => ({ file: file.path, line: lineOf(n), pattern: shorten(pattern) });
 
@@ -307,9 +314,8 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
         }
       }
     }
-    ts.forEachChild(n, collect);
   };
-  collect(sf);
+  for (const n of nodes) collect(n);
   const collectAliases = (n: ts.Node): void => {
     if (ts.isVariableDeclaration(n) && n.initializer && ts.isIdentifier(n.name) && isProcessEnv(n.initializer)) {
       aliases.add(n.name.text);
@@ -333,13 +339,12 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
         }
       }
     }
-    ts.forEachChild(n, collectAliases);
   };
-  collectAliases(sf);
+  for (const n of nodes) collectAliases(n);
 
   // Validation libraries (envalid, env-var, zod, t3-env, Joi).
   const consumed = new Set<ts.Node>();
-  extractSchemas({ sf, out, isProcessEnv, ev, consumed });
+  extractSchemas({ sf, nodes, out, isProcessEnv, ev, consumed });
 
   /** If `n` is a read of one variable, what it reads. */
   const asEnvRead = (n: ts.Node): EnvRead | undefined => {
@@ -643,6 +648,19 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
   const helperReads = new Set<ts.Node>();
   const isExported = (n: ts.Node): boolean =>
     !!(ts.canHaveModifiers(n) && ts.getModifiers(n)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword));
+  // Candidates: functions enclosing a read `process.env[<identifier>]` (one walk).
+  const helperCandidates = new Set<ts.Node>();
+  const findComputed = (n: ts.Node): void => {
+    if (ts.isElementAccessExpression(n) && ts.isIdentifier(strip(n.argumentExpression)) && isProcessEnv(n.expression)) {
+      for (let p = n.parent; p; p = p.parent) {
+        if (ts.isFunctionDeclaration(p) || ts.isArrowFunction(p) || ts.isFunctionExpression(p)) {
+          helperCandidates.add(ts.isFunctionDeclaration(p) ? p : p.parent);
+          break;
+        }
+      }
+    }
+  };
+  for (const n of nodes) findComputed(n);
   const findHelpers = (n: ts.Node): void => {
     let fn: ts.SignatureDeclaration & { body?: ts.Node } | undefined;
     let name: string | undefined;
@@ -721,9 +739,8 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
         helperReads.add(read);
       }
     }
-    ts.forEachChild(n, findHelpers);
   };
-  findHelpers(sf);
+  for (const c of helperCandidates) findHelpers(c);
   // `export { a as b }`, `module.exports = { a, b: a }`, `exports.b = a`, `export default a`
   if (helpers.size) {
     const addExport = (local: string, exported: string): void => {
@@ -747,9 +764,8 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
         const m = /^(?:module\.)?exports\.(\w+)$/.exec(l);
         if (m && ts.isIdentifier(r)) addExport(r.text, m[1]!);
       }
-      ts.forEachChild(n, exp);
     };
-    exp(sf);
+    for (const n of nodes) exp(n);
   }
 
   // Pass 2: reads and other uses.
@@ -788,9 +804,8 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
         if (!isDeclName) handleEnvObjectUse(n, mode);
       }
     }
-    ts.forEachChild(n, visit);
   };
-  visit(sf);
+  for (const n of nodes) visit(n);
 
   // Bindings: const x = process.env.X (also through conversions and fallback chains).
   const bindVisit = (n: ts.Node): void => {
@@ -814,9 +829,8 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
       }
       if (reads.length) addBinding(n.name.text, n, reads);
     }
-    ts.forEachChild(n, bindVisit);
   };
-  bindVisit(sf);
+  for (const n of nodes) bindVisit(n);
 
   // Pass 3: explicit checks make reads required.
   const markRequired = (reads: ContractRead[], how: ts.Node, falsy: boolean): void => {
@@ -855,18 +869,20 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
     return [];
   };
   const checkVisit = (n: ts.Node): void => {
-    if (ts.isIfStatement(n) && fails(n.thenStatement)) {
-      for (const t of absenceTested(n.expression)) markRequired(readsOf(t.expr, n), n, t.falsy);
+    if (ts.isIfStatement(n)) {
+      const tested = absenceTested(n.expression)
+        .map((t) => ({ t, reads: readsOf(t.expr, n) }))
+        .filter((x) => x.reads.length);
+      if (tested.length && fails(n.thenStatement)) for (const x of tested) markRequired(x.reads, n, x.t.falsy);
     }
-    if (ts.isCallExpression(n) && n.arguments.length >= 1) {
+    if (ts.isCallExpression(n) && n.arguments.length >= 1 && (ts.isIdentifier(n.expression) || ts.isPropertyAccessExpression(n.expression))) {
       const callee = n.expression.getText(sf);
       if (/^(?:assert|assert\.ok|invariant|console\.assert__never)$/.test(callee)) {
         markRequired(readsOf(n.arguments[0]!, n), n, true);
       }
     }
-    ts.forEachChild(n, checkVisit);
   };
-  checkVisit(sf);
+  for (const n of nodes) checkVisit(n);
 
   // Helper call sites in this file, and calls of functions imported from relative modules.
   const imported = new Map<string, { name: string; from: string }>();
@@ -888,9 +904,8 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
         }
       }
     }
-    ts.forEachChild(n, collectImports);
   };
-  collectImports(sf);
+  for (const n of nodes) collectImports(n);
   const calls = (n: ts.Node): void => {
     if (ts.isCallExpression(n) && ts.isIdentifier(n.expression)) {
       const callee = n.expression.text;
@@ -921,9 +936,8 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
         if (call.nameArg !== undefined || a0) (out.helperCalls ??= []).push(call);
       }
     }
-    ts.forEachChild(n, calls);
   };
-  if (helpers.size || imported.size) calls(sf);
+  if (helpers.size || imported.size) for (const n of nodes) calls(n);
   for (const h of helpers.values()) {
     const readEv = ev(h.read, h.read.getText(sf));
     if (h.exportNames.length) {
@@ -964,7 +978,8 @@ export function helperRead(
 
 export const javascriptExtractor: Extractor = {
   id: 'javascript',
-  quick: /\benv\b/,
+  // process.env, process?.env, Bun.env, Deno.env, import.meta.env, env-var, { env } from process
+  quick: /process\??\.env|Bun\.env|Deno\.env|meta\.env|env-var|\benv\s*[},]|\{\s*env\b/,
   matches: (path) => JS_EXT.test(path) && !/\.d\.[cm]?ts$/.test(path),
   extract: (file) => guarded('javascript', file, (out) => extractJs(file, out)),
 };
