@@ -61,6 +61,15 @@ export function isRuntimeProvided(name: string): boolean {
   return name === 'PATH' || name === 'HOME' || name === 'HOSTNAME' || /^KUBERNETES_(?:SERVICE_|PORT)/.test(name);
 }
 
+/**
+ * Kubernetes service links: for every Service in the namespace a pod gets
+ * `<SVC>_SERVICE_HOST`, `<SVC>_SERVICE_PORT[_<PORT>]` and `<SVC>_PORT[_<n>_<PROTO>[_ADDR|_PORT|_PROTO]]`
+ * (unless `enableServiceLinks: false`), so such a name is not missing from the pod's env.
+ */
+export function isServiceLink(name: string): boolean {
+  return /^[A-Z0-9_]+_SERVICE_(?:HOST|PORT)(?:_[A-Z0-9_]+)?$/.test(name) || /^[A-Z0-9_]+_PORT_\d+_(?:TCP|UDP|SCTP)(?:_ADDR|_PORT|_PROTO)?$/.test(name);
+}
+
 const RANK: Record<ReadKind, number> = { required: 3, optional: 2, defaulted: 1, 'build-time': 0 };
 const CONF: Record<Confidence, number> = { high: 3, medium: 2, low: 1 };
 
@@ -164,6 +173,9 @@ export function aggregate(name: string, reads: ContractRead[]): ContractEntry {
   if (kind === 'required' && isRuntimeProvided(name)) {
     entry.kind = 'optional';
     entry.note = `${name} is always set in a container (by the image or the runtime), so it is never missing`;
+  } else if (kind === 'required' && isServiceLink(name)) {
+    entry.kind = 'optional';
+    entry.note = `${name} looks like a Kubernetes service link, set for a Service of that name in the namespace unless enableServiceLinks is false`;
   }
   const dep = sorted.find((r) => r.deprecated);
   if (dep) entry.deprecated = { ...dep.deprecated };

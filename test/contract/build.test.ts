@@ -136,6 +136,17 @@ describe('aggregate', () => {
   it('sorts reads by file and line', () => {
     expect(aggregate('X', [read('optional', 'b.ts', 1), read('optional', 'a.ts', 9), read('optional', 'a.ts', 2)]).reads.map((r) => `${r.evidence.file}:${r.evidence.line}`)).toEqual(['a.ts:2', 'a.ts:9', 'b.ts:1']);
   });
+  it.each([
+    ['REDIS_SERVICE_HOST', true],
+    ['REDIS_SERVICE_PORT', true],
+    ['REDIS_SERVICE_PORT_HTTP', true],
+    ['REDIS_PORT_6379_TCP_ADDR', true],
+    ['REDIS_PORT', false],
+    ['SERVICE_HOST', false],
+  ])('service link %s → never required: %s', (name, link) => {
+    const e = aggregate(name, [{ ...read('required', 'a.go', 1), name }]);
+    expect(e.kind).toBe(link ? 'optional' : 'required');
+  });
   it('names a container always has are never required', () => {
     const e = aggregate('HOME', [{ ...read('required', 'a.py', 1), name: 'HOME' }]);
     expect([e.kind, e.note]).toEqual(['optional', 'HOME is always set in a container (by the image or the runtime), so it is never missing']);

@@ -38,7 +38,7 @@ describe('javascript extractor: reads and kinds', () => {
     ['in operator', `if ('CI' in process.env) {}\n`, ['CI optional 1']],
     ['import { env } from node:process is process.env', `import { env } from 'node:process';\nconst u = env.APP_URL;\nif (!u) throw new Error('APP_URL');\n`, ['APP_URL required 2']],
     ['Bun.env', `const k = Bun.env.BUN_KEY ?? 'x';\n`, ['BUN_KEY defaulted 1 =x']],
-    ['Deno.env.get', `const k = Deno.env.get("DENO_KEY");\n`, ['DENO_KEY optional 1']],
+    ['Deno.env.get / has', `const k = Deno.env.get("DENO_KEY");\nif (Deno.env.has("FLAG")) {}\n`, ['DENO_KEY optional 1', 'FLAG optional 2']],
     ['import.meta.env → build-time, Vite builtins skipped', `const a = import.meta.env.VITE_API;\nif (import.meta.env.DEV) {}\n`, ['VITE_API build-time 1']],
     ['process.env inside a comment or string is not a read', `// process.env.COMMENTED\nconst s = "process.env.IN_STRING";\nconst t = \`process.env.IN_TEMPLATE\`;\n/* process.env.BLOCK */\n`, []],
     ['tsx file', `export const App = () => <div>{process.env.NEXT_PUBLIC_X}</div>;\n`, ['NEXT_PUBLIC_X optional 1']],
@@ -137,6 +137,10 @@ describe('javascript extractor: hard cases degrade to unresolved', () => {
       [4, 'iteration over process.env'],
       [5, 'process.env stored in a property'],
     ]);
+  });
+  it('Deno.env.toObject() is unresolved', () => {
+    const r = run(js, 'main.ts', `const all = Deno.env.toObject();\n`);
+    expect(r.unresolved.map((u) => [u.evidence.line, u.reason])).toEqual([[1, 'iteration over the whole environment (Deno.env.toObject())']]);
   });
   it('never throws on broken input', () => {
     const r = run(js, 'a.ts', `const x = process.env.OK;\nfunction (((( {\n const y = process.env.ALSO\n`);

@@ -266,10 +266,15 @@ function extractGo(file: SourceFile, out: ExtractResult): void {
       out.reads.push(read);
       readAtTok.set(startTok, read);
       // Binding: v := os.Getenv(…) / v, ok := os.LookupEnv(…) / var v = …
-      const op = toks[startTok - 1]?.value;
+      let op = toks[startTok - 1]?.value;
+      let k = startTok - 2;
+      // v := strings.TrimSpace(os.Getenv("X"))
+      if (op === '(' && toks[startTok - 2]?.type === 'name' && toks[startTok - 3]?.value === '.' && toks[startTok - 4]?.type === 'name' && (toks[startTok - 5]?.value === ':=' || toks[startTok - 5]?.value === '=')) {
+        op = toks[startTok - 5]!.value;
+        k = startTok - 6;
+      }
       if (op === ':=' || op === '=') {
         const names: string[] = [];
-        let k = startTok - 2;
         while (k >= 0 && toks[k]!.type === 'name') {
           names.unshift(toks[k]!.value);
           if (toks[k - 1]?.value === ',') k -= 2;

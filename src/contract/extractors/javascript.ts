@@ -369,7 +369,7 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
       const callee = n.expression;
       const obj = strip(callee.expression);
       if (
-        callee.name.text === 'get' &&
+        (callee.name.text === 'get' || callee.name.text === 'has') &&
         ts.isPropertyAccessExpression(obj) &&
         obj.name.text === 'env' &&
         ts.isIdentifier(strip(obj.expression)) &&
@@ -770,6 +770,9 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
 
   // Pass 2: reads and other uses.
   const visit = (n: ts.Node): void => {
+    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && n.expression.name.text === 'toObject' && n.expression.expression.getText(sf) === 'Deno.env') {
+      out.unresolved.push({ evidence: ev(n, 'Deno.env.toObject()'), reason: 'iteration over the whole environment (Deno.env.toObject())' });
+    }
     const r =
       ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n) || ts.isCallExpression(n)
         ? asEnvRead(n)
