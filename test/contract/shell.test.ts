@@ -1,7 +1,7 @@
 import { shellExtractor as sh } from '../../src/contract/extractors/shell.js';
 import { run, summary } from './helpers.js';
 
-const head = '#!/bin/sh\nset -eu\n';
+const head = '#!/bin/sh\nset -e\n';
 
 describe('shell extractor', () => {
   it.each<[string, string, string[]]>([
@@ -23,6 +23,15 @@ describe('shell extractor', () => {
     ['${!X} is unresolved, not a read', `${head}v="\${!NAME_VAR}"\n`, []],
   ])('%s', (_t, code, expected) => {
     expect(summary(run(sh, 'docker-entrypoint.sh', code))).toEqual(expected);
+  });
+
+  it.each<[string, string, string[]]>([
+    ['set -eu makes plain expansions required', `#!/bin/sh\necho "$A"\nset -eu\necho "$B \${C:-x} \${D:+y} \${#E}"\nset +u\necho "$F"\n`, ['A optional 2', 'B required 4', 'C defaulted 4 =x', 'D optional 4', 'E required 4', 'F optional 6']],
+    ['set -o nounset and pipefail', `#!/bin/bash\nset -o errexit -o nounset -o pipefail\nexec app "$PORT"\n`, ['PORT required 3']],
+    ['a -u shebang', `#!/bin/sh -eu\nexec app "$PORT"\n`, ['PORT required 2']],
+    ['set -e alone does not', `#!/bin/sh\nset -e\nexec app "$PORT"\n`, ['PORT optional 3']],
+  ])('%s', (_t, code, expected) => {
+    expect(summary(run(sh, 'entrypoint.sh', code))).toEqual(expected);
   });
 
   it('records the fallback chain and the indirect expansion', () => {

@@ -6,7 +6,8 @@
  * Files: `*.sh`, `*.bash`, `docker-entrypoint*`, `entrypoint*`, and any file without an
  * extension whose first line is a sh/bash/dash/ash/ksh/zsh shebang.
  *
- * - `${X:?msg}` / `${X?}` → required; `[ -z "$X" ] && exit 1`, `if [ -z "$X" ]; then … exit …; fi`
+ * - `${X:?msg}` / `${X?}` → required; after `set -u` (`set -eu`, `set -o nounset`, a `-u`
+ *   shebang) a plain `$X` / `${X#…}` / `${#X}` is required too; `[ -z "$X" ] && exit 1`, `if [ -z "$X" ]; then … exit …; fi`
  *   (also `test -z`, `[[ -z`, `[ -n "$X" ] || exit`) → required.
  * - `${X:-d}`, `${X-d}`, `${X:=d}`, `${X=d}`, `X="${X:-d}"`, `[ -z "$X" ] && X=d` → defaulted.
  * - `$X`, `${X}`, `${#X}`, `${X#…}` … → optional.
@@ -334,6 +335,25 @@ function extractShell(file: SourceFile, out: ExtractResult): void {
     for (const m of line.matchAll(new RegExp(String.raw`\bprintf\s+-v\s+(${NAME})`, 'g'))) assigned.add(m[1]!);
   });
 
+  // `set -u` / `set -o nounset` (or a shebang with -u): expanding an unset variable aborts the
+  // script, so a plain `$X` after it is required. `set +u` turns it off again.
+  const nounset: { line: number; on: boolean }[] = [];
+  if (/^#!\S+(?:\s+\S+)*\s+-[a-zA-Z]*u/.test(lines[0] ?? '')) nounset.push({ line: 1, on: true });
+  lines.forEach((raw, idx) => {
+    const line = raw.replace(/(^|\s)#.*$/, '$1');
+    for (const m of line.matchAll(/(?:^|[\s;&|])set\s+((?:[-+]o\s+\w+\s*|[-+][a-zA-Z]+\s*)+)/g)) {
+      for (const opt of m[1]!.trim().split(/\s+(?=[-+])/)) {
+        if (/^-[a-zA-Z]*u/.test(opt) || /^-o\s+nounset/.test(opt)) nounset.push({ line: idx + 1, on: true });
+        if (/^\+[a-zA-Z]*u/.test(opt) || /^\+o\s+nounset/.test(opt)) nounset.push({ line: idx + 1, on: false });
+      }
+    }
+  });
+  const nounsetAt = (line: number): boolean => {
+    let on = false;
+    for (const t of nounset) if (t.line < line || (t.line === 1 && line === 1)) on = t.on;
+    return on;
+  };
+
   const byKey = new Map<string, ContractRead>();
   const rank = { required: 3, optional: 2, defaulted: 1, 'build-time': 0 } as const;
   scanShell(text, 0, (e) => {
@@ -356,6 +376,10 @@ function extractShell(file: SourceFile, out: ExtractResult): void {
         read.kind = 'defaulted';
         read.default = e.word ?? '';
       }
+    }
+    if ((e.op === 'plain' || e.op === 'modify' || e.op === 'length') && nounsetAt(line)) {
+      read.kind = 'required';
+      read.note = 'set -u: expanding it unset aborts the script';
     }
     const check = checkOf.get(`${e.name}@${line}`);
     if (check && read.kind !== 'required') {
