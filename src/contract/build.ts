@@ -170,6 +170,10 @@ export function aggregate(name: string, reads: ContractRead[]): ContractEntry {
   let confidence: Confidence = 'low';
   for (const r of pool) if (r.kind === kind && CONF[r.confidence] > CONF[confidence]) confidence = r.confidence;
   const entry: ContractEntry = { name, kind, confidence, reads: sorted };
+  if (!code.length) {
+    const files = [...new Set(sorted.map((r) => r.evidence.file))].join(', ');
+    entry.note = `declared in ${files}; no read of it was found in the code (it may be read dynamically, by a dependency, or only by tooling such as docker compose)`;
+  }
   if (kind === 'required' && isRuntimeProvided(name)) {
     entry.kind = 'optional';
     entry.note = `${name} is always set in a container (by the image or the runtime), so it is never missing`;
@@ -239,13 +243,23 @@ function resolveHelperCalls(results: ExtractResult[], contract: Contract, files:
   return reads;
 }
 
-export async function buildContract(tree: FileTree, source: Contract['source']): Promise<Contract> {
+export interface BuildOptions {
+  /**
+   * Only read files under this repo-relative folder (one app of a monorepo). Evidence paths
+   * stay repo-relative; skip rules apply to the path below this folder.
+   */
+  root?: string;
+}
+
+export async function buildContract(tree: FileTree, source: Contract['source'], options: BuildOptions = {}): Promise<Contract> {
   const all = await tree.list();
   const skipped: { file: string; reason: string }[] = [];
   const wanted: string[] = [];
+  const root = options.root?.replace(/^\.?\/+|\/+$/g, '') ?? '';
   for (const p of all) {
+    if (root && !p.startsWith(root + '/')) continue;
     if (!EXTRACTORS.some((ex) => ex.matches(p))) continue;
-    const why = skipReason(p);
+    const why = skipReason(root ? p.slice(root.length + 1) : p);
     if (why) continue; // not the app: silently out of scope (documented above)
     wanted.push(p);
   }
@@ -322,11 +336,15 @@ export async function buildContract(tree: FileTree, source: Contract['source']):
 }
 
 /** The contract of a tree, labelled from the tree itself (for benchmarks and the CLI). */
-export function scanTree(tree: FileTree): Promise<Contract> {
-  return buildContract(tree, {
-    label: tree.label,
-    location: tree.root,
-    ...(tree.ref ? { ref: tree.ref } : {}),
-    ...(tree.commit ? { commit: tree.commit } : {}),
-  });
+export function scanTree(tree: FileTree, options: BuildOptions = {}): Promise<Contract> {
+  return buildContract(
+    tree,
+    {
+      label: tree.label,
+      location: tree.root,
+      ...(tree.ref ? { ref: tree.ref } : {}),
+      ...(tree.commit ? { commit: tree.commit } : {}),
+    },
+    options,
+  );
 }

@@ -177,3 +177,29 @@ describe('buildContract: env helpers across files', () => {
     ]);
   });
 });
+
+describe('buildContract: one app of a monorepo', () => {
+  let repo: TempRepo;
+  afterAll(() => repo.remove());
+  it('reads only files under options.root, with repo-relative evidence', async () => {
+    repo = new TempRepo();
+    repo.commit(
+      {
+        'services/api/src/index.ts': `const u = process.env.API_URL;\n`,
+        'services/api/test/a.test.ts': `process.env.API_TEST_ONLY;\n`,
+        'services/worker/main.py': `import os\nq = os.environ["QUEUE"]\n`,
+        '.env.example': `COMPOSE_ONLY=\n`,
+      },
+      'v1',
+      'v1',
+    );
+    const tree = await GitTree.open(repo.dir, 'v1');
+    const api = await buildContract(tree, { label: 'api', location: repo.dir }, { root: 'services/api' });
+    expect(entries(api)).toEqual(['API_URL optional high services/api/src/index.ts:1']);
+    const all = await buildContract(tree, { label: 'all', location: repo.dir });
+    expect(entries(all)).toEqual(['API_URL optional high services/api/src/index.ts:1', 'COMPOSE_ONLY required medium .env.example:1', 'QUEUE required high services/worker/main.py:2']);
+    expect(all.entries.get('COMPOSE_ONLY')!.note).toBe(
+      'declared in .env.example; no read of it was found in the code (it may be read dynamically, by a dependency, or only by tooling such as docker compose)',
+    );
+  });
+});
