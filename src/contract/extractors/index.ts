@@ -11,6 +11,7 @@ import { rubyExtractor } from './ruby.js';
 import { rustExtractor } from './rust.js';
 import { csharpExtractor } from './csharp.js';
 import { phpExtractor } from './php.js';
+import { nodeConfigExtractor } from './node-config.js';
 
 /**
  * Every contract extractor, one file each in this folder. JS/TS validation libraries
@@ -30,4 +31,5 @@ export const EXTRACTORS: Extractor[] = [
   rustExtractor,
   csharpExtractor,
   phpExtractor,
+  nodeConfigExtractor,
 ];
