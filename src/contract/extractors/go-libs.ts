@@ -164,12 +164,12 @@ export function extractGoLibs(ctx: Ctx): void {
       }
       if (pfx.type !== 'string') {
         out.unresolved.push({ evidence: ev, reason: 'envconfig prefix is not a literal', hint: undefined });
-        envconfigStruct(typeName, '', 'low', ev.line);
+        envconfigStruct(typeName, '', 'low');
         linked.add(typeName);
         continue;
       }
       const prefix = pfx.value ? pfx.value.toUpperCase() + '_' : '';
-      envconfigStruct(typeName, prefix, 'high', ev.line);
+      envconfigStruct(typeName, prefix, 'high');
       linked.add(typeName);
     }
     // Structs with envconfig tags never tied to a Process call in this file.
@@ -181,10 +181,10 @@ export function extractGoLibs(ctx: Ctx): void {
         evidence: { file: ctx.file, line: ctx.line(fields[0]!.tok), pattern: `type ${name} struct (envconfig tags)` },
         reason: 'envconfig struct processed elsewhere: prefix unknown',
       });
-      envconfigStruct(name, '', 'low', undefined);
+      envconfigStruct(name, '', 'low');
     }
   }
-  function envconfigStruct(typeName: string, prefix: string, confidence: 'high' | 'low', _line: number | undefined, depth = 0): void {
+  function envconfigStruct(typeName: string, prefix: string, confidence: 'high' | 'low', depth = 0): void {
     if (depth > 5) return;
     for (const f of types.get(typeName) ?? []) {
       if (f.tag.get('ignored') === 'true') continue;
@@ -196,7 +196,7 @@ export function extractGoLibs(ctx: Ctx): void {
         const key = (prefix + base).toUpperCase();
         if (types.has(f.type) && !f.tag.has('default')) {
           // nested struct: its fields get this key as prefix (embedded: no extra prefix)
-          envconfigStruct(f.type, f.embedded ? prefix : key + '_', confidence, undefined, depth + 1);
+          envconfigStruct(f.type, f.embedded ? prefix : key + '_', confidence, depth + 1);
           continue;
         }
         let kind: ReadKind = 'optional';

@@ -244,7 +244,7 @@ export function lex(text: string, o: LexOptions): Tok[] {
       continue;
     }
     const two = text.slice(i, i + 2);
-    if (['::', '?:', '??', '?.', '!!', '->', '=>', '==', '!=', '||', '&&', '<=', '>=', '+=', '-=', '||', '.='].includes(two)) {
+    if (['::', '?:', '??', '?.', '!!', '->', '=>', '==', '!=', '||', '&&', '<=', '>=', '+=', '-=', '.='].includes(two)) {
       out.push({ type: 'op', value: two, start: i, end: i + 2, raw: two });
       i += 2;
       continue;

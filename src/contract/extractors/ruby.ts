@@ -109,7 +109,9 @@ function extractRuby(file: SourceFile, out: ExtractResult): void {
           if (body.some((x) => x.value === 'raise' || x.value === 'abort' || x.value === 'exit')) {
             read.note = 'ENV.fetch block raises when unset';
           } else {
-            const inner = body.filter((x) => !(x.value === '|') && !(x.type === 'name' && body[0]?.value === '|' && body.indexOf(x) === 1));
+            // drop the block parameters `|key|`
+            const second = body[0]?.value === '|' ? body.findIndex((x, k) => k > 0 && x.value === '|') : -1;
+            const inner = second > 0 ? body.slice(second + 1) : body;
             read.kind = 'defaulted';
             const s = inner.find((x) => x.type === 'string' || x.type === 'number');
             read.default = s ? s.value : shorten(inner.map((x) => x.raw).join(' '));
