@@ -291,7 +291,7 @@ function extractShell(file: SourceFile, out: ExtractResult): void {
       if (/(^|[\s;&|{(])exit(\s+[1-9]\d*|\s*$|\s*[;})])/.test(block) || /(^|[\s;&|{(])exit\s*$/m.test(block)) {
         checkOf.set(`${name}@${idx + 1}`, { kind: 'required', line: idx + 1 });
       } else if (flag === '-z') {
-        const am = new RegExp(String.raw`(?:^|[\s;&|{(])(?:export\s+)?${name}=("[^"]*"|'[^']*'|[^\s;&|)}]*)`, 'm').exec(block);
+        const am = new RegExp(String.raw`(?:^|[\s;&|{(])(?:export\s+)?${name}=("[^"]*"|'[^']*'|\$\([^)]*\)|[^\s;&|)}]*)`, 'm').exec(block);
         if (am) {
           checkOf.set(`${name}@${idx + 1}`, { kind: 'defaulted', line: idx + 1, default: unquoteWord(am[1]!) });
           for (const k of blockLines) {
@@ -304,8 +304,10 @@ function extractShell(file: SourceFile, out: ExtractResult): void {
     }
   });
 
-  // Names the script assigns itself.
+  // Names the script assigns itself; and every line where a name is assigned, defaulting
+  // assignments included (a later `[ -z "$X" ] && exit` then tests the script's own value).
   const assigned = new Set<string>();
+  const assignedAt = new Map<string, number[]>();
   const asg = new RegExp(
     String.raw`(?:^|[\s;&|(){}])(?:(?:export|local|readonly|declare|typeset)\s+(?:-[A-Za-z]+\s+)*)?(${NAME})(?:\[[^\]]*\])?\+?=(.*)$`,
   );
@@ -320,6 +322,7 @@ function extractShell(file: SourceFile, out: ExtractResult): void {
       const value = m[2]!;
       const selfRef = new RegExp(String.raw`\$\{?${name}\b`).test(value.split(/\s(?=[A-Za-z_][A-Za-z0-9_]*=)/)[0]!);
       if (!selfRef && !defaultingLines.get(idx)?.has(name)) assigned.add(name);
+      assignedAt.set(name, [...(assignedAt.get(name) ?? []), idx + 1]);
       rest = value;
     }
     for (const m of line.matchAll(new RegExp(String.raw`\b(?:for|select)\s+(${NAME})\b`, 'g'))) assigned.add(m[1]!);
@@ -381,7 +384,8 @@ function extractShell(file: SourceFile, out: ExtractResult): void {
       read.kind = 'required';
       read.note = 'set -u: expanding it unset aborts the script';
     }
-    const check = checkOf.get(`${e.name}@${line}`);
+    let check = checkOf.get(`${e.name}@${line}`);
+    if (check?.kind === 'required' && (assignedAt.get(e.name) ?? []).some((l) => l < line)) check = undefined;
     if (check && read.kind !== 'required') {
       read.kind = check.kind;
       if (check.kind === 'defaulted') read.default = check.default;
