@@ -36,6 +36,7 @@ describe('python extractor', () => {
     ],
     ['presence test on the same line', `import os\nh = os.environ["H"] if "H" in os.environ else "x"\nv = os.getenv("V") and os.environ["V"]\n`, ['H optional 2', 'H optional 2', 'V optional 3', 'V optional 3']],
     ['else of a negative test guards', `import os\nif "K" not in os.environ:\n    pass\nelse:\n    k = os.environ["K"]\nj = os.environ["K"]\n`, ['K optional 2', 'K optional 5', 'K required 6']],
+    ['with suppress(KeyError) guards', `import os, contextlib\nwith contextlib.suppress(KeyError, ValueError):\n    v = os.environ["V"]\n`, ['V optional 3']],
     ['try/except ValueError does not guard', `import os\ntry:\n    n = int(os.environ["N"])\nexcept ValueError:\n    n = 1\n`, ['N required 3']],
   ])('%s', (_t, code, expected) => {
     expect(summary(run(py, 'app/settings.py', code))).toEqual(expected);
@@ -44,6 +45,7 @@ describe('python extractor', () => {
   it.each<[string, string, [string, string]]>([
     ['module level → high', `import os\nA = os.environ["A"]\n`, ['required', 'high']],
     ['in a settings loader → high', `import os\ndef load_settings():\n    return os.environ["A"]\n`, ['required', 'high']],
+    ['in validate_token (not a config loader) → medium', `import os\ndef validate_token(t):\n    if not os.getenv("RELAX"):\n        raise ValueError(t)\n`, ['required', 'medium']],
     ['in another function → medium', `import os\nclass Mailer:\n    def send(self):\n        key = os.environ["A"]\n`, ['required', 'medium']],
     ['checked in another function → medium', `import os\ndef upload():\n    b = os.getenv("A")\n    if not b:\n        raise RuntimeError("A")\n`, ['required', 'medium']],
   ])('where it runs: %s', (_t, code, expected) => {

@@ -276,6 +276,17 @@ function extractPython(file: SourceFile, out: ExtractResult): void {
       k = m;
     }
   });
+  // `with suppress(KeyError):` / `with contextlib.suppress(KeyError, …):` guards its block too.
+  logical.forEach((l, li) => {
+    if (toks[l.start]!.value !== 'with') return;
+    const vals = toks.slice(l.start, l.end).map((t) => t.value);
+    const si = vals.indexOf('suppress');
+    if (si < 0 || !vals.slice(si).some((v) => v === 'KeyError' || v === 'LookupError' || v === 'Exception' || v === 'BaseException')) return;
+    const colon = vals.lastIndexOf(':');
+    if (colon < 0) return;
+    const [bs, be] = blockOf(li, l.start + colon);
+    guardedRanges.push([bs, be]);
+  });
   const isGuarded = (ti: number): boolean => {
     for (const [a, b] of guardedRanges) if (ti >= a && ti < b) return true;
     return false;
@@ -427,7 +438,7 @@ function extractPython(file: SourceFile, out: ExtractResult): void {
       if (isGuarded(i)) {
         read.kind = 'optional';
         read.confidence = 'medium';
-        read.note = 'read inside try/except that catches KeyError';
+        read.note = 'read where a KeyError is caught (try/except or suppress)';
       }
       out.reads.push(read);
       readAt.set(i, { read, end: close + 1, names: [name] });
