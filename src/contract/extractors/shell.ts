@@ -329,10 +329,22 @@ function extractShell(file: SourceFile, out: ExtractResult): void {
     for (const m of line.matchAll(/\b(?:local|declare|typeset|readonly)\s+((?:-[A-Za-z]+\s+)*)([A-Za-z_][A-Za-z0-9_\s]*)/g)) {
       for (const w of m[2]!.split(/\s+/)) if (/^[A-Za-z_]\w*$/.test(w)) assigned.add(w);
     }
-    for (const m of line.matchAll(/\b(?:read|mapfile|readarray)\b((?:\s+(?:-[A-Za-z]+(?:\s+(?:"[^"]*"|'[^']*'|[^\s-]\S*))?))*)((?:\s+[A-Za-z_][A-Za-z0-9_]*)+)/g)) {
-      for (const w of m[2]!.trim().split(/\s+/)) assigned.add(w);
-      const arr = /-a\s+([A-Za-z_]\w*)/.exec(m[1]!);
-      if (arr) assigned.add(arr[1]!);
+    // read [-options [arg]] NAME… / mapfile NAME / readarray NAME (word by word: no backtracking)
+    for (const m of line.matchAll(/\b(?:read|mapfile|readarray)\b([^;&|]*)/g)) {
+      const words = m[1]!.trim().split(/\s+/).filter(Boolean);
+      for (let w = 0; w < words.length; w++) {
+        const word = words[w]!;
+        if (word.startsWith('-')) {
+          // options that take an argument; -a NAME assigns an array
+          if (/^-[A-Za-z]*[adinNptuC]$/.test(word)) {
+            if (word.endsWith('a') && words[w + 1] && /^[A-Za-z_]\w*$/.test(words[w + 1]!)) assigned.add(words[w + 1]!);
+            w++;
+          }
+          continue;
+        }
+        if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(word)) assigned.add(word);
+        else break;
+      }
     }
     for (const m of line.matchAll(new RegExp(String.raw`\bgetopts\s+(?:"[^"]*"|'[^']*'|\S+)\s+(${NAME})`, 'g'))) assigned.add(m[1]!);
     for (const m of line.matchAll(new RegExp(String.raw`\bprintf\s+-v\s+(${NAME})`, 'g'))) assigned.add(m[1]!);
