@@ -27,6 +27,8 @@ describe('javascript extractor: reads and kinds', () => {
     ['== null check', `const t = process.env.TOKEN;\nif (t == null) throw new Error('x');\n`, ['TOKEN required 1']],
     ['typeof check', `if (typeof process.env.A === 'undefined') throw new Error('A');\n`, ['A required 1']],
     ['|| in a check makes both required', `if (!process.env.A || !process.env.B) process.exit(2);\n`, ['A required 1', 'B required 1']],
+    ['?? failing call → required', `const u = process.env.URL ?? throwMissing('URL');\nconst v = process.env.V || (() => { throw new Error('V'); })();\n`, ['URL required 1', 'V required 2']],
+    ['?? ordinary call → defaulted', `const p = process.env.P ?? defaultPort();\n`, ['P defaulted 1 =defaultPort()']],
     ['check that only logs is not required', `const x = process.env.X;\nif (!x) console.warn('X unset');\n`, ['X optional 1']],
     ['default "" then falsy check → required', `const k = process.env.KEY || '';\nif (!k) throw new Error('KEY');\n`, ['KEY required 1']],
     ['non-empty default then check → stays defaulted', `const k = process.env.KEY ?? 'dev';\nif (!k) throw new Error('KEY');\n`, ['KEY defaulted 1 =dev']],

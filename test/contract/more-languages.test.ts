@@ -71,6 +71,7 @@ describe('Ruby', () => {
   it.each<[string, string, string[]]>([
     ['ENV[] optional, || default', `host = ENV["REDIS_HOST"]\nport = ENV['REDIS_PORT'] || "6379"\n`, ['REDIS_HOST optional 1', 'REDIS_PORT defaulted 2 =6379']],
     ['ENV.fetch required, with default or block defaulted', `a = ENV.fetch("SECRET_KEY_BASE")\nb = ENV.fetch("WEB_CONCURRENCY", 2)\nc = ENV.fetch("RAILS_MAX_THREADS") { 5 }\nd = ENV.fetch("OPT", nil)\n`, ['SECRET_KEY_BASE required 1', 'WEB_CONCURRENCY defaulted 2 =2', 'RAILS_MAX_THREADS defaulted 3 =5', 'OPT optional 4']],
+    ['|| raise is required', `k = ENV["API_KEY"] || raise("API_KEY missing")\n`, ['API_KEY required 1']],
     ['fetch without parentheses', `url = ENV.fetch "DATABASE_URL"\n`, ['DATABASE_URL required 1']],
     ['fetch with a raising block is required', `k = ENV.fetch("K") { raise "K is required" }\n`, ['K required 1']],
     ['key? and Dotenv.require_keys', `if ENV.key?("SENTRY_DSN")\nend\nDotenv.require_keys("STRIPE_KEY", "APP_HOST")\n`, ['SENTRY_DSN optional 1', 'STRIPE_KEY required 3', 'APP_HOST required 3']],

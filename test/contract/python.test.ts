@@ -10,6 +10,7 @@ describe('python extractor', () => {
     ['second argument is a default', `import os\nport = int(os.environ.get("PORT", "8000"))\nw = os.getenv("WORKERS", 4)\n`, ['PORT defaulted 2 =8000', 'WORKERS defaulted 3 =4']],
     ['default=None stays optional', `import os\nx = os.getenv("X", default=None)\ny = os.getenv("Y", default="y")\n`, ['X optional 2', 'Y defaulted 3 =y']],
     ['or "d" after the call is a default', `import os\nlevel = os.getenv("LOG_LEVEL") or "INFO"\n`, ['LOG_LEVEL defaulted 2 =INFO']],
+    ['or sys.exit(...) is required', `import os, sys\ntoken = os.getenv("TOKEN") or sys.exit("TOKEN is required")\n`, ['TOKEN required 2']],
     ['setdefault', `import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "app.settings")\n`, ['DJANGO_SETTINGS_MODULE defaulted 2 =app.settings']],
     ['"X" in os.environ', `import os\nif "SENTRY_DSN" in os.environ:\n    init()\n`, ['SENTRY_DSN optional 2']],
     ['from os import environ, getenv', `from os import environ, getenv\na = environ["A"]\nb = getenv("B")\n`, ['A required 2', 'B optional 3']],

@@ -207,6 +207,24 @@ function enclosingFunction(n: ts.Node): string | undefined {
   return undefined;
 }
 
+/**
+ * A default that fails instead of giving a value: `?? fail('X')`, `|| missing('X')`,
+ * `?? (() => { throw … })()`, `?? process.exit(1)`. Returns a short description, or undefined.
+ */
+function failingCall(e: ts.Node): string | undefined {
+  const s = strip(e);
+  if (!ts.isCallExpression(s)) return undefined;
+  const callee = strip(s.expression);
+  if ((ts.isArrowFunction(callee) || ts.isFunctionExpression(callee)) && ts.isBlock(callee.body) && callee.body.statements.some((st) => ts.isThrowStatement(st))) {
+    return 'an inline function throws';
+  }
+  const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.getText() : '';
+  if (/^(?:process\.exit|Deno\.exit)$/.test(name)) return `${name}()`;
+  const last = name.split('.').pop() ?? '';
+  if (/^(?:throw\w*|fail\w*|\w*[Mm]issing\w*|\w*[Rr]equired\w*|must\w*|panic\w*|abort\w*|die)$/.test(last)) return `${name}() is called`;
+  return undefined;
+}
+
 function isWriteTarget(e: ts.Node): { write: boolean; compoundDefault?: ts.Expression } {
   const top = climb(e);
   const p = top.parent;
@@ -484,13 +502,25 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
           out.fallbacks.push({ names, evidence: ev(top, top.getText(sf)) });
         }
         let def: string | undefined;
+        let failing: string | undefined;
         for (let i = me + 1; i < operands.length; i++) {
           if (asEnvRead(operands[i]!)) continue;
-          def = defaultText(operands[i]!);
+          failing = failingCall(operands[i]!);
+          if (!failing) def = defaultText(operands[i]!);
           break;
         }
         const read: ContractRead = def === undefined ? { ...base } : { ...base, kind: 'defaulted', default: def };
         if (names.length >= 2) read.note = `fallback chain ${names.join(' → ')}`;
+        if (failing) {
+          if (names.length >= 2) {
+            read.requiredOneOf = names;
+            read.note = `at least one of ${names.join(', ')} is required (${failing})`;
+          } else {
+            read.kind = 'required';
+            read.confidence = 'medium';
+            read.note = `${failing} when unset`;
+          }
+        }
         record(read, node);
         return;
       }

@@ -400,10 +400,18 @@ function extractPython(file: SourceFile, out: ExtractResult): void {
         out.fallbacks.push({ names, evidence: ev(toks[i]!, pattern) });
         read.note = `fallback chain ${names.join(' → ')}`;
       } else {
-        const d = literalDefault(toks.slice(defRange[0], defRange[1]));
-        if (d !== undefined) {
-          read.kind = 'defaulted';
-          read.default = d;
+        const dt = toks.slice(defRange[0], defRange[1]);
+        const last = [...dt].reverse().find((t) => t.type === 'name')?.value ?? '';
+        const viaOr = toks[close + 1]?.value === 'or' && defRange[0] === close + 2;
+        if (viaOr && dt.every((t) => t.type === 'name' || t.value === '.') && /^(?:exit|_exit|abort|die|fail\w*|\w*missing\w*|\w*required\w*|raise_\w*|panic)$/i.test(last)) {
+          read.kind = 'required';
+          read.note = `or ${dt.map((t) => t.value).join('')}() when unset`;
+        } else {
+          const d = literalDefault(dt);
+          if (d !== undefined) {
+            read.kind = 'defaulted';
+            read.default = d;
+          }
         }
       }
     }

@@ -59,7 +59,10 @@ function extractRuby(file: SourceFile, out: ExtractResult): void {
             out.fallbacks.push({ names: [name, inner], evidence: read.evidence });
             read.note = `fallback chain ${name} → ${inner}`;
           }
-        } else if (d && d.value !== 'raise') {
+        } else if (d && (d.value === 'raise' || d.value === 'abort' || d.value === 'fail')) {
+          read.kind = 'required';
+          read.note = `|| ${d.value} when unset`;
+        } else if (d) {
           read.kind = 'defaulted';
           read.default = shorten(d.raw);
         }
