@@ -181,6 +181,9 @@ export function aggregate(name: string, reads: ContractRead[]): ContractEntry {
     entry.kind = 'optional';
     entry.note = `${name} looks like a Kubernetes service link, set for a Service of that name in the namespace unless enableServiceLinks is false`;
   }
+  // Loose matching only when every read of the name is loose in the same way.
+  const matches = new Set(sorted.map((r) => r.match ?? 'exact'));
+  if (matches.size === 1 && !matches.has('exact')) entry.match = [...matches][0]!;
   const dep = sorted.find((r) => r.deprecated);
   if (dep) entry.deprecated = { ...dep.deprecated };
   if (kind === 'optional') {

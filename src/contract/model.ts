@@ -37,7 +37,15 @@ export interface ContractRead {
    * `optional` on its own, since any one of them is enough.
    */
   requiredOneOf?: string[];
+  /**
+   * How the app matches the name against its environment, when not exactly: pydantic-settings
+   * and .NET configuration ignore case; Spring relaxed binding also accepts `app.db-url` for
+   * `APP_DBURL`/`APP_DB_URL`. See `namesMatch` in names.ts.
+   */
+  match?: NameMatch;
 }
+
+export type NameMatch = 'exact' | 'case-insensitive' | 'spring-relaxed';
 
 /** A read whose variable name could not be determined statically. */
 export interface UnresolvedRead {
@@ -138,6 +146,8 @@ export interface ContractEntry {
   requiredOneOf?: string[];
   /** Why the kind differs from the strongest read, e.g. "always set in a container". */
   note?: string;
+  /** Set when every read matches the name loosely (see ContractRead.match). */
+  match?: NameMatch;
 }
 
 export interface Contract {

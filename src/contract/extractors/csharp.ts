@@ -110,6 +110,7 @@ function extractCsharp(file: SourceFile, out: ExtractResult): void {
         evidence: ev(t, pattern),
         confidence: 'medium',
         note: `configuration key ${key}${conn ? ' (connection string)' : ''}: may also come from appsettings.json`,
+        match: 'case-insensitive',
       };
       if (read.kind === 'defaulted') read.default = def;
       tail(read, close + 1);

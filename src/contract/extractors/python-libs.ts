@@ -264,6 +264,7 @@ function pydanticSettings(ctx: Ctx): void {
         const read: ContractRead = { name: n, kind, evidence: ev, confidence: 'high' };
         if (def !== undefined && kind === 'defaulted') read.default = def;
         if (note) read.note = note;
+        if (!cfg.caseSensitive) read.match = 'case-insensitive';
         if (names.length > 1) {
           read.note = `one of ${names.join(', ')} (AliasChoices)`;
           if (kind === 'required') {
@@ -289,6 +290,7 @@ function pydanticSettings(ctx: Ctx): void {
             evidence: { file: ctx.file, line: ctx.lineOf(t), pattern: shorten(`${typeName}.${t.value} via ${cname}.${nameTok.value}`) },
             confidence: 'medium',
             note: `nested field; ${names[0]} may carry the whole ${typeName} as JSON instead`,
+            ...(cfg.caseSensitive ? {} : { match: 'case-insensitive' as const }),
           });
         }
       }

@@ -114,6 +114,7 @@ export function placeholderReads(
         kind: 'optional',
         evidence,
         confidence: opts.confidence ?? 'high',
+        match: 'spring-relaxed',
       };
       if (last && p.default !== undefined) {
         read.kind = 'defaulted';
@@ -216,6 +217,7 @@ function extractSpringMetadata(file: SourceFile, out: ExtractResult): void {
       confidence: 'low',
       note: `Spring metadata: ${p.name} is deprecated`,
       deprecated: typeof repl === 'string' ? { replacement: springEnvName(repl) } : {},
+      match: 'spring-relaxed',
     };
     out.reads.push(read);
   }
