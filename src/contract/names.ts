@@ -6,12 +6,14 @@
  */
 import type { ContractEntry, NameMatch } from './model.js';
 
-/** Spring's canonical form of an environment name or property key. */
+/**
+ * A loose canonical form of an environment name or Spring property key: upper case without
+ * `.`, `-`, `_` and brackets. Spring maps `app.db-url` to APP_DBURL when binding
+ * @ConfigurationProperties and to APP_DB_URL when resolving `${app.db-url}`; comparing without
+ * separators accepts both (erring towards "provided" rather than a false "missing").
+ */
 export function springCanonical(name: string): string {
-  return name
-    .replace(/\[(\d+)\]/g, '_$1')
-    .replace(/[.-]/g, '_')
-    .toUpperCase();
+  return name.replace(/[.\-_[\]]/g, '').toUpperCase();
 }
 
 /** Does `provided` satisfy a read of `wanted` under `match`? */

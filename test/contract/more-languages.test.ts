@@ -27,6 +27,33 @@ describe('Java / Kotlin', () => {
   });
 });
 
+describe('Spring @ConfigurationProperties', () => {
+  it('Java class with @Validated fields', () => {
+    const r = run(
+      jvm,
+      'src/main/java/MailProperties.java',
+      [
+        `@Validated`, // 1
+        `@ConfigurationProperties(prefix = "app.mail")`, // 2
+        `public class MailProperties {`, // 3
+        `  private static final String X = "x";`, // 4
+        `  @NotBlank private String host;`, // 5
+        `  private int port = 25;`, // 6
+        `  private List<String> recipients;`, // 7
+        `  private String apiKey;`, // 8
+        `  public String getHost() { return host; }`, // 9
+        `}`, // 10
+      ].join('\n'),
+    );
+    expect(summary(r)).toEqual(['APP_MAIL_HOST required 5', 'APP_MAIL_PORT defaulted 6 =25', 'APP_MAIL_RECIPIENTS optional 7', 'APP_MAIL_APIKEY optional 8']);
+    expect(r.reads.every((x) => x.match === 'spring-relaxed' && x.confidence === 'medium')).toBe(true);
+  });
+  it('Kotlin data class with constructor binding', () => {
+    const r = run(jvm, 'src/main/kotlin/Props.kt', `@ConfigurationProperties("redis")\ndata class RedisProps(\n  val url: String,\n  val timeout: Int = 5,\n  val password: String?,\n)\n`);
+    expect(summary(r)).toEqual(['REDIS_URL required 3', 'REDIS_TIMEOUT defaulted 4 =5', 'REDIS_PASSWORD optional 5']);
+  });
+});
+
 describe('Spring configuration files', () => {
   it.each<[string, string, string, string[]]>([
     [

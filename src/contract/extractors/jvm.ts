@@ -157,11 +157,125 @@ function extractJvm(file: SourceFile, out: ExtractResult): void {
     }
     out.reads.push(read);
   }
+  configurationProperties(file, toks, line, out);
+}
+
+/** `camelCase` / `kebab-case` property segment → the env form Spring's binder reads. */
+function bindEnv(prefix: string, field: string): string {
+  const seg = field.replace(/-/g, '').toUpperCase();
+  return (prefix ? prefix.replace(/-/g, '').replace(/\./g, '_').toUpperCase() + '_' : '') + seg;
+}
+
+/**
+ * `@ConfigurationProperties(prefix = "app.mail")` classes: each field / constructor parameter is
+ * bound from PREFIX_FIELD (relaxed binding). Java fields: optional, defaulted with an
+ * initializer, required with @NotNull/@NotBlank/@NotEmpty when the class is @Validated. Kotlin
+ * constructor parameters: a non-nullable type without default → required, `?` → optional,
+ * a default → defaulted.
+ */
+function configurationProperties(file: SourceFile, toks: Tok[], line: (t: Tok) => number, out: ExtractResult): void {
+  for (let i = 0; i < toks.length; i++) {
+    if (toks[i]!.value !== '@ConfigurationProperties') continue;
+    let prefix = '';
+    let k = i + 1;
+    if (toks[k]?.value === '(') {
+      const { args, close } = argRanges(toks, k);
+      for (const a of args) {
+        const str = toks.slice(a[0], a[1]).find((t) => t.type === 'string');
+        const key = toks[a[0]]!.value;
+        if (str && (a[1] - a[0] === 1 || key === 'prefix' || key === 'value')) prefix = str.value;
+      }
+      k = close + 1;
+    }
+    // annotations before the class keyword (e.g. @Validated)
+    let validated = false;
+    for (let b = Math.max(0, i - 12); b < toks.length && b < k + 30; b++) if (toks[b]!.value === '@Validated') validated = true;
+    while (k < toks.length && toks[k]!.value !== 'class' && toks[k]!.value !== 'record' && toks[k]!.value !== 'fun' && toks[k]!.value !== '@Bean') k++;
+    if (toks[k]?.value !== 'class' && toks[k]?.value !== 'record') continue; // @Bean methods: keys not known here
+    const kotlin = file.path.endsWith('.kt') || file.path.endsWith('.kts');
+    const nameTok = toks[k + 1];
+    let p = k + 2;
+    const push = (field: Tok, kind: ContractRead['kind'], def?: string, note?: string): void => {
+      const read: ContractRead = {
+        name: bindEnv(prefix, field.value),
+        kind,
+        evidence: { file: file.path, line: line(field), pattern: shorten(`@ConfigurationProperties(${prefix ? `"${prefix}"` : ''}) ${nameTok?.value ?? ''}.${field.value}`) },
+        confidence: 'medium',
+        note: `Spring binds ${prefix ? prefix + '.' : ''}${field.value} from it (relaxed binding)${note ? '; ' + note : ''}`,
+        match: 'spring-relaxed',
+      };
+      if (def !== undefined) read.default = def;
+      out.reads.push(read);
+    };
+    // Kotlin primary constructor / Java record components
+    if (toks[p]?.value === '(') {
+      const { args, close } = argRanges(toks, p);
+      for (const a of args) {
+        const at = toks.slice(a[0], a[1]);
+        const colon = at.findIndex((t) => t.value === ':');
+        if (kotlin && colon > 0) {
+          const field = at[colon - 1]!;
+          const eq = at.findIndex((t) => t.value === '=');
+          const typeToks = at.slice(colon + 1, eq < 0 ? undefined : eq);
+          const nullable = typeToks.some((t) => t.value === '?');
+          if (eq >= 0) {
+            const d = at.slice(eq + 1);
+            push(field, 'defaulted', d.length === 1 && (d[0]!.type === 'string' || d[0]!.type === 'number') ? d[0]!.value : shorten(d.map((t) => t.raw).join(' ')));
+          } else push(field, nullable ? 'optional' : 'required', undefined, nullable ? undefined : 'non-nullable constructor parameter without default: binding fails without it');
+        } else if (!kotlin && at.length >= 2) {
+          push(at[at.length - 1]!, 'optional');
+        }
+      }
+      p = close + 1;
+    }
+    if (kotlin) continue;
+    // Java class body fields: [annotations] private TYPE name [= value];
+    while (p < toks.length && toks[p]!.value !== '{') p++;
+    const end = matchBracket(toks, p);
+    let depth = 0;
+    let annos: string[] = [];
+    for (let q = p + 1; q < end; q++) {
+      const t = toks[q]!;
+      if (t.value === '{') depth++;
+      if (t.value === '}') depth--;
+      if (depth > 0) continue;
+      if (t.value.startsWith('@')) {
+        annos.push(t.value);
+        if (toks[q + 1]?.value === '(') q = matchBracket(toks, q + 1);
+        continue;
+      }
+      if (t.value === 'static' || t.value === 'final' && toks[q - 1]?.value === 'static') {
+        // constants are not bound
+        while (q < end && toks[q]!.value !== ';') q++;
+        annos = [];
+        continue;
+      }
+      if ((t.value === ';' || t.value === '=') && toks[q - 1]?.type === 'name' && toks[q - 2]?.type === 'name' || (t.value === ';' && toks[q - 1]?.type === 'name' && toks[q - 2]?.value === '>')) {
+        const field = toks[q - 1]!;
+        let def: string | undefined;
+        if (t.value === '=') {
+          const v = toks[q + 1];
+          if (v && (v.type === 'string' || v.type === 'number' || v.value === 'true' || v.value === 'false') && toks[q + 2]?.value === ';') def = v.value;
+          while (q < end && toks[q]!.value !== ';') q++;
+        }
+        const required = validated && annos.some((a) => /^@(?:NotNull|NotBlank|NotEmpty)$/.test(a));
+        push(field, def !== undefined ? 'defaulted' : required ? 'required' : 'optional', def, required ? 'validated @NotNull/@NotBlank/@NotEmpty' : undefined);
+        annos = [];
+        continue;
+      }
+      if (t.value === '(' ) {
+        // a method: skip its parameter list and body
+        q = matchBracket(toks, q);
+        if (toks[q + 1]?.value === '{') q = matchBracket(toks, q + 1);
+        annos = [];
+      }
+    }
+  }
 }
 
 export const jvmExtractor: Extractor = {
   id: 'jvm',
-  quick: /getenv|@Value/,
+  quick: /getenv|@Value|@ConfigurationProperties/,
   matches: (path) => /\.(?:java|kt|kts)$/.test(path),
   extract: (file) => guarded('jvm', file, (out) => extractJvm(file, out)),
 };
