@@ -53,10 +53,11 @@ describe('compareContracts: the user-auth incident', () => {
           'REDIS_HOST removed and REDIS_URL added in the same diff hunk of src/redis.ts',
           'REDIS_PORT removed and REDIS_URL added in the same diff hunk of src/redis.ts',
         ],
+        // old version first (REDIS_HOST, REDIS_PORT at v3.13.2), then the new one (REDIS_URL)
         evidence: [
           { file: 'src/redis.ts', line: 4, pattern: 'process.env.REDIS_HOST' },
-          { file: 'src/redis.ts', line: 4, pattern: 'process.env.REDIS_URL' },
           { file: 'src/redis.ts', line: 5, pattern: 'process.env.REDIS_PORT' },
+          { file: 'src/redis.ts', line: 4, pattern: 'process.env.REDIS_URL' },
         ],
       },
     ]);
