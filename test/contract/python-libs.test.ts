@@ -91,6 +91,11 @@ describe('python configuration libraries', () => {
       ].join('\n'),
       ['DEBUG defaulted 4 =False', 'SECRET_KEY required 5', 'DATABASE_URL required 6', 'CACHE_TTL defaulted 7 =300', 'EMAIL_HOST defaulted 8 =localhost', 'CELERY_DB required 9'],
     ],
+    [
+      'environs',
+      `from environs import Env\nenv = Env()\nenv.read_env()\nDEBUG = env.bool("DEBUG", default=False)\nSECRET = env.str("SECRET_KEY")\n`,
+      ['DEBUG defaulted 4 =False', 'SECRET_KEY required 5'],
+    ],
   ])('%s', (_t, code, expected) => {
     expect(summary(run(py, 'app/settings.py', code))).toEqual(expected);
   });

@@ -13,7 +13,8 @@
  *   class of the same file is expanded to `PREFIX_FIELD<delimiter>SUB` (optional: the whole
  *   field can also come as JSON in `PREFIX_FIELD`).
  * - python-decouple: `config('X')` → required; `config('X', default=…)` → defaulted.
- * - django-environ: `env = environ.Env(DEBUG=(bool, False))`; `env('X')`, `env.str('X')`, … →
+ * - django-environ (and environs, same call shapes): `env = environ.Env(DEBUG=(bool, False))`
+ *   / `env = Env()`; `env('X')`, `env.str('X')`, … →
  *   required; `default=` → defaulted; scheme defaults from `Env(...)`; `env.db()`,
  *   `env.cache()`, `env.email_url()`, `env.search_url()` read DATABASE_URL, CACHE_URL,
  *   EMAIL_URL, SEARCH_URL.
@@ -315,7 +316,8 @@ function decoupleAndDjango(ctx: Ctx): void {
     if (t.type !== 'name' || toks[i + 1]!.value !== '=') continue;
     let k = i + 2;
     if (toks[k]!.value === 'environ' && toks[k + 1]?.value === '.' && toks[k + 2]?.value === 'Env' && toks[k + 3]?.value === '(') k += 3;
-    else if (toks[k]!.value === 'Env' && (imports.get('Env') ?? '') === 'environ.Env' && toks[k + 1]?.value === '(') k += 1;
+    else if (toks[k]!.value === 'Env' && /^environs?\.Env$/.test(imports.get('Env') ?? '') && toks[k + 1]?.value === '(') k += 1;
+    else if (toks[k]!.value === 'environs' && toks[k + 1]?.value === '.' && toks[k + 2]?.value === 'Env' && toks[k + 3]?.value === '(') k += 3;
     else continue;
     const { kw } = callArgs(toks, k);
     const scheme = new Map<string, string | undefined>();
@@ -345,7 +347,7 @@ function decoupleAndDjango(ctx: Ctx): void {
         lib = 'django-environ';
       } else if (toks[i + 1]?.value === '.' && toks[i + 2]?.type === 'name' && toks[i + 3]?.value === '(') {
         method = toks[i + 2]!.value;
-        if (['read_env', 'smart_cast', 'parse_value', 'get_value', 'ENVIRON', 'escape_proxy', 'prefix'].includes(method)) continue;
+        if (['read_env', 'smart_cast', 'parse_value', 'get_value', 'ENVIRON', 'escape_proxy', 'prefix', 'prefixed', 'seal', 'dump', 'add_parser', 'parser_for'].includes(method)) continue;
         open = i + 3;
         lib = 'django-environ';
       } else if (toks[i + 1]?.value === '[' && toks[i + 2]?.type === 'string' && toks[i + 3]?.value === ']') {

@@ -721,7 +721,7 @@ function extractPython(file: SourceFile, out: ExtractResult): void {
 
 export const pythonExtractor: Extractor = {
   id: 'python',
-  quick: /environ|getenv|BaseSettings|decouple/,
+  quick: /environ|getenv|BaseSettings|decouple/, // 'environ' also covers django-environ and environs
   matches: (path) => /\.pyw?$/.test(path),
   extract: (file) => guarded('python', file, (out) => extractPython(file, out)),
 };
