@@ -160,7 +160,7 @@ export function extractFiles(files: SourceFile[]): { results: ExtractResult[]; e
 export function aggregate(name: string, reads: ContractRead[]): ContractEntry {
   const sorted = [...reads].sort((a, b) => cmpEvidence(a.evidence, b.evidence));
   // Code reads decide; a declaration only decides for names no code reads.
-  const code = sorted.filter((r) => !r.declaration);
+  const code = sorted.filter((r) => !r.declaration || r.enforcedBy);
   const deciding = code.length ? code : sorted;
   // Runtime reads decide over build-time ones.
   const runtime = deciding.filter((r) => r.kind !== 'build-time');
@@ -191,6 +191,35 @@ export function aggregate(name: string, reads: ContractRead[]): ContractEntry {
     if (oneOf) entry.requiredOneOf = [...oneOf];
   }
   return entry;
+}
+
+/**
+ * dotenv-safe fails the start when a name of its example file is unset: those declarations
+ * become required, and count like code reads. The example file is the one the code names
+ * (resolved from the root or the code's folder), else every `.env.example` in a folder that
+ * holds the code or one of its parents.
+ */
+function enforceDeclarations(results: ExtractResult[], reads: ContractRead[]): void {
+  for (const r of results) {
+    for (const e of r.enforcesDeclarations ?? []) {
+      const dir = e.evidence.file.split('/').slice(0, -1);
+      const candidates = new Set<string>();
+      if (e.example) {
+        const rel = e.example.replace(/^\.\//, '');
+        candidates.add(rel);
+        for (let k = dir.length; k >= 0; k--) candidates.add([...dir.slice(0, k), rel].join('/'));
+      } else {
+        for (let k = dir.length; k >= 0; k--) candidates.add([...dir.slice(0, k), '.env.example'].join('/'));
+      }
+      for (const read of reads) {
+        if (!read.declaration || !candidates.has(read.evidence.file)) continue;
+        read.kind = 'required';
+        read.confidence = 'high';
+        read.enforcedBy = e.evidence;
+        read.note = `dotenv-safe fails the start when it is unset (${e.evidence.file}:${e.evidence.line})`;
+      }
+    }
+  }
 }
 
 /** Resolves a relative module specifier from `fromFile` to a scanned file. */
@@ -313,6 +342,7 @@ export async function buildContract(tree: FileTree, source: Contract['source'], 
     }
   }
   reads.push(...resolveHelperCalls(results, contract, new Set(files.map((f) => f.path))));
+  enforceDeclarations(results, reads);
   markDeprecations(reads, new Map(files.map((f) => [f.path, f.text])));
 
   const byName = new Map<string, ContractRead[]>();

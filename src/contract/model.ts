@@ -31,6 +31,8 @@ export interface ContractRead {
    * Code reads decide the kind of a name; a declaration only decides it when no code reads it.
    */
   declaration?: boolean;
+  /** For a declaration: code that makes every declared name required at start (dotenv-safe). */
+  enforcedBy?: Evidence;
   /**
    * When the app requires at least one of several names (`process.env.A ?? process.env.B`
    * followed by a throw when unset): the names, preferred first. Each such read is then
@@ -80,6 +82,12 @@ export interface ExtractResult {
   envHelpers?: EnvHelper[];
   /** Calls of imported functions with a literal first argument: candidate helper call sites. */
   helperCalls?: HelperCall[];
+  /**
+   * Code that fails the start unless every name of a declaration file is set (dotenv-safe):
+   * the declaration file (repo-relative when the code names one, else undefined = `.env.example`
+   * next to the package) and where that happens.
+   */
+  enforcesDeclarations?: { example?: string; evidence: Evidence }[];
 }
 
 /** A function that reads `process.env[<its first parameter>]`. */

@@ -203,3 +203,29 @@ describe('buildContract: one app of a monorepo', () => {
     );
   });
 });
+
+describe('buildContract: dotenv-safe enforces the example file', () => {
+  let repo: TempRepo;
+  afterAll(() => repo.remove());
+  it('makes every declared name required, even one the code defaults', async () => {
+    repo = new TempRepo();
+    repo.commit(
+      {
+        'src/index.js': `require('dotenv-safe').config();\nconst port = process.env.PORT || 3000;\n`,
+        '.env.example': `PORT=3000\nAPI_KEY=\n# optional\nSENTRY_DSN=\n`,
+        'worker/main.js': `require('dotenv-safe').config({ example: './worker.env.sample' });\n`,
+        'worker/worker.env.sample': `QUEUE=jobs\n`,
+      },
+      'v1',
+      'v1',
+    );
+    const c = await buildContract(await GitTree.open(repo.dir, 'v1'), { label: 'app', location: repo.dir });
+    expect(entries(c)).toEqual([
+      'API_KEY required high .env.example:2',
+      'PORT required high .env.example:1,src/index.js:2',
+      'QUEUE required high worker/worker.env.sample:1',
+      'SENTRY_DSN required high .env.example:4',
+    ]);
+    expect(c.entries.get('PORT')!.reads[0]!.note).toBe('dotenv-safe fails the start when it is unset (src/index.js:1)');
+  });
+});

@@ -25,8 +25,8 @@ describe('dotenv declarations', () => {
   });
 
   it('matches declaration files, never .env itself', () => {
-    expect(['.env.example', '.env.sample', '.env.template', '.env.dist', 'example.env', '.env.local.example', '.env', '.env.local', '.env.production'].map((p) => de.matches(p))).toEqual([
-      true, true, true, true, true, true, false, false, false,
+    expect(['.env.example', '.env.sample', '.env.template', '.env.dist', 'example.env', '.env.local.example', 'worker.env.sample', '.env', '.env.local', '.env.production', 'prod.env'].map((p) => de.matches(p))).toEqual([
+      true, true, true, true, true, true, true, false, false, false, false,
     ]);
   });
 });

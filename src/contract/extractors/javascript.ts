@@ -917,6 +917,35 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
   };
   for (const n of nodes) checkVisit(n);
 
+  // dotenv-safe: `require('dotenv-safe').config({ example })`, `import 'dotenv-safe/config'`.
+  for (const n of nodes) {
+    let spec: string | undefined;
+    let at: ts.Node | undefined;
+    if (ts.isImportDeclaration(n) && isStringLike(n.moduleSpecifier)) {
+      spec = n.moduleSpecifier.text;
+      at = n;
+    } else if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'require' && n.arguments[0] && isStringLike(n.arguments[0])) {
+      spec = n.arguments[0].text;
+      at = n;
+    }
+    if (!spec || !at || !/^dotenv-safe(?:\/config)?$/.test(spec)) continue;
+    let example: string | undefined;
+    // .config({ example: './.env.sample' }) on the same statement
+    const stmt = (() => {
+      let p: ts.Node = at;
+      while (p.parent && !ts.isSourceFile(p.parent) && !ts.isBlock(p.parent)) p = p.parent;
+      return p;
+    })();
+    const look = (m: ts.Node): void => {
+      if (ts.isPropertyAssignment(m) && ts.isIdentifier(m.name) && m.name.text === 'example' && isStringLike(strip(m.initializer))) {
+        example = (strip(m.initializer) as ts.StringLiteral).text;
+      }
+      ts.forEachChild(m, look);
+    };
+    look(stmt);
+    (out.enforcesDeclarations ??= []).push({ ...(example ? { example } : {}), evidence: ev(at, shorten(stmt.getText(sf))) });
+  }
+
   // Helper call sites in this file, and calls of functions imported from relative modules.
   const imported = new Map<string, { name: string; from: string }>();
   const collectImports = (n: ts.Node): void => {
@@ -1011,8 +1040,8 @@ export function helperRead(
 
 export const javascriptExtractor: Extractor = {
   id: 'javascript',
-  // process.env, process?.env, Bun.env, Deno.env, import.meta.env, env-var, { env } from process
-  quick: /process\??\.env|Bun\.env|Deno\.env|meta\.env|env-var|\benv\s*[},]|\{\s*env\b/,
+  // process.env, process?.env, Bun.env, Deno.env, import.meta.env, env-var, { env } from process, dotenv-safe
+  quick: /process\??\.env|Bun\.env|Deno\.env|meta\.env|env-var|\benv\s*[},]|\{\s*env\b|dotenv-safe/,
   matches: (path) => JS_EXT.test(path) && !/\.d\.[cm]?ts$/.test(path),
   extract: (file) => guarded('javascript', file, (out) => extractJs(file, out)),
 };
