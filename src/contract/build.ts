@@ -70,6 +70,18 @@ export function isServiceLink(name: string): boolean {
   return /^[A-Z0-9_]+_SERVICE_(?:HOST|PORT)(?:_[A-Z0-9_]+)?$/.test(name) || /^[A-Z0-9_]+_PORT_\d+_(?:TCP|UDP|SCTP)(?:_ADDR|_PORT|_PROTO)?$/.test(name);
 }
 
+/**
+ * Build and tooling files: their reads happen when building or developing, not in the running
+ * container, so they are build-time reads (bundler/test/lint configs, Gradle Kotlin scripts,
+ * Rust build.rs, setup.py, Rakefile, magefile).
+ */
+const TOOLING_FILE =
+  /(?:^|\/)(?:(?:vite|vitest|webpack|rollup|babel|jest|tailwind|postcss|playwright|cypress|karma|tsup|rspack|rsbuild|esbuild|svelte|astro|metro|craco|commitlint|lint-staged|prettier|stylelint|eslint)\.config\.[cm]?[jt]s|\.eslintrc\.[cm]?js|\.prettierrc\.[cm]?js|(?:gulpfile|Gruntfile)\.[cm]?[jt]s|[\w.-]*\.gradle\.kts|build\.rs|setup\.py|noxfile\.py|Rakefile|magefile\.go)$/;
+
+export function isToolingFile(path: string): boolean {
+  return TOOLING_FILE.test(path);
+}
+
 const RANK: Record<ReadKind, number> = { required: 3, optional: 2, defaulted: 1, 'build-time': 0 };
 const CONF: Record<Confidence, number> = { high: 3, medium: 2, low: 1 };
 
@@ -339,6 +351,13 @@ export async function buildContract(tree: FileTree, source: Contract['source'], 
         continue;
       }
       contract.imageDefaults.push(d);
+    }
+  }
+  for (const r of reads) {
+    if (r.kind !== 'build-time' && !r.declaration && isToolingFile(r.evidence.file)) {
+      r.kind = 'build-time';
+      delete r.requiredOneOf;
+      r.note = `read by build/tooling configuration, not by the running app${r.note ? `; ${r.note}` : ''}`;
     }
   }
   reads.push(...resolveHelperCalls(results, contract, new Set(files.map((f) => f.path))));

@@ -1,5 +1,5 @@
 import { GitTree } from '../../src/sources/tree.js';
-import { aggregate, buildContract, skipReason } from '../../src/contract/build.js';
+import { aggregate, buildContract, isToolingFile, skipReason } from '../../src/contract/build.js';
 import type { Contract } from '../../src/contract/model.js';
 import { TempRepo } from './gitrepo.js';
 
@@ -43,6 +43,7 @@ describe('buildContract over a git repo at a tag', () => {
         'examples/demo.js': `process.env.EXAMPLE_ONLY;\n`,
         'src/big.js': `process.env.IN_BIG_FILE;\n` + '//' + 'x'.repeat(1024 * 1024 + 10) + '\n',
         'README.md': `Set process.env.README_ONLY\n`,
+        'vite.config.ts': `export default { base: process.env.VITE_BASE ?? '/', port: process.env.PORT };\n`,
       },
       'v1',
       'v1',
@@ -63,12 +64,14 @@ describe('buildContract over a git repo at a tag', () => {
       'FEATURE_FLAGS_URL required medium .env.example:5',
       // declared empty (required) but code has a default → code wins
       'LOG_LEVEL defaulted high .env.example:2,src/config.ts:3',
-      'PORT defaulted high docker-entrypoint.sh:2',
+      // PORT is also read by vite.config.ts (build-time); the entrypoint's runtime read decides
+      'PORT defaulted high docker-entrypoint.sh:2,vite.config.ts:1',
       'QUEUE_NAME required high src/worker.py:3',
       'REDIS_HOST optional high src/config.ts:11',
       'REDIS_URL required high .env.example:1,src/config.ts:8',
       'SENTRY_DSN optional high .env.example:4',
       'VITE_API_BASE build-time high src/config.ts:12',
+      'VITE_BASE build-time high vite.config.ts:1',
     ]);
   });
 
@@ -88,8 +91,8 @@ describe('buildContract over a git repo at a tag', () => {
       { file: 'Dockerfile.dev', reason: 'ENV defaults ignored: looks like a development/test Dockerfile, not the shipped image' },
       { file: 'src/big.js', reason: 'larger than 1 MiB' },
     ]);
-    // Dockerfile, Dockerfile.dev, .env.example, docker-entrypoint.sh, src/config.ts, src/worker.py
-    expect(contract.filesScanned).toBe(6);
+    // Dockerfile, Dockerfile.dev, .env.example, docker-entrypoint.sh, src/config.ts, src/worker.py, vite.config.ts
+    expect(contract.filesScanned).toBe(7);
     expect(contract.source).toEqual({ label: 'app', location: repo.dir, ref: 'v1' });
   });
 
@@ -97,6 +100,20 @@ describe('buildContract over a git repo at a tag', () => {
     const again = await buildContract(await GitTree.open(repo.dir, 'v1'), { label: 'app', location: repo.dir, ref: 'v1' });
     expect(JSON.stringify([...again.entries], null, 0)).toBe(JSON.stringify([...contract.entries], null, 0));
   });
+});
+
+describe('isToolingFile', () => {
+  it.each<[string, boolean]>([
+    ['vite.config.ts', true],
+    ['web/webpack.config.js', true],
+    ['jest.config.cjs', true],
+    ['build.gradle.kts', true],
+    ['build.rs', true],
+    ['setup.py', true],
+    ['next.config.js', false],
+    ['src/config.ts', false],
+    ['src/build.ts', false],
+  ])('%s → %s', (p, yes) => expect(isToolingFile(p)).toBe(yes));
 });
 
 describe('skipReason', () => {
