@@ -7,7 +7,9 @@
  *   dot-directory (`.github`, `.devcontainer`, …), `__pycache__`, `venv`, `.venv`,
  *   `site-packages`, `coverage`, `test`, `tests`, `__tests__`, `spec`, `specs`, `e2e`,
  *   `cypress`, `playwright`, `testdata`, `fixtures`, `__fixtures__`, `__mocks__`, `mocks`,
- *   `examples`, `example`, `samples`, `docs`, `doc`; build output `dist`, `build`, `out`,
+ *   `examples`, `example`, `samples`, `docs`, `doc`; CI/deployment/dev tooling `ci`, `deploy`,
+ *   `deployment(s)`, `k8s`, `kubernetes`, `helm`, `charts`, `infra(structure)`, `terraform`,
+ *   `hack`, `bench(mark(s))`; build output `dist`, `build`, `out`,
  *   `target`, `.next`, `.nuxt` (Dockerfiles in them are still read);
  * - files: `*.test.*`, `*.spec.*`, `*.stories.*`, `*.min.js`, `*_test.go`, `test_*.py`,
  *   `*_test.py`, `conftest.py`, `*.d.ts`;
@@ -27,6 +29,9 @@ const SKIP_DIRS = new Set([
   'node_modules', 'vendor', 'bower_components', '__pycache__', 'venv', 'site-packages', 'coverage',
   'test', 'tests', '__tests__', 'spec', 'specs', 'e2e', 'cypress', 'playwright', 'testdata',
   'fixtures', '__fixtures__', '__mocks__', 'mocks', 'examples', 'example', 'samples', 'docs', 'doc',
+  // CI, deployment and developer tooling that does not ship in the image
+  'ci', 'deploy', 'deployment', 'deployments', 'k8s', 'kubernetes', 'helm', 'charts', 'infra',
+  'infrastructure', 'terraform', 'hack', 'bench', 'benchmark', 'benchmarks',
 ]);
 const OUTPUT_DIRS = new Set(['dist', 'build', 'out', 'target', '.next', '.nuxt']);
 const SKIP_FILE = [

@@ -127,6 +127,9 @@ describe('skipReason', () => {
     ['app/conftest.py', 'test file'],
     ['src/Button.stories.tsx', 'test file'],
     ['internal/testdata/a.go', 'in testdata/ (not the shipped app)'],
+    ['deploy/release.sh', 'in deploy/ (not the shipped app)'],
+    ['hack/update-codegen.sh', 'in hack/ (not the shipped app)'],
+    ['scripts/docker-entrypoint.sh', undefined],
   ])('%s', (p, why) => {
     expect(skipReason(p)).toBe(why);
   });
