@@ -55,6 +55,13 @@ export function setKeyLoc(node: object, key: string | number, loc: Loc | undefin
   p.keys.set(String(key), loc);
 }
 
+/** Give `to` (a new array/map replacing `from`) the provenance of `from`. */
+export function sameProv<T extends object>(to: T, from: object): T {
+  const p = PROV.get(from);
+  if (p && !PROV.has(to)) PROV.set(to, { src: p.src, path: p.path, ...(p.keys ? { keys: new Map(p.keys) } : {}) });
+  return to;
+}
+
 export function provOf(node: object): NodeProv | undefined {
   return PROV.get(node);
 }

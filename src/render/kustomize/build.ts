@@ -63,6 +63,7 @@ export interface NameRefConfig {
 interface Acc {
   res: Res[];
   nameRefs: NameRefConfig[];
+  inputs?: Set<string>;
 }
 
 export function kustomizationFileIn(host: RenderHost, dir: string): string | undefined {
@@ -213,20 +214,33 @@ export class Kustomizer {
     return acc;
   }
 
-  private buildBase(dir: string, where: Loc): Promise<Acc> {
+  private async buildBase(dir: string, where: Loc): Promise<Acc> {
     let c = this.baseCache.get(dir);
     if (!c) {
-      c = this.accumulate(dir, 'Kustomization', undefined);
+      // A base's inputs are recorded with it, so a later build that reuses it lists them too.
+      c = (async () => {
+        const outer = this.inputs;
+        this.inputs = new Set();
+        try {
+          const acc = await this.accumulate(dir, 'Kustomization', undefined);
+          return { ...acc, inputs: this.inputs };
+        } finally {
+          const mine = this.inputs;
+          this.inputs = outer;
+          for (const f of mine) outer.add(f);
+        }
+      })();
       this.baseCache.set(dir, c);
       c.catch(() => undefined);
     }
-    return c.then(
-      (a) => ({ res: a.res.map(cloneRes), nameRefs: a.nameRefs }),
-      (e) => {
-        if (e instanceof KustomizeError && !(e instanceof Unsupported) && e.line === 0) throw new KustomizeError(e.message, where.file, where.line);
-        throw e;
-      },
-    );
+    try {
+      const a = await c;
+      for (const f of a.inputs ?? []) this.inputs.add(f);
+      return { res: a.res.map(cloneRes), nameRefs: a.nameRefs };
+    } catch (e) {
+      if (e instanceof KustomizeError && !(e instanceof Unsupported) && e.line === 0) throw new KustomizeError(e.message, where.file, where.line);
+      throw e;
+    }
   }
 
   private resolvePath(dir: string, entry: string, where: Loc): string {

@@ -2,7 +2,7 @@
  * Strategic merge patches (as Kustomize's kyaml merge applies them) and JSON 6902 patches,
  * recording in the provenance which patch line set each field.
  */
-import { cloneTagged, setKeyLoc, type SrcDoc } from '../prov.js';
+import { cloneTagged, sameProv, setKeyLoc, type SrcDoc } from '../prov.js';
 import type { PathSeg } from '../../sources/yaml.js';
 
 const isMap = (v: unknown): v is Record<string, any> => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -41,7 +41,7 @@ export function strategicMerge(dst: Record<string, any>, patch: Record<string, a
 }
 
 function stripDirectives(v: any): any {
-  if (Array.isArray(v)) return v.filter((x) => !(isMap(x) && x.$patch && Object.keys(x).length === 1)).map(stripDirectives);
+  if (Array.isArray(v)) return sameProv(v.filter((x) => !(isMap(x) && x.$patch && Object.keys(x).length === 1)).map(stripDirectives), v);
   if (!isMap(v)) return v;
   for (const k of Object.keys(v)) {
     if (k === '$patch' || k.startsWith('$setElementOrder/') || k.startsWith('$deleteFromPrimitiveList/') || k === '$retainKeys') delete v[k];
@@ -65,7 +65,7 @@ function mergeMap(dst: Record<string, any>, patch: Record<string, any>, ctx: Ctx
     const pv = patch[k];
     if (k.startsWith('$deleteFromPrimitiveList/')) {
       const f = k.slice('$deleteFromPrimitiveList/'.length);
-      if (Array.isArray(dst[f]) && Array.isArray(pv)) dst[f] = dst[f].filter((x: unknown) => !pv.includes(x));
+      if (Array.isArray(dst[f]) && Array.isArray(pv)) dst[f] = sameProv(dst[f].filter((x: unknown) => !pv.includes(x)), dst[f]);
       continue;
     }
     const here = [...ppath, k];
@@ -91,12 +91,12 @@ function mergeMap(dst: Record<string, any>, patch: Record<string, any>, ctx: Ctx
 
 function mergeList(dst: any[], patch: any[], ctx: Ctx, ppath: PathSeg[], fpath: string[]): any[] {
   if (patch.some((x) => isMap(x) && x.$patch === 'replace')) {
-    return patch.filter((x) => !(isMap(x) && x.$patch === 'replace')).map((x) => stripDirectives(cloneTagged(x)));
+    return sameProv(patch.filter((x) => !(isMap(x) && x.$patch === 'replace')).map((x) => stripDirectives(cloneTagged(x))), patch);
   }
   const key = mergeKeyFor(fpath, ctx.kind, [...dst, ...patch.filter((x) => !(isMap(x) && x.$patch && Object.keys(x).length === 1))]);
   if (!key) {
     // Not associative: the patch's list replaces the target's.
-    return patch.map((x) => stripDirectives(cloneTagged(x)));
+    return sameProv(patch.map((x) => stripDirectives(cloneTagged(x))), patch);
   }
   // Kustomize merges with ListIncreaseDirection=Prepend: the patch's elements (merged with
   // the ones they match) come first, in patch order, then the target's other elements.
@@ -116,7 +116,7 @@ function mergeList(dst: any[], patch: any[], ctx: Ctx, ppath: PathSeg[], fpath: 
       front.push(cur);
     } else front.push(stripDirectives(cloneTagged(pItem)));
   });
-  return [...front, ...rest];
+  return sameProv([...front, ...rest], dst);
 }
 
 // ---------------------------------------------------------------- JSON 6902

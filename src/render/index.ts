@@ -1,0 +1,385 @@
+/**
+ * Render a tree the way the GitOps engine would: Kustomize directories natively (with
+ * provenance), ArgoCD/Flux apps into their namespaces, Helm charts with `helm template`,
+ * and every other manifest file as it is. Failures become problems or skips with a
+ * reason, never exceptions, never a silent pass.
+ */
+import * as posix from 'node:path/posix';
+import type { FileTree } from '../sources/tree.js';
+import { parseManifests, type KObject, type YamlProblem } from '../sources/yaml.js';
+import { treeHost } from './host.js';
+import { Kustomizer, KustomizeError, Unsupported, KUSTOMIZATION_FILES, CLUSTER_SCOPED, kustomizationFileIn, type RenderHost, type Res } from './kustomize/build.js';
+import { delegateBuild, findKustomizeTool } from './kustomize/delegate.js';
+import { appsOf, isAppObject, mayDeclareApp, type AppSpec, type AppSource } from './apps.js';
+import { findHelm, helmTemplate, NO_HELM_REASON } from './helm.js';
+import { renderedObject, setKeyLoc, srcOfObject, tag, type SrcDoc } from './prov.js';
+import { parseYamlDocs } from './prov.js';
+
+/** An app as the snapshot lists it. */
+export interface AppInfo {
+  id: string;
+  kind: AppSpec['kind'];
+  /** Rendered directory (first source), repo-relative; '' is the root. */
+  path: string;
+  /** Every rendered directory. */
+  paths: string[];
+  renderer: string;
+  namespace?: string;
+  /** The sync policy as written (ArgoCD `spec.syncPolicy`, Flux interval/prune/force/driftDetection). */
+  syncPolicy?: unknown;
+  /** Where the app is declared. */
+  file?: string;
+  line?: number;
+  /** Files that feed it (the app manifest, kustomizations, resources, patches, generator files, values files, chart files). */
+  inputs: string[];
+  /** Number of objects rendered. */
+  objects: number;
+  /** Why it was not rendered (or not fully). */
+  skipped?: string;
+  notes?: string[];
+}
+
+export interface RenderOptions {
+  /** Render only the apps this returns true for (PR mode); plain files are then only loaded when `plainFiles` says so. */
+  onlyApps?: (app: { id: string; paths: string[]; file?: string; closure: Set<string> }) => boolean;
+  /** In PR mode: which plain (not rendered) manifest files to load. */
+  plainFiles?: (file: string) => boolean;
+  /** Delegate unsupported kustomizations to kustomize/kubectl (default true). */
+  delegate?: boolean;
+  /** Render Helm charts with helm (default true when helm is on PATH). */
+  helm?: boolean;
+}
+
+export interface RenderResult {
+  objects: KObject[];
+  problems: YamlProblem[];
+  skipped: { file: string; reason: string }[];
+  texts: Map<string, string>;
+  apps: AppInfo[];
+}
+
+const YAML_RE = /\.ya?ml$/i;
+
+function chartDirsOf(files: string[]): string[] {
+  return files.filter((p) => p === 'Chart.yaml' || p.endsWith('/Chart.yaml')).map((p) => posix.dirname(p)).map((d) => (d === '.' ? '' : d));
+}
+
+const under = (dir: string, f: string) => dir === '' || f.startsWith(dir + '/');
+
+/**
+ * A cheap static closure of a kustomization directory: the files under it and under every
+ * directory it lists (resources, components, bases), transitively, plus files it names
+ * outside itself. Used to find which apps a change touches without rendering them.
+ */
+export class Closures {
+  private cache = new Map<string, Set<string>>();
+  private listed = new Map<string, string[]>();
+  constructor(
+    private host: RenderHost & { texts: Map<string, string> },
+    private files: string[],
+  ) {}
+
+  /** Directories and files a kustomization lists (resolved), from its text. */
+  refs(dir: string): string[] {
+    let r = this.listed.get(dir);
+    if (r) return r;
+    r = [];
+    const kf = kustomizationFileIn(this.host, dir);
+    const text = kf ? this.host.texts.get(kf) : undefined;
+    if (text) {
+      try {
+        const body = parseYamlDocs(kf!, text)[0]?.body as Record<string, any> | undefined;
+        const entries: unknown[] = [];
+        for (const f of ['resources', 'bases', 'components', 'configurations', 'transformers', 'patchesStrategicMerge']) if (Array.isArray(body?.[f])) entries.push(...body![f]);
+        for (const p of [...(Array.isArray(body?.patches) ? body!.patches : []), ...(Array.isArray(body?.patchesJson6902) ? body!.patchesJson6902 : [])]) if (typeof p?.path === 'string') entries.push(p.path);
+        for (const g of [...(Array.isArray(body?.configMapGenerator) ? body!.configMapGenerator : []), ...(Array.isArray(body?.secretGenerator) ? body!.secretGenerator : [])]) {
+          for (const f of [...(Array.isArray(g?.files) ? g.files : []), ...(Array.isArray(g?.envs) ? g.envs : []), ...(typeof g?.env === 'string' ? [g.env] : [])]) entries.push(String(f).split('=').pop());
+        }
+        for (const e of entries) {
+          if (typeof e !== 'string' || e.includes('\n') || /^[a-z]+:\/\//.test(e)) continue;
+          const p = posix.normalize(posix.join(dir || '.', e)).replace(/\/$/, '');
+          if (p.startsWith('..')) continue;
+          r.push(p === '.' ? '' : p);
+        }
+      } catch {
+        /* a broken kustomization: its own files are its closure */
+      }
+    }
+    this.listed.set(dir, r);
+    return r;
+  }
+
+  closure(dir: string, seen = new Set<string>()): Set<string> {
+    const c = this.cache.get(dir);
+    if (c) return c;
+    const out = new Set<string>();
+    if (seen.has(dir)) return out;
+    seen.add(dir);
+    for (const f of this.files) if (under(dir, f)) out.add(f);
+    for (const r of this.refs(dir)) {
+      if (this.host.dirs.has(r)) for (const f of this.closure(r, seen)) out.add(f);
+      else out.add(r);
+    }
+    this.cache.set(dir, out);
+    return out;
+  }
+}
+
+export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Promise<RenderResult> {
+  const files = await tree.list();
+  const yamlFiles = files.filter((f) => YAML_RE.test(f) || KUSTOMIZATION_FILES.includes(posix.basename(f)));
+  const host = await treeHost(tree, yamlFiles);
+  const texts = new Map<string, string>();
+  const objects: KObject[] = [];
+  const problems: YamlProblem[] = [];
+  const skipped: RenderResult['skipped'] = [];
+  const apps: AppInfo[] = [];
+  const chartDirs = chartDirsOf(files);
+  const inChart = (f: string) => chartDirs.some((d) => under(d, f) && (f.startsWith(d ? `${d}/templates/` : 'templates/') || f.startsWith(d ? `${d}/charts/` : 'charts/')));
+  const kustomizer = new Kustomizer(host);
+  const closures = new Closures(host, files);
+
+  // Kustomization directories, and those used by another as a base or component.
+  const kdirs = files.filter((f) => KUSTOMIZATION_FILES.includes(posix.basename(f))).map((f) => (posix.dirname(f) === '.' ? '' : posix.dirname(f)));
+  const usedAsBase = new Set<string>();
+  for (const d of kdirs) for (const r of closures.refs(d)) if (host.dirs.has(r) && r !== d) usedAsBase.add(r);
+
+  // Parse every plain manifest once: for app discovery, lookups and plain loading.
+  const parsedCache = new Map<string, ReturnType<typeof parseManifests>>();
+  const parsed = (f: string) => {
+    let p = parsedCache.get(f);
+    if (!p) {
+      p = parseManifests(f, host.texts.get(f) ?? '');
+      parsedCache.set(f, p);
+    }
+    return p;
+  };
+
+  // App discovery: files that may declare apps (cheap text filter first).
+  const appObjects: KObject[] = [];
+  for (const f of yamlFiles) {
+    if (inChart(f)) continue;
+    const t = host.texts.get(f);
+    if (t === undefined || !mayDeclareApp(t)) continue;
+    for (const o of parsed(f).objects) if (isAppObject(o)) appObjects.push(o);
+  }
+  const lookup = (kind: string, ns: string | undefined, name: string): KObject | undefined => {
+    for (const f of yamlFiles) {
+      const t = host.texts.get(f);
+      if (!t || !t.includes(name) || !t.includes(kind)) continue;
+      const hit = parsed(f).objects.find((o) => o.kind === kind && o.name === name && (ns === undefined || o.namespace === undefined || o.namespace === ns));
+      if (hit) return hit;
+    }
+    return undefined;
+  };
+  const specs: AppSpec[] = appObjects.flatMap((o) => appsOf(o, host, lookup));
+  // Top-level kustomizations no app renders become apps of their own.
+  const appPaths = new Set(specs.flatMap((s) => s.sources.map((x) => x.path)));
+  for (const d of kdirs) {
+    if (usedAsBase.has(d) || appPaths.has(d)) continue;
+    if (chartDirs.some((c) => under(c, d) && c !== d)) continue;
+    const kf = kustomizationFileIn(host, d)!;
+    specs.push({ id: `kustomize/${d || '.'}`, kind: 'kustomize', name: d || '.', file: kf, line: 1, sources: [{ path: d, renderer: 'kustomize' }], namespaceMode: 'default', notes: [] });
+  }
+
+  const consumed = new Set<string>();
+  // Files every kustomization consumes are never loaded again as plain files, rendered or not.
+  for (const d of kdirs) for (const f of closures.closure(d)) consumed.add(f);
+  for (const s of specs) for (const src of s.sources) if (src.renderer !== 'kustomize') for (const f of files) if (under(src.path, f) && (src.recurse !== false || posix.dirname(f) === (src.path || '.'))) consumed.add(f);
+
+  const helm = opts.helm === false ? undefined : findHelm();
+  const tool = opts.delegate === false ? undefined : findKustomizeTool();
+
+  for (const spec of specs) {
+    const paths = spec.sources.map((s) => s.path);
+    const closure = new Set<string>();
+    for (const s of spec.sources) for (const f of s.renderer === 'kustomize' ? closures.closure(s.path) : files.filter((f) => under(s.path, f))) closure.add(f);
+    for (const s of spec.sources) for (const vf of s.helm?.valueFiles ?? []) closure.add(vf);
+    if (spec.file) closure.add(spec.file);
+    if (opts.onlyApps && !opts.onlyApps({ id: spec.id, paths, ...(spec.file ? { file: spec.file } : {}), closure })) continue;
+    const info: AppInfo = {
+      id: spec.id,
+      kind: spec.kind,
+      path: paths[0] ?? '',
+      paths,
+      renderer: spec.sources.map((s) => s.renderer).join('+') || 'none',
+      ...(spec.namespace ? { namespace: spec.namespace } : {}),
+      ...(spec.syncPolicy !== undefined ? { syncPolicy: spec.syncPolicy } : {}),
+      ...(spec.file ? { file: spec.file, line: spec.line } : {}),
+      inputs: [],
+      objects: 0,
+      ...(spec.notes.length ? { notes: [...spec.notes] } : {}),
+    };
+    apps.push(info);
+    const inputs = new Set<string>(spec.file ? [spec.file] : []);
+    const where = spec.file ?? paths[0] ?? '.';
+    if (spec.skipped) {
+      info.skipped = spec.skipped;
+      skipped.push({ file: where, reason: `${spec.id}: ${spec.skipped}` });
+      info.inputs = [...closure].sort();
+      continue;
+    }
+    const appObjects: KObject[] = [];
+    const reasons: string[] = [];
+    for (const src of spec.sources) {
+      try {
+        if (src.renderer === 'kustomize') {
+          const r = await renderKustomize(tree, kustomizer, src.path, tool, spec.id);
+          for (const f of r.inputs) inputs.add(f);
+          for (const [f, t] of r.texts) texts.set(f, t);
+          if (r.error) {
+            reasons.push(r.error.reason);
+            if (r.error.problem) problems.push(r.error.problem);
+          }
+          appObjects.push(...r.objects);
+        } else if (src.renderer === 'directory') {
+          for (const f of yamlFiles) {
+            if (!under(src.path, f) || (!src.recurse && posix.dirname(f) !== (src.path || '.')) || KUSTOMIZATION_FILES.includes(posix.basename(f))) continue;
+            const p = parsed(f);
+            inputs.add(f);
+            texts.set(f, host.texts.get(f) ?? '');
+            problems.push(...p.problems);
+            for (const o of p.objects) if (!isAppObject(o)) appObjects.push(wrapPlain(o, spec.id));
+          }
+        } else if (src.renderer === 'helm') {
+          for (const f of files) if (under(src.path, f)) inputs.add(f);
+          for (const vf of src.helm?.valueFiles ?? []) inputs.add(vf);
+          if (opts.helm === false || !helm) {
+            reasons.push(NO_HELM_REASON);
+            continue;
+          }
+          const r = await helmTemplate(helm, tree, src, spec.namespace);
+          if (!r.ok) {
+            reasons.push(r.error);
+            continue;
+          }
+          r.docs.forEach((d, i) => {
+            const file = d.file ?? `${src.path || '.'}/(helm template)`;
+            const p = parseManifests(file, d.text);
+            for (const o of p.objects) {
+              const src0: SrcDoc = { file, line: 1, lineOf: () => undefined };
+              appObjects.push(renderedObject({ body: tag(structuredClone(o.body), src0), src: src0, docIndex: i, app: spec.id }));
+            }
+          });
+        }
+      } catch (e) {
+        reasons.push(`render failed: ${(e as Error).message}`);
+      }
+    }
+    // Namespace from the app, then Flux variable substitution.
+    for (const o of appObjects) applyAppNamespace(o, spec);
+    if (spec.substitute) for (const o of appObjects) substituteVars(o.body, spec.substitute);
+    objects.push(...appObjects.map((o) => refreshIdentity(o)));
+    info.objects = appObjects.length;
+    info.inputs = [...new Set([...inputs, ...closure])].sort();
+    if (reasons.length) {
+      info.skipped = reasons.join('; ');
+      skipped.push({ file: where, reason: `${spec.id}${appObjects.length ? ' (partly rendered)' : ''}: ${info.skipped}` });
+    }
+  }
+
+  // Plain manifest files nothing renders.
+  for (const f of yamlFiles) {
+    if (consumed.has(f) || KUSTOMIZATION_FILES.includes(posix.basename(f))) continue;
+    if (inChart(f)) {
+      const chart = chartDirs.find((d) => under(d, f));
+      skipped.push({ file: f, reason: `Helm chart template (chart ${chart || '.'}): rendered, not read as YAML` });
+      continue;
+    }
+    if (opts.plainFiles && !opts.plainFiles(f)) continue;
+    const p = parsed(f);
+    texts.set(f, host.texts.get(f) ?? '');
+    objects.push(...p.objects);
+    problems.push(...p.problems);
+  }
+  return { objects, problems, skipped, texts, apps };
+}
+
+function wrapPlain(o: KObject, app: string): KObject {
+  const src = srcOfObject(o);
+  return renderedObject({ body: tag(structuredClone(o.body), src), src, docIndex: o.docIndex, app });
+}
+
+/** KObject identity fields follow the body after app-level changes (namespace, substitution). */
+function refreshIdentity(o: KObject): KObject {
+  const ns = o.body.metadata?.namespace;
+  if (typeof ns === 'string' && ns) o.namespace = ns;
+  else delete o.namespace;
+  if (typeof o.body.metadata?.name === 'string') o.name = o.body.metadata.name;
+  return o;
+}
+
+function applyAppNamespace(o: KObject, spec: AppSpec): void {
+  if (!spec.namespace || CLUSTER_SCOPED.has(o.kind)) return;
+  const meta = (o.body.metadata ??= {});
+  if (spec.namespaceMode === 'default' && meta.namespace) return;
+  if (meta.namespace === spec.namespace) return;
+  meta.namespace = spec.namespace;
+  setKeyLoc(meta, 'namespace', spec.namespaceAt);
+}
+
+/** Flux post-build substitution: ${VAR}, ${VAR:=default}, ${VAR:-default}; unknown variables without a default stay as written. */
+function substituteVars(node: any, vars: Record<string, string>): void {
+  if (node?.metadata?.annotations?.['kustomize.toolkit.fluxcd.io/substitute'] === 'disabled') return;
+  const sub = (s: string) =>
+    s.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[=-]([^}]*))?\}/g, (m, k: string, d: string | undefined) => (k in vars ? vars[k]! : d !== undefined ? d : m));
+  const walk = (n: any) => {
+    if (Array.isArray(n)) n.forEach((x, i) => (typeof x === 'string' ? (n[i] = sub(x)) : walk(x)));
+    else if (n && typeof n === 'object') for (const k of Object.keys(n)) typeof n[k] === 'string' ? (n[k] = sub(n[k])) : walk(n[k]);
+  };
+  walk(node);
+}
+
+interface KustomizeRender {
+  objects: KObject[];
+  inputs: string[];
+  texts: Map<string, string>;
+  error?: { reason: string; problem?: YamlProblem };
+}
+
+/** Render one kustomization directory natively, delegating what is not supported. */
+export async function renderKustomize(tree: FileTree, k: Kustomizer, dir: string, tool: ReturnType<typeof findKustomizeTool>, app: string): Promise<KustomizeRender> {
+  const before = new Set(k.inputs);
+  k.inputs.clear();
+  const texts = new Map<string, string>();
+  try {
+    const res = await k.build(dir);
+    const inputs = [...k.inputs];
+    for (const f of inputs) {
+      const t = await k.host.read(f);
+      if (t !== undefined) texts.set(f, t);
+    }
+    return { objects: res.map((r) => toKObject(r, app)), inputs, texts };
+  } catch (e) {
+    const inputs = [...k.inputs];
+    if (e instanceof Unsupported) {
+      const why = `${e.message} (${e.file}:${e.line})`;
+      if (!tool) return { objects: [], inputs, texts, error: { reason: `${why}; neither kustomize nor kubectl is on PATH to build it` } };
+      const r = await delegateBuild(tree, dir, tool);
+      if (!r.ok) return { objects: [], inputs, texts, error: { reason: `${tool.label} failed: ${r.error}` } };
+      const kf = kustomizationFileIn(k.host, dir) ?? dir;
+      const objs: KObject[] = [];
+      for (const [i, doc] of r.yaml.split(/^---\s*$/m).entries()) {
+        if (!doc.trim()) continue;
+        for (const o of parseManifests(kf, doc).objects) {
+          const src: SrcDoc = { file: kf, line: 1, lineOf: () => undefined };
+          objs.push(renderedObject({ body: tag(structuredClone(o.body), src), src, docIndex: i, app }));
+        }
+      }
+      return { objects: objs, inputs, texts, error: undefined };
+    }
+    if (e instanceof KustomizeError) {
+      const reason = `kustomize build of ${dir || '.'} failed: ${e.file}:${e.line}: ${e.message}`;
+      return { objects: [], inputs, texts, error: { reason, problem: { file: e.file, line: Math.max(1, e.line), message: `kustomize build of ${dir || '.'} failed: ${e.message}` } } };
+    }
+    throw e;
+  } finally {
+    for (const f of before) k.inputs.add(f);
+  }
+}
+
+export function toKObject(r: Res, app: string): KObject {
+  return renderedObject({ body: r.body, src: r.src, docIndex: r.docIndex, ...(r.generated ? { generated: r.generated } : {}), app });
+}
+
+export type { AppSpec, AppSource };
