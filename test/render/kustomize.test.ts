@@ -186,7 +186,10 @@ spec:
       // Untouched entries still point at the base file, and keep their text ranges there.
       expect(d.locate([...p, 1])).toEqual({ file: 'base/deploy.yaml', line: 21 });
       expect(d.file).toBe('base/deploy.yaml');
-      expect(d.rangeOf([...p, 1])).toBeDefined();
+      expect(d.rangeOf([...p, 1, 'name'])).toBeDefined();
+      // Its configMapKeyRef name was rewritten to the hashed name: no longer the file's text.
+      expect(d.rangeOf([...p, 1])).toBeUndefined();
+      expect(d.rangeOf([...p, 1, 'valueFrom', 'configMapKeyRef', 'name'])).toBeUndefined();
       // The added entry has no range in the base file; the image has one.
       expect(d.rangeOf([...p, 0])).toBeUndefined();
       expect(d.rangeOf(['spec', 'template', 'spec', 'containers', 0, 'image'])).toBeDefined();
