@@ -48,6 +48,8 @@ export interface RenderOptions {
   delegate?: boolean;
   /** Render Helm charts with helm (default true when helm is on PATH). */
   helm?: boolean;
+  /** Directories to render as apps of their own even when another kustomization uses them (e.g. `keydrift render base/`). */
+  roots?: string[];
 }
 
 export interface RenderResult {
@@ -180,6 +182,13 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
     if (chartDirs.some((c) => under(c, d) && c !== d)) continue;
     const kf = kustomizationFileIn(host, d)!;
     specs.push({ id: `kustomize/${d || '.'}`, kind: 'kustomize', name: d || '.', file: kf, line: 1, sources: [{ path: d, renderer: 'kustomize' }], namespaceMode: 'default', notes: [] });
+  }
+
+  for (const d of opts.roots ?? []) {
+    if (specs.some((s) => s.sources.some((x) => x.path === d))) continue;
+    if (!host.dirs.has(d)) continue;
+    const renderer = host.files.has(d ? `${d}/Chart.yaml` : 'Chart.yaml') ? 'helm' : kustomizationFileIn(host, d) ? 'kustomize' : 'directory';
+    specs.push({ id: `${renderer === 'kustomize' ? 'kustomize' : renderer}/${d || '.'}`, kind: 'kustomize', name: d || '.', sources: [{ path: d, renderer, recurse: true, ...(renderer === 'helm' ? { helm: { releaseName: posix.basename(d) || 'release', valueFiles: [], values: [], parameters: [] } } : {}) }], namespaceMode: 'default', notes: [] });
   }
 
   const consumed = new Set<string>();
