@@ -1,0 +1,55 @@
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { writeTree } from './helpers.js';
+import { GitTree } from '../../src/sources/tree.js';
+import { loadSnapshot } from '../../src/sources/snapshot.js';
+import { affectedApps, changedFiles, prRenderOptions } from '../../src/render/pr.js';
+
+const files = {
+  'base/kustomization.yaml': 'resources:\n- deploy.yaml\n',
+  'base/deploy.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: web:1\n',
+  'overlays/a/kustomization.yaml': 'resources:\n- ../../base\nnamespace: a\nimages:\n- name: web\n  newTag: "1"\n',
+  'overlays/b/kustomization.yaml': 'resources:\n- ../../base\nnamespace: b\n',
+  'charts/web/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 0.1.0\n',
+  'charts/web/templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n',
+  'values/web-prod.yaml': 'a: 1\n',
+  'apps/web-helm.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: web-helm\n  namespace: argocd\nspec:\n  sources:\n    - repoURL: https://example.com/repo.git\n      ref: values\n    - repoURL: https://example.com/repo.git\n      path: charts/web\n      helm:\n        valueFiles: [$values/values/web-prod.yaml]\n  destination:\n    namespace: web\n',
+  'plain/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared\n',
+};
+
+function git(dir: string, ...args: string[]) {
+  return execFileSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' } }).trim();
+}
+
+describe('PR mode: only the apps whose inputs changed', () => {
+  const cases: [string, Record<string, string>, string[]][] = [
+    ['an overlay image tag', { 'overlays/a/kustomization.yaml': files['overlays/a/kustomization.yaml'].replace('newTag: "1"', 'newTag: "2"') }, ['kustomize/overlays/a']],
+    ['a shared base', { 'base/deploy.yaml': files['base/deploy.yaml'].replace('web:1', 'web:3') }, ['kustomize/overlays/a', 'kustomize/overlays/b']],
+    ['a values file of a multi-source Helm app', { 'values/web-prod.yaml': 'a: 2\n' }, ['Application/argocd/web-helm']],
+    ['a plain file only', { 'plain/cm.yaml': files['plain/cm.yaml'] + 'data:\n  A: "1"\n' }, []],
+  ];
+  test.each(cases)('%s', async (_name, change, expected) => {
+    const t = writeTree(files);
+    try {
+      git(t.dir, 'init', '-q', '-b', 'main');
+      git(t.dir, 'add', '-A');
+      git(t.dir, 'commit', '-qm', 'base');
+      for (const [f, text] of Object.entries(change)) writeFileSync(path.join(t.dir, f), text);
+      git(t.dir, 'commit', '-qam', 'head');
+      const base = await GitTree.open(t.dir, 'HEAD~1');
+      const head = await GitTree.open(t.dir, 'HEAD');
+      const changed = await changedFiles(base, head);
+      expect([...changed]).toEqual(Object.keys(change));
+      const full = await loadSnapshot(head, { helm: false });
+      expect(affectedApps(full.apps, changed).map((a) => a.id).sort()).toEqual(expected);
+      const pr = await loadSnapshot(head, { helm: false, ...prRenderOptions(changed) });
+      expect(pr.apps.map((a) => a.id).sort()).toEqual(expected);
+      // Plain files are always loaded; objects of untouched apps are not.
+      expect(pr.objects.some((o) => o.name === 'shared')).toBe(true);
+      expect(pr.objects.filter((o) => o.kind === 'Deployment').map((o) => o.namespace).sort()).toEqual(expected.filter((e) => e.startsWith('kustomize/')).map((e) => e.slice(-1)));
+    } finally {
+      t.cleanup();
+    }
+  });
+});
