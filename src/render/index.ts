@@ -7,7 +7,7 @@
 import * as posix from 'node:path/posix';
 import type { FileTree } from '../sources/tree.js';
 import { parseManifests, type KObject, type YamlProblem } from '../sources/yaml.js';
-import { treeHost } from './host.js';
+import { treeHost, newRenderCache, type RenderCache, type TreeHost } from './host.js';
 import { Kustomizer, KustomizeError, Unsupported, KUSTOMIZATION_FILES, CLUSTER_SCOPED, kustomizationFileIn, type RenderHost, type Res } from './kustomize/build.js';
 import { delegateBuild, findKustomizeTool } from './kustomize/delegate.js';
 import { appsOf, isAppObject, mayDeclareApp, type AppSpec, type AppSource } from './apps.js';
@@ -48,6 +48,12 @@ export interface RenderOptions {
   delegate?: boolean;
   /** Render Helm charts with helm (default true when helm is on PATH). */
   helm?: boolean;
+  /**
+   * Share texts and parses with another render (PR mode: base and head). With `changed`,
+   * texts the cache holds for other paths are reused instead of read again.
+   */
+  cache?: RenderCache;
+  changed?: Set<string>;
   /** Directories to render as apps of their own even when another kustomization uses them (e.g. `keydrift render base/`). */
   roots?: string[];
 }
@@ -73,15 +79,47 @@ const under = (dir: string, f: string) => dir === '' || f.startsWith(dir + '/');
  * directory it lists (resources, components, bases), transitively, plus files it names
  * outside itself. Used to find which apps a change touches without rendering them.
  */
+/**
+ * Candidate paths in a kustomization's text, without a YAML parse: list items (`- x`,
+ * `- path: x`, `- key=x`), flow lists, and `path:`/`env:` values. A superset of what the
+ * kustomization lists; callers keep only candidates that exist in the tree.
+ */
+export function scanKustomizationRefs(text: string): string[] {
+  const out: string[] = [];
+  const clean = (v: string) => {
+    let x = v.trim().replace(/\s+#.*$/, '');
+    if ((x.startsWith('"') && x.endsWith('"')) || (x.startsWith("'") && x.endsWith("'"))) x = x.slice(1, -1);
+    const eq = x.indexOf('=');
+    if (eq >= 0) x = x.slice(eq + 1);
+    if (x && !/^[a-z][a-z0-9+.-]*:\/\//i.test(x) && !x.includes(' ')) out.push(x);
+  };
+  for (const line of text.split('\n')) {
+    let m: RegExpExecArray | null;
+    if ((m = /^\s*-\s+(?:path:\s*)?([^\s:#][^#]*?)\s*(?:#.*)?$/.exec(line)) && !/^[\w.-]+:\s/.test(m[1]!)) clean(m[1]!);
+    else if ((m = /^\s*(?:-\s+)?(?:path|env):\s*(\S.*)$/.exec(line))) clean(m[1]!);
+    if ((m = /:\s*\[([^\]]*)\]/.exec(line))) for (const x of m[1]!.split(',')) clean(x);
+  }
+  return out;
+}
+
 export class Closures {
   private cache = new Map<string, Set<string>>();
   private listed = new Map<string, string[]>();
+  private files: string[];
   constructor(
     private host: RenderHost & { texts: Map<string, string> },
-    private files: string[],
-  ) {}
+    files: string[],
+    _parses?: Map<string, unknown>,
+  ) {
+    // Plain code-unit order, so a directory's files are one contiguous range.
+    this.files = [...files].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
 
-  /** Directories and files a kustomization lists (resolved), from its text. */
+  /**
+   * Directories and files a kustomization lists (resolved, existing ones only). Read with a
+   * line scanner (every list item and `path:`/`env:` value that names an existing file or
+   * directory), which over-approximates the parsed lists: see scanKustomizationRefs.
+   */
   refs(dir: string): string[] {
     let r = this.listed.get(dir);
     if (r) return r;
@@ -89,26 +127,31 @@ export class Closures {
     const kf = kustomizationFileIn(this.host, dir);
     const text = kf ? this.host.texts.get(kf) : undefined;
     if (text) {
-      try {
-        const body = parseYamlDocs(kf!, text)[0]?.body as Record<string, any> | undefined;
-        const entries: unknown[] = [];
-        for (const f of ['resources', 'bases', 'components', 'configurations', 'transformers', 'patchesStrategicMerge']) if (Array.isArray(body?.[f])) entries.push(...body![f]);
-        for (const p of [...(Array.isArray(body?.patches) ? body!.patches : []), ...(Array.isArray(body?.patchesJson6902) ? body!.patchesJson6902 : [])]) if (typeof p?.path === 'string') entries.push(p.path);
-        for (const g of [...(Array.isArray(body?.configMapGenerator) ? body!.configMapGenerator : []), ...(Array.isArray(body?.secretGenerator) ? body!.secretGenerator : [])]) {
-          for (const f of [...(Array.isArray(g?.files) ? g.files : []), ...(Array.isArray(g?.envs) ? g.envs : []), ...(typeof g?.env === 'string' ? [g.env] : [])]) entries.push(String(f).split('=').pop());
-        }
-        for (const e of entries) {
-          if (typeof e !== 'string' || e.includes('\n') || /^[a-z]+:\/\//.test(e)) continue;
-          const p = posix.normalize(posix.join(dir || '.', e)).replace(/\/$/, '');
-          if (p.startsWith('..')) continue;
-          r.push(p === '.' ? '' : p);
-        }
-      } catch {
-        /* a broken kustomization: its own files are its closure */
+      for (const e of scanKustomizationRefs(text)) {
+        const p = posix.normalize(posix.join(dir || '.', e)).replace(/\/$/, '');
+        if (p === '..' || p.startsWith('../')) continue;
+        const q = p === '.' ? '' : p;
+        if (q !== dir && (this.host.files.has(q) || this.host.dirs.has(q))) r.push(q);
       }
     }
     this.listed.set(dir, r);
     return r;
+  }
+
+  /** Files under a directory, from the sorted list by binary search. */
+  filesUnder(dir: string): string[] {
+    if (dir === '') return this.files;
+    const prefix = dir + '/';
+    let lo = 0;
+    let hi = this.files.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.files[mid]! < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: string[] = [];
+    for (let i = lo; i < this.files.length && this.files[i]!.startsWith(prefix); i++) out.push(this.files[i]!);
+    return out;
   }
 
   closure(dir: string, seen = new Set<string>()): Set<string> {
@@ -117,7 +160,7 @@ export class Closures {
     const out = new Set<string>();
     if (seen.has(dir)) return out;
     seen.add(dir);
-    for (const f of this.files) if (under(dir, f)) out.add(f);
+    for (const f of this.filesUnder(dir)) out.add(f);
     for (const r of this.refs(dir)) {
       if (this.host.dirs.has(r)) for (const f of this.closure(r, seen)) out.add(f);
       else out.add(r);
@@ -129,8 +172,11 @@ export class Closures {
 
 export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Promise<RenderResult> {
   const files = await tree.list();
+  const cache = opts.cache;
   const yamlFiles = files.filter((f) => YAML_RE.test(f) || KUSTOMIZATION_FILES.includes(posix.basename(f)));
-  const host = await treeHost(tree, yamlFiles);
+  const kfiles = files.filter((f) => KUSTOMIZATION_FILES.includes(posix.basename(f)));
+  // Kustomization files first: they decide which other files are read only when rendered.
+  const host = await treeHost(tree, kfiles, cache && opts.changed ? { cache, changed: opts.changed } : undefined);
   const texts = new Map<string, string>();
   const objects: KObject[] = [];
   const problems: YamlProblem[] = [];
@@ -139,7 +185,11 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
   const chartDirs = chartDirsOf(files);
   const inChart = (f: string) => chartDirs.some((d) => under(d, f) && (f.startsWith(d ? `${d}/templates/` : 'templates/') || f.startsWith(d ? `${d}/charts/` : 'charts/')));
   const kustomizer = new Kustomizer(host);
-  const closures = new Closures(host, files);
+  const closures = new Closures(host, files, cache?.parses);
+  const kclosed = new Set<string>();
+  for (const kf of kfiles) for (const f of closures.closure(posix.dirname(kf) === '.' ? '' : posix.dirname(kf))) kclosed.add(f);
+  // Every YAML file: an app may be declared anywhere, even in a file a kustomization lists.
+  await host.prefetch(yamlFiles.filter((f) => !inChart(f)));
 
   // Kustomization directories, and those used by another as a base or component.
   const kdirs = files.filter((f) => KUSTOMIZATION_FILES.includes(posix.basename(f))).map((f) => (posix.dirname(f) === '.' ? '' : posix.dirname(f)));
@@ -151,7 +201,13 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
   const parsed = (f: string) => {
     let p = parsedCache.get(f);
     if (!p) {
-      p = parseManifests(f, host.texts.get(f) ?? '');
+      const text = host.texts.get(f) ?? '';
+      const key = `m\0${f}\0${text}`;
+      p = cache?.parses.get(key) as ReturnType<typeof parseManifests> | undefined;
+      if (!p) {
+        p = parseManifests(f, text);
+        cache?.parses.set(key, p);
+      }
       parsedCache.set(f, p);
     }
     return p;
@@ -191,21 +247,28 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
     specs.push({ id: `${renderer === 'kustomize' ? 'kustomize' : renderer}/${d || '.'}`, kind: 'kustomize', name: d || '.', sources: [{ path: d, renderer, recurse: true, ...(renderer === 'helm' ? { helm: { releaseName: posix.basename(d) || 'release', valueFiles: [], values: [], parameters: [] } } : {}) }], namespaceMode: 'default', notes: [] });
   }
 
-  const consumed = new Set<string>();
+  const consumed = new Set<string>(kclosed);
   // Files every kustomization consumes are never loaded again as plain files, rendered or not.
-  for (const d of kdirs) for (const f of closures.closure(d)) consumed.add(f);
-  for (const s of specs) for (const src of s.sources) if (src.renderer !== 'kustomize') for (const f of files) if (under(src.path, f) && (src.recurse !== false || posix.dirname(f) === (src.path || '.'))) consumed.add(f);
+  for (const s of specs) for (const src of s.sources) if (src.renderer !== 'kustomize') for (const f of closures.filesUnder(src.path)) if (src.recurse !== false || posix.dirname(f) === (src.path || '.')) consumed.add(f);
 
   const helm = opts.helm === false ? undefined : findHelm();
   const tool = opts.delegate === false ? undefined : findKustomizeTool();
 
-  for (const spec of specs) {
-    const paths = spec.sources.map((s) => s.path);
+  const closureOf = (spec: AppSpec) => {
     const closure = new Set<string>();
-    for (const s of spec.sources) for (const f of s.renderer === 'kustomize' ? closures.closure(s.path) : files.filter((f) => under(s.path, f))) closure.add(f);
+    for (const s of spec.sources) for (const f of s.renderer === 'kustomize' ? closures.closure(s.path) : closures.filesUnder(s.path)) closure.add(f);
     for (const s of spec.sources) for (const vf of s.helm?.valueFiles ?? []) closure.add(vf);
     if (spec.file) closure.add(spec.file);
-    if (opts.onlyApps && !opts.onlyApps({ id: spec.id, paths, ...(spec.file ? { file: spec.file } : {}), closure })) continue;
+    return closure;
+  };
+  const chosen = specs
+    .map((spec) => ({ spec, closure: closureOf(spec) }))
+    .filter(({ spec, closure }) => !opts.onlyApps || opts.onlyApps({ id: spec.id, paths: spec.sources.map((s) => s.path), ...(spec.file ? { file: spec.file } : {}), closure }));
+  // One batch read for everything the chosen apps render from.
+  await host.prefetch([...new Set(chosen.flatMap(({ spec, closure }) => (spec.sources.some((s) => s.renderer === 'helm') ? [] : [...closure])))]);
+
+  for (const { spec, closure } of chosen) {
+    const paths = spec.sources.map((s) => s.path);
     const info: AppInfo = {
       id: spec.id,
       kind: spec.kind,
@@ -242,8 +305,8 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
           }
           appObjects.push(...r.objects);
         } else if (src.renderer === 'directory') {
-          for (const f of yamlFiles) {
-            if (!under(src.path, f) || (!src.recurse && posix.dirname(f) !== (src.path || '.')) || KUSTOMIZATION_FILES.includes(posix.basename(f))) continue;
+          for (const f of closures.filesUnder(src.path)) {
+            if (!host.texts.has(f) || (!src.recurse && posix.dirname(f) !== (src.path || '.')) || KUSTOMIZATION_FILES.includes(posix.basename(f))) continue;
             const p = parsed(f);
             inputs.add(f);
             texts.set(f, host.texts.get(f) ?? '');
@@ -251,7 +314,7 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
             for (const o of p.objects) if (!isAppObject(o)) appObjects.push(wrapPlain(o, spec.id));
           }
         } else if (src.renderer === 'helm') {
-          for (const f of files) if (under(src.path, f)) inputs.add(f);
+          for (const f of closures.filesUnder(src.path)) inputs.add(f);
           for (const vf of src.helm?.valueFiles ?? []) inputs.add(vf);
           if (opts.helm === false || !helm) {
             reasons.push(NO_HELM_REASON);
@@ -301,6 +364,7 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
     objects.push(...p.objects);
     problems.push(...p.problems);
   }
+  if (cache) for (const [f, t] of host.texts) cache.texts.set(f, t);
   return { objects, problems, skipped, texts, apps };
 }
 
@@ -348,8 +412,7 @@ interface KustomizeRender {
 
 /** Render one kustomization directory natively, delegating what is not supported. */
 export async function renderKustomize(tree: FileTree, k: Kustomizer, dir: string, tool: ReturnType<typeof findKustomizeTool>, app: string): Promise<KustomizeRender> {
-  const before = new Set(k.inputs);
-  k.inputs.clear();
+  k.inputs = new Set();
   const texts = new Map<string, string>();
   try {
     const res = await k.build(dir);
@@ -382,8 +445,6 @@ export async function renderKustomize(tree: FileTree, k: Kustomizer, dir: string
       return { objects: [], inputs, texts, error: { reason, problem: { file: e.file, line: Math.max(1, e.line), message: `kustomize build of ${dir || '.'} failed: ${e.message}` } } };
     }
     throw e;
-  } finally {
-    for (const f of before) k.inputs.add(f);
   }
 }
 
@@ -391,4 +452,5 @@ export function toKObject(r: Res, app: string): KObject {
   return renderedObject({ body: r.body, src: r.src, docIndex: r.docIndex, ...(r.generated ? { generated: r.generated } : {}), app });
 }
 
-export type { AppSpec, AppSource };
+export type { AppSpec, AppSource, RenderCache };
+export { newRenderCache };

@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import type { FileTree } from '../sources/tree.js';
 import type { AppInfo, RenderOptions } from './index.js';
+import type { RenderCache } from './host.js';
 
 function git(cwd: string, args: string[]): Promise<string | undefined> {
   return new Promise((resolve) => {
@@ -53,8 +54,9 @@ export function affectedApps(apps: AppInfo[], changed: Set<string>): AppInfo[] {
 /**
  * loadSnapshot/renderTree options for PR mode: render only the apps a change touches.
  * Plain manifest files are still all loaded (they are cheap, and a changed workload may
- * read a ConfigMap from an unchanged file).
+ * read a ConfigMap from an unchanged file). Pass one `cache` to the head and then the base
+ * load (one after the other): the second reuses every unchanged text and parse.
  */
-export function prRenderOptions(changed: Set<string>): RenderOptions {
-  return { onlyApps: (a) => appTouched(a, changed) };
+export function prRenderOptions(changed: Set<string>, cache?: RenderCache): RenderOptions {
+  return { onlyApps: (a) => appTouched(a, changed), ...(cache ? { cache, changed } : {}) };
 }
