@@ -19,10 +19,14 @@ export interface Snapshot {
   /**
    * The apps found and rendered: ArgoCD Applications (and ApplicationSet instances), Flux
    * Kustomizations and HelmReleases, and top-level kustomization directories no app
-   * renders. Empty with `{ render: false }`.
+   * renders. Always set by loadSnapshot (empty with `{ render: false }`); optional so
+   * snapshots built by hand (tests, cluster dumps) need not list apps.
    */
-  apps: AppInfo[];
+  apps?: AppInfo[];
 }
+
+/** A snapshot loadSnapshot made: its apps are always listed. */
+export type LoadedSnapshot = Snapshot & { apps: AppInfo[] };
 
 export interface LoadOptions extends RenderOptions {
   /**
@@ -71,14 +75,14 @@ function originOf(tree: FileTree): Snapshot['origin'] {
  * rendered natively (objects keep where a person edits each field), ArgoCD/Flux apps into
  * their namespaces, Helm charts with `helm template` when available, other YAML as is.
  */
-export async function loadSnapshot(tree: FileTree, opts: LoadOptions = {}): Promise<Snapshot> {
+export async function loadSnapshot(tree: FileTree, opts: LoadOptions = {}): Promise<LoadedSnapshot> {
   if (opts.render === false) return loadPlainSnapshot(tree);
   const r = await renderTree(tree, opts);
   return { origin: originOf(tree), objects: r.objects, problems: r.problems, texts: r.texts, skipped: r.skipped, apps: r.apps };
 }
 
 /** Every YAML file read as plain manifests (Helm chart templates skipped), no rendering. */
-export async function loadPlainSnapshot(tree: FileTree): Promise<Snapshot> {
+export async function loadPlainSnapshot(tree: FileTree): Promise<LoadedSnapshot> {
   const { files, skipped } = selectManifestFiles(await tree.list());
   const texts = await tree.readMany(files);
   const objects: KObject[] = [];

@@ -51,3 +51,28 @@ describe('keydrift render', () => {
     await expect(renderCommand({ path: '/nonexistent/dir' })).rejects.toThrow(/no such directory/);
   });
 });
+
+describe('keydrift render on the command line', () => {
+  test('prints YAML and exits 0; a bad flag is one line on stderr and exit 2', async () => {
+    const { runCli } = await import('../helpers/cli.js');
+    const root = mkdtempSync(path.join(os.tmpdir(), 'keydrift-incident-'));
+    cpSync(path.resolve('test/fixtures/render/incident'), root, { recursive: true });
+    try {
+      const ok = await runCli(['render', 'overlays/prod'], { cwd: root });
+      expect(ok.code).toBe(0);
+      expect(ok.stdout).toContain('name: user-auth-config-cdhd28mg5f');
+      const json = await runCli(['render', '--format', 'json'], { cwd: root });
+      expect(json.code).toBe(0);
+      expect(JSON.parse(json.stdout).apps.map((a: any) => a.id).sort()).toEqual(['Application/argocd/user-auth', 'Application/argocd/user-auth-helm']);
+      const bad = await runCli(['render', '--format', 'xml'], { cwd: root });
+      expect(bad.code).toBe(2);
+      expect(bad.stdout).toBe('');
+      expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+      const missing = await runCli(['render', 'nope'], { cwd: root });
+      expect(missing).toMatchObject({ code: 2, stdout: '' });
+      expect(missing.stderr).toMatch(/nope: no such directory/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
