@@ -10,7 +10,8 @@ import type { Finding, Report, Skip } from '../model.js';
 import { SEVERITY_RANK } from '../model.js';
 
 import { openTree, GitTree, type FileTree } from '../sources/tree.js';
-import { loadSnapshot, type Snapshot } from '../sources/snapshot.js';
+import { type Snapshot } from '../sources/snapshot.js';
+import { loadPrSnapshots } from '../render/pr.js';
 import { objLocation, type KObject } from '../sources/yaml.js';
 import { containersOf, isWorkload, workloadId, type ContainerRef } from '../resolve/workloads.js';
 import { SourceIndex } from '../resolve/sources.js';
@@ -115,7 +116,8 @@ export async function runCheck(opts: CheckOptions): Promise<Report> {
   const headTree = await openTree(repoDir, head);
   const baseTree = opts.base ? await GitTree.open(repoDir, opts.base) : undefined;
   const mappings = await loadMappings(headTree, headTree.root, opts.sources ?? [], cwd);
-  const [headSnap, baseSnap] = await Promise.all([loadSnapshot(headTree), baseTree ? loadSnapshot(baseTree) : undefined]);
+  // With a base, only the apps whose inputs changed are rendered (src/render/pr.ts).
+  const { head: headSnap, base: baseSnap } = await loadPrSnapshots(headTree, baseTree);
 
   const skipped: Skip[] = [...headSnap.skipped.map((s) => ({ what: s.file, reason: s.reason, location: { file: s.file, repo: 'gitops' } }))];
   const findings: Finding[] = [];

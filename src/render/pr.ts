@@ -7,6 +7,8 @@
  */
 import { spawn } from 'node:child_process';
 import type { FileTree } from '../sources/tree.js';
+import { loadSnapshot, type LoadedSnapshot, type LoadOptions } from '../sources/snapshot.js';
+import { newRenderCache } from './host.js';
 import type { AppInfo, RenderOptions } from './index.js';
 import type { RenderCache } from './host.js';
 
@@ -59,4 +61,22 @@ export function affectedApps(apps: AppInfo[], changed: Set<string>): AppInfo[] {
  */
 export function prRenderOptions(changed: Set<string>, cache?: RenderCache): RenderOptions {
   return { onlyApps: (a) => appTouched(a, changed), ...(cache ? { cache, changed } : {}) };
+}
+
+/**
+ * The snapshots of a PR check: without a base, the head rendered in full; with one, only
+ * the apps whose inputs changed, at head and then at base (reusing the head's unchanged
+ * texts and parses). Plain manifest files are loaded in full on both sides.
+ */
+export async function loadPrSnapshots(
+  head: FileTree,
+  base: FileTree | undefined,
+  opts: LoadOptions = {},
+): Promise<{ head: LoadedSnapshot; base?: LoadedSnapshot; changed?: Set<string> }> {
+  if (!base) return { head: await loadSnapshot(head, opts) };
+  const changed = await changedFiles(base, head);
+  const o = { ...opts, ...prRenderOptions(changed, newRenderCache()) };
+  const h = await loadSnapshot(head, o);
+  const b = await loadSnapshot(base, o);
+  return { head: h, base: b, changed };
 }
