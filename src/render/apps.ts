@@ -255,12 +255,20 @@ function fluxKustomization(o: KObject, spec: Record<string, any>, host: RenderHo
   };
   const raw = spec.path ?? '';
   let path = cleanPath(raw);
-  if (path !== undefined && !host.dirs.has(path) && typeof spec.sourceRef?.name === 'string') {
-    // A source that is a subdirectory of this repository (ExternalArtifact, a GitRepository with ignore rules).
-    const alt = cleanPath(posix.join(spec.sourceRef.name, String(raw)));
-    if (alt !== undefined && host.dirs.has(alt)) {
-      app.notes.push(`path '${raw}' resolved as '${alt}' (source ${spec.sourceRef.kind ?? ''}/${spec.sourceRef.name})`);
-      path = alt;
+  if (path !== undefined && !host.dirs.has(path)) {
+    // The source may be a subdirectory of this repository (an OCIRepository or ExternalArtifact
+    // built from it, a GitRepository with ignore rules): try a directory named like the source, then those that hold the
+    // manifest, nearest first.
+    const cands: string[] = [];
+    if (typeof spec.sourceRef?.name === 'string') cands.push(spec.sourceRef.name);
+    for (let d = posix.dirname(o.file); d !== '.' && d !== ''; d = posix.dirname(d)) cands.push(d);
+    for (const c of cands) {
+      const alt = cleanPath(posix.join(c, String(raw)));
+      if (alt !== undefined && host.dirs.has(alt)) {
+        app.notes.push(`path '${raw}' resolved as '${alt}' (source ${spec.sourceRef?.kind ?? ''}/${spec.sourceRef?.name ?? ''} taken to be ${c}/)`);
+        path = alt;
+        break;
+      }
     }
   }
   if (path === undefined || !host.dirs.has(path)) {

@@ -235,6 +235,8 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
   const appPaths = new Set(specs.flatMap((s) => s.sources.map((x) => x.path)));
   for (const d of kdirs) {
     if (usedAsBase.has(d) || appPaths.has(d)) continue;
+    // A Component is not deployable on its own: only through the kustomizations that use it.
+    if (/^kind:\s*["']?Component["']?\s*$/m.test(host.texts.get(kustomizationFileIn(host, d)!) ?? '')) continue;
     if (chartDirs.some((c) => under(c, d) && c !== d)) continue;
     const kf = kustomizationFileIn(host, d)!;
     specs.push({ id: `kustomize/${d || '.'}`, kind: 'kustomize', name: d || '.', file: kf, line: 1, sources: [{ path: d, renderer: 'kustomize' }], namespaceMode: 'default', notes: [] });

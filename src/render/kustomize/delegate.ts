@@ -60,8 +60,8 @@ function runAsync(tool: KustomizeTool, dir: string): Promise<{ ok: true; yaml: s
 }
 
 function cleanError(stderr: string): string {
-  const s = stderr.replace(/^E\d{4} [\d:.]+\s+\d+ [\w.]+:\d+\] /gm, '').replace(/"command failed" err=/, '').trim();
-  return s.split('\n')[0]!.slice(0, 300) || 'failed';
+  const s = stderr.replace(/^E\d{4} [\d:.]+\s+\d+ [\w.]+:\d+\] /gm, '').replace(/"command failed" err=<?/, '').trim();
+  return s.split('\n').map((l) => l.trim()).filter((l) => l && l !== '>').join(' ').slice(0, 300) || 'failed';
 }
 
 /**
