@@ -233,6 +233,8 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
   const specs: AppSpec[] = appObjects.flatMap((o) => appsOf(o, host, lookup));
   // Top-level kustomizations no app renders become apps of their own.
   const appPaths = new Set(specs.flatMap((s) => s.sources.map((x) => x.path)));
+  // Kustomizations a Flux directory app builds as its bases are not apps of their own.
+  for (const s of specs) if (s.kind === 'Kustomization') for (const x of s.sources) if (x.renderer === 'directory') for (const d of kdirs) if (under(x.path, d)) appPaths.add(d);
   for (const d of kdirs) {
     if (usedAsBase.has(d) || appPaths.has(d)) continue;
     // A Component is not deployable on its own: only through the kustomizations that use it.
@@ -307,13 +309,28 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
           }
           appObjects.push(...r.objects);
         } else if (src.renderer === 'directory') {
+          // Flux builds a directory without a kustomization as one listing every manifest,
+          // and every subdirectory that has a kustomization as a base.
+          const nested = spec.kind === 'Kustomization' ? kdirs.filter((d) => d !== src.path && under(src.path, d)) : [];
+          const topNested = nested.filter((d) => !nested.some((e) => e !== d && under(e, d)));
+          for (const d of topNested) {
+            const r = await renderKustomize(tree, kustomizer, d, tool, spec.id);
+            for (const f of r.inputs) inputs.add(f);
+            for (const [f, t] of r.texts) texts.set(f, t);
+            if (r.error) {
+              reasons.push(r.error.reason);
+              if (r.error.problem) problems.push(r.error.problem);
+            }
+            appObjects.push(...r.objects);
+          }
           for (const f of closures.filesUnder(src.path)) {
             if (!host.texts.has(f) || (!src.recurse && posix.dirname(f) !== (src.path || '.')) || KUSTOMIZATION_FILES.includes(posix.basename(f))) continue;
+            if (topNested.some((d) => under(d, f))) continue;
             const p = parsed(f);
             inputs.add(f);
             texts.set(f, host.texts.get(f) ?? '');
             problems.push(...p.problems);
-            for (const o of p.objects) if (!isAppObject(o)) appObjects.push(wrapPlain(o, spec.id));
+            for (const o of p.objects) appObjects.push(wrapPlain(o, spec.id));
           }
         } else if (src.renderer === 'helm') {
           for (const f of closures.filesUnder(src.path)) inputs.add(f);

@@ -43,11 +43,17 @@ spec:
 `,
       'apps/prod/deploy.yaml': deploy('web').replace('  name: web', '  name: web\n  namespace: other'),
       'apps/prod/nested/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-config\ndata:\n  A: "1"\n',
+      'apps/prod/gen/kustomization.yaml': 'configMapGenerator:\n- name: generated\n  literals: [B=2]\n',
+      'apps/prod/gen/ignored.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: not-listed\n',
     });
     try {
       const snap = await loadSnapshot(t.tree);
       const app = snap.apps.find((a) => a.id === 'Kustomization/flux-system/apps')!;
-      expect(app).toMatchObject({ kind: 'Kustomization', path: 'apps/prod', namespace: 'web', syncPolicy: { interval: '10m', prune: true }, renderer: 'directory', objects: 2 });
+      expect(app).toMatchObject({ kind: 'Kustomization', path: 'apps/prod', namespace: 'web', syncPolicy: { interval: '10m', prune: true }, renderer: 'directory', objects: 3 });
+      // A subdirectory with a kustomization is built as such: its generator runs, unlisted files stay out.
+      expect(snap.objects.filter((o) => o.name.startsWith('generated-'))).toEqual([expect.objectContaining({ namespace: 'web', app: app.id })]);
+      expect(snap.apps.map((a) => a.id)).toEqual(['Kustomization/flux-system/apps']);
+      expect(snap.objects.find((o) => o.name === 'not-listed')).toBeUndefined();
       const d = snap.objects.find((o) => o.kind === 'Deployment')!;
       expect(d.namespace).toBe('web');
       expect(d.app).toBe(app.id);
@@ -58,8 +64,8 @@ spec:
         { name: 'REGION', value: 'eu-west-1' },
       ]);
       // The app's files are not loaded a second time as plain files.
-      expect(snap.objects.filter((o) => o.kind === 'ConfigMap')).toHaveLength(1);
-      expect(snap.objects.find((o) => o.kind === 'ConfigMap')!.namespace).toBe('web');
+      expect(snap.objects.filter((o) => o.name === 'web-config')).toHaveLength(1);
+      expect(snap.objects.find((o) => o.name === 'web-config')!.namespace).toBe('web');
       expect(app.inputs).toEqual(expect.arrayContaining(['clusters/prod/apps.yaml', 'apps/prod/deploy.yaml', 'apps/prod/nested/cm.yaml']));
     } finally {
       t.cleanup();
@@ -116,8 +122,8 @@ spec:
       expect(a.namespace).toBe('a');
       expect(b.namespace).toBe('fixed');
       expect(snap.apps.find((x) => x.id.endsWith('/a'))).toMatchObject({ renderer: 'kustomize', syncPolicy: { automated: {} } });
-      // The ApplicationSet itself is an object of the root app.
-      expect(snap.objects.find((o) => o.kind === 'ApplicationSet')).toBeUndefined();
+      // The ApplicationSet itself is an object the root app applies.
+      expect(snap.objects.find((o) => o.kind === 'ApplicationSet')!.app).toBe('Application/argocd/root');
       expect(snap.apps.find((x) => x.id === 'Application/argocd/root')!.inputs).toContain('argocd/apps/set.yaml');
     } finally {
       t.cleanup();
