@@ -16,6 +16,9 @@ export interface AppSource {
   path: string;
   renderer: 'kustomize' | 'directory' | 'helm';
   recurse?: boolean;
+  /** ArgoCD `source.kustomize` overrides (images, namePrefix, nameSuffix, namespace, commonLabels, commonAnnotations), as kustomization fields. */
+  overrides?: Record<string, unknown>;
+  overridesAt?: { file: string; line: number };
   helm?: {
     releaseName: string;
     /** Repo-relative values files, in order. */
@@ -152,7 +155,17 @@ function argoApp(o: KObject, spec: Record<string, any>, host: RenderHost, base: 
       };
     }
     if (renderer === 'kustomize' && isMap(s.kustomize) && Object.keys(s.kustomize).length) {
-      app.notes.push(`ArgoCD kustomize overrides (${Object.keys(s.kustomize).join(', ')}) are not applied`);
+      const k = s.kustomize;
+      const supported = ['images', 'namePrefix', 'nameSuffix', 'namespace', 'commonLabels', 'commonAnnotations'];
+      const over: Record<string, unknown> = {};
+      for (const f of supported) if (k[f] !== undefined) over[f] = k[f];
+      if (Array.isArray(k.images)) over.images = k.images.map((x: unknown) => parseArgoImage(String(x)));
+      if (Object.keys(over).length) {
+        src.overrides = over;
+        src.overridesAt = { file: o.file, line: o.lineOf([...specPath, ...(Array.isArray(spec.sources) ? ['sources', srcs.indexOf(s)] : ['source']), 'kustomize']) ?? o.line };
+      }
+      const rest = Object.keys(k).filter((f) => !supported.includes(f));
+      if (rest.length) app.notes.push(`ArgoCD kustomize options not applied: ${rest.join(', ')}`);
     }
     app.sources.push(src);
   }
@@ -330,4 +343,34 @@ function helmRelease(o: KObject, spec: Record<string, any>, host: RenderHost, ba
   const valueFiles = (Array.isArray(cs.valuesFiles) ? cs.valuesFiles : []).map((f: unknown) => cleanPath(String(f)) ?? String(f));
   app.sources.push({ path, renderer: 'helm', helm: { releaseName: typeof spec.releaseName === 'string' ? spec.releaseName : o.name, valueFiles, values, parameters: [] } });
   return app;
+}
+
+/** ArgoCD's kustomize image override: `name=newName:tag`, `name:tag`, `name@digest`, `name=newName@digest`. */
+export function parseArgoImage(spec: string): Record<string, string> {
+  let name = spec;
+  let target = spec;
+  const eq = spec.indexOf('=');
+  if (eq >= 0) {
+    name = spec.slice(0, eq);
+    target = spec.slice(eq + 1);
+  }
+  const out: Record<string, string> = {};
+  const at = target.indexOf('@');
+  let base = target;
+  if (at >= 0) {
+    out.digest = target.slice(at + 1);
+    base = target.slice(0, at);
+  }
+  const slash = base.lastIndexOf('/');
+  const colon = base.lastIndexOf(':');
+  let newName = base;
+  if (colon > slash) {
+    out.newTag = base.slice(colon + 1);
+    newName = base.slice(0, colon);
+  }
+  if (eq < 0) {
+    name = newName;
+  } else if (newName !== name) out.newName = newName;
+  out.name = name;
+  return out;
 }

@@ -12,7 +12,8 @@ import { Kustomizer, KustomizeError, Unsupported, KUSTOMIZATION_FILES, CLUSTER_S
 import { delegateBuild, findKustomizeTool } from './kustomize/delegate.js';
 import { appsOf, isAppObject, mayDeclareApp, type AppSpec, type AppSource } from './apps.js';
 import { findHelm, helmTemplate, NO_HELM_REASON } from './helm.js';
-import { renderedObject, setKeyLoc, srcOfObject, tag, type SrcDoc } from './prov.js';
+import { provOf, renderedObject, setKeyLoc, srcOfObject, tag, type SrcDoc } from './prov.js';
+import { stringify as stringifyYaml } from 'yaml';
 import { parseYamlDocs } from './prov.js';
 
 /** An app as the snapshot lists it. */
@@ -300,7 +301,13 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
     for (const src of spec.sources) {
       try {
         if (src.renderer === 'kustomize') {
-          const r = await renderKustomize(tree, kustomizer, src.path, tool, spec.id);
+          // ArgoCD kustomize overrides: a virtual kustomization over the source path.
+          const dir = src.overrides ? virtualOverlay(host, src.path, spec.id, src.overrides) : src.path;
+          const r = await renderKustomize(tree, kustomizer, dir, tool, spec.id);
+          if (src.overrides) {
+            r.inputs = r.inputs.filter((f) => !f.includes('/.keydrift-argocd/'));
+            for (const o of r.objects) retagOverrides(o, src.overridesAt);
+          }
           for (const f of r.inputs) inputs.add(f);
           for (const [f, t] of r.texts) texts.set(f, t);
           if (r.error) {
@@ -385,6 +392,29 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
   }
   if (cache) for (const [f, t] of host.texts) cache.texts.set(f, t);
   return { objects, problems, skipped, texts, apps };
+}
+
+/** Add a virtual kustomization `<path>/.keydrift-argocd/<app>/` listing `path` with ArgoCD's overrides. */
+function virtualOverlay(host: TreeHost, path: string, app: string, overrides: Record<string, unknown>): string {
+  const dir = `${path ? path + '/' : ''}.keydrift-argocd/${app.replace(/[^\w.-]+/g, '_')}`;
+  const file = `${dir}/kustomization.yaml`;
+  const body = { resources: ['../..'.split('/').join('/')], ...overrides };
+  host.texts.set(file, stringifyYaml(body));
+  host.files.add(file);
+  for (let d = dir; d && !host.dirs.has(d); d = posix.dirname(d) === '.' ? '' : posix.dirname(d)) host.dirs.add(d);
+  return dir;
+}
+
+/** Fields the virtual overlay set point at the Application's `kustomize:` block, where a person edits them. */
+function retagOverrides(o: KObject, at: { file: string; line: number } | undefined): void {
+  if (!at) return;
+  const visit = (n: any) => {
+    if (!n || typeof n !== 'object') return;
+    const p = provOf(n);
+    if (p?.keys) for (const [k, l] of p.keys) if (l.file.includes('/.keydrift-argocd/')) p.keys.set(k, at);
+    for (const v of Object.values(n)) visit(v);
+  };
+  visit(o.body);
 }
 
 function wrapPlain(o: KObject, app: string): KObject {

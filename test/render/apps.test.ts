@@ -174,6 +174,46 @@ spec:
   });
 });
 
+test('ArgoCD kustomize overrides (images, namePrefix) are applied, pointing at the Application', async () => {
+  const t = writeTree({
+    'base/kustomization.yaml': 'resources:\n- deploy.yaml\nconfigMapGenerator:\n- name: cfg\n  literals: [A=1]\n',
+    'base/deploy.yaml': deploy('web').replace('          env:', '          envFrom:\n            - configMapRef:\n                name: cfg\n          env:'),
+    'argocd/web.yaml': `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: web
+  namespace: argocd
+spec:
+  source:
+    repoURL: https://example.com/repo.git
+    path: base
+    kustomize:
+      namePrefix: prod-
+      images:
+        - app=registry.example.com/app:2.0.0
+      forceCommonLabels: true
+  destination:
+    namespace: prod
+`,
+  });
+  try {
+    const snap = await loadSnapshot(t.tree);
+    const app = snap.apps.find((a) => a.id === 'Application/argocd/web')!;
+    expect(app.notes).toEqual(['ArgoCD kustomize options not applied: forceCommonLabels']);
+    expect(app.inputs).not.toEqual(expect.arrayContaining([expect.stringContaining('.keydrift-argocd')]));
+    const d = snap.objects.find((o) => o.kind === 'Deployment')!;
+    expect(d.name).toBe('prod-web');
+    expect(d.namespace).toBe('prod');
+    const c = d.body.spec.template.spec.containers[0];
+    expect(c.image).toBe('registry.example.com/app:2.0.0');
+    expect(c.envFrom[0].configMapRef.name).toMatch(/^prod-cfg-[a-z0-9]{10}$/);
+    expect(d.locate(['spec', 'template', 'spec', 'containers', 0, 'image'])).toEqual({ file: 'argocd/web.yaml', line: 10 });
+    expect(d.file).toBe('base/deploy.yaml');
+  } finally {
+    t.cleanup();
+  }
+});
+
 describe('the incident as an ArgoCD Application over a Helm chart', () => {
   const helm = findHelm();
   const root = path.resolve('test/fixtures/render/incident');
