@@ -299,3 +299,39 @@ describe('the incident as a Kustomize overlay', () => {
     expect(snap.texts.get('base/deployment.yaml')).toBe(readFileSync(path.join(root, 'base/deployment.yaml'), 'utf8'));
   });
 });
+
+describe('never a crash, never a hang', () => {
+  test('a cycle of bases is an error with the kustomization line', async () => {
+    const t = writeTree({
+      'a/kustomization.yaml': 'resources:\n- ../b\n',
+      'b/kustomization.yaml': 'resources:\n- ../a\n',
+      'c/kustomization.yaml': 'resources:\n- ../c\n',
+    });
+    try {
+      const snap = await loadSnapshot(t.tree);
+      expect(snap.problems.map((p) => p.message).join('\n')).toMatch(/cycle/);
+      expect(snap.objects).toEqual([]);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  test('broken YAML, a missing resource and a bad patch become problems with file:line', async () => {
+    const t = writeTree({
+      'x/kustomization.yaml': 'resources:\n- missing.yaml\n',
+      'y/kustomization.yaml': 'resources: [\n',
+      'z/kustomization.yaml': 'resources:\n- d.yaml\npatches:\n- target: {kind: Deployment}\n  patch: |-\n    - op: replace\n      path: /spec/nope/x\n      value: 1\n',
+      'z/d.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n',
+    });
+    try {
+      const snap = await loadSnapshot(t.tree);
+      const byFile = Object.fromEntries(snap.problems.map((p) => [p.file, p]));
+      expect(byFile['x/kustomization.yaml']).toMatchObject({ line: 2, message: expect.stringContaining("resource 'missing.yaml' not found") });
+      expect(byFile['y/kustomization.yaml']!.message).toMatch(/YAML could not be parsed/);
+      expect(byFile['z/kustomization.yaml']).toMatchObject({ line: 4, message: expect.stringContaining('path does not exist') });
+      expect(snap.apps.every((a) => a.skipped)).toBe(true);
+    } finally {
+      t.cleanup();
+    }
+  });
+});

@@ -146,7 +146,23 @@ export class Kustomizer {
     return res.filter((r) => r.body.metadata?.annotations?.['config.kubernetes.io/local-config'] !== 'true');
   }
 
+  /** Directories being built (builds are sequential): one met again is a cycle. */
+  private building = new Set<string>();
+
   private async accumulate(dir: string, expectKind: 'Kustomization' | 'Component' | 'any', into: Acc | undefined): Promise<Acc> {
+    if (this.building.has(dir)) {
+      const kf = kustomizationFileIn(this.host, dir) ?? dir;
+      throw new KustomizeError(`cycle: ${dir || '.'} includes itself through its resources or components`, kf, 1);
+    }
+    this.building.add(dir);
+    try {
+      return await this.accumulateIn(dir, expectKind, into);
+    } finally {
+      this.building.delete(dir);
+    }
+  }
+
+  private async accumulateIn(dir: string, expectKind: 'Kustomization' | 'Component' | 'any', into: Acc | undefined): Promise<Acc> {
     const kfile = kustomizationFileIn(this.host, dir);
     if (!kfile) throw new KustomizeError(`${dir || '.'}: no kustomization.yaml in this directory`, dir || '.', 0);
     const docs = await this.docs(kfile, { file: kfile, line: 0 });
