@@ -335,3 +335,20 @@ describe('never a crash, never a hang', () => {
     }
   });
 });
+
+describe('kitchen sink: most features at once, equal to the real tool', () => {
+  const root = path.resolve('test/fixtures/render/kitchen-sink');
+  (kustomizeTool ? test : test.skip).each(['overlay', 'base'])(`%s equals ${kustomizeTool?.label ?? 'kustomize'}`, async (dir) => {
+    const { DirTree } = await import('../../src/sources/tree.js');
+    const { treeHost } = await import('../../src/render/host.js');
+    const { Kustomizer } = await import('../../src/render/kustomize/build.js');
+    const host = await treeHost(new DirTree(root));
+    const ours = (await new Kustomizer(host).build(dir)).map((r) => JSON.parse(JSON.stringify(r.body)));
+    const real = buildReal(path.join(root, dir))!;
+    const key = (o: any) => `${o.kind}/${o.metadata.name}`;
+    const a = Object.fromEntries(ours.map((o) => [key(o), o]));
+    const b = Object.fromEntries(real.map((o) => [key(o), o]));
+    expect(Object.keys(a).sort()).toEqual(Object.keys(b).sort());
+    for (const k of Object.keys(b)) expect({ k, o: a[k] }).toEqual({ k, o: b[k] });
+  });
+});

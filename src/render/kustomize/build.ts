@@ -793,6 +793,7 @@ function applyLabels(res: Res[], labels: Record<string, any>, o: { selectors: bo
     applyFieldSpec(b, { path: 'metadata/labels', create: true }, setAll);
     if (o.templates) {
       if (TEMPLATE_KINDS.has(b.kind)) applyFieldSpec(b, { path: 'spec/template/metadata/labels', create: true }, setAll);
+      if (b.kind === 'StatefulSet') applyFieldSpec(b, { path: 'spec/volumeClaimTemplates/metadata/labels', create: true }, setAll);
       if (b.kind === 'CronJob') {
         applyFieldSpec(b, { path: 'spec/jobTemplate/metadata/labels', create: true }, setAll);
         applyFieldSpec(b, { path: 'spec/jobTemplate/spec/template/metadata/labels', create: true }, setAll);
@@ -806,7 +807,6 @@ function applyLabels(res: Res[], labels: Record<string, any>, o: { selectors: bo
         { path: 'spec/selector/matchLabels', kind: 'ReplicaSet', create: true },
         { path: 'spec/selector/matchLabels', kind: 'DaemonSet', create: true },
         { path: 'spec/selector/matchLabels', kind: 'StatefulSet', create: true },
-        { path: 'spec/volumeClaimTemplates/metadata/labels', kind: 'StatefulSet', create: true },
         { path: 'spec/selector/matchLabels', kind: 'Job' },
         { path: 'spec/jobTemplate/spec/selector/matchLabels', kind: 'CronJob' },
         { path: 'spec/selector/matchLabels', kind: 'PodDisruptionBudget' },
