@@ -6,6 +6,7 @@
  * Secret's `data`/`stringData` is replaced by a fixed placeholder.
  */
 import * as path from 'node:path';
+import { promises as fs } from 'node:fs';
 import { stringify } from 'yaml';
 import { KeydriftError } from '../errors.js';
 import { DirTree, GitTree, gitTopLevel, type FileTree } from '../sources/tree.js';
@@ -57,8 +58,15 @@ export function redactSecrets(body: Record<string, any>): Record<string, any> {
  * The tree to render and PATH's place in it: the git repository PATH is in (so an overlay's
  * bases outside PATH are visible), else the working directory when PATH is below it, else PATH.
  */
-async function openFor(p: string, ref: string | undefined, cwd: string): Promise<{ tree: FileTree; rel: string }> {
+async function openFor(p: string, ref: string | undefined, cwd: string): Promise<{ tree: FileTree; rel: string; isFile: boolean }> {
   const abs = path.resolve(p);
+  const isFile = !ref && (await fs.stat(abs).then((s) => s.isFile(), () => false));
+  const r = await openDirFor(isFile ? path.dirname(abs) : abs, ref, cwd);
+  return { ...r, rel: isFile ? (r.rel ? `${r.rel}/${path.basename(abs)}` : path.basename(abs)) : r.rel, isFile };
+}
+
+async function openDirFor(abs: string, ref: string | undefined, cwd: string): Promise<{ tree: FileTree; rel: string }> {
+  const p = abs;
   const top = await gitTopLevel(abs);
   if (ref) {
     if (!top) throw new KeydriftError(`${p}: --ref needs a git repository`);
@@ -82,11 +90,18 @@ export async function renderCommand(opts: RenderCommandOptions = {}): Promise<Re
   const format = opts.format ?? 'yaml';
   if (format !== 'yaml' && format !== 'json') throw new KeydriftError(`--format must be yaml or json, not '${format}'`);
   const cwd = path.resolve(opts.cwd ?? process.cwd());
-  const { tree, rel } = await openFor(path.resolve(cwd, opts.path ?? '.'), opts.ref, cwd);
+  const { tree, rel, isFile } = await openFor(path.resolve(cwd, opts.path ?? '.'), opts.ref, cwd);
   const snap = await loadSnapshot(tree, { ...(opts.helm === false ? { helm: false } : {}) });
   let apps = snap.apps;
   let objects = snap.objects;
-  if (rel) {
+  if (isFile) {
+    // A file: the apps it declares or feeds, else the objects read from it.
+    apps = snap.apps.filter((a) => a.file === rel || a.inputs.includes(rel));
+    const declared = apps.filter((a) => a.file === rel);
+    if (declared.length) apps = declared;
+    const ids = new Set(apps.map((a) => a.id));
+    objects = snap.objects.filter((o) => (o.app ? ids.has(o.app) : o.file === rel));
+  } else if (rel) {
     // An app whose path is (under) the directory, or whose manifest is; else the objects from files there.
     apps = snap.apps.filter((a) => a.paths.some((p) => under(rel, p) || under(p, rel)) || under(rel, a.file));
     const exact = apps.filter((a) => a.paths.includes(rel));

@@ -46,6 +46,32 @@ describe('keydrift render', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
+  test('a file renders the apps it declares; --ref renders a git ref without checkout', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'keydrift-incident-'));
+    cpSync(path.resolve('test/fixtures/render/incident'), root, { recursive: true });
+    const { execFileSync } = await import('node:child_process');
+    const env = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' };
+    const git = (...a: string[]) => execFileSync('git', a, { cwd: root, env, stdio: 'ignore' });
+    try {
+      const f = await renderCommand({ cwd: root, path: 'argocd/user-auth.yaml', helm: false });
+      expect(f.apps.map((a) => a.id)).toEqual(['Application/argocd/user-auth']);
+      expect(f.objects.map((o) => o.object.kind).sort()).toEqual(['Application', 'ConfigMap', 'Deployment']);
+      git('init', '-q');
+      git('add', '-A');
+      git('commit', '-qm', 'a');
+      const { writeFileSync, readFileSync } = await import('node:fs');
+      const k = path.join(root, 'overlays/prod/kustomization.yaml');
+      writeFileSync(k, readFileSync(k, 'utf8').replace('newTag: 3.14.0', 'newTag: 3.15.0'));
+      const now = await renderCommand({ cwd: root, path: 'overlays/prod', helm: false });
+      const before = await renderCommand({ cwd: root, path: 'overlays/prod', ref: 'HEAD', helm: false });
+      const img = (r: typeof now) => (r.objects.find((o) => o.object.kind === 'Deployment')!.object as any).spec.template.spec.containers[0].image;
+      expect(img(now)).toBe('ghcr.io/example/user-auth:3.15.0');
+      expect(img(before)).toBe('ghcr.io/example/user-auth:3.14.0');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   test('a bad --format and a missing directory are KeydriftErrors', async () => {
     await expect(renderCommand({ path: '.', format: 'xml' as any })).rejects.toThrow(/--format must be yaml or json/);
     await expect(renderCommand({ path: '/nonexistent/dir' })).rejects.toThrow(/no such directory/);
