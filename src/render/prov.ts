@@ -102,14 +102,16 @@ function resolve(body: Record<string, any>, path: PathSeg[]): Resolved {
       const cp = PROV.get(child)!;
       if (override && cp.src.file !== override.file && i === path.length - 1) {
         // A replaced subtree tagged from elsewhere than where it was set: prefer the setter.
-        return { loc: override, exact: false };
+        return { loc: override, ...(np ? { src: np.src, srcPath: [...np.path, seg] } : {}), exact: false };
       }
       node = child;
       np = cp;
       last = { src: cp.src, path: cp.path };
       continue;
     }
-    if (override) return { loc: override, exact: false };
+    // Set elsewhere (a patch, a transformer): edited there; the key's line in this node's
+    // own file is still known, but its text no longer matches (not exact).
+    if (override) return { loc: override, ...(np && i === path.length - 1 ? { src: np.src, srcPath: [...np.path, seg] } : {}), exact: false };
     if (i === path.length - 1 && np && child !== undefined) {
       return { src: np.src, srcPath: [...np.path, seg], exact: true };
     }

@@ -352,3 +352,23 @@ describe('kitchen sink: most features at once, equal to the real tool', () => {
     for (const k of Object.keys(b)) expect({ k, o: a[k] }).toEqual({ k, o: b[k] });
   });
 });
+
+test('a patched scalar: edited in the patch, still at its line in the original file, no text range', async () => {
+  const files = {
+    ...base,
+    'overlay/kustomization.yaml': 'resources:\n- ../base\npatches:\n- path: p.yaml\n',
+    'overlay/p.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: web:2\n',
+  };
+  const { objects, cleanup } = await buildNative(files, 'overlay');
+  try {
+    const d = byName(objects, 'Deployment', 'web');
+    const img = ['spec', 'template', 'spec', 'containers', 0, 'image'];
+    expect(d.body.spec.template.spec.containers[0].image).toBe('web:2');
+    expect(d.locate(img)).toEqual({ file: 'overlay/p.yaml', line: 10 });
+    expect(d.lineOf(img)).toBe(14);
+    expect(d.rangeOf(img)).toBeUndefined();
+    expect(d.rangeOf(['spec', 'template', 'spec', 'containers', 0, 'name'])).toBeDefined();
+  } finally {
+    cleanup();
+  }
+});

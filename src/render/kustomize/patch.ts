@@ -82,7 +82,8 @@ function mergeMap(dst: Record<string, any>, patch: Record<string, any>, ctx: Ctx
       mergeMap(dv, pv, ctx, here, [...fpath, k]);
     } else if (Array.isArray(pv) && Array.isArray(dv)) {
       dst[k] = mergeList(dv, pv, ctx, here, [...fpath, k]);
-    } else {
+    } else if (dv !== pv || typeof pv === 'object') {
+      // Same scalar (a merge key, a restated value): the original keeps its place.
       dst[k] = stripDirectives(cloneTagged(pv));
       setKeyLoc(dst, k, loc(ctx, here));
     }
