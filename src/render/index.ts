@@ -477,7 +477,11 @@ export async function renderKustomize(tree: FileTree, k: Kustomizer, dir: string
       const why = `${e.message} (${e.file}:${e.line})`;
       if (!tool) return { objects: [], inputs, texts, error: { reason: `${why}; neither kustomize nor kubectl is on PATH to build it` } };
       const r = await delegateBuild(tree, dir, tool);
-      if (!r.ok) return { objects: [], inputs, texts, error: { reason: `${tool.label} failed: ${r.error}` } };
+      if (!r.ok) {
+        // The tool's message may quote a secret source's line: not shown when secrets are generated.
+        const hasSecrets = inputs.some((f) => /secretGenerator/.test(k.host instanceof Object ? ((k.host as TreeHost).texts?.get(f) ?? '') : ''));
+        return { objects: [], inputs, texts, error: { reason: `${tool.label} failed: ${hasSecrets ? 'details not shown (the kustomization generates Secrets; run it yourself to see the message)' : r.error}` } };
+      }
       const kf = kustomizationFileIn(k.host, dir) ?? dir;
       const objs: KObject[] = [];
       for (const [i, doc] of r.yaml.split(/^---\s*$/m).entries()) {

@@ -372,3 +372,29 @@ test('a patched scalar: edited in the patch, still at its line in the original f
     cleanup();
   }
 });
+
+test('env-file provenance, and malformed secret sources never echoed in errors', async () => {
+  const { objects, cleanup } = await buildNative({ 'k/kustomization.yaml': 'configMapGenerator:\n- name: c\n  envs: [a.env]\n', 'k/a.env': '# c\nHOST=r\n\nPORT=1\n' }, 'k');
+  try {
+    const cm = objects[0]!;
+    expect(cm.locate(['data', 'PORT'])).toEqual({ file: 'k/a.env', line: 4 });
+    expect(cm.locate(['data'])).toEqual({ file: 'k/a.env', line: 4 });
+    expect(cm.rangeOf(['data', 'PORT'])).toBeUndefined();
+  } finally {
+    cleanup();
+  }
+  const t = writeTree({
+    'a/kustomization.yaml': 'secretGenerator:\n- name: s\n  envs: [s.env]\n',
+    'a/s.env': 'p@ss-w0rd!-value\n',
+    'b/kustomization.yaml': 'secretGenerator:\n- name: s\n  literals: [hunter2-no-equals]\n',
+  });
+  try {
+    const snap = await loadSnapshot(t.tree);
+    const all = JSON.stringify(snap.problems) + JSON.stringify(snap.skipped) + JSON.stringify(snap.apps);
+    expect(snap.problems).toHaveLength(2);
+    expect(all).not.toContain('p@ss-w0rd');
+    expect(all).not.toContain('hunter2');
+  } finally {
+    t.cleanup();
+  }
+});

@@ -327,7 +327,7 @@ export class Kustomizer {
             if (!line || line.startsWith('#')) return;
             const eq = line.indexOf('=');
             const key = eq < 0 ? line : line.slice(0, eq);
-            if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(key)) throw new KustomizeError(`invalid key '${key}' in env file ${p}`, p, n + 1);
+            if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(key)) throw new KustomizeError(`env file ${p} line ${n + 1}: not KEY=VALUE with a valid variable name (the line is not shown: it may hold a secret)`, p, n + 1);
             put(key, eq < 0 ? '' : line.slice(eq + 1), { file: p, line: n + 1 });
             lastLine = n + 1;
           });
@@ -349,7 +349,7 @@ export class Kustomizer {
           const where = at(...gpath, 'literals', j);
           const s = String(l);
           const eq = s.indexOf('=');
-          if (eq <= 0) throw new KustomizeError(`literal '${s.split('=')[0]}' must be KEY=VALUE`, kfile, where.line);
+          if (eq <= 0) throw new KustomizeError(`${field} literal ${j + 1} is not KEY=VALUE (not shown: it may hold a secret)`, kfile, where.line);
           let v = s.slice(eq + 1);
           if (v.length >= 2 && ((v.startsWith('"') && v.endsWith('"')) || (v.startsWith("'") && v.endsWith("'")))) v = v.slice(1, -1);
           put(s.slice(0, eq), v, where);
