@@ -479,7 +479,7 @@ export async function renderKustomize(tree: FileTree, k: Kustomizer, dir: string
       const r = await delegateBuild(tree, dir, tool);
       if (!r.ok) {
         // The tool's message may quote a secret source's line: not shown when secrets are generated.
-        const hasSecrets = inputs.some((f) => /secretGenerator/.test(k.host instanceof Object ? ((k.host as TreeHost).texts?.get(f) ?? '') : ''));
+        const hasSecrets = inputs.some((f) => /secretGenerator/.test((k.host as Partial<TreeHost>).texts?.get(f) ?? ''));
         return { objects: [], inputs, texts, error: { reason: `${tool.label} failed: ${hasSecrets ? 'details not shown (the kustomization generates Secrets; run it yourself to see the message)' : r.error}` } };
       }
       const kf = kustomizationFileIn(k.host, dir) ?? dir;
