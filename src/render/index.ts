@@ -155,6 +155,29 @@ export class Closures {
     return out;
   }
 
+  /**
+   * The files a kustomization uses: its kustomization file, what it lists, and what the
+   * directories it lists use, transitively (not the unlisted files next to them).
+   */
+  listedClosure(dir: string, seen = new Set<string>()): Set<string> {
+    const c = this.listedCache.get(dir);
+    if (c) return c;
+    const out = new Set<string>();
+    if (seen.has(dir)) return out;
+    seen.add(dir);
+    const kf = kustomizationFileIn(this.host, dir);
+    if (kf) out.add(kf);
+    for (const r of this.refs(dir)) {
+      if (this.host.dirs.has(r)) {
+        if (kustomizationFileIn(this.host, r)) for (const f of this.listedClosure(r, seen)) out.add(f);
+        else for (const f of this.filesUnder(r)) out.add(f);
+      } else out.add(r);
+    }
+    this.listedCache.set(dir, out);
+    return out;
+  }
+  private listedCache = new Map<string, Set<string>>();
+
   closure(dir: string, seen = new Set<string>()): Set<string> {
     const c = this.cache.get(dir);
     if (c) return c;
@@ -187,8 +210,9 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
   const inChart = (f: string) => chartDirs.some((d) => under(d, f) && (f.startsWith(d ? `${d}/templates/` : 'templates/') || f.startsWith(d ? `${d}/charts/` : 'charts/')));
   const kustomizer = new Kustomizer(host);
   const closures = new Closures(host, files, cache?.parses);
+  // Files some kustomization lists (transitively): never loaded a second time as plain files.
   const kclosed = new Set<string>();
-  for (const kf of kfiles) for (const f of closures.closure(posix.dirname(kf) === '.' ? '' : posix.dirname(kf))) kclosed.add(f);
+  for (const kf of kfiles) for (const f of closures.listedClosure(posix.dirname(kf) === '.' ? '' : posix.dirname(kf))) kclosed.add(f);
   // Every YAML file: an app may be declared anywhere, even in a file a kustomization lists.
   await host.prefetch(yamlFiles.filter((f) => !inChart(f)));
 
