@@ -17,7 +17,15 @@ import { newRenderCache } from '../lib/render/host.js';
 import { SourceIndex } from '../lib/resolve/sources.js';
 import { containersOf, isWorkload } from '../lib/resolve/workloads.js';
 import { resolveContainer } from '../lib/resolve/provision.js';
-import { corpusDir } from './corpus-load.bench.js';
+import { existsSync } from 'node:fs';
+
+function corpusDir() {
+  // $KEYDRIFT_CORPUS, or ../shared/corpus beside the project (../../ from a worktree).
+  for (const c of [process.env.KEYDRIFT_CORPUS, new URL('../../shared/corpus', import.meta.url).pathname, new URL('../../../shared/corpus', import.meta.url).pathname]) {
+    if (c && existsSync(c)) return c;
+  }
+  return undefined;
+}
 
 const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
 

@@ -8,6 +8,7 @@ import * as posix from 'node:path/posix';
 import { parse } from 'yaml';
 import { DirTree } from '../../src/sources/tree.js';
 import { treeHost } from '../../src/render/host.js';
+import { corpusDir } from './helpers.js';
 import { Closures, scanKustomizationRefs } from '../../src/render/index.js';
 import { KUSTOMIZATION_FILES } from '../../src/render/kustomize/build.js';
 
@@ -44,7 +45,7 @@ configMapGenerator:
   expect(scanKustomizationRefs(text)).not.toContain('https://github.com/x/y//z?ref=v1');
 });
 
-const CORPUS = process.env.KEYDRIFT_CORPUS ?? path.resolve(process.cwd(), '../../shared/corpus');
+const CORPUS = corpusDir();
 (existsSync(CORPUS) ? test : test.skip)('over the corpus, the scanner finds every existing entry a YAML parse finds', async () => {
   const tree = new DirTree(CORPUS);
   const files = await tree.list();

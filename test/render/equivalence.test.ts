@@ -9,11 +9,12 @@ import { isDeepStrictEqual } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { DirTree } from '../../src/sources/tree.js';
 import { treeHost } from '../../src/render/host.js';
+import { corpusDir } from './helpers.js';
 import { Kustomizer, Unsupported, KUSTOMIZATION_FILES } from '../../src/render/kustomize/build.js';
 import { plain } from '../../src/render/prov.js';
 import { findKustomizeTool, runKustomizeTool } from '../../src/render/kustomize/delegate.js';
 
-const CORPUS = process.env.KEYDRIFT_CORPUS ?? path.resolve(process.cwd(), '../../shared/corpus');
+const CORPUS = corpusDir();
 const tool = findKustomizeTool();
 const why = !existsSync(CORPUS) ? `corpus not found at ${CORPUS}` : !tool ? 'neither kubectl nor kustomize is on PATH' : undefined;
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DirTree } from '../../src/sources/tree.js';
@@ -40,3 +40,11 @@ export function buildReal(dir: string): any[] | undefined {
 
 export const byName = (objs: KObject[], kind: string, prefix: string) => objs.find((o) => o.kind === kind && o.name.startsWith(prefix))!;
 export const plainBodies = (objs: KObject[]) => objs.map((o) => JSON.parse(JSON.stringify(o.body)));
+
+/** The shared corpus: $KEYDRIFT_CORPUS, or ../shared/corpus beside the project (../../ from a worktree). */
+export function corpusDir(): string {
+  for (const c of [process.env.KEYDRIFT_CORPUS, path.resolve(process.cwd(), '../shared/corpus'), path.resolve(process.cwd(), '../../shared/corpus')]) {
+    if (c && existsSync(c)) return c;
+  }
+  return path.resolve(process.cwd(), '../shared/corpus');
+}
