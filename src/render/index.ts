@@ -54,6 +54,11 @@ export interface RenderOptions {
    * texts the cache holds for other paths are reused instead of read again.
    */
   cache?: RenderCache;
+  /**
+   * PR mode (with onlyApps): the files changed between base and head. Unchanged app
+   * manifests that cannot reach a change are not parsed; unchanged plain files load only
+   * when they hold configuration or workloads.
+   */
   changed?: Set<string>;
   /** Directories to render as apps of their own even when another kustomization uses them (e.g. `keydrift render base/`). */
   roots?: string[];
@@ -110,7 +115,7 @@ export class Closures {
   constructor(
     private host: RenderHost & { texts: Map<string, string> },
     files: string[],
-    _parses?: Map<string, unknown>,
+    private parses?: Map<string, unknown>,
   ) {
     // Plain code-unit order, so a directory's files are one contiguous range.
     this.files = [...files].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -128,7 +133,13 @@ export class Closures {
     const kf = kustomizationFileIn(this.host, dir);
     const text = kf ? this.host.texts.get(kf) : undefined;
     if (text) {
-      for (const e of scanKustomizationRefs(text)) {
+      const key = `r\0${kf}\0${text}`;
+      let scanned = this.parses?.get(key) as string[] | undefined;
+      if (!scanned) {
+        scanned = scanKustomizationRefs(text);
+        this.parses?.set(key, scanned);
+      }
+      for (const e of scanned) {
         const p = posix.normalize(posix.join(dir || '.', e)).replace(/\/$/, '');
         if (p === '..' || p.startsWith('../')) continue;
         const q = p === '.' ? '' : p;
@@ -238,12 +249,18 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
     return p;
   };
 
+  // PR mode: an unchanged app manifest none of whose paths can reach a changed file is not
+  // even parsed (see mayReachChange).
+  const prChanged = opts.onlyApps && opts.changed ? opts.changed : undefined;
+  const reach = prChanged ? changeReach(prChanged, kdirs, closures) : undefined;
+
   // App discovery: files that may declare apps (cheap text filter first).
   const appObjects: KObject[] = [];
   for (const f of yamlFiles) {
     if (inChart(f)) continue;
     const t = host.texts.get(f);
     if (t === undefined || !mayDeclareApp(t)) continue;
+    if (prChanged && reach && !prChanged.has(f) && !mayReachChange(t, prChanged, reach)) continue;
     for (const o of parsed(f).objects) if (isAppObject(o)) appObjects.push(o);
   }
   const lookup = (kind: string, ns: string | undefined, name: string): KObject | undefined => {
@@ -409,6 +426,8 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
       continue;
     }
     if (opts.plainFiles && !opts.plainFiles(f)) continue;
+    // PR mode: an unchanged file matters only if it holds configuration or workloads.
+    if (prChanged && !prChanged.has(f) && !RESOLUTION_KINDS.test(host.texts.get(f) ?? '')) continue;
     const p = parsed(f);
     texts.set(f, host.texts.get(f) ?? '');
     objects.push(...p.objects);
@@ -439,6 +458,48 @@ function retagOverrides(o: KObject, at: { file: string; line: number } | undefin
     for (const v of Object.values(n)) visit(v);
   };
   visit(o.body);
+}
+
+/** Kinds that take part in resolution: config sources and workloads. */
+const RESOLUTION_KINDS = /kind:\s*["']?(ConfigMap|Secret|SealedSecret|ExternalSecret|Deployment|StatefulSet|DaemonSet|ReplicaSet|ReplicationController|Job|CronJob|Pod|Rollout|List)\b/;
+
+/**
+ * Directories a change reaches: every ancestor of a changed file (the root included) and
+ * every kustomization whose (wide) closure holds a changed file.
+ */
+export function changeReach(changed: Set<string>, kdirs: string[], closures: Closures): Set<string> {
+  const out = new Set<string>(['']);
+  for (const c of changed) for (let d = posix.dirname(c); d !== '.' && d !== ''; d = posix.dirname(d)) out.add(d);
+  for (const d of kdirs) {
+    const cl = closures.closure(d);
+    for (const c of changed) {
+      if (cl.has(c)) {
+        out.add(d);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Can an (unchanged) app manifest render a changed file? Conservative: yes for an
+ * ApplicationSet (paths are globs), when the text names a changed file (or its basename:
+ * value files are relative), when no path can be read from the text, and when one of its
+ * `path:`/`chart:` values names a reached directory or is a suffix of one (a path may be
+ * relative to a source that is a subdirectory).
+ */
+export function mayReachChange(text: string, changed: Set<string>, reach: Set<string>): boolean {
+  if (/kind:\s*["']?ApplicationSet\b/.test(text)) return true;
+  for (const c of changed) if (text.includes(c) || text.includes(posix.basename(c))) return true;
+  const paths = [...text.matchAll(/\b(?:path|chart):[ \t]*["']?([^"'\s#,}\]]*)/g)].map((m) => posix.normalize(m[1]!.replace(/^\.?\//, '') || '.').replace(/\/$/, ''));
+  if (!paths.length) return true;
+  for (const raw of paths) {
+    const p = raw === '.' ? '' : raw;
+    if (p === '' || p.startsWith('..')) return true;
+    for (const d of reach) if (d === p || d.endsWith('/' + p)) return true;
+  }
+  return false;
 }
 
 function wrapPlain(o: KObject, app: string): KObject {

@@ -55,12 +55,14 @@ export function affectedApps(apps: AppInfo[], changed: Set<string>): AppInfo[] {
 
 /**
  * loadSnapshot/renderTree options for PR mode: render only the apps a change touches.
- * Plain manifest files are still all loaded (they are cheap, and a changed workload may
- * read a ConfigMap from an unchanged file). Pass one `cache` to the head and then the base
- * load (one after the other): the second reuses every unchanged text and parse.
+ * Plain manifest files are loaded when changed or when they hold configuration or
+ * workloads (a changed workload may read a ConfigMap from an unchanged file); other
+ * unchanged plain files (Services, app manifests…) are left out. Pass one `cache` to the
+ * head and then the base load (one after the other): the second reuses every unchanged
+ * text and parse.
  */
 export function prRenderOptions(changed: Set<string>, cache?: RenderCache): RenderOptions {
-  return { onlyApps: (a) => appTouched(a, changed), ...(cache ? { cache, changed } : {}) };
+  return { onlyApps: (a) => appTouched(a, changed), changed, ...(cache ? { cache } : {}) };
 }
 
 /**

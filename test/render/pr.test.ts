@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { writeTree } from './helpers.js';
+import { corpusDir, writeTree } from './helpers.js';
 import { GitTree } from '../../src/sources/tree.js';
 import { loadSnapshot } from '../../src/sources/snapshot.js';
 import { affectedApps, changedFiles, prRenderOptions } from '../../src/render/pr.js';
@@ -52,4 +52,41 @@ describe('PR mode: only the apps whose inputs changed', () => {
       t.cleanup();
     }
   });
+});
+
+describe('PR-mode shortcuts select exactly the apps a full render says are touched', () => {
+  const CORPUS = corpusDir();
+  (existsSync(CORPUS) ? test : test.skip)('over single-file changes in the corpus', async () => {
+    const { DirTree } = await import('../../src/sources/tree.js');
+    const { newRenderCache } = await import('../../src/render/host.js');
+    const tree = new DirTree(path.join(CORPUS, 'xunholy__k8s-gitops'));
+    const full = await loadSnapshot(tree, { helm: false, delegate: false });
+    const files = (await tree.list()).filter((f) => /\.ya?ml$/.test(f));
+    const cache = newRenderCache();
+    let compared = 0;
+    let nonEmpty = 0;
+    for (let i = 0; i < files.length; i += Math.ceil(files.length / 60)) {
+      const changed = new Set([files[i]!]);
+      const expected = affectedApps(full.apps, changed).map((a) => a.id).sort();
+      const pr = await loadSnapshot(tree, { helm: false, delegate: false, ...prRenderOptions(changed, cache) });
+      expect({ file: files[i], apps: pr.apps.map((a) => a.id).sort() }).toEqual({ file: files[i], apps: expected });
+      compared++;
+      if (expected.length) nonEmpty++;
+    }
+    expect(compared).toBeGreaterThan(50);
+    expect(nonEmpty).toBeGreaterThan(15);
+  }, 120000);
+});
+
+test('mayReachChange: relative source paths, root apps, value files', async () => {
+  const { mayReachChange } = await import('../../src/render/index.js');
+  const reach = new Set(['', 'kubernetes', 'kubernetes/apps', 'kubernetes/apps/web', 'kubernetes/apps/web/app']);
+  const changed = new Set(['kubernetes/apps/web/app/deploy.yaml']);
+  expect(mayReachChange('kind: Kustomization\nspec:\n  path: ./apps/web/app\n', changed, reach)).toBe(true);
+  expect(mayReachChange('kind: Kustomization\nspec:\n  path: ./apps/other/app\n', changed, reach)).toBe(false);
+  expect(mayReachChange('kind: Application\nspec:\n  source:\n    path: .\n', changed, reach)).toBe(true);
+  expect(mayReachChange('kind: Application\nspec:\n  source:\n    chart: redis\n    repoURL: x\n', changed, reach)).toBe(false);
+  expect(mayReachChange('kind: Application\nspec:\n  source:\n    helm:\n      valueFiles: [deploy.yaml]\n', changed, reach)).toBe(true);
+  expect(mayReachChange('kind: ApplicationSet\n', changed, reach)).toBe(true);
+  expect(mayReachChange('kind: Application\nspec: {}\n', changed, reach)).toBe(true);
 });
