@@ -560,6 +560,7 @@ export async function renderKustomize(tree: FileTree, k: Kustomizer, dir: string
     const inputs = [...k.inputs];
     if (e instanceof Unsupported) {
       const why = `${e.message} (${e.file}:${e.line})`;
+      if (!e.delegate) return { objects: [], inputs, texts, error: { reason: why } };
       if (!tool) return { objects: [], inputs, texts, error: { reason: `${why}; neither kustomize nor kubectl is on PATH to build it` } };
       const r = await delegateBuild(tree, dir, tool);
       if (!r.ok) {

@@ -69,3 +69,14 @@ test('without kustomize or kubectl the app is skipped with the reason', async ()
     t.cleanup();
   }
 });
+
+test('helmCharts are never delegated (kustomize would fetch the chart): skipped with the reason', async () => {
+  const t = writeTree({ 'c/kustomization.yaml': 'helmCharts:\n- name: cilium\n  repo: https://helm.cilium.io/\n  version: 1.0.0\n' });
+  try {
+    const snap = await loadSnapshot(t.tree);
+    expect(snap.skipped).toEqual([{ file: 'c/kustomization.yaml', reason: "kustomize/c: 'helmCharts' inflates Helm charts from https://helm.cilium.io/: keydrift does not fetch remote charts or run kustomize --enable-helm (c/kustomization.yaml:1)" }]);
+    expect(snap.problems).toEqual([]);
+  } finally {
+    t.cleanup();
+  }
+});

@@ -33,8 +33,17 @@ export class KustomizeError extends Error {
   }
 }
 
-/** A feature the native renderer leaves to `kustomize build`. */
-export class Unsupported extends KustomizeError {}
+/** A feature the native renderer leaves to `kustomize build` (unless `delegate` is false). */
+export class Unsupported extends KustomizeError {
+  constructor(
+    message: string,
+    file: string,
+    line: number,
+    readonly delegate = true,
+  ) {
+    super(message, file, line);
+  }
+}
 
 export interface Res {
   body: Record<string, any>;
@@ -174,7 +183,13 @@ export class Kustomizer {
     if (expectKind === 'Component' && kind !== 'Component') throw new KustomizeError(`expected kind 'Component' for a component, found '${kind}'`, kfile, at('kind').line);
     if (expectKind === 'Kustomization' && kind === 'Component') throw new KustomizeError(`a Component can only be used under 'components:'`, kfile, at('kind').line);
 
-    for (const f of ['helmCharts', 'helmChartInflationGenerator', 'generators', 'validators', 'replacements', 'vars', 'crds', 'openapi', 'buildMetadata', 'helmGlobals']) {
+    for (const f of ['helmCharts', 'helmChartInflationGenerator']) {
+      if (Array.isArray(k[f]) && k[f].length) {
+        const repos = k[f].map((c: any) => c?.repo).filter(Boolean);
+        throw new Unsupported(`'${f}' inflates Helm charts${repos.length ? ` from ${repos.join(', ')}` : ''}: keydrift does not fetch remote charts or run kustomize --enable-helm`, kfile, at(f).line, false);
+      }
+    }
+    for (const f of ['generators', 'validators', 'replacements', 'vars', 'crds', 'openapi', 'buildMetadata', 'helmGlobals']) {
       if (k[f] !== undefined && !(Array.isArray(k[f]) && k[f].length === 0)) throw new Unsupported(`'${f}' is not supported by the native renderer`, kfile, at(f).line);
     }
     const acc: Acc = into ?? { res: [], nameRefs: [] };
