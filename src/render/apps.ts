@@ -288,7 +288,25 @@ function fluxKustomization(o: KObject, spec: Record<string, any>, host: RenderHo
     app.skipped = `path '${raw}' of source ${spec.sourceRef?.kind ?? ''}/${spec.sourceRef?.name ?? ''} is not a directory of this repository`;
     return app;
   }
-  app.sources.push({ path, renderer: kustomizationFileIn(host, path) ? 'kustomize' : 'directory', recurse: true });
+  const src: AppSource = { path, renderer: kustomizationFileIn(host, path) ? 'kustomize' : 'directory', recurse: true };
+  // Flux's own kustomize fields, applied over the path like ArgoCD's overrides.
+  const over: Record<string, unknown> = {};
+  if (Array.isArray(spec.images)) over.images = spec.images;
+  if (Array.isArray(spec.patches)) over.patches = spec.patches;
+  if (Array.isArray(spec.components)) over.components = spec.components.map((c: unknown) => `../../${String(c)}`);
+  if (isMap(spec.commonMetadata)) {
+    if (isMap(spec.commonMetadata.labels)) over.labels = [{ pairs: spec.commonMetadata.labels }];
+    if (isMap(spec.commonMetadata.annotations)) over.commonAnnotations = spec.commonMetadata.annotations;
+  }
+  if (typeof spec.namePrefix === 'string') over.namePrefix = spec.namePrefix;
+  if (typeof spec.nameSuffix === 'string') over.nameSuffix = spec.nameSuffix;
+  if (Object.keys(over).length) {
+    if (src.renderer === 'kustomize') {
+      src.overrides = over;
+      src.overridesAt = { file: o.file, line: o.lineOf(['spec']) ?? o.line };
+    } else app.notes.push(`Flux ${Object.keys(over).join(', ')} not applied (no kustomization.yaml at ${path || '.'})`);
+  }
+  app.sources.push(src);
   const pb = isMap(spec.postBuild) ? spec.postBuild : {};
   const subst: Record<string, string> = {};
   for (const ref of Array.isArray(pb.substituteFrom) ? pb.substituteFrom : []) {

@@ -214,6 +214,43 @@ spec:
   }
 });
 
+test('Flux Kustomization images and patches apply over the path', async () => {
+  const t = writeTree({
+    'app/kustomization.yaml': 'resources:\n- deploy.yaml\n',
+    'app/deploy.yaml': deploy('web'),
+    'flux/web.yaml': `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: web
+  namespace: flux-system
+spec:
+  path: ./app
+  targetNamespace: web
+  sourceRef: {kind: GitRepository, name: flux-system}
+  images:
+    - name: app
+      newTag: "9"
+  patches:
+    - target: {kind: Deployment, name: web}
+      patch: |
+        - op: add
+          path: /spec/template/spec/containers/0/env/-
+          value: {name: EXTRA, value: "1"}
+`,
+  });
+  try {
+    const snap = await loadSnapshot(t.tree);
+    const d = snap.objects.find((o) => o.kind === 'Deployment')!;
+    const c = d.body.spec.template.spec.containers[0];
+    expect(c.image).toBe('app:9');
+    expect(c.env.map((e: any) => e.name)).toEqual(['DOMAIN', 'REGION', 'EXTRA']);
+    expect(d.namespace).toBe('web');
+    expect(d.locate(['spec', 'template', 'spec', 'containers', 0, 'image']).file).toBe('flux/web.yaml');
+  } finally {
+    t.cleanup();
+  }
+});
+
 describe('the incident as an ArgoCD Application over a Helm chart', () => {
   const helm = findHelm();
   const root = path.resolve('test/fixtures/render/incident');
