@@ -210,8 +210,10 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
   const cache = opts.cache;
   const yamlFiles = files.filter((f) => YAML_RE.test(f) || KUSTOMIZATION_FILES.includes(posix.basename(f)));
   const kfiles = files.filter((f) => KUSTOMIZATION_FILES.includes(posix.basename(f)));
-  // Kustomization files first: they decide which other files are read only when rendered.
-  const host = await treeHost(tree, kfiles, cache && opts.changed ? { cache, changed: opts.changed } : undefined);
+  const chartDirs0 = chartDirsOf(files);
+  const inChart0 = (f: string) => chartDirs0.some((d) => under(d, f) && (f.startsWith(d ? `${d}/templates/` : 'templates/') || f.startsWith(d ? `${d}/charts/` : 'charts/')));
+  // Every YAML file, in one batch: an app may be declared anywhere, even in a file a kustomization lists.
+  const host = await treeHost(tree, yamlFiles.filter((f) => !inChart0(f)), cache && opts.changed ? { cache, changed: opts.changed } : undefined);
   const texts = new Map<string, string>();
   const objects: KObject[] = [];
   const problems: YamlProblem[] = [];
@@ -224,8 +226,6 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
   // Files some kustomization lists (transitively): never loaded a second time as plain files.
   const kclosed = new Set<string>();
   for (const kf of kfiles) for (const f of closures.listedClosure(posix.dirname(kf) === '.' ? '' : posix.dirname(kf))) kclosed.add(f);
-  // Every YAML file: an app may be declared anywhere, even in a file a kustomization lists.
-  await host.prefetch(yamlFiles.filter((f) => !inChart(f)));
 
   // Kustomization directories, and those used by another as a base or component.
   const kdirs = files.filter((f) => KUSTOMIZATION_FILES.includes(posix.basename(f))).map((f) => (posix.dirname(f) === '.' ? '' : posix.dirname(f)));
