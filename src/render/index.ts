@@ -219,8 +219,8 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
   const problems: YamlProblem[] = [];
   const skipped: RenderResult['skipped'] = [];
   const apps: AppInfo[] = [];
-  const chartDirs = chartDirsOf(files);
-  const inChart = (f: string) => chartDirs.some((d) => under(d, f) && (f.startsWith(d ? `${d}/templates/` : 'templates/') || f.startsWith(d ? `${d}/charts/` : 'charts/')));
+  const chartDirs = chartDirs0;
+  const inChart = inChart0;
   const kustomizer = new Kustomizer(host);
   const closures = new Closures(host, files, cache?.parses);
   // Files some kustomization lists (transitively): never loaded a second time as plain files.
