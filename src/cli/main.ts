@@ -11,6 +11,7 @@ import { SEVERITY_RANK, type Report, type Severity } from '../model.js';
 import { runCheck } from '../commands/check.js';
 import { runContract } from '../commands/contract.js';
 import { runAudit } from '../commands/audit.js';
+import { renderCommand } from '../commands/render.js';
 import { renderJson } from '../report/json.js';
 import { renderText } from '../report/text.js';
 import { renderSarif } from '../report/sarif.js';
@@ -34,6 +35,8 @@ Usage:
   keydrift audit --image IMAGE:TAG [--repo DIR] [--ref REF] [--workload KIND/NS/NAME]
                  [--source IMAGE_REPO=PATH_OR_URL]... [--format text|json|sarif|markdown] [--fail-on …]
   keydrift contract PATH[@REF] [--format text|json]
+  keydrift render [PATH] [--ref REF] [--format yaml|json]
+                 (what keydrift sees: Kustomize, Helm and ArgoCD/Flux apps rendered; Secret values redacted)
 
 Exit codes: 0 no findings at or above --fail-on, 1 findings at or above it, 2 keydrift could not do its job.
 `;
@@ -152,6 +155,21 @@ async function cmdContract(args: string[], io: Io): Promise<number> {
   return 0;
 }
 
+async function cmdRender(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, { ref: { type: 'string' }, format: { type: 'string' } });
+  if (values.help) return io.stdout(USAGE), 0;
+  if (positionals.length > 1) throw new KeydriftError(`render: unexpected argument '${positionals[1]}'`);
+  const format = oneOf('format', values.format, ['yaml', 'json'] as const, 'yaml');
+  const r = await renderCommand({
+    path: positionals[0] ?? '.',
+    ...(values.ref ? { ref: values.ref as string } : {}),
+    format,
+    cwd: io.cwd,
+  });
+  io.stdout(r.text);
+  return 0;
+}
+
 export async function main(argv: string[], io: Io): Promise<number> {
   try {
     const [cmd, ...rest] = argv;
@@ -162,6 +180,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return await cmdAudit(rest, io);
       case 'contract':
         return await cmdContract(rest, io);
+      case 'render':
+        return await cmdRender(rest, io);
       case '--version':
       case '-v':
         io.stdout(VERSION + '\n');
