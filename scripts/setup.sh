@@ -6,7 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the test suite uses. git: real repositories in temp folders.
-DEBS=(git)
+# docker-registry: a real OCI registry on a loopback port for test/images.
+# ripgrep: the baseline of the source-scan benchmark.
+DEBS=(git docker-registry ripgrep)
 
 missing=()
 for p in "${DEBS[@]}"; do
