@@ -36,7 +36,10 @@ export function parseWwwAuthenticate(header: string | null | undefined): AuthCha
     }
     const word = token();
     if (!word) {
-      i++; // garbage: skip one character
+      // A stray '=value' (parameter without a name or scheme) is skipped to the next comma;
+      // any other stray character alone.
+      if (s[i] === '=') while (i < n && s[i] !== ',') i++;
+      else i++;
       continue;
     }
     skipWs();
