@@ -14,7 +14,7 @@ import { parseImageRef, type ImageRef } from './ref.js';
 import { DEFAULT_REF_TEMPLATES, findMapping, isGitUrl, parseConfig, type SourceMapping } from './mapping.js';
 import { openSource } from './source.js';
 import { fetchImageConfig, imageEnvDefaults, formatPlatform, type ImageConfig, type RegistryOptions } from './registry.js';
-import { LABEL_REVISION, LABEL_SOURCE, openSourceAt, redactUrl, sourceFromLabels } from './oci-source.js';
+import { LABEL_REVISION, LABEL_SOURCE, openMappedSource, openSourceAt, redactUrl, sourceFromLabels } from './oci-source.js';
 
 export interface ImageContractOptions extends RegistryOptions {
   /** Source mappings, in priority order (command line first, then `.keydrift.yaml`). */
@@ -56,9 +56,17 @@ function toRef(ref: string | ImageRef): ImageRef {
   return p;
 }
 
-/** Add image Env defaults to a contract, keeping what the source already declared. */
-export function withImageDefaults(contract: Contract, defaults: ImageDefault[]): Contract {
-  return { ...contract, imageDefaults: [...defaults, ...contract.imageDefaults] };
+/**
+ * Put the image's own Env in place of the defaults read from the source's Dockerfile: the
+ * config of the built image is what the container starts with. A Dockerfile `ENV` missing
+ * from it (a build stage, another Dockerfile) is not a default this image carries; it is
+ * dropped and named in the returned notes.
+ */
+export function withImageDefaults(contract: Contract, defaults: ImageDefault[]): { contract: Contract; notes: string[] } {
+  const have = new Set(defaults.map((d) => d.name));
+  const dropped = [...new Set(contract.imageDefaults.filter((d) => !have.has(d.name)).map((d) => `${d.name} (${d.evidence.file}:${d.evidence.line})`))];
+  const notes = dropped.length ? [`Dockerfile ENV not in the image config, not counted as image defaults: ${dropped.join(', ')}`] : [];
+  return { contract: { ...contract, imageDefaults: defaults }, notes };
 }
 
 function emptyContract(source: Contract['source']): Contract {
@@ -92,7 +100,7 @@ export async function contractForImage(refIn: string | ImageRef, opts: ImageCont
         notes.push(`revision ${trustedRevision} from the image labels not usable in ${redactUrl(m.location)} (${(e as Error).message}); using the tag`);
       }
     }
-    return openSource(m, ref.tag);
+    return openMappedSource(m, ref.tag);
   };
 
   if (opts.source) {
@@ -150,7 +158,9 @@ export async function contractForImage(refIn: string | ImageRef, opts: ImageCont
       `no source for ${ref.repository}: the image has no ${LABEL_SOURCE}/${LABEL_REVISION} labels and no mapping (.keydrift.yaml or --source); the contract holds only the image's Env defaults`,
     );
   }
-  contract = withImageDefaults(contract, imageEnvDefaults(image.env));
+  const merged = withImageDefaults(contract, imageEnvDefaults(image.env));
+  contract = merged.contract;
+  notes.push(...merged.notes);
   return {
     contract,
     ...(tree ? { tree } : {}),

@@ -14,7 +14,8 @@ import * as path from 'node:path';
 import { simpleGit } from 'simple-git';
 import { KeydriftError } from '../errors.js';
 import { DirTree, GitTree, gitTopLevel, resolveCommit, type FileTree } from '../sources/tree.js';
-import { cacheDir } from './source.js';
+import { cacheDir, openSource, refsForTag } from './source.js';
+import type { SourceMapping } from './mapping.js';
 
 export const LABEL_SOURCE = 'org.opencontainers.image.source';
 export const LABEL_REVISION = 'org.opencontainers.image.revision';
@@ -219,4 +220,30 @@ export async function openSourceAt(location: string, revision: string | undefine
   if (!revision) return sub(await DirTree.open(location));
   if (!(await resolveCommit(top, revision))) throw new KeydriftError(`source ${location}: git revision '${revision}' not found`);
   return sub(await GitTree.open(top, revision), rel || undefined);
+}
+
+/** Is `dir` a bare git repository (which `openSource` would read as a plain directory)? */
+export async function isBareRepo(dir: string): Promise<boolean> {
+  if ((await gitTopLevel(dir)) !== undefined) return false;
+  const bare = await simpleGit(dir)
+    .revparse(['--is-bare-repository'])
+    .catch(() => 'false');
+  return bare.trim() === 'true';
+}
+
+/**
+ * A mapping's source at the ref its image tag maps to (`v{tag}`, `{tag}`), like `openSource`,
+ * and also for a local bare repository.
+ */
+export async function openMappedSource(m: SourceMapping, tag: string | undefined): Promise<FileTree> {
+  if (m.isUrl || !(await fs.access(m.location).then(() => true, () => false)) || !(await isBareRepo(m.location))) return openSource(m, tag);
+  if (!tag) throw new KeydriftError(`image ${m.image} has no tag: cannot tell which version of ${m.location} it is`);
+  const tried = refsForTag(m, tag);
+  for (const ref of tried) {
+    if (await resolveCommit(m.location, ref)) {
+      const t = await GitTree.open(m.location, ref);
+      return m.dir ? new SubDirTree(t, m.dir) : t;
+    }
+  }
+  throw new KeydriftError(`source of ${m.image}:${tag}: no git ref ${tried.map((r) => `'${r}'`).join(' or ')} in ${m.location}`);
 }

@@ -13,25 +13,10 @@ import { contractForImage } from '../../src/images/oci-contract.js';
 import { parseConfig } from '../../src/images/mapping.js';
 import { freePort, registryUnavailable, TestRegistry, type PushedImage } from '../support/registry.js';
 import { makeSourceRepo, type SourceRepo } from '../support/registry-source.js';
-import type { Contract } from '../../src/contract/model.js';
-import type { FileTree } from '../../src/sources/tree.js';
 
 const why = registryUnavailable({ token: true });
 if (why) console.log(`registry suite skipped: ${why}`);
 const suite = why ? describe.skip : describe;
-
-/** A stand-in contract builder: records the tree it was given; reads `process.env.X` names. */
-async function grepBuild(tree: FileTree, source: Contract['source']): Promise<Contract> {
-  const files = (await tree.list()).filter((f) => f.endsWith('.js'));
-  const texts = await tree.readMany(files);
-  const entries: Contract['entries'] = new Map();
-  for (const [file, text] of texts) {
-    for (const m of text.matchAll(/process\.env\.([A-Z_][A-Z0-9_]*)/g)) {
-      entries.set(m[1]!, { name: m[1]!, kind: 'optional', confidence: 'high', reads: [{ name: m[1]!, kind: 'optional', confidence: 'high', evidence: { file, line: 1, pattern: 'process.env.X' } }] });
-    }
-  }
-  return { source, entries, unresolved: [], fallbacks: [], imageDefaults: [], filesScanned: files.length, skipped: [] };
-}
 
 async function expectKeydriftError(p: Promise<unknown>, re: RegExp): Promise<string> {
   try {
@@ -111,17 +96,19 @@ suite('plain-HTTP registry', () => {
   });
 
   test('contract of an image: source from the labels, fetched at the labelled revision, Env as image defaults', async () => {
-    const r = await contractForImage(`${reg.host}/acme/user-auth:3.14.0`, { ...opts(), build: grepBuild });
+    const r = await contractForImage(`${reg.host}/acme/user-auth:3.14.0`, { ...opts() });
     expect(r.sourceFrom).toBe('labels');
     expect(r.tree?.commit).toBe(src.commits.v2);
     expect([...r.contract.entries.keys()].sort()).toEqual(['LOG_LEVEL', 'PORT', 'REDIS_URL']);
+    expect(r.contract.entries.get('REDIS_URL')).toMatchObject({ kind: 'optional', reads: [{ evidence: { file: 'src/redis.js', line: 2, pattern: 'process.env.REDIS_URL' } }] });
+    expect(r.contract.entries.get('LOG_LEVEL')).toMatchObject({ kind: 'defaulted', reads: [{ default: 'info' }] });
     expect(r.contract.source).toMatchObject({ label: 'user-auth', location: src.url, commit: src.commits.v2 });
     expect(r.contract.imageDefaults.map((d) => d.name)).toEqual(['LOG_LEVEL', 'NODE_ENV', 'PATH', 'REDIS_URL']);
     expect(r.contract.imageDefaults[0]).toEqual({ name: 'LOG_LEVEL', value: 'warn', evidence: { file: 'image-config', line: 1, pattern: 'Env' } });
     expect(r.image.digest).toBe(v2.digest);
     expect(r.notes).toEqual([]);
 
-    const old = await contractForImage(`${reg.host}/acme/user-auth:3.13.2`, { ...opts(), build: grepBuild });
+    const old = await contractForImage(`${reg.host}/acme/user-auth:3.13.2`, { ...opts() });
     expect(old.tree?.commit).toBe(src.commits.v1);
     expect([...old.contract.entries.keys()].sort()).toEqual(['LOG_LEVEL', 'PORT', 'REDIS_HOST', 'REDIS_PORT']);
   });
@@ -129,10 +116,10 @@ suite('plain-HTTP registry', () => {
   test('the fetched revision is cached by commit: a second read works with the origin gone', async () => {
     const moved = src.dir + '.moved';
     const { renameSync } = await import('node:fs');
-    await contractForImage(`${reg.host}/acme/user-auth:3.14.0`, { ...opts(), build: grepBuild });
+    await contractForImage(`${reg.host}/acme/user-auth:3.14.0`, { ...opts() });
     renameSync(src.dir, moved);
     try {
-      const r = await contractForImage(`${reg.host}/acme/user-auth:3.14.0`, { ...opts(), build: grepBuild });
+      const r = await contractForImage(`${reg.host}/acme/user-auth:3.14.0`, { ...opts() });
       expect(r.tree?.commit).toBe(src.commits.v2);
     } finally {
       renameSync(moved, src.dir);
@@ -147,9 +134,10 @@ suite('plain-HTTP registry', () => {
     const arm = await fetchImageConfig(`${reg.host}/acme/multi:1.0.0`, { ...opts(), platform: 'linux/arm64' });
     expect(arm.env).toEqual({ ARCH_NOTE: 'arm64', ONLY_ARM: 'yes' });
     expect(arm.platform).toEqual({ os: 'linux', architecture: 'arm64', variant: 'v8' });
-    const r = await contractForImage(`${reg.host}/acme/multi:1.0.0`, { ...opts(), platform: 'linux/arm64', build: grepBuild });
+    const r = await contractForImage(`${reg.host}/acme/multi:1.0.0`, { ...opts(), platform: 'linux/arm64' });
     expect(r.tree?.commit).toBe(src.commits.v1);
     expect(r.contract.imageDefaults.map((d) => d.name)).toEqual(['ARCH_NOTE', 'ONLY_ARM']);
+    expect(r.notes).toEqual(['Dockerfile ENV not in the image config, not counted as image defaults: NODE_ENV (Dockerfile:2)']);
     await expectKeydriftError(fetchImageConfig(`${reg.host}/acme/multi:1.0.0`, { ...opts(), platform: 'linux/s390x' }), /^image \S+: no linux\/s390x image in its index \(has linux\/amd64, linux\/arm64\/v8\); pass --platform$/);
   });
 
@@ -161,7 +149,7 @@ suite('plain-HTTP registry', () => {
 
   test('labels that look inherited from a base image: a warning, and the mapping wins', async () => {
     const cfg = parseConfig(`sources:\n  ${reg.host}/acme/base-labels:\n    path: ${src.dir}\n    ref: "v3.14.0"\n`, '.keydrift.yaml', tmp);
-    const r = await contractForImage(`${reg.host}/acme/base-labels:1.0`, { ...opts(), mappings: cfg.sources, build: grepBuild });
+    const r = await contractForImage(`${reg.host}/acme/base-labels:1.0`, { ...opts(), mappings: cfg.sources });
     expect(r.sourceFrom).toBe('mapping');
     expect(r.tree?.commit).toBe(src.commits.v2);
     expect(r.notes.join('\n')).toMatch(/warning: label org\.opencontainers\.image\.source=https:\/\/github\.com\/nodejs\/docker-node names a base-image repository/);
@@ -170,14 +158,14 @@ suite('plain-HTTP registry', () => {
 
   test('no labels: the .keydrift.yaml mapping (local bare repository, tag → v{tag})', async () => {
     const cfg = parseConfig(`sources:\n  ${reg.host}/acme/no-labels: ${src.bare}\n`, '.keydrift.yaml', tmp);
-    const r = await contractForImage(`${reg.host}/acme/no-labels:3.14.0`, { ...opts(), mappings: cfg.sources, build: grepBuild });
+    const r = await contractForImage(`${reg.host}/acme/no-labels:3.14.0`, { ...opts(), mappings: cfg.sources });
     expect(r.sourceFrom).toBe('mapping');
     expect(r.tree?.commit).toBe(src.commits.v2);
     expect(r.contract.entries.has('REDIS_URL')).toBe(true);
   });
 
   test('no labels and no mapping: the contract holds only the image Env, with a note', async () => {
-    const r = await contractForImage(`${reg.host}/acme/no-labels:3.14.0`, { ...opts(), build: grepBuild });
+    const r = await contractForImage(`${reg.host}/acme/no-labels:3.14.0`, { ...opts() });
     expect(r.sourceFrom).toBe('none');
     expect(r.tree).toBeUndefined();
     expect(r.contract.entries.size).toBe(0);
@@ -186,7 +174,7 @@ suite('plain-HTTP registry', () => {
   });
 
   test('an explicit local source wins; it is read at the labelled revision', async () => {
-    const r = await contractForImage(`${reg.host}/acme/user-auth:3.13.2`, { ...opts(), source: src.dir, build: grepBuild });
+    const r = await contractForImage(`${reg.host}/acme/user-auth:3.13.2`, { ...opts(), source: src.dir });
     expect(r.sourceFrom).toBe('explicit');
     expect(r.tree?.commit).toBe(src.commits.v1);
   });
@@ -242,7 +230,7 @@ suite('registry behind token auth', () => {
 
   test('anonymous 401 → token → retry, for manifest, index and config blob; contract read through it', async () => {
     const before = reg.tokenServer!.requests.length;
-    const r = await contractForImage(`${reg.host}/public/user-auth:3.14.0`, { ...base(), env: noDockerConfig(), build: grepBuild });
+    const r = await contractForImage(`${reg.host}/public/user-auth:3.14.0`, { ...base(), env: noDockerConfig() });
     expect(r.image.env).toEqual({ REDIS_URL: 'redis://cache:6379' });
     expect(r.tree?.commit).toBe(src.commits.v2);
     const reqs = reg.tokenServer!.requests.slice(before);
