@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { KeydriftError, isKeydriftError } from '../errors.js';
 import { SEVERITY_RANK, type Report, type Severity } from '../model.js';
 import { runCheck } from '../commands/check.js';
-import { runContract } from '../commands/contract.js';
+import { imageContractJson, isImageSpec, renderImageContractText, runContract, runImageContract } from '../commands/contract.js';
 import { renderJson } from '../report/json.js';
 import { renderText } from '../report/text.js';
 import { contractToJson, renderContractText } from '../report/contract.js';
@@ -29,6 +29,8 @@ Usage:
   keydrift check [--repo DIR] [--base REF] [--head REF] [--source IMAGE_REPO=PATH_OR_URL]...
                  [--format text|json] [--fail-on error|warning|info|never]
   keydrift contract PATH[@REF] [--format text|json]
+  keydrift contract IMAGE_REF [--insecure-registry HOST[:PORT]]... [--platform OS/ARCH[/VARIANT]]
+                    [--source IMAGE_REPO=PATH_OR_URL]... [--format text|json]
 
 Exit codes: 0 no findings at or above --fail-on, 1 findings at or above it, 2 keydrift could not do its job.
 `;
@@ -88,11 +90,29 @@ async function cmdCheck(args: string[], io: Io): Promise<number> {
 }
 
 async function cmdContract(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { format: { type: 'string' } });
+  const { values, positionals } = parse(args, {
+    format: { type: 'string' },
+    'insecure-registry': { type: 'string', multiple: true },
+    platform: { type: 'string' },
+    source: { type: 'string', multiple: true },
+  });
   if (values.help) return io.stdout(USAGE), 0;
-  if (positionals.length !== 1) throw new KeydriftError('contract: expected one PATH[@REF]');
+  if (positionals.length !== 1) throw new KeydriftError('contract: expected one PATH[@REF] or IMAGE_REF');
   const format = oneOf('format', values.format, FORMATS, 'text');
   const spec = positionals[0]!;
+  if (isImageSpec(spec, io.cwd)) {
+    const r = await runImageContract({
+      image: spec,
+      insecureRegistries: (values['insecure-registry'] as string[] | undefined) ?? [],
+      ...(values.platform ? { platform: values.platform as string } : {}),
+      sources: (values.source as string[] | undefined) ?? [],
+      cwd: io.cwd,
+      env: io.env,
+    });
+    io.stdout(format === 'json' ? JSON.stringify(imageContractJson(spec, r, contractToJson(r.contract)), null, 2) + '\n' : renderImageContractText(spec, r, renderContractText(r.contract)));
+    return 0;
+  }
+  if (values['insecure-registry'] || values.platform || values.source) throw new KeydriftError('contract: --insecure-registry, --platform and --source apply to an IMAGE_REF only');
   let target = spec;
   let ref: string | undefined;
   const at = spec.lastIndexOf('@');

@@ -13,6 +13,7 @@ import { contractForImage } from '../../src/images/oci-contract.js';
 import { parseConfig } from '../../src/images/mapping.js';
 import { freePort, registryUnavailable, TestRegistry, type PushedImage } from '../support/registry.js';
 import { makeSourceRepo, type SourceRepo } from '../support/registry-source.js';
+import { runCli } from '../helpers/cli.js';
 
 const why = registryUnavailable({ token: true });
 if (why) console.log(`registry suite skipped: ${why}`);
@@ -190,6 +191,43 @@ suite('plain-HTTP registry', () => {
       fetchImageConfig(`${reg.host}/acme/user-auth:3.14.0`, { env: noDockerConfig(), timeoutMs: 5000 }),
       new RegExp(`^registry ${reg.host} unreachable: TLS failed .*pass --insecure-registry ${reg.host}$`),
     );
+  });
+
+  test('CLI: keydrift contract IMAGE_REF prints the contract read through the registry', async () => {
+    const ref = `${reg.host}/acme/user-auth:3.14.0`;
+    const text = await runCli(['contract', ref, '--insecure-registry', reg.host], { cwd: tmp, env: noDockerConfig() });
+    expect(text.stderr).toBe('');
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(`Image ${ref}\n  digest ${v2.digest}\n  platform linux/amd64\n  source from the image labels\n`);
+    expect(text.stdout).toMatch(/^  REDIS_URL\s+optional\s+src\/redis\.js:2/m);
+    expect(text.stdout).toMatch(/^  LOG_LEVEL  image-config:1$/m);
+    expect(text.stdout).not.toMatch(/REDIS_HOST/);
+    const json = await runCli(['contract', `${reg.host}/acme/multi:1.0.0`, '--insecure-registry', reg.host, '--platform', 'linux/arm64', '--format', 'json'], { cwd: tmp, env: noDockerConfig() });
+    expect(json.code).toBe(0);
+    const doc = JSON.parse(json.stdout);
+    expect(doc.image).toMatchObject({ digest: multi.digest, manifestDigest: multi.manifests[1]!.digest, platform: 'linux/arm64/v8' });
+    expect(doc.source.commit).toBe(src.commits.v1);
+    expect(doc.entries.map((e: { name: string }) => e.name)).toContain('REDIS_HOST');
+    expect(doc.imageDefaults).toEqual([
+      { name: 'ARCH_NOTE', file: 'image-config', line: 1 },
+      { name: 'ONLY_ARM', file: 'image-config', line: 1 },
+    ]);
+    // Env values are not in the JSON document (only names, as image defaults).
+    expect(json.stdout).not.toContain('"yes"');
+  });
+
+  test('CLI: .keydrift.yaml in the working directory maps an image without labels', async () => {
+    const dir = mkdtempSync(path.join(tmp, 'gitops-'));
+    writeFileSync(path.join(dir, '.keydrift.yaml'), `sources:\n  ${reg.host}/acme/no-labels:\n    path: ${src.dir}\n`);
+    const r = await runCli(['contract', `${reg.host}/acme/no-labels:3.14.0`, '--insecure-registry', reg.host], { cwd: dir, env: noDockerConfig() });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('  source from the source mapping\n');
+    expect(r.stdout).toMatch(/REDIS_URL/);
+  });
+
+  test('CLI: unknown image → exit 2 and one line on stderr', async () => {
+    const r = await runCli(['contract', `${reg.host}/acme/user-auth:0.0.0`, '--insecure-registry', reg.host], { cwd: tmp, env: noDockerConfig() });
+    expect(r).toEqual({ code: 2, stdout: '', stderr: `keydrift: image ${reg.host}/acme/user-auth:0.0.0: not found in registry ${reg.host}\n` });
   });
 
   test('unreachable registry: one line', async () => {

@@ -295,3 +295,40 @@ describe('client against a scripted registry', () => {
     await expect(fetchImageConfig('UPPER/Case:1', { env })).rejects.toThrow(new KeydriftError("'UPPER/Case:1' is not an image reference"));
   });
 });
+
+describe('CLI', () => {
+  test('an argument is an image only when it is no path and has a tag or digest', async () => {
+    const { isImageSpec } = await import('../../src/commands/contract.js');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'keydrift-spec-'));
+    try {
+      const { mkdirSync } = await import('node:fs');
+      mkdirSync(path.join(dir, 'app:1'));
+      mkdirSync(path.join(dir, 'svc'));
+      expect(isImageSpec('ghcr.io/acme/user-auth:3.14.0', dir)).toBe(true);
+      expect(isImageSpec(`redis@sha256:${'a'.repeat(64)}`, dir)).toBe(true);
+      expect(isImageSpec('user-auth:3.14.0', dir)).toBe(true);
+      expect(isImageSpec('ghcr.io/acme/user-auth', dir)).toBe(false); // no version
+      expect(isImageSpec('app:1', dir)).toBe(false); // an existing directory
+      expect(isImageSpec('svc@v1.2.0', dir)).toBe(false); // PATH@REF
+      expect(isImageSpec('../x@HEAD', dir)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('unreachable registry → exit 2, one line, nothing on stdout', async () => {
+    const { runCli } = await import('../helpers/cli.js');
+    const { freePort } = await import('../support/registry.js');
+    const port = await freePort();
+    const r = await runCli(['contract', `127.0.0.1:${port}/acme/app:1.0`, '--insecure-registry', `127.0.0.1:${port}`], { env: { DOCKER_CONFIG: '/nonexistent-keydrift' } });
+    expect(r).toEqual({ code: 2, stdout: '', stderr: `keydrift: registry 127.0.0.1:${port} unreachable: connection refused\n` });
+  });
+
+  test('bad --platform and image-only flags on a path → exit 2, one line', async () => {
+    const { runCli } = await import('../helpers/cli.js');
+    const r = await runCli(['contract', 'ghcr.io/acme/app:1', '--platform', 'linux']);
+    expect(r).toEqual({ code: 2, stdout: '', stderr: "keydrift: --platform 'linux': expected OS/ARCH[/VARIANT], e.g. linux/amd64\n" });
+    const p = await runCli(['contract', '.', '--platform', 'linux/amd64']);
+    expect(p).toEqual({ code: 2, stdout: '', stderr: 'keydrift: contract: --insecure-registry, --platform and --source apply to an IMAGE_REF only\n' });
+  });
+});
