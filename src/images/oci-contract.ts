@@ -117,7 +117,8 @@ export async function contractForImage(refIn: string | ImageRef, opts: ImageCont
     location = m.location;
   } else if (fromLabels && !fromLabels.suspicious) {
     try {
-      tree = await openSourceAt(fromLabels.url, fromLabels.revision, { isUrl: isGitUrl(fromLabels.url) || !fromLabels.url.startsWith('/') });
+      // A mapping's sub-directory (monorepos) still applies to the labelled repository.
+      tree = await openSourceAt(fromLabels.url, fromLabels.revision, { isUrl: isGitUrl(fromLabels.url) || !fromLabels.url.startsWith('/'), ...(mapping?.dir ? { dir: mapping.dir } : {}) });
       sourceFrom = 'labels';
       location = fromLabels.url;
     } catch (e) {

@@ -116,7 +116,13 @@ export class SubDirTree implements FileTree {
 
 /** Strip anything like credentials from a URL before it goes into a message. */
 export function redactUrl(u: string): string {
-  return u.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]+@/i, '$1');
+  return u.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^@/\s'"]+@/gi, '$1');
+}
+
+/** Git for fetching: never prompts for credentials (it would hang), and is bounded in time. */
+export const GIT_FETCH_TIMEOUT_MS = 300_000;
+function fetchGit(dir: string) {
+  return simpleGit({ baseDir: dir, timeout: { block: GIT_FETCH_TIMEOUT_MS } }).env({ ...process.env, GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never' });
 }
 
 function firstLine(e: unknown): string {
@@ -138,7 +144,8 @@ async function withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
 
 /** Path of the cache repository for a remote URL. */
 export function cacheRepoFor(url: string): string {
-  return path.join(cacheDir(), 'git', createHash('sha256').update(url).digest('hex').slice(0, 24) + '.git');
+  // Not `git/`, where openSource keeps full blob-less clones: these are shallow, by commit.
+  return path.join(cacheDir(), 'git-revisions', createHash('sha256').update(url).digest('hex').slice(0, 24) + '.git');
 }
 
 /**
@@ -159,7 +166,7 @@ export async function fetchRevision(url: string, revision: string): Promise<{ re
       await simpleGit(repo).init(true);
       await simpleGit(repo).addRemote('origin', url);
     }
-    const git = simpleGit(repo);
+    const git = fetchGit(repo);
     if (isFullSha(revision)) {
       const have = await resolveCommit(repo, revision);
       if (have) return { repo, commit: have };

@@ -180,6 +180,14 @@ suite('plain-HTTP registry', () => {
     expect(r.tree?.commit).toBe(src.commits.v1);
   });
 
+  test('a labelled revision the source repository does not have: one line', async () => {
+    await reg.pushImage('acme/bad-rev', '1.0', { labels: { 'org.opencontainers.image.source': src.url, 'org.opencontainers.image.revision': 'f'.repeat(40) } });
+    await expectKeydriftError(
+      contractForImage(`${reg.host}/acme/bad-rev:1.0`, opts()),
+      new RegExp(`^source ${src.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: cannot fetch revision f{40}: `),
+    );
+  });
+
   test('unknown tag or repository: one line, "not found in registry"', async () => {
     await expectKeydriftError(fetchImageConfig(`${reg.host}/acme/user-auth:9.9.9`, opts()), new RegExp(`^image ${reg.host}/acme/user-auth:9\\.9\\.9: not found in registry ${reg.host}$`));
     await expectKeydriftError(fetchImageConfig(`${reg.host}/acme/nothing-here:1.0`, opts()), /: not found in registry /);

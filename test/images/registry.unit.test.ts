@@ -188,6 +188,7 @@ describe('source labels', () => {
     expect(isFullSha('a'.repeat(40))).toBe(true);
     expect(isFullSha('abc1234')).toBe(false);
     expect(redactUrl('https://user:tok@github.com/a/b')).toBe('https://github.com/a/b');
+    expect(redactUrl("fatal: repository 'https://x-access-token:ghs_abc@github.com/a/b/' not found")).toBe("fatal: repository 'https://github.com/a/b/' not found");
   });
 });
 
