@@ -368,7 +368,8 @@ export class RegistryClient {
     }
     const ct = (r.headers.get('content-type') ?? '').split(';')[0]!.trim();
     const mediaType = typeof json?.mediaType === 'string' && json.mediaType ? json.mediaType : ct;
-    const digest = reference.includes(':') ? reference : (r.headers.get('docker-content-digest') ?? computed);
+    // The digest of the bytes received (what `image@digest` pins); a non-sha256 digest asked for is kept as written.
+    const digest = reference.includes(':') && !reference.startsWith('sha256:') ? reference : computed;
     return { mediaType, digest, json };
   }
 
