@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildContract } from '../lib/contract/build.js';
+import { EXTRACTORS } from '../lib/contract/extractors/index.js';
 import { DirTree } from '../lib/sources/tree.js';
 
 /** The read patterns keydrift recognises, as ripgrep regexes. */
@@ -211,6 +212,25 @@ export default async function () {
     console.log(
       `keydrift buildContract ${ours.ms.toFixed(0)} ms/run  ${(files / s).toFixed(0)} files/s (${(c.filesScanned / s).toFixed(0)} scanned files/s; ${c.filesScanned} scanned, ${c.entries.size} names, ${c.unresolved.length} unresolved)`,
     );
+    // Where keydrift's time goes: reading, and each extractor over its files (one pass, warm).
+    const paths = await tree.list();
+    let t0 = process.hrtime.bigint();
+    const texts = await tree.readMany(paths);
+    const readMs = Number(process.hrtime.bigint() - t0) / 1e6;
+    const per = new Map();
+    for (const [p, text] of texts) {
+      for (const ex of EXTRACTORS) {
+        if (!ex.matches(p)) continue;
+        t0 = process.hrtime.bigint();
+        ex.extract({ path: p, text });
+        const e = per.get(ex.id) ?? { ms: 0, files: 0 };
+        e.ms += Number(process.hrtime.bigint() - t0) / 1e6;
+        e.files++;
+        per.set(ex.id, e);
+      }
+    }
+    const parts = [...per].sort((a, b) => b[1].ms - a[1].ms).map(([id, e]) => `${id} ${e.ms.toFixed(0)} ms/${e.files} files`);
+    console.log(`  breakdown: read ${readMs.toFixed(0)} ms; ${parts.join('; ')}`);
     const rgv = rgAvailable();
     if (!rgv) {
       console.log('rg comparison skipped: ripgrep (rg) not installed (Debian package ripgrep; scripts/setup.sh installs it)');
