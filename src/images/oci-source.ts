@@ -125,8 +125,14 @@ function fetchGit(dir: string) {
   return simpleGit({ baseDir: dir, timeout: { block: GIT_FETCH_TIMEOUT_MS } }).env({ ...process.env, GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never' });
 }
 
-function firstLine(e: unknown): string {
-  return redactUrl(String((e as Error)?.message ?? e).split('\n').find((l) => l.trim()) ?? 'failed');
+/** The telling line of a git error: its `fatal:`/`error:` line, else its last line; credentials redacted. */
+export function gitErrorLine(e: unknown): string {
+  const lines = String((e as Error)?.message ?? e)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const telling = lines.find((l) => /^(?:fatal|error):/i.test(l)) ?? lines[lines.length - 1] ?? 'failed';
+  return redactUrl(telling);
 }
 
 const repoLocks = new Map<string, Promise<unknown>>();
@@ -179,7 +185,7 @@ export async function fetchRevision(url: string, revision: string): Promise<{ re
       const commit = await resolveCommit(repo, 'FETCH_HEAD');
       if (commit && (!isFullSha(revision) || commit.toLowerCase() === revision.toLowerCase() || (await resolveCommit(repo, revision)))) return keep(commit);
     } catch (e) {
-      errors.push(firstLine(e));
+      errors.push(gitErrorLine(e));
     }
     // 2. Everything reachable from branches and tags, then resolve.
     try {
@@ -188,7 +194,7 @@ export async function fetchRevision(url: string, revision: string): Promise<{ re
       if (commit) return keep(commit);
       errors.push(`revision ${revision} not found`);
     } catch (e) {
-      errors.push(firstLine(e));
+      errors.push(gitErrorLine(e));
     }
     throw new KeydriftError(`source ${redactUrl(url)}: cannot fetch revision ${revision}: ${errors[errors.length - 1]}`);
   });

@@ -16,7 +16,7 @@ import {
   selectPlatform,
   type Descriptor,
 } from '../../src/images/registry.js';
-import { isFullSha, normalizeSourceUrl, redactUrl, sourceFromLabels } from '../../src/images/oci-source.js';
+import { gitErrorLine, isFullSha, normalizeSourceUrl, redactUrl, sourceFromLabels } from '../../src/images/oci-source.js';
 
 describe('WWW-Authenticate', () => {
   test.each([
@@ -185,6 +185,8 @@ describe('source labels', () => {
     expect(sourceFromLabels(labels)?.suspicious).toMatch(re);
   });
   test('helpers', () => {
+    expect(gitErrorLine(new Error("warning: filtering not recognized by server, ignoring\nfatal: repository 'https://u:p@h.example/r/' not found\n"))).toBe("fatal: repository 'https://h.example/r/' not found");
+    expect(gitErrorLine(new Error('\nsomething odd\nlast words\n'))).toBe('last words');
     expect(isFullSha('a'.repeat(40))).toBe(true);
     expect(isFullSha('abc1234')).toBe(false);
     expect(redactUrl('https://user:tok@github.com/a/b')).toBe('https://github.com/a/b');
