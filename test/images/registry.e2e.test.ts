@@ -309,3 +309,55 @@ suite('registry behind token auth', () => {
     expect(msg).not.toContain(Buffer.from('alice:not-the-password-xyz').toString('base64'));
   });
 });
+
+suite('registry behind Basic auth (htpasswd)', () => {
+  let reg: TestRegistry;
+  const withConfig = (auths: Record<string, unknown>) => {
+    const dir = mkdtempSync(path.join(tmp, 'docker-'));
+    writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ auths }));
+    return { DOCKER_CONFIG: dir, HOME: tmp };
+  };
+  beforeAll(async () => {
+    reg = await TestRegistry.start({ basic: true });
+    await reg.pushImage('team/app', '1.0', { env: ['BASIC_OK=1'] });
+  });
+  afterAll(async () => reg?.stop());
+
+  test('the registry really demands Basic auth', async () => {
+    const res = await fetch(`${reg.url}/v2/team/app/manifests/1.0`);
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toBe('Basic realm="keydrift-test-basic"');
+  });
+
+  test('credentials from docker config.json (auths[host].auth)', async () => {
+    const u = TestRegistry.BASIC_USER;
+    const env = withConfig({ [reg.host]: { auth: Buffer.from(`${u.username}:${u.password}`).toString('base64') } });
+    expect((await fetchImageConfig(`${reg.host}/team/app:1.0`, { insecureRegistries: [reg.host], env })).env).toEqual({ BASIC_OK: '1' });
+  });
+
+  test('explicit credentials', async () => {
+    const c = await fetchImageConfig(`${reg.host}/team/app:1.0`, { insecureRegistries: [reg.host], env: noDockerConfig(), credentials: TestRegistry.BASIC_USER });
+    expect(c.env).toEqual({ BASIC_OK: '1' });
+  });
+
+  test('no credentials, or wrong ones: one line, no secret in it', async () => {
+    await expectKeydriftError(
+      fetchImageConfig(`${reg.host}/team/app:1.0`, { insecureRegistries: [reg.host], env: noDockerConfig() }),
+      new RegExp(`^image \\S+: registry ${reg.host} requires authentication \\(no credentials for ${reg.host} in the docker config\\.json\\)$`),
+    );
+    const env = withConfig({ [reg.host]: { auth: Buffer.from('basic-user:wrong-pw-42').toString('base64') } });
+    const msg = await expectKeydriftError(fetchImageConfig(`${reg.host}/team/app:1.0`, { insecureRegistries: [reg.host], env }), /: access denied by registry \S+ \(credentials from .*config\.json were refused; or it does not exist\)$/);
+    expect(msg).not.toContain('wrong-pw-42');
+  });
+
+  test('CLI with a credential helper configured: named as unsupported, exit 2', async () => {
+    const dir = mkdtempSync(path.join(tmp, 'docker-'));
+    writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ credHelpers: { [reg.host]: 'pass' } }));
+    const r = await runCli(['contract', `${reg.host}/team/app:1.0`, '--insecure-registry', reg.host], { cwd: tmp, env: { DOCKER_CONFIG: dir } });
+    expect(r).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `keydrift: image ${reg.host}/team/app:1.0: registry ${reg.host} requires authentication (no credentials: credential helpers (docker-credential-pass) are not supported; put an 'auths' entry for ${reg.host} in the docker config.json)\n`,
+    });
+  });
+});

@@ -155,8 +155,13 @@ export class TestRegistry {
     return `http://${this.host}`;
   }
 
-  /** Start the registry; with `token`, behind the in-test token server. */
-  static async start(opts: { token?: boolean } = {}): Promise<TestRegistry> {
+  /** Basic-auth user of `start({ basic: true })` (its bcrypt hash is below: test data, no secret). */
+  static readonly BASIC_USER: TestUser = { username: 'basic-user', password: 'keydrift-basic-test-pw' };
+  private static readonly BASIC_HTPASSWD = 'basic-user:$2b$04$IgicmtMwVYeZiOqaj.2Yke3L8n6bMoedbWdG0Uz8bm/oToZuyqwS.\n';
+  private basic = false;
+
+  /** Start the registry; with `token`, behind the in-test token server; with `basic`, htpasswd Basic auth. */
+  static async start(opts: { token?: boolean; basic?: boolean } = {}): Promise<TestRegistry> {
     const r = new TestRegistry();
     r.dir = mkdtempSync(path.join(os.tmpdir(), 'keydrift-registry-'));
     r.port = await freePort();
@@ -181,6 +186,12 @@ export class TestRegistry {
         `    issuer: ${r.tokenServer.issuer}`,
         `    rootcertbundle: ${cert}`,
       ].join('\n');
+    }
+    if (opts.basic) {
+      r.basic = true;
+      const file = path.join(r.dir, 'htpasswd');
+      writeFileSync(file, TestRegistry.BASIC_HTPASSWD);
+      auth = ['auth:', '  htpasswd:', '    realm: keydrift-test-basic', `    path: ${file}`].join('\n');
     }
     const config = [
       'version: 0.1',
@@ -247,6 +258,7 @@ export class TestRegistry {
   }
 
   private pushAuth(repo: string): Record<string, string> {
+    if (this.basic) return { authorization: 'Basic ' + Buffer.from(`${TestRegistry.BASIC_USER.username}:${TestRegistry.BASIC_USER.password}`).toString('base64') };
     if (!this.tokenServer) return {};
     return { authorization: `Bearer ${this.tokenServer.mint([{ type: 'repository', name: repo, actions: ['pull', 'push'] }], this.admin.username)}` };
   }
