@@ -12,7 +12,6 @@ import { buildContract } from '../contract/build.js';
 import type { FileTree } from '../sources/tree.js';
 import { parseImageRef, type ImageRef } from './ref.js';
 import { DEFAULT_REF_TEMPLATES, findMapping, isGitUrl, parseConfig, type SourceMapping } from './mapping.js';
-import { openSource } from './source.js';
 import { fetchImageConfig, imageEnvDefaults, formatPlatform, type ImageConfig, type RegistryOptions } from './registry.js';
 import { LABEL_REVISION, LABEL_SOURCE, openMappedSource, openSourceAt, redactUrl, sourceFromLabels } from './oci-source.js';
 
@@ -131,15 +130,11 @@ export async function contractForImage(refIn: string | ImageRef, opts: ImageCont
     sourceFrom = 'mapping';
     location = mapping.location;
   }
-  if (!tree && fromLabels?.suspicious) {
-    // Nothing better: read the labels anyway, at their revision or at the tag.
+  if (!tree && fromLabels?.suspicion === 'no-revision') {
+    // Nothing better: the labelled repository at the refs the tag maps to (v{tag}, {tag}).
     const url = fromLabels.url;
     const isUrl = isGitUrl(url) || !url.startsWith('/');
-    if (fromLabels.revision) {
-      tree = await openSourceAt(url, fromLabels.revision, { isUrl });
-    } else {
-      tree = await openSource({ image: ref.repository, location: url, isUrl, refTemplates: DEFAULT_REF_TEMPLATES, declaredIn: `label ${LABEL_SOURCE}` }, ref.tag);
-    }
+    tree = await openMappedSource({ image: ref.repository, location: url, isUrl, refTemplates: DEFAULT_REF_TEMPLATES, declaredIn: `label ${LABEL_SOURCE}` }, ref.tag);
     sourceFrom = 'labels';
     location = url;
   }
@@ -156,7 +151,7 @@ export async function contractForImage(refIn: string | ImageRef, opts: ImageCont
   } else {
     contract = emptyContract(source);
     notes.push(
-      `no source for ${ref.repository}: the image has no ${LABEL_SOURCE}/${LABEL_REVISION} labels and no mapping (.keydrift.yaml or --source); the contract holds only the image's Env defaults`,
+      `no source for ${ref.repository}: ${fromLabels ? 'its source label is not usable' : `the image has no ${LABEL_SOURCE}/${LABEL_REVISION} labels`} and there is no mapping (.keydrift.yaml or --source); the contract holds only the image's Env defaults`,
     );
   }
   const merged = withImageDefaults(contract, imageEnvDefaults(image.env));

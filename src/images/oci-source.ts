@@ -49,6 +49,8 @@ export interface LabelSource {
   revision?: string;
   /** Why these labels may describe a base image instead of this one. */
   suspicious?: string;
+  /** `base-image-repo`: the source names a base image's repository (never read as this app's source); `no-revision`: no revision label. */
+  suspicion?: 'base-image-repo' | 'no-revision';
 }
 
 /** Read the OCI source labels; undefined when there is no source label. */
@@ -56,13 +58,15 @@ export function sourceFromLabels(labels: Record<string, string>): LabelSource | 
   const url = labels[LABEL_SOURCE]?.trim();
   if (!url) return undefined;
   const revision = labels[LABEL_REVISION]?.trim() || undefined;
-  let suspicious: string | undefined;
   if (BASE_IMAGE_REPOS.some((re) => re.test(url))) {
-    suspicious = `label ${LABEL_SOURCE}=${url} names a base-image repository: probably inherited from the base image`;
-  } else if (!revision) {
-    suspicious = `label ${LABEL_SOURCE} has no ${LABEL_REVISION} beside it: it may be inherited from the base image, and the version is unknown`;
+    const suspicious = `label ${LABEL_SOURCE}=${redactUrl(url)} names a base-image repository: probably inherited from the base image, not used`;
+    return { url: normalizeSourceUrl(url), ...(revision ? { revision } : {}), suspicious, suspicion: 'base-image-repo' };
   }
-  return { url: normalizeSourceUrl(url), ...(revision ? { revision } : {}), ...(suspicious ? { suspicious } : {}) };
+  if (!revision) {
+    const suspicious = `label ${LABEL_SOURCE} has no ${LABEL_REVISION} beside it: it may be inherited from the base image, and the version is unknown`;
+    return { url: normalizeSourceUrl(url), suspicious, suspicion: 'no-revision' };
+  }
+  return { url: normalizeSourceUrl(url), revision };
 }
 
 /**

@@ -98,3 +98,16 @@ test('labels without a revision and nothing else: the tag → v{tag} refs of the
 test('no tag and no digest: one line', async () => {
   await expect(contractForImage('ghcr.io/acme/user-auth')).rejects.toThrow(new KeydriftError('image ghcr.io/acme/user-auth: give a tag or a digest (which version?)'));
 });
+
+test('a source label naming a base-image repository is never read as the app source', async () => {
+  const r = await contractForImage('ghcr.io/acme/app:1', {
+    image: image('ghcr.io/acme/app:1', { [S]: 'https://github.com/docker-library/python', [R]: 'c0ffee' }, { PYTHON_VERSION: '3.12.1' }),
+  });
+  expect(r.sourceFrom).toBe('none');
+  expect(r.tree).toBeUndefined();
+  expect(r.notes).toEqual([
+    'warning: label org.opencontainers.image.source=https://github.com/docker-library/python names a base-image repository: probably inherited from the base image, not used',
+    'no source for ghcr.io/acme/app: its source label is not usable and there is no mapping (.keydrift.yaml or --source); the contract holds only the image\'s Env defaults',
+  ]);
+  expect(r.contract.imageDefaults.map((d) => d.name)).toEqual(['PYTHON_VERSION']);
+});
