@@ -211,7 +211,7 @@ export function computeDrift(git: Snapshot, live: LiveSnapshot, opts: DriftOptio
         ...(owner ? { owner } : {}),
         app,
         fate,
-        gitLocation: gv ? objLocation(g.obj, secret ? [] : ['data', key], `${g.obj.kind} ${g.obj.name}${ref}`) : gitLocation,
+        gitLocation: objLocation(g.obj, secret ? [] : gv ? ['data', key] : g.obj.body.data ? ['data'] : [], `${g.obj.kind} ${g.obj.name}${ref}`),
         liveLocation: { ...liveLocation, note: `${l.kind} ${l.namespace ? l.namespace + '/' : ''}${l.name} data.${key} (live)` },
         ...(g.keysOnly ? { keysOnly: true } : {}),
       };

@@ -1,0 +1,112 @@
+/**
+ * Secrets: only "added / removed / changed / same" — no value, hash or length in any output.
+ * Values below are markers the outputs are searched for.
+ */
+import { createHash } from 'node:crypto';
+import { inspect } from 'node:util';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { startFakeApiServer, managedFieldsEntry, type FakeApiServer } from '../../src/testing/fake-apiserver.js';
+import { runDrift } from '../../src/commands/drift.js';
+import { renderDriftText } from '../../src/drift/text.js';
+import { argoApp, gitRepo, rm, T_ARGO, T_PATCH } from './helpers.js';
+
+const FAST = { attempts: 3, baseDelayMs: 1, maxDelayMs: 5, timeoutMs: 2000 };
+const GIT_VALUE = 'mk-git-Zq81xV-payload';
+const LIVE_VALUE = 'mk-live-Hb77Qp-changed-by-hand';
+const ADDED_VALUE = 'mk-added-Pw42Lc-only-live';
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+
+const forms = (v: string) => [v, b64(v), createHash('sha256').update(v).digest('hex'), createHash('sha256').update(v).digest('base64'), b64(v).replace(/=+$/, '')];
+
+const SECRET_YAML = `apiVersion: v1
+kind: Secret
+metadata:
+  name: user-auth-secrets
+  namespace: prod
+type: Opaque
+stringData:
+  API_TOKEN: ${GIT_VALUE}
+  SAME: same-value-1
+`;
+
+const liveSecret = {
+  apiVersion: 'v1',
+  kind: 'Secret',
+  type: 'Opaque',
+  metadata: {
+    name: 'user-auth-secrets',
+    namespace: 'prod',
+    labels: { 'app.kubernetes.io/instance': 'user-auth' },
+    annotations: { 'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify({ stringData: { API_TOKEN: GIT_VALUE } }) },
+    managedFields: [
+      managedFieldsEntry({ manager: 'argocd-controller', operation: 'Apply', time: T_ARGO, keys: ['SAME'] }),
+      managedFieldsEntry({ manager: 'kubectl-edit', operation: 'Update', time: T_PATCH, keys: ['API_TOKEN', 'REDIS_PASSWORD'] }),
+    ],
+  },
+  data: { API_TOKEN: b64(LIVE_VALUE), SAME: b64('same-value-1'), REDIS_PASSWORD: b64(ADDED_VALUE) },
+};
+
+function expectClean(out: string) {
+  for (const v of [GIT_VALUE, LIVE_VALUE, ADDED_VALUE]) for (const f of forms(v)) expect(out).not.toContain(f);
+  expect(out).not.toMatch(/length|bytes|sha256|hmac|digest/i);
+}
+
+describe('Secret drift', () => {
+  let srv: FakeApiServer;
+  let repo: string;
+  beforeAll(async () => {
+    repo = gitRepo({ 'apps/user-auth/secret.yaml': SECRET_YAML });
+    srv = await startFakeApiServer({ objects: [liveSecret, argoApp()] });
+  });
+  afterAll(async () => {
+    await srv.close();
+    rm(repo);
+  });
+
+  it('says only "changed" and "added", in every output', async () => {
+    const report = await runDrift({ repo, ref: 'main', kubeconfig: srv.writeKubeconfig(), retry: FAST });
+    const byKey = Object.fromEntries(report.findings.map((f) => [f.key, f]));
+    expect(Object.keys(byKey).sort()).toEqual(['API_TOKEN', 'REDIS_PASSWORD']);
+    expect(byKey.API_TOKEN!.check).toBe('will-be-reverted');
+    expect(byKey.API_TOKEN!.message).toMatch(/^API_TOKEN in Secret prod\/user-auth-secrets was changed by kubectl-edit/);
+    expect(byKey.REDIS_PASSWORD!.check).toBe('live-only-key');
+    for (const f of report.findings) {
+      expect(f.patch).toBeUndefined();
+      expect(f.details).not.toHaveProperty('gitValue');
+      expect(f.details).not.toHaveProperty('liveValue');
+    }
+    expectClean(JSON.stringify(report));
+    expectClean(renderDriftText(report, { color: false }));
+    expectClean(renderDriftText(report, { color: true }));
+    expectClean(inspect(report, { depth: 20 }));
+  });
+
+  it('a dump of the same cluster gives the same findings and leaks nothing', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kd-dump-'));
+    try {
+      const list = { apiVersion: 'v1', kind: 'List', items: [liveSecret, argoApp()] };
+      writeFileSync(path.join(dir, 'all.json'), JSON.stringify(list));
+      const report = await runDrift({ repo, ref: 'main', clusterDump: dir });
+      expect(report.findings.map((f) => [f.check, f.key])).toEqual([
+        ['will-be-reverted', 'API_TOKEN'],
+        ['live-only-key', 'REDIS_PASSWORD'],
+      ]);
+      expectClean(JSON.stringify(report) + renderDriftText(report, { color: false }) + inspect(report, { depth: 20 }));
+    } finally {
+      rm(dir);
+    }
+  });
+
+  it('forbidden Secrets: the report is still produced, with a skip reason', async () => {
+    const s2 = await startFakeApiServer({ objects: [liveSecret, argoApp()], forbid: [{ resource: 'secrets' }] });
+    try {
+      const report = await runDrift({ repo, ref: 'main', kubeconfig: s2.writeKubeconfig(), retry: FAST });
+      expect(report.findings).toEqual([]);
+      expect(report.skipped).toContainEqual(expect.objectContaining({ what: 'Secrets (live)', reason: expect.stringMatching(/^forbidden: secrets is forbidden/) }));
+    } finally {
+      await s2.close();
+    }
+  });
+});
