@@ -26,6 +26,17 @@ export interface ContractRead {
   note?: string;
   /** When the source says this name is deprecated, and what replaces it if it says. */
   deprecated?: { replacement?: string };
+  /**
+   * True when this is a declaration the app ships (`.env.example` line), not a read in code.
+   * Code reads decide the kind of a name; a declaration only decides it when no code reads it.
+   */
+  declaration?: boolean;
+  /**
+   * When the app requires at least one of several names (`process.env.A ?? process.env.B`
+   * followed by a throw when unset): the names, preferred first. Each such read is then
+   * `optional` on its own, since any one of them is enough.
+   */
+  requiredOneOf?: string[];
 }
 
 /** A read whose variable name could not be determined statically. */
@@ -86,6 +97,10 @@ export interface ContractEntry {
   confidence: Confidence;
   reads: ContractRead[];
   deprecated?: { replacement?: string };
+  /** Set when the name is optional on its own but one of these names is required. */
+  requiredOneOf?: string[];
+  /** Why the kind differs from the strongest read, e.g. "always set in a container". */
+  note?: string;
 }
 
 export interface Contract {

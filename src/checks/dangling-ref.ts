@@ -1,0 +1,53 @@
+import { objLocation } from '../sources/yaml.js';
+import type { Finding } from '../model.js';
+import type { ContainerCheck } from './types.js';
+import type { RefProblem } from '../resolve/provision.js';
+import { baseFinding, containerLabel } from './util.js';
+
+export function describeRef(p: RefProblem, ns: string | undefined): string {
+  const inNs = ns ? ` in namespace ${ns}` : '';
+  if (p.problem === 'missing-object') {
+    const also = p.elsewhere.length ? ` (found only as ${p.elsewhere.join(', ')})` : '';
+    return `${p.kind} ${p.name}, which is not declared${inNs}${also}`;
+  }
+  const at = p.source?.object.locate([]);
+  const decl = at ? ` (${at.file}:${at.line})` : '';
+  return `key ${p.key} of ${p.kind} ${p.name}${decl}, which has no such key`;
+}
+
+export function refFindings(ctx: Parameters<ContainerCheck['run']>[0], optional: boolean): Finding[] {
+  const c = ctx.provision.container;
+  return ctx.provision.problems
+    .filter((p) => p.optional === optional)
+    .map((p) => {
+      const what = p.envName ? `env ${p.envName} references` : 'envFrom references';
+      const locations = [p.location];
+      if (p.source) locations.push(objLocation(p.source.object, p.source.dataPath, `${p.kind} ${p.name}`));
+      return {
+        check: optional ? 'optional-ref-missing' : 'dangling-ref',
+        severity: optional ? 'info' : 'error',
+        ...baseFinding(ctx),
+        ...(p.envName ? { key: p.envName } : {}),
+        message: optional
+          ? `${containerLabel(ctx)}: ${what} ${describeRef(p, c.workload.namespace)}; the reference is optional, so it is skipped silently${p.envName ? ` and ${p.envName} is unset` : ''}.`
+          : `${containerLabel(ctx)}: ${what} ${describeRef(p, c.workload.namespace)}: the container will not start (CreateContainerConfigError).`,
+        locations,
+        fix:
+          p.problem === 'missing-object'
+            ? `Declare ${p.kind} ${p.name}${c.workload.namespace ? ` in namespace ${c.workload.namespace}` : ''}, fix the name, or mark the reference optional: true if the app copes without it.`
+            : `Add key ${p.key} to ${p.kind} ${p.name}, fix the key name, or mark the reference optional: true if the app copes without it.`,
+        details: { kind: p.kind, name: p.name, ...(p.key ? { refKey: p.key } : {}), problem: p.problem },
+      } satisfies Finding;
+    });
+}
+
+export const danglingRef: ContainerCheck = {
+  meta: {
+    id: 'dangling-ref',
+    description: 'A non-optional reference to a ConfigMap, Secret or key that does not exist: the container cannot start.',
+    defaultSeverity: 'error',
+    needs: 'manifests',
+  },
+  scope: 'container',
+  run: (ctx) => refFindings(ctx, false),
+};

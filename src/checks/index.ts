@@ -1,0 +1,15 @@
+/** The registry of checks. test/checks/registry.test.ts keeps it, the files and the README in step. */
+import type { Check } from './types.js';
+import { danglingRef } from './dangling-ref.js';
+import { invalidYaml } from './invalid-yaml.js';
+import { missingKey } from './missing-key.js';
+import { optionalRefMissing } from './optional-ref-missing.js';
+import { renamedKey } from './renamed-key.js';
+import { staleKey } from './stale-key.js';
+import { unresolvedRead } from './unresolved-read.js';
+
+export const CHECKS: Check[] = [missingKey, renamedKey, danglingRef, optionalRefMissing, staleKey, unresolvedRead, invalidYaml];
+
+export function checkById(id: string): Check | undefined {
+  return CHECKS.find((c) => c.meta.id === id);
+}

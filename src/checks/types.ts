@@ -1,0 +1,58 @@
+import type { Finding, Severity } from '../model.js';
+import type { Contract, Evidence } from '../contract/model.js';
+import type { ContainerProvision } from '../resolve/provision.js';
+import type { Snapshot } from '../sources/snapshot.js';
+import type { ImageRef } from '../images/ref.js';
+
+export interface CheckMeta {
+  /** Stable id; SARIF rule id is `keydrift/<id>`. */
+  id: string;
+  description: string;
+  defaultSeverity: Severity;
+  /** What the check needs: a contract of the image, or only manifests. */
+  needs: 'manifests' | 'contract';
+}
+
+/** A rename between two versions of an app (see contract/compare.ts). */
+export interface RenameInfo {
+  from: string[];
+  to: string;
+  confidence: 'high' | 'medium' | 'low';
+  reasons: string[];
+  evidence: Evidence[];
+}
+
+export interface VersionInfo {
+  image: ImageRef;
+  contract: Contract;
+}
+
+export interface ContainerContext {
+  snapshot: Snapshot;
+  provision: ContainerProvision;
+  /** The version being rolled out (head), when its source is known. */
+  current?: VersionInfo;
+  /** The version it replaces (base), when it differs and its source is known. */
+  previous?: VersionInfo;
+  renames: RenameInfo[];
+}
+
+export interface SnapshotContext {
+  snapshot: Snapshot;
+  /** In PR mode, the files changed between base and head: only they are reported. */
+  changedFiles?: Set<string>;
+}
+
+export interface ContainerCheck {
+  meta: CheckMeta;
+  scope: 'container';
+  run(ctx: ContainerContext): Finding[];
+}
+
+export interface SnapshotCheck {
+  meta: CheckMeta;
+  scope: 'snapshot';
+  run(ctx: SnapshotContext): Finding[];
+}
+
+export type Check = ContainerCheck | SnapshotCheck;

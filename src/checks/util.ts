@@ -1,0 +1,87 @@
+import { objLocation } from '../sources/yaml.js';
+import type { Location } from '../model.js';
+import type { Evidence, Contract } from '../contract/model.js';
+import type { ContainerContext, VersionInfo } from './types.js';
+import type { ProvidedVar } from '../resolve/provision.js';
+
+export function evidenceLocation(v: VersionInfo | undefined, e: Evidence): Location {
+  const c = v?.contract;
+  return {
+    file: e.file,
+    line: e.line,
+    repo: c?.source.label ?? 'app',
+    ...(c?.source.ref ? { ref: c.source.ref } : {}),
+    note: e.pattern,
+  };
+}
+
+export function versionLabel(v: VersionInfo | undefined): string {
+  if (!v) return 'the app';
+  const name = v.image.path.split('/').pop();
+  return `${name}${v.image.tag ? ` ${v.image.tag}` : ''}`;
+}
+
+export function containerLabel(ctx: ContainerContext): string {
+  const c = ctx.provision.container;
+  return `${c.init ? 'init container' : 'container'} '${c.name}' of ${c.workload.kind} ${c.workload.namespace ? c.workload.namespace + '/' : ''}${c.workload.name}`;
+}
+
+export function baseFinding(ctx: ContainerContext) {
+  const c = ctx.provision.container;
+  return { workload: c.workloadId, container: c.name };
+}
+
+/** Where the container's environment is declared: its env list, envFrom, or the container. */
+export function containerEnvLocation(ctx: ContainerContext): Location {
+  const c = ctx.provision.container;
+  const w = c.workload;
+  const field = Array.isArray(c.spec.env) ? 'env' : Array.isArray(c.spec.envFrom) ? 'envFrom' : 'name';
+  return objLocation(w, [...c.path, field], `${field} of container ${c.name}`);
+}
+
+/** A ConfigMap the container already takes with envFrom, in git: the natural place to add a key. */
+export function envFromConfigMap(ctx: ContainerContext): { name: string; location: Location } | undefined {
+  for (const v of ctx.provision.vars.values()) {
+    if (v.origin === 'envFrom-configMap' && v.from?.source) {
+      const o = v.from.source.object;
+      return { name: v.from.name, location: objLocation(o, ['data'], `ConfigMap ${o.name} data`) };
+    }
+  }
+  return undefined;
+}
+
+export function describeOrigin(v: ProvidedVar): string {
+  switch (v.origin) {
+    case 'literal':
+      return 'a literal env value';
+    case 'configMapKeyRef':
+      return `ConfigMap ${v.from?.name} key ${v.from?.key}`;
+    case 'secretKeyRef':
+      return `Secret ${v.from?.name} key ${v.from?.key}`;
+    case 'envFrom-configMap':
+      return `ConfigMap ${v.from?.name} (envFrom)`;
+    case 'envFrom-secret':
+      return `Secret ${v.from?.name} (envFrom)`;
+    case 'fieldRef':
+      return 'a fieldRef';
+    case 'resourceFieldRef':
+      return 'a resourceFieldRef';
+    case 'image-default':
+      return 'a default in the image';
+  }
+}
+
+/** Can the container get `name`? Also true when a source with unknown keys might hold it. */
+export function provides(ctx: ContainerContext, name: string): 'yes' | 'no' | 'maybe' {
+  if (ctx.provision.vars.has(name)) return 'yes';
+  if (ctx.current?.contract.imageDefaults.some((d) => d.name === name)) return 'yes';
+  if (ctx.provision.openSources.length > 0) return 'maybe';
+  return 'no';
+}
+
+export function runtimeNames(c: Contract | undefined): Set<string> {
+  const s = new Set<string>();
+  if (!c) return s;
+  for (const e of c.entries.values()) if (e.kind !== 'build-time') s.add(e.name);
+  return s;
+}

@@ -1,0 +1,140 @@
+/**
+ * The command line: parses arguments, calls the core, prints, and maps outcomes to exit
+ * codes — 0 nothing at or above the failure threshold, 1 findings at or above it, 2 keydrift
+ * could not do its job (one line on stderr saying why, nothing on stdout).
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import * as path from 'node:path';
+import { existsSync } from 'node:fs';
+import { KeydriftError, isKeydriftError } from '../errors.js';
+import { SEVERITY_RANK, type Report, type Severity } from '../model.js';
+import { runCheck } from '../commands/check.js';
+import { runContract } from '../commands/contract.js';
+import { renderJson } from '../report/json.js';
+import { renderText } from '../report/text.js';
+import { contractToJson, renderContractText } from '../report/contract.js';
+import { VERSION } from '../version.js';
+
+export interface Io {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  isTTY: boolean;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+const USAGE = `keydrift ${VERSION} — configuration keys an image reads vs what its containers get
+
+Usage:
+  keydrift check [--repo DIR] [--base REF] [--head REF] [--source IMAGE_REPO=PATH_OR_URL]...
+                 [--format text|json] [--fail-on error|warning|info|never]
+  keydrift contract PATH[@REF] [--format text|json]
+
+Exit codes: 0 no findings at or above --fail-on, 1 findings at or above it, 2 keydrift could not do its job.
+`;
+
+type Fail = 'error' | 'warning' | 'info' | 'never';
+const FORMATS = ['text', 'json'] as const;
+
+type Values = Record<string, string | boolean | string[] | boolean[] | undefined>;
+
+export function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>): { values: Values; positionals: string[] } {
+  try {
+    const r = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    return { values: r.values as Values, positionals: r.positionals };
+  } catch (e) {
+    throw new KeydriftError((e as Error).message.split('\n')[0]!.replace(/^TypeError \[[A-Z_]+\]: /, ''));
+  }
+}
+
+function oneOf<T extends string>(flag: string, v: unknown, allowed: readonly T[], dflt: T): T {
+  if (v === undefined) return dflt;
+  if (typeof v !== 'string' || !allowed.includes(v as T)) throw new KeydriftError(`--${flag} must be one of ${allowed.join(', ')} (got '${String(v)}')`);
+  return v as T;
+}
+
+export function exitCodeFor(report: Report, failOn: Fail): number {
+  if (failOn === 'never') return 0;
+  const t = SEVERITY_RANK[failOn as Severity];
+  return report.findings.some((f) => SEVERITY_RANK[f.severity] >= t) ? 1 : 0;
+}
+
+function useColor(io: Io): boolean {
+  return io.isTTY && io.env.NO_COLOR === undefined && io.env.TERM !== 'dumb';
+}
+
+async function cmdCheck(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, {
+    repo: { type: 'string' },
+    base: { type: 'string' },
+    head: { type: 'string' },
+    source: { type: 'string', multiple: true },
+    format: { type: 'string' },
+    'fail-on': { type: 'string' },
+  });
+  if (values.help) return io.stdout(USAGE), 0;
+  if (positionals.length) throw new KeydriftError(`check: unexpected argument '${positionals[0]}'`);
+  const format = oneOf('format', values.format, FORMATS, 'text');
+  const failOn = oneOf<Fail>('fail-on', values['fail-on'], ['error', 'warning', 'info', 'never'], 'error');
+  const report = await runCheck({
+    repo: (values.repo as string | undefined) ?? '.',
+    ...(values.base ? { base: values.base as string } : {}),
+    ...(values.head ? { head: values.head as string } : {}),
+    sources: (values.source as string[] | undefined) ?? [],
+    cwd: io.cwd,
+  });
+  io.stdout(format === 'json' ? renderJson(report) : renderText(report, { color: useColor(io) }));
+  return exitCodeFor(report, failOn);
+}
+
+async function cmdContract(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, { format: { type: 'string' } });
+  if (values.help) return io.stdout(USAGE), 0;
+  if (positionals.length !== 1) throw new KeydriftError('contract: expected one PATH[@REF]');
+  const format = oneOf('format', values.format, FORMATS, 'text');
+  const spec = positionals[0]!;
+  let target = spec;
+  let ref: string | undefined;
+  const at = spec.lastIndexOf('@');
+  if (at > 0 && !existsSync(path.resolve(io.cwd, spec))) {
+    target = spec.slice(0, at);
+    ref = spec.slice(at + 1);
+  }
+  const contract = await runContract({ path: path.resolve(io.cwd, target), ...(ref ? { ref } : {}) });
+  io.stdout(format === 'json' ? JSON.stringify(contractToJson(contract), null, 2) + '\n' : renderContractText(contract));
+  return 0;
+}
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  try {
+    const [cmd, ...rest] = argv;
+    switch (cmd) {
+      case 'check':
+        return await cmdCheck(rest, io);
+      case 'contract':
+        return await cmdContract(rest, io);
+      case '--version':
+      case '-v':
+        io.stdout(VERSION + '\n');
+        return 0;
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.stdout(USAGE);
+        return cmd === undefined ? 2 : 0;
+      default:
+        throw new KeydriftError(`unknown command '${cmd}' (try: keydrift --help)`);
+    }
+  } catch (e) {
+    if (isKeydriftError(e)) {
+      io.stderr(`keydrift: ${e.message}\n`);
+    } else {
+      // Never a stack trace: one line, and the stack only on request.
+      const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
+      io.stderr(`keydrift: internal error: ${msg}\n`);
+      if (io.env.KEYDRIFT_DEBUG) io.stderr(String((e as Error)?.stack ?? e) + '\n');
+    }
+    return 2;
+  }
+}

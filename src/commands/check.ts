@@ -1,0 +1,203 @@
+/**
+ * `keydrift check`: the PR check. Loads the GitOps repo at head (and base), picks the
+ * workloads whose image or configuration changed, reads the contract of each new image
+ * version (and of the version it replaces), resolves what every container gets and runs
+ * the checks. A plain function of its options: the CLI and the Action call it.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import * as path from 'node:path';
+import type { Finding, Report, Skip } from '../model.js';
+import { SEVERITY_RANK } from '../model.js';
+
+import { openTree, GitTree, type FileTree } from '../sources/tree.js';
+import { loadSnapshot, type Snapshot } from '../sources/snapshot.js';
+import { objLocation, type KObject } from '../sources/yaml.js';
+import { containersOf, isWorkload, workloadId, type ContainerRef } from '../resolve/workloads.js';
+import { SourceIndex } from '../resolve/sources.js';
+import { resolveContainer } from '../resolve/provision.js';
+import { parseImageRef, type ImageRef } from '../images/ref.js';
+import { findMapping, parseConfig, parseSourceArg, type SourceMapping } from '../images/mapping.js';
+import { openSource } from '../images/source.js';
+import { buildContract } from '../contract/build.js';
+import { compareContracts } from '../contract/compare.js';
+import type { Contract } from '../contract/model.js';
+import { CHECKS } from '../checks/index.js';
+import type { ContainerContext, RenameInfo, VersionInfo } from '../checks/types.js';
+
+export interface CheckOptions {
+  /** GitOps repository (or plain directory). */
+  repo: string;
+  base?: string;
+  head?: string;
+  /** `IMAGE_REPO=PATH_OR_URL` mappings from the command line. */
+  sources?: string[];
+  cwd?: string;
+}
+
+export const CONFIG_FILE = '.keydrift.yaml';
+
+/** Loads contracts once per source location and commit. */
+export class ContractCache {
+  private cache = new Map<string, Promise<{ contract: Contract; tree: FileTree }>>();
+  get(m: SourceMapping, image: ImageRef): Promise<{ contract: Contract; tree: FileTree }> {
+    const key = `${m.location}#${m.dir ?? ''}#${image.tag ?? ''}`;
+    let p = this.cache.get(key);
+    if (!p) {
+      p = (async () => {
+        const tree = await openSource(m, image.tag);
+        const contract = await buildContract(tree, {
+          label: image.path.split('/').pop() ?? image.repository,
+          location: m.location,
+          ...(tree.ref ? { ref: tree.ref } : {}),
+          ...(tree.commit ? { commit: tree.commit } : {}),
+        });
+        return { contract, tree };
+      })();
+      this.cache.set(key, p);
+    }
+    return p;
+  }
+}
+
+export async function loadMappings(tree: FileTree, repoDir: string, sourceArgs: string[], cwd: string): Promise<SourceMapping[]> {
+  const cli = sourceArgs.map((a) => parseSourceArg(a, cwd));
+  const text = await tree.read(CONFIG_FILE);
+  const file = text === undefined ? [] : parseConfig(text, CONFIG_FILE, repoDir).sources;
+  return [...cli, ...file];
+}
+
+function objKey(o: KObject): string {
+  return `${o.kind}/${o.namespace ?? '-'}/${o.name}`;
+}
+
+/** Names of ConfigMaps/Secrets a container refers to. */
+function referencedSources(c: ContainerRef): string[] {
+  const out: string[] = [];
+  for (const ef of Array.isArray(c.spec.envFrom) ? c.spec.envFrom : []) {
+    if (ef?.configMapRef?.name) out.push(`ConfigMap/${ef.configMapRef.name}`);
+    if (ef?.secretRef?.name) out.push(`Secret/${ef.secretRef.name}`);
+  }
+  for (const e of Array.isArray(c.spec.env) ? c.spec.env : []) {
+    const vf = e?.valueFrom;
+    if (vf?.configMapKeyRef?.name) out.push(`ConfigMap/${vf.configMapKeyRef.name}`);
+    if (vf?.secretKeyRef?.name) out.push(`Secret/${vf.secretKeyRef.name}`);
+  }
+  return out;
+}
+
+/** Objects that act as a ConfigMap or Secret, keyed like references: `Kind/name` in a namespace. */
+function sourceBodies(snap: Snapshot): Map<string, unknown[]> {
+  const m = new Map<string, unknown[]>();
+  for (const o of snap.objects) {
+    let kind: string | undefined;
+    let name = o.name;
+    if (o.kind === 'ConfigMap') kind = 'ConfigMap';
+    else if (o.kind === 'Secret') kind = 'Secret';
+    else if (o.kind === 'SealedSecret') (kind = 'Secret'), (name = o.body.spec?.template?.metadata?.name ?? o.name);
+    else if (o.kind === 'ExternalSecret') (kind = 'Secret'), (name = o.body.spec?.target?.name ?? o.name);
+    if (!kind) continue;
+    const k = `${kind}/${name}`;
+    m.set(k, [...(m.get(k) ?? []), { ns: o.namespace, body: o.body }]);
+  }
+  return m;
+}
+
+function sortFindings(fs: Finding[]): Finding[] {
+  const key = (f: Finding) =>
+    [f.workload ?? '', f.container ?? '', String(9 - SEVERITY_RANK[f.severity]), f.check, f.key ?? '', f.locations[0]?.file ?? '', String(f.locations[0]?.line ?? 0).padStart(8, '0')].join('\u0000');
+  return [...fs].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+export async function runCheck(opts: CheckOptions): Promise<Report> {
+  const cwd = opts.cwd ?? process.cwd();
+  const repoDir = path.resolve(cwd, opts.repo);
+  const head = opts.head ?? (opts.base ? 'HEAD' : undefined);
+  const headTree = await openTree(repoDir, head);
+  const baseTree = opts.base ? await GitTree.open(repoDir, opts.base) : undefined;
+  const mappings = await loadMappings(headTree, headTree.root, opts.sources ?? [], cwd);
+  const [headSnap, baseSnap] = await Promise.all([loadSnapshot(headTree), baseTree ? loadSnapshot(baseTree) : undefined]);
+
+  const skipped: Skip[] = [...headSnap.skipped.map((s) => ({ what: s.file, reason: s.reason, location: { file: s.file, repo: 'gitops' } }))];
+  const findings: Finding[] = [];
+  let changedFiles: Set<string> | undefined;
+  if (baseSnap) {
+    changedFiles = new Set<string>();
+    const all = new Set([...headSnap.texts.keys(), ...baseSnap.texts.keys()]);
+    for (const f of all) if (headSnap.texts.get(f) !== baseSnap.texts.get(f)) changedFiles.add(f);
+  }
+
+  for (const check of CHECKS) {
+    if (check.scope === 'snapshot') findings.push(...check.run({ snapshot: headSnap, ...(changedFiles ? { changedFiles } : {}) }));
+  }
+
+  const index = new SourceIndex(headSnap.objects);
+  const baseWorkloads = new Map<string, KObject>();
+  if (baseSnap) for (const o of baseSnap.objects) if (isWorkload(o)) baseWorkloads.set(objKey(o), o);
+  const headSources = sourceBodies(headSnap);
+  const baseSources = baseSnap ? sourceBodies(baseSnap) : undefined;
+
+  const contracts = new ContractCache();
+  const noMapping = new Map<string, string[]>();
+  const checked: string[] = [];
+
+  for (const w of headSnap.objects.filter(isWorkload)) {
+    const { containers, templateRef } = containersOf(w);
+    const id = workloadId(w);
+    const before = baseWorkloads.get(objKey(w));
+    if (baseSnap) {
+      const sourcesChanged = containers.some((c) =>
+        referencedSources(c).some((r) => !isDeepStrictEqual(headSources.get(r), baseSources!.get(r))),
+      );
+      if (before && isDeepStrictEqual(before.body, w.body) && !sourcesChanged) continue;
+    }
+    if (templateRef) {
+      skipped.push({ what: id, reason: `Rollout takes its pod template from ${templateRef}; that workload is checked instead`, location: objLocation(w) });
+      continue;
+    }
+    checked.push(id);
+    const beforeContainers = before ? containersOf(before).containers : [];
+    for (const c of containers) {
+      const image = parseImageRef(c.image);
+      let current: VersionInfo | undefined;
+      let previous: VersionInfo | undefined;
+      let renames: RenameInfo[] = [];
+      const mapping = image ? findMapping(mappings, image) : undefined;
+      if (!image) {
+        skipped.push({ what: `${id} container ${c.name}`, reason: `image '${c.image}' is not a valid image reference`, location: objLocation(w, [...c.path, 'image']) });
+      } else if (!mapping) {
+        const list = noMapping.get(image.repository) ?? [];
+        list.push(`${id} container ${c.name}`);
+        noMapping.set(image.repository, list);
+      } else {
+        const cur = await contracts.get(mapping, image);
+        current = { image, contract: cur.contract };
+        const prevC = beforeContainers.find((b) => b.name === c.name && b.init === c.init);
+        const prevImage = prevC ? parseImageRef(prevC.image) : undefined;
+        if (prevImage && prevImage.tag !== image.tag && findMapping([mapping], prevImage)) {
+          const prev = await contracts.get(mapping, prevImage);
+          previous = { image: prevImage, contract: prev.contract };
+          const cmp = await compareContracts(prev.contract, cur.contract, prev.tree, cur.tree);
+          renames = cmp.renames;
+        }
+      }
+      const provision = resolveContainer(c, index);
+      const ctx: ContainerContext = {
+        snapshot: headSnap,
+        provision,
+        ...(current ? { current } : {}),
+        ...(previous ? { previous } : {}),
+        renames,
+      };
+      for (const check of CHECKS) if (check.scope === 'container') findings.push(...check.run(ctx));
+    }
+  }
+  for (const [repo, where] of noMapping) {
+    skipped.push({
+      what: `image ${repo}`,
+      reason: `no source mapping (add it to ${CONFIG_FILE} or pass --source ${repo}=PATH): contract checks skipped for ${where.join(', ')}`,
+    });
+  }
+  return { command: 'check', findings: sortFindings(findings), skipped, checked };
+}
+
+export { sortFindings };

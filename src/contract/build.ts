@@ -1,0 +1,242 @@
+/**
+ * Builds the contract of one app version from its source tree: which files are the shipped
+ * app, which extractor reads each, and how reads of one name add up to one entry.
+ *
+ * Not the shipped app (skipped without reading):
+ * - directories: `node_modules`, `vendor`, `bower_components`, `.git` and every other
+ *   dot-directory (`.github`, `.devcontainer`, …), `__pycache__`, `venv`, `.venv`,
+ *   `site-packages`, `coverage`, `test`, `tests`, `__tests__`, `spec`, `specs`, `e2e`,
+ *   `cypress`, `playwright`, `testdata`, `fixtures`, `__fixtures__`, `__mocks__`, `mocks`,
+ *   `examples`, `example`, `samples`, `docs`, `doc`; build output `dist`, `build`, `out`,
+ *   `target`, `.next`, `.nuxt` (Dockerfiles in them are still read);
+ * - files: `*.test.*`, `*.spec.*`, `*.stories.*`, `*.min.js`, `*_test.go`, `test_*.py`,
+ *   `*_test.py`, `conftest.py`, `*.d.ts`;
+ * - files larger than 1 MiB, and binary files (recorded in `skipped`).
+ * Image defaults from Dockerfiles named for development or tests (`Dockerfile.dev`,
+ * `test.Dockerfile`, …) are dropped (recorded in `skipped`): they are not the shipped image.
+ */
+import type { FileTree } from '../sources/tree.js';
+import type { Confidence, Contract, ContractEntry, ContractRead, ExtractResult, ReadKind, SourceFile } from './model.js';
+import { EXTRACTORS } from './extractors/index.js';
+import { isDockerfile } from './extractors/dockerfile.js';
+
+export const MAX_FILE_BYTES = 1024 * 1024;
+
+const SKIP_DIRS = new Set([
+  'node_modules', 'vendor', 'bower_components', '__pycache__', 'venv', 'site-packages', 'coverage',
+  'test', 'tests', '__tests__', 'spec', 'specs', 'e2e', 'cypress', 'playwright', 'testdata',
+  'fixtures', '__fixtures__', '__mocks__', 'mocks', 'examples', 'example', 'samples', 'docs', 'doc',
+]);
+const OUTPUT_DIRS = new Set(['dist', 'build', 'out', 'target', '.next', '.nuxt']);
+const SKIP_FILE = [
+  /\.(?:test|spec|stories)\.[^/]+$/,
+  /\.min\.js$/,
+  /_test\.go$/,
+  /(?:^|\/)test_[^/]*\.py$/,
+  /_test\.py$/,
+  /(?:^|\/)conftest\.py$/,
+];
+const DEV_DOCKERFILE = /(?:^|[.\-_])(?:dev|develop|development|test|tests|testing|ci|local|debug|devcontainer)(?:[.\-_]|$)/i;
+
+/** Why a path is not part of the shipped app, or undefined when it is. */
+export function skipReason(path: string): string | undefined {
+  const parts = path.split('/');
+  const dirs = parts.slice(0, -1);
+  const docker = isDockerfile(path);
+  for (const d of dirs) {
+    if (d.startsWith('.') && !OUTPUT_DIRS.has(d)) return `in ${d}/ (tooling, not the app)`;
+    if (SKIP_DIRS.has(d.toLowerCase())) return `in ${d}/ (not the shipped app)`;
+    if (OUTPUT_DIRS.has(d) && !docker) return `in ${d}/ (build output)`;
+  }
+  for (const re of SKIP_FILE) if (re.test(path)) return 'test file';
+  return undefined;
+}
+
+/**
+ * Names a container always has: PATH and HOME (set by the image / runtime), HOSTNAME (set by
+ * the runtime and Kubernetes) and the KUBERNETES_SERVICE_* / KUBERNETES_PORT* service links.
+ */
+export function isRuntimeProvided(name: string): boolean {
+  return name === 'PATH' || name === 'HOME' || name === 'HOSTNAME' || /^KUBERNETES_(?:SERVICE_|PORT)/.test(name);
+}
+
+const RANK: Record<ReadKind, number> = { required: 3, optional: 2, defaulted: 1, 'build-time': 0 };
+const CONF: Record<Confidence, number> = { high: 3, medium: 2, low: 1 };
+
+function cmpEvidence(a: { file: string; line: number; pattern?: string }, b: { file: string; line: number; pattern?: string }): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  if (a.line !== b.line) return a.line - b.line;
+  const pa = a.pattern ?? '';
+  const pb = b.pattern ?? '';
+  return pa < pb ? -1 : pa > pb ? 1 : 0;
+}
+
+const DEPRECATION = /deprecat\w*\b[^\n]{0,120}?\b(?:use|in favou?r of|replaced (?:by|with)|superseded by|renamed to|moved to)\s+[`'"]?([A-Z][A-Z0-9_]{2,})\b/i;
+
+/**
+ * Marks reads that the source says are deprecated ("REDIS_HOST is deprecated, use REDIS_URL")
+ * on the read's line, the two lines above it, or two lines below when that line names it.
+ */
+export function markDeprecations(reads: ContractRead[], texts: Map<string, string>): void {
+  const split = new Map<string, string[]>();
+  for (const r of reads) {
+    if (r.declaration || r.kind === 'build-time') continue;
+    const text = texts.get(r.evidence.file);
+    if (text === undefined) continue;
+    let lines = split.get(r.evidence.file);
+    if (!lines) {
+      lines = text.split('\n');
+      split.set(r.evidence.file, lines);
+    }
+    const nameRe = new RegExp(`\\b${r.name.replace(/[^A-Za-z0-9_]/g, '')}\\b`);
+    for (const off of [0, -1, -2, 1, 2]) {
+      const l = lines[r.evidence.line - 1 + off];
+      if (l === undefined) continue;
+      const m = DEPRECATION.exec(l);
+      if (!m) continue;
+      const repl = m[1]!;
+      if (repl === r.name) continue;
+      if (off === 0 || off === -1 || nameRe.test(l)) {
+        r.deprecated = { replacement: repl };
+        break;
+      }
+    }
+  }
+}
+
+/** Runs every matching extractor on already-read files (exported for benchmarks and tests). */
+export function extractFiles(files: SourceFile[]): { results: ExtractResult[]; errors: { file: string; reason: string }[] } {
+  const results: ExtractResult[] = [];
+  const errors: { file: string; reason: string }[] = [];
+  for (const f of files) {
+    for (const ex of EXTRACTORS) {
+      if (!ex.matches(f.path)) continue;
+      try {
+        const r = ex.extract(f);
+        if (ex.id === 'dotenv') for (const read of r.reads) read.declaration = true;
+        results.push(r);
+      } catch (e) {
+        errors.push({ file: f.path, reason: `${ex.id} extractor failed: ${e instanceof Error ? e.message : String(e)}` });
+      }
+    }
+  }
+  return { results, errors };
+}
+
+/** Aggregates the reads of one name into an entry (see Contract docs for the rules). */
+export function aggregate(name: string, reads: ContractRead[]): ContractEntry {
+  const sorted = [...reads].sort((a, b) => cmpEvidence(a.evidence, b.evidence));
+  // Code reads decide; a declaration only decides for names no code reads.
+  const code = sorted.filter((r) => !r.declaration);
+  const deciding = code.length ? code : sorted;
+  // Runtime reads decide over build-time ones.
+  const runtime = deciding.filter((r) => r.kind !== 'build-time');
+  const pool = runtime.length ? runtime : deciding;
+  let kind: ReadKind = pool[0]!.kind;
+  for (const r of pool) if (RANK[r.kind] > RANK[kind]) kind = r.kind;
+  let confidence: Confidence = 'low';
+  for (const r of pool) if (r.kind === kind && CONF[r.confidence] > CONF[confidence]) confidence = r.confidence;
+  const entry: ContractEntry = { name, kind, confidence, reads: sorted };
+  if (kind === 'required' && isRuntimeProvided(name)) {
+    entry.kind = 'optional';
+    entry.note = `${name} is always set in a container (by the image or the runtime), so it is never missing`;
+  }
+  const dep = sorted.find((r) => r.deprecated);
+  if (dep) entry.deprecated = { ...dep.deprecated };
+  if (kind === 'optional') {
+    const oneOf = pool.find((r) => r.requiredOneOf)?.requiredOneOf;
+    if (oneOf) entry.requiredOneOf = [...oneOf];
+  }
+  return entry;
+}
+
+export async function buildContract(tree: FileTree, source: Contract['source']): Promise<Contract> {
+  const all = await tree.list();
+  const skipped: { file: string; reason: string }[] = [];
+  const wanted: string[] = [];
+  for (const p of all) {
+    if (!EXTRACTORS.some((ex) => ex.matches(p))) continue;
+    const why = skipReason(p);
+    if (why) continue; // not the app: silently out of scope (documented above)
+    wanted.push(p);
+  }
+  const texts = await tree.readMany(wanted);
+  const files: SourceFile[] = [];
+  for (const p of wanted) {
+    const text = texts.get(p);
+    if (text === undefined) {
+      skipped.push({ file: p, reason: 'could not be read' });
+      continue;
+    }
+    if (Buffer.byteLength(text, 'utf8') > MAX_FILE_BYTES) {
+      skipped.push({ file: p, reason: `larger than 1 MiB` });
+      continue;
+    }
+    if (text.slice(0, 8000).includes('\0')) {
+      skipped.push({ file: p, reason: 'binary file' });
+      continue;
+    }
+    files.push({ path: p, text });
+  }
+  const { results, errors } = extractFiles(files);
+  skipped.push(...errors);
+
+  const contract: Contract = {
+    source,
+    entries: new Map(),
+    unresolved: [],
+    fallbacks: [],
+    imageDefaults: [],
+    filesScanned: files.length,
+    skipped,
+  };
+  const reads: ContractRead[] = [];
+  for (const r of results) {
+    reads.push(...r.reads);
+    contract.unresolved.push(...r.unresolved);
+    contract.fallbacks.push(...r.fallbacks);
+    for (const d of r.imageDefaults) {
+      const b = d.evidence.file.split('/').pop()!;
+      if (DEV_DOCKERFILE.test(b.replace(/^(?:Dockerfile|Containerfile)/i, '').replace(/(?:Dockerfile|Containerfile)$/i, ''))) {
+        if (!skipped.some((s) => s.file === d.evidence.file)) {
+          skipped.push({ file: d.evidence.file, reason: 'ENV defaults ignored: looks like a development/test Dockerfile, not the shipped image' });
+        }
+        continue;
+      }
+      contract.imageDefaults.push(d);
+    }
+  }
+  markDeprecations(reads, new Map(files.map((f) => [f.path, f.text])));
+
+  const byName = new Map<string, ContractRead[]>();
+  for (const r of reads) {
+    const list = byName.get(r.name) ?? [];
+    list.push(r);
+    byName.set(r.name, list);
+  }
+  for (const name of [...byName.keys()].sort()) contract.entries.set(name, aggregate(name, byName.get(name)!));
+
+  contract.unresolved.sort((a, b) => cmpEvidence(a.evidence, b.evidence) || (a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0));
+  const seenChains = new Set<string>();
+  contract.fallbacks = contract.fallbacks
+    .sort((a, b) => cmpEvidence(a.evidence, b.evidence))
+    .filter((f) => {
+      const k = `${f.names.join(',')}@${f.evidence.file}:${f.evidence.line}`;
+      if (seenChains.has(k)) return false;
+      seenChains.add(k);
+      return true;
+    });
+  contract.imageDefaults.sort((a, b) => (a.name !== b.name ? (a.name < b.name ? -1 : 1) : cmpEvidence(a.evidence, b.evidence)));
+  contract.skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return contract;
+}
+
+/** The contract of a tree, labelled from the tree itself (for benchmarks and the CLI). */
+export function scanTree(tree: FileTree): Promise<Contract> {
+  return buildContract(tree, {
+    label: tree.label,
+    location: tree.root,
+    ...(tree.ref ? { ref: tree.ref } : {}),
+    ...(tree.commit ? { commit: tree.commit } : {}),
+  });
+}

@@ -1,0 +1,430 @@
+/**
+ * Go reads, from a small tokenizer (line and block comments, interpreted and raw strings,
+ * runes).
+ *
+ * - `os.Getenv("X")`, `os.LookupEnv("X")`, `syscall.Getenv("X")` → optional;
+ *   `os.ExpandEnv("…$X…")` → optional reads of each name.
+ * - `v := os.Getenv("X")` then `if v == "" { log.Fatal… / panic / os.Exit }` (also
+ *   `len(v) == 0`, `v, ok := os.LookupEnv("X"); if !ok {…}`, and checks on the call itself)
+ *   → required; `if v == "" { v = "d" }` → defaulted with "d".
+ * - A package-level string constant as the key (`const keyPort = "PORT"`) is resolved.
+ * - Helper functions that pass their first parameter to os.Getenv/LookupEnv
+ *   (`func getEnv(key, fallback string) string`) are followed to their call sites:
+ *   `getEnv("PORT", "8080")` → defaulted, medium confidence.
+ * - Other computed keys and `os.Environ()` → unresolved.
+ */
+import type { ContractRead, Extractor, ExtractResult, SourceFile } from '../model.js';
+import { guarded, LineIndex, shorten, STARTUP_FN } from './util.js';
+
+interface GoTok {
+  type: 'name' | 'string' | 'number' | 'op' | 'nl' | 'rune';
+  value: string;
+  start: number;
+  raw: string;
+}
+
+function unquoteGo(raw: string): string {
+  if (raw.startsWith('`')) return raw.slice(1, raw.endsWith('`') && raw.length > 1 ? -1 : undefined);
+  const body = raw.slice(1, raw.endsWith('"') && raw.length > 1 ? -1 : undefined);
+  return body.replace(/\\(["\\nt])/g, (_m, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
+}
+
+export function tokenizeGo(text: string): GoTok[] {
+  const out: GoTok[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text[i]!;
+    if (c === '\n') {
+      out.push({ type: 'nl', value: '\n', start: i, raw: '\n' });
+      i++;
+      continue;
+    }
+    if (c === ' ' || c === '\t' || c === '\r') {
+      i++;
+      continue;
+    }
+    if (c === '/' && text[i + 1] === '/') {
+      while (i < n && text[i] !== '\n') i++;
+      continue;
+    }
+    if (c === '/' && text[i + 1] === '*') {
+      const e = text.indexOf('*/', i + 2);
+      const end = e < 0 ? n : e + 2;
+      // keep newlines inside block comments as statement breaks
+      if (text.slice(i, end).includes('\n')) out.push({ type: 'nl', value: '\n', start: i, raw: '\n' });
+      i = end;
+      continue;
+    }
+    if (c === '"') {
+      let k = i + 1;
+      while (k < n && text[k] !== '"' && text[k] !== '\n') k += text[k] === '\\' ? 2 : 1;
+      const end = Math.min(n, text[k] === '"' ? k + 1 : k);
+      const raw = text.slice(i, end);
+      out.push({ type: 'string', value: unquoteGo(raw), start: i, raw });
+      i = end;
+      continue;
+    }
+    if (c === '`') {
+      const e = text.indexOf('`', i + 1);
+      const end = e < 0 ? n : e + 1;
+      const raw = text.slice(i, end);
+      out.push({ type: 'string', value: unquoteGo(raw), start: i, raw });
+      i = end;
+      continue;
+    }
+    if (c === "'") {
+      let k = i + 1;
+      while (k < n && text[k] !== "'" && text[k] !== '\n') k += text[k] === '\\' ? 2 : 1;
+      const end = Math.min(n, k + 1);
+      out.push({ type: 'rune', value: text.slice(i, end), start: i, raw: text.slice(i, end) });
+      i = end;
+      continue;
+    }
+    if (/[A-Za-z_\u00C0-\uFFFF]/.test(c)) {
+      let k = i + 1;
+      while (k < n && /[A-Za-z0-9_\u00C0-\uFFFF]/.test(text[k]!)) k++;
+      out.push({ type: 'name', value: text.slice(i, k), start: i, raw: text.slice(i, k) });
+      i = k;
+      continue;
+    }
+    if (/[0-9]/.test(c)) {
+      let k = i + 1;
+      while (k < n && /[0-9A-Za-z_.]/.test(text[k]!)) k++;
+      out.push({ type: 'number', value: text.slice(i, k), start: i, raw: text.slice(i, k) });
+      i = k;
+      continue;
+    }
+    const two = text.slice(i, i + 2);
+    if ([':=', '==', '!=', '&&', '||', '<=', '>=', '+=', '<-', '...'].includes(two)) {
+      out.push({ type: 'op', value: two, start: i, raw: two });
+      i += 2;
+      continue;
+    }
+    out.push({ type: 'op', value: c, start: i, raw: c });
+    i++;
+  }
+  return out;
+}
+
+const ENV_FUNCS = new Set(['Getenv', 'LookupEnv']);
+
+function extractGo(file: SourceFile, out: ExtractResult): void {
+  const all = tokenizeGo(file.text);
+  const lines = new LineIndex(file.text);
+  const ev = (t: GoTok, pattern: string) => ({ file: file.path, line: lines.line(t.start), pattern: shorten(pattern) });
+  // Work on tokens without newlines, but remember where statements break.
+  const toks = all.filter((t) => t.type !== 'nl');
+  const breakBefore = new Set<number>();
+  {
+    let k = 0;
+    for (const t of all) {
+      if (t.type === 'nl') breakBefore.add(k);
+      else k++;
+    }
+  }
+
+  // String constants: NAME = "lit" / NAME := "lit" (unique values only).
+  const consts = new Map<string, string | null>();
+  for (let i = 0; i + 2 < toks.length; i++) {
+    if (toks[i]!.type === 'name' && (toks[i + 1]!.value === '=' || toks[i + 1]!.value === ':=') && toks[i + 2]!.type === 'string') {
+      const after = toks[i + 3];
+      if (after && !breakBefore.has(i + 3) && after.value !== ';' && after.value !== ')') continue;
+      const name = toks[i]!.value;
+      const v = toks[i + 2]!.value;
+      consts.set(name, consts.has(name) && consts.get(name) !== v ? null : v);
+    }
+  }
+
+  const matchParen = (open: number): number => {
+    let depth = 0;
+    for (let k = open; k < toks.length; k++) {
+      const v = toks[k]!.value;
+      if (toks[k]!.type !== 'op') continue;
+      if (v === '(' || v === '[' || v === '{') depth++;
+      else if (v === ')' || v === ']' || v === '}') {
+        depth--;
+        if (depth === 0) return k;
+      }
+    }
+    return toks.length - 1;
+  };
+  const argsOf = (open: number): { args: [number, number][]; close: number } => {
+    const close = matchParen(open);
+    const args: [number, number][] = [];
+    let depth = 0;
+    let s = open + 1;
+    for (let k = open + 1; k < close; k++) {
+      const v = toks[k]!.value;
+      if (toks[k]!.type === 'op' && '([{'.includes(v)) depth++;
+      else if (toks[k]!.type === 'op' && ')]}'.includes(v)) depth--;
+      else if (v === ',' && depth === 0) {
+        args.push([s, k]);
+        s = k + 1;
+      }
+    }
+    if (close > s) args.push([s, close]);
+    return { args, close };
+  };
+  const keyOf = (r: [number, number]): { name?: string; confidence: 'high' | 'medium'; hint?: string; param?: string } => {
+    const first = toks[r[0]]!;
+    if (r[1] - r[0] === 1 && first.type === 'string') return { name: first.value, confidence: 'high' };
+    if (r[1] - r[0] === 1 && first.type === 'name') {
+      const c = consts.get(first.value);
+      if (typeof c === 'string') return { name: c, confidence: 'medium' };
+      return { confidence: 'high', param: first.value };
+    }
+    if (first.type === 'string' && toks[r[0] + 1]?.value === '+') return { confidence: 'high', hint: first.value || undefined };
+    return { confidence: 'high' };
+  };
+
+  // Helper functions: func NAME(p1[, p2] type) ... { ... os.Getenv(p1) ... }
+  interface Helper {
+    name: string;
+    params: string[];
+    fatal: boolean;
+    start: number;
+    end: number;
+  }
+  const helpers = new Map<string, Helper>();
+  const fatalIn = (a: number, b: number): boolean => {
+    for (let k = a; k < b; k++) {
+      const t = toks[k]!;
+      if (t.type !== 'name') continue;
+      if (t.value === 'panic' && toks[k + 1]?.value === '(') return true;
+      if (/^(?:Fatal|Panic)\w*$/.test(t.value) && toks[k - 1]?.value === '.') return true;
+      if (t.value === 'Exit' && toks[k - 1]?.value === '.' && toks[k - 2]?.value === 'os') return true;
+    }
+    return false;
+  };
+  for (let i = 0; i + 3 < toks.length; i++) {
+    if (toks[i]!.value !== 'func' || toks[i + 1]!.type !== 'name' || toks[i + 2]!.value !== '(') continue;
+    const { args, close } = argsOf(i + 2);
+    const params: string[] = [];
+    for (const a of args) if (toks[a[0]]!.type === 'name') params.push(toks[a[0]]!.value);
+    // find the body
+    let b = close + 1;
+    while (b < toks.length && toks[b]!.value !== '{') b++;
+    if (b >= toks.length) continue;
+    const end = matchParen(b);
+    let uses = false;
+    for (let k = b; k < end; k++) {
+      if (
+        ENV_FUNCS.has(toks[k]!.value) &&
+        toks[k - 1]?.value === '.' &&
+        (toks[k - 2]?.value === 'os' || toks[k - 2]?.value === 'syscall') &&
+        toks[k + 1]?.value === '(' &&
+        toks[k + 2]?.value === params[0] &&
+        toks[k + 3]?.value === ')'
+      ) {
+        uses = true;
+      }
+    }
+    if (uses && params.length) {
+      helpers.set(toks[i + 1]!.value, { name: toks[i + 1]!.value, params, fatal: fatalIn(b, end), start: b, end });
+    }
+  }
+  // A helper's own read is left to its call sites only when it is unexported and called in
+  // this file; an exported helper may be called from elsewhere, so its read stays unresolved.
+  const callCount = (h: Helper): number => {
+    let c = 0;
+    for (let k = 0; k < toks.length; k++) {
+      if (toks[k]!.value === h.name && toks[k + 1]?.value === '(' && toks[k - 1]?.value !== 'func' && !(k > h.start && k < h.end)) c++;
+    }
+    return c;
+  };
+  const local = [...helpers.values()].filter((h) => /^[a-z_]/.test(h.name) && callCount(h) > 0);
+  const inHelper = (k: number): boolean => local.some((h) => k > h.start && k < h.end);
+
+  interface Bound {
+    read: ContractRead;
+    tok: number;
+    names: string[]; // variable names bound: [value] or [value, ok]
+  }
+  const readAtTok = new Map<number, ContractRead>();
+  const bound: Bound[] = [];
+
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i]!;
+    if (t.type !== 'name') continue;
+    const pkg = toks[i - 2]?.value;
+    const isEnvCall =
+      ENV_FUNCS.has(t.value) && toks[i - 1]?.value === '.' && (pkg === 'os' || pkg === 'syscall') && toks[i + 1]?.value === '(';
+    if (isEnvCall) {
+      const startTok = i - 2;
+      const { args, close } = argsOf(i + 1);
+      const pattern = `${pkg}.${t.value}(${args.map((a) => toks.slice(a[0], a[1]).map((x) => x.raw).join('')).join(', ')})`;
+      if (!args[0]) continue;
+      const key = keyOf(args[0]);
+      if (!key.name) {
+        if (key.param && inHelper(i)) continue; // resolved at the helper's call sites
+        out.unresolved.push({ evidence: ev(toks[startTok]!, pattern), reason: 'computed key', ...(key.hint ? { hint: key.hint } : {}) });
+        continue;
+      }
+      const read: ContractRead = { name: key.name, kind: 'optional', evidence: ev(toks[startTok]!, pattern), confidence: key.confidence };
+      out.reads.push(read);
+      readAtTok.set(startTok, read);
+      // Binding: v := os.Getenv(…) / v, ok := os.LookupEnv(…) / var v = …
+      const op = toks[startTok - 1]?.value;
+      if (op === ':=' || op === '=') {
+        const names: string[] = [];
+        let k = startTok - 2;
+        while (k >= 0 && toks[k]!.type === 'name') {
+          names.unshift(toks[k]!.value);
+          if (toks[k - 1]?.value === ',') k -= 2;
+          else break;
+        }
+        if (names.length) bound.push({ read, tok: startTok, names });
+      }
+      i = close;
+      continue;
+    }
+    if (t.value === 'ExpandEnv' && toks[i - 1]?.value === '.' && pkg === 'os' && toks[i + 1]?.value === '(' && toks[i + 2]?.type === 'string') {
+      const s = toks[i + 2]!;
+      const re = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
+      for (const m of s.value.matchAll(re)) {
+        out.reads.push({ name: (m[1] ?? m[2])!, kind: 'optional', evidence: ev(toks[i - 2]!, `os.ExpandEnv(${shorten(s.raw, 60)})`), confidence: 'high' });
+      }
+      continue;
+    }
+    if (t.value === 'Environ' && toks[i - 1]?.value === '.' && (pkg === 'os' || pkg === 'syscall') && toks[i + 1]?.value === '(') {
+      out.unresolved.push({ evidence: ev(toks[i - 2]!, `${pkg}.Environ()`), reason: 'iteration over the whole environment (os.Environ())' });
+      continue;
+    }
+    // Call sites of helpers.
+    const h = helpers.get(t.value);
+    if (h && toks[i + 1]?.value === '(' && toks[i - 1]?.value !== 'func' && toks[i - 1]?.value !== '.' && !(i > h.start && i < h.end)) {
+      const { args } = argsOf(i + 1);
+      if (!args[0]) continue;
+      const key = keyOf(args[0]);
+      const pattern = `${t.value}(${args.map((a) => toks.slice(a[0], a[1]).map((x) => x.raw).join('')).join(', ')})`;
+      if (!key.name) {
+        out.unresolved.push({ evidence: ev(t, pattern), reason: `computed key passed to ${t.value}()`, ...(key.hint ? { hint: key.hint } : {}) });
+        continue;
+      }
+      const read: ContractRead = { name: key.name, kind: 'optional', evidence: ev(t, pattern), confidence: 'medium', note: `through helper ${t.value}()` };
+      if (h.fatal) {
+        read.kind = 'required';
+        read.note = `through helper ${t.value}(), which fails when unset`;
+      } else if (args[1] && h.params.length >= 2) {
+        const d = toks.slice(args[1][0], args[1][1]);
+        read.kind = 'defaulted';
+        read.default = d.length === 1 && d[0]!.type === 'string' ? d[0]!.value : shorten(d.map((x) => x.raw).join(''));
+      }
+      out.reads.push(read);
+    }
+  }
+
+  // Function bodies, to tell whether a check runs at start (main, init, config loaders).
+  const funcs: { name: string; start: number; end: number }[] = [];
+  for (let i = 0; i < toks.length; i++) {
+    if (toks[i]!.value !== 'func' || toks[i]!.type !== 'name') continue;
+    let k = i + 1;
+    let name = '(anonymous)';
+    if (toks[k]?.value === '(' && toks[k + 1]?.type === 'name' && toks[matchParen(k) + 1]?.type === 'name') {
+      k = matchParen(k) + 1; // method receiver
+    }
+    if (toks[k]?.type === 'name') name = toks[k]!.value;
+    let b = k;
+    while (b < toks.length && toks[b]!.value !== '{') b++;
+    if (b < toks.length) funcs.push({ name, start: b, end: matchParen(b) });
+  }
+  const enclosingFunc = (at: number): string | undefined => {
+    let best: { name: string; start: number; end: number } | undefined;
+    for (const f of funcs) if (f.start < at && at < f.end && (!best || f.start > best.start)) best = f;
+    return best?.name;
+  };
+
+  // Checks: if <cond> { body }.
+  for (let i = 0; i < toks.length; i++) {
+    if (toks[i]!.value !== 'if' || toks[i]!.type !== 'name') continue;
+    let brace = -1;
+    let depth = 0;
+    let semi = -1;
+    for (let k = i + 1; k < toks.length; k++) {
+      const v = toks[k]!.value;
+      if (toks[k]!.type !== 'op') continue;
+      if (v === '(' || v === '[') depth++;
+      else if (v === ')' || v === ']') depth--;
+      else if (v === ';' && depth === 0) semi = k;
+      else if (v === '{' && depth === 0) {
+        brace = k;
+        break;
+      }
+    }
+    if (brace < 0) continue;
+    const end = matchParen(brace);
+    const condStart = semi >= 0 ? semi + 1 : i + 1;
+    const fatal = fatalIn(brace + 1, end);
+    // A body that only assigns a literal: `v = "d"`.
+    const body = toks.slice(brace + 1, end);
+    const assignsLiteral =
+      body.length === 3 && body[0]!.type === 'name' && body[1]!.value === '=' && (body[2]!.type === 'string' || body[2]!.type === 'number')
+        ? { name: body[0]!.value, value: body[2]!.type === 'string' ? body[2]!.value : body[2]!.value }
+        : undefined;
+    if (!fatal && !assignsLiteral) continue;
+    const line = lines.line(toks[i]!.start);
+    // Split the condition on ||.
+    const parts: [number, number][] = [];
+    let s = condStart;
+    depth = 0;
+    for (let k = condStart; k <= brace; k++) {
+      const v = toks[k]!.value;
+      if (toks[k]!.type === 'op' && (v === '(' || v === '[')) depth++;
+      else if (toks[k]!.type === 'op' && (v === ')' || v === ']')) depth--;
+      if (k === brace || (depth === 0 && v === '||')) {
+        parts.push([s, k]);
+        s = k + 1;
+      }
+    }
+    for (const [a, b] of parts) {
+      const p = toks.slice(a, b);
+      const vals = p.map((x) => x.value);
+      let subject: number | undefined; // token index of the tested thing
+      let okTest = false;
+      if (vals.length >= 3 && vals[vals.length - 2] === '==' && p[p.length - 1]!.type === 'string' && p[p.length - 1]!.value === '') subject = a;
+      else if (vals.length >= 3 && vals[1] === '==' && p[0]!.type === 'string' && p[0]!.value === '') subject = a + 2;
+      else if (vals[0] === 'len' && vals[1] === '(' && vals[vals.length - 2] === '==' && vals[vals.length - 1] === '0') subject = a + 2;
+      else if (vals[0] === '!' && p.length === 2 && p[1]!.type === 'name') {
+        subject = a + 1;
+        okTest = true;
+      }
+      if (subject === undefined) continue;
+      let read = readAtTok.get(subject);
+      let varName: string | undefined;
+      if (!read && toks[subject]!.type === 'name') {
+        varName = toks[subject]!.value;
+        let best: Bound | undefined;
+        for (const bd of bound) {
+          if (bd.tok >= brace) continue;
+          const idx = bd.names.indexOf(varName);
+          if (idx < 0 || (okTest ? idx !== 1 : idx !== 0)) continue;
+          if (!best || bd.tok > best.tok) best = bd;
+        }
+        read = best?.read;
+        if (best) varName = best.names[0];
+      }
+      if (!read || read.confidence === 'low') continue;
+      if (fatal) {
+        read.kind = 'required';
+        delete read.default;
+        read.note = `explicit check fails when unset (line ${line})`;
+        const fn = enclosingFunc(i);
+        if (fn !== undefined && !STARTUP_FN.test(fn)) {
+          read.confidence = 'medium';
+          read.note += ` inside ${fn}(), which may not run at start`;
+        }
+      } else if (assignsLiteral && varName && assignsLiteral.name === varName && read.kind === 'optional') {
+        read.kind = 'defaulted';
+        read.default = assignsLiteral.value;
+        read.note = `default assigned when unset (line ${line})`;
+      }
+    }
+  }
+}
+
+export const goExtractor: Extractor = {
+  id: 'go',
+  matches: (path) => path.endsWith('.go'),
+  extract: (file) => guarded('go', file, (out) => extractGo(file, out)),
+};

@@ -1,0 +1,750 @@
+/**
+ * JavaScript / TypeScript reads, from the TypeScript compiler's syntax tree (no type checking).
+ *
+ * Recognised:
+ * - `process.env.X`, `process.env['X']`, `process.env?.X`, `Bun.env.X`, `env.X` where `env` is
+ *   imported from `process` / `node:process`, `Deno.env.get('X')`, `'X' in process.env`;
+ * - defaults: `?? d`, `|| d`, `??=`/`||=`, destructuring `const { A = 'x' } = process.env`;
+ * - explicit checks that make a read required: `if (!X) throw …` / `process.exit(…)`, also
+ *   `X === undefined`, `X == null`, `X === ''`, `typeof X === 'undefined'`, `assert(X)`, directly on
+ *   the read or through a `const x = process.env.X` binding in an enclosing scope;
+ * - fallback chains `process.env.A ?? process.env.B` (also `||`);
+ * - `import.meta.env.X` → build-time (Vite's own MODE/DEV/PROD/SSR/BASE_URL are skipped).
+ * Degrades to unresolved: computed keys, `process.env` aliased, passed around, spread or
+ * enumerated. Reads through an alias are kept with low confidence and are never required.
+ */
+import ts from 'typescript';
+import type { ContractRead, Extractor, ExtractResult, SourceFile } from '../model.js';
+import { guarded, shorten, STARTUP_FN } from './util.js';
+import { extractSchemas } from './js-schemas.js';
+
+const JS_EXT = /\.(?:js|mjs|cjs|jsx|ts|mts|cts|tsx)$/;
+const VITE_BUILTINS = new Set(['MODE', 'DEV', 'PROD', 'SSR', 'BASE_URL']);
+
+type Mode = 'runtime' | 'alias' | 'build';
+
+interface EnvRead {
+  mode: Mode;
+  /** The variable name, when it is static. */
+  name?: string;
+  /** For a computed key: its static prefix, when there is one. */
+  hint?: string;
+  /** Alias variable name for reads through an alias. */
+  alias?: string;
+}
+
+interface Binding {
+  decl: ts.Node;
+  scope: ts.Node;
+  reads: ContractRead[];
+}
+
+function scriptKind(path: string): ts.ScriptKind {
+  if (/\.[cm]?tsx$|\.tsx$/.test(path)) return ts.ScriptKind.TSX;
+  if (/\.[cm]?ts$/.test(path)) return ts.ScriptKind.TS;
+  if (/\.jsx$/.test(path)) return ts.ScriptKind.JSX;
+  return ts.ScriptKind.JS;
+}
+
+function strip(e: ts.Node): ts.Node {
+  while (
+    ts.isParenthesizedExpression(e) ||
+    ts.isAsExpression(e) ||
+    ts.isNonNullExpression(e) ||
+    ts.isTypeAssertionExpression(e) ||
+    ts.isSatisfiesExpression(e)
+  ) {
+    e = e.expression;
+  }
+  return e;
+}
+
+/** Climbs from an expression through wrappers that do not change its value. */
+function climb(e: ts.Node): ts.Node {
+  while (
+    e.parent &&
+    (ts.isParenthesizedExpression(e.parent) ||
+      ts.isAsExpression(e.parent) ||
+      ts.isNonNullExpression(e.parent) ||
+      ts.isTypeAssertionExpression(e.parent) ||
+      ts.isSatisfiesExpression(e.parent))
+  ) {
+    e = e.parent;
+  }
+  return e;
+}
+
+function isStringLike(e: ts.Node): e is ts.StringLiteral | ts.NoSubstitutionTemplateLiteral {
+  return ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e);
+}
+
+/** The static prefix of a computed key expression, if any. */
+function staticPrefix(e: ts.Node): string | undefined {
+  e = strip(e);
+  if (ts.isTemplateExpression(e)) return e.head.text || undefined;
+  if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+    const left = strip(e.left);
+    if (isStringLike(left)) return left.text || undefined;
+    return staticPrefix(left);
+  }
+  return undefined;
+}
+
+function isLogicalOr(k: ts.SyntaxKind): boolean {
+  return k === ts.SyntaxKind.QuestionQuestionToken || k === ts.SyntaxKind.BarBarToken;
+}
+
+function isFunctionLike(n: ts.Node): boolean {
+  return (
+    ts.isFunctionDeclaration(n) ||
+    ts.isFunctionExpression(n) ||
+    ts.isArrowFunction(n) ||
+    ts.isMethodDeclaration(n) ||
+    ts.isClassDeclaration(n) ||
+    ts.isClassExpression(n)
+  );
+}
+
+/** Does this statement (not counting nested functions) throw or exit the process? */
+function fails(stmt: ts.Node): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found || isFunctionLike(n)) return;
+    if (ts.isThrowStatement(n)) {
+      found = true;
+      return;
+    }
+    if (ts.isCallExpression(n)) {
+      const callee = n.expression.getText();
+      if (/^(?:process\.exit|process\.abort|Deno\.exit|exit)$/.test(callee)) {
+        found = true;
+        return;
+      }
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(stmt);
+  return found;
+}
+
+/** Expressions that a condition tests for absence (the condition is true when they are unset). */
+function absenceTested(cond: ts.Node): { expr: ts.Node; falsy: boolean }[] {
+  const c = strip(cond);
+  if (ts.isPrefixUnaryExpression(c) && c.operator === ts.SyntaxKind.ExclamationToken) {
+    const inner = strip(c.operand);
+    // `!x.length`, `!x.trim()` test x's content; unwrap simple ones.
+    return [{ expr: inner, falsy: true }];
+  }
+  if (ts.isBinaryExpression(c)) {
+    const op = c.operatorToken.kind;
+    if (op === ts.SyntaxKind.BarBarToken) return [...absenceTested(c.left), ...absenceTested(c.right)];
+    if (
+      op === ts.SyntaxKind.EqualsEqualsEqualsToken ||
+      op === ts.SyntaxKind.EqualsEqualsToken
+    ) {
+      const l = strip(c.left);
+      const r = strip(c.right);
+      const isNullish = (e: ts.Node): boolean =>
+        e.kind === ts.SyntaxKind.NullKeyword ||
+        (ts.isIdentifier(e) && e.text === 'undefined') ||
+        (ts.isVoidExpression(e));
+      const isEmpty = (e: ts.Node): boolean => isStringLike(e) && e.text === '';
+      const isUndefStr = (e: ts.Node): boolean => isStringLike(e) && e.text === 'undefined';
+      if (isNullish(r)) return [{ expr: l, falsy: false }];
+      if (isNullish(l)) return [{ expr: r, falsy: false }];
+      if (isEmpty(r)) return [{ expr: l, falsy: true }];
+      if (isEmpty(l)) return [{ expr: r, falsy: true }];
+      if (isUndefStr(r) && ts.isTypeOfExpression(l)) return [{ expr: strip(l.expression), falsy: false }];
+      if (isUndefStr(l) && ts.isTypeOfExpression(r)) return [{ expr: strip(r.expression), falsy: false }];
+    }
+  }
+  return [];
+}
+
+/** Unwraps value-preserving conversions for a check: Number(x), String(x), x?.trim(). */
+function unwrapConversion(e: ts.Node): ts.Node {
+  e = strip(e);
+  for (let i = 0; i < 4; i++) {
+    if (ts.isCallExpression(e)) {
+      const callee = e.expression;
+      if (
+        ts.isIdentifier(callee) &&
+        /^(?:Number|String|parseInt|parseFloat)$/.test(callee.text) &&
+        e.arguments.length >= 1
+      ) {
+        e = strip(e.arguments[0]!);
+        continue;
+      }
+      if (
+        ts.isPropertyAccessExpression(callee) &&
+        /^(?:trim|toLowerCase|toUpperCase)$/.test(callee.name.text) &&
+        e.arguments.length === 0
+      ) {
+        e = strip(callee.expression);
+        continue;
+      }
+    }
+    break;
+  }
+  return e;
+}
+
+/** Name of the function a node is in (undefined at module level). */
+function enclosingFunction(n: ts.Node): string | undefined {
+  for (let p = n.parent; p; p = p.parent) {
+    if (ts.isFunctionDeclaration(p) || ts.isMethodDeclaration(p) || ts.isGetAccessorDeclaration(p)) {
+      return p.name && (ts.isIdentifier(p.name) || ts.isPrivateIdentifier(p.name)) ? p.name.text : '(anonymous)';
+    }
+    if (ts.isConstructorDeclaration(p)) return 'constructor';
+    if (ts.isArrowFunction(p) || ts.isFunctionExpression(p)) {
+      if (p.name) return p.name.text;
+      const d = p.parent;
+      if (d && ts.isVariableDeclaration(d) && ts.isIdentifier(d.name)) return d.name.text;
+      if (d && ts.isPropertyAssignment(d) && ts.isIdentifier(d.name)) return d.name.text;
+      return '(anonymous)';
+    }
+  }
+  return undefined;
+}
+
+function isWriteTarget(e: ts.Node): { write: boolean; compoundDefault?: ts.Expression } {
+  const top = climb(e);
+  const p = top.parent;
+  if (!p) return { write: false };
+  if (ts.isBinaryExpression(p) && p.left === top) {
+    const k = p.operatorToken.kind;
+    if (k === ts.SyntaxKind.QuestionQuestionEqualsToken || k === ts.SyntaxKind.BarBarEqualsToken) {
+      return { write: false, compoundDefault: p.right };
+    }
+    if (k >= ts.SyntaxKind.FirstAssignment && k <= ts.SyntaxKind.LastAssignment) return { write: true };
+  }
+  if (ts.isDeleteExpression(p)) return { write: true };
+  if (
+    (ts.isPrefixUnaryExpression(p) || ts.isPostfixUnaryExpression(p)) &&
+    (p.operator === ts.SyntaxKind.PlusPlusToken || p.operator === ts.SyntaxKind.MinusMinusToken)
+  ) {
+    return { write: true };
+  }
+  return { write: false };
+}
+
+function defaultText(e: ts.Node): string | undefined {
+  const s = strip(e);
+  if (isStringLike(s)) return s.text;
+  if (ts.isNumericLiteral(s)) return s.text;
+  if (s.kind === ts.SyntaxKind.TrueKeyword) return 'true';
+  if (s.kind === ts.SyntaxKind.FalseKeyword) return 'false';
+  if (s.kind === ts.SyntaxKind.NullKeyword) return undefined;
+  if (ts.isIdentifier(s) && s.text === 'undefined') return undefined;
+  return shorten(s.getText());
+}
+
+function extractJs(file: SourceFile, out: ExtractResult): void {
+  const sf = ts.createSourceFile(file.path, file.text, ts.ScriptTarget.Latest, true, scriptKind(file.path));
+  const lineOf = (n: ts.Node): number => sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1;
+  const ev = (n: ts.Node, pattern: string) => ({ file: file.path, line: lineOf(n), pattern: shorten(pattern) });
+
+  /** Identifiers that are process.env itself (`import { env } from 'node:process'`). */
+  const directEnv = new Set<string>();
+  /** Identifiers that alias process.env (`const env = process.env`). */
+  const aliases = new Set<string>();
+
+  const isProcessEnv = (n: ts.Node): boolean => {
+    n = strip(n);
+    if (ts.isIdentifier(n)) return directEnv.has(n.text);
+    if (!ts.isPropertyAccessExpression(n) || n.name.text !== 'env') return false;
+    const o = strip(n.expression);
+    if (ts.isIdentifier(o)) return o.text === 'process' || o.text === 'Bun';
+    if (ts.isPropertyAccessExpression(o)) {
+      const oo = strip(o.expression);
+      return ts.isIdentifier(oo) && oo.text === 'globalThis' && o.name.text === 'process';
+    }
+    return false;
+  };
+  const isImportMetaEnv = (n: ts.Node): boolean => {
+    n = strip(n);
+    return (
+      ts.isPropertyAccessExpression(n) &&
+      n.name.text === 'env' &&
+      ts.isMetaProperty(n.expression) &&
+      n.expression.keywordToken === ts.SyntaxKind.ImportKeyword
+    );
+  };
+  const envObjectMode = (n: ts.Node): Mode | undefined => {
+    if (isProcessEnv(n)) return 'runtime';
+    if (isImportMetaEnv(n)) return 'build';
+    const s = strip(n);
+    if (ts.isIdentifier(s) && aliases.has(s.text)) return 'alias';
+    return undefined;
+  };
+
+  // Pass 1: imports of `env` from process, and aliases of process.env.
+  const collect = (n: ts.Node): void => {
+    if (ts.isImportDeclaration(n) && isStringLike(n.moduleSpecifier)) {
+      const mod = n.moduleSpecifier.text;
+      const nb = n.importClause?.namedBindings;
+      if ((mod === 'process' || mod === 'node:process') && nb && ts.isNamedImports(nb)) {
+        for (const el of nb.elements) {
+          if ((el.propertyName ?? el.name).text === 'env') directEnv.add(el.name.text);
+        }
+      }
+    }
+    if (ts.isVariableDeclaration(n) && n.initializer) {
+      const init = strip(n.initializer);
+      // const { env } = require('node:process')
+      if (
+        ts.isObjectBindingPattern(n.name) &&
+        ts.isCallExpression(init) &&
+        ts.isIdentifier(init.expression) &&
+        init.expression.text === 'require' &&
+        init.arguments[0] &&
+        isStringLike(init.arguments[0]) &&
+        /^(?:node:)?process$/.test(init.arguments[0].text)
+      ) {
+        for (const el of n.name.elements) {
+          const key = el.propertyName ?? el.name;
+          if (ts.isIdentifier(key) && key.text === 'env' && ts.isIdentifier(el.name)) directEnv.add(el.name.text);
+        }
+      }
+    }
+    ts.forEachChild(n, collect);
+  };
+  collect(sf);
+  const collectAliases = (n: ts.Node): void => {
+    if (ts.isVariableDeclaration(n) && n.initializer && ts.isIdentifier(n.name) && isProcessEnv(n.initializer)) {
+      aliases.add(n.name.text);
+    }
+    // const { env } = process
+    if (
+      ts.isVariableDeclaration(n) &&
+      n.initializer &&
+      ts.isObjectBindingPattern(n.name) &&
+      ts.isIdentifier(strip(n.initializer)) &&
+      (strip(n.initializer) as ts.Identifier).text === 'process'
+    ) {
+      for (const el of n.name.elements) {
+        const key = el.propertyName ?? el.name;
+        if (ts.isIdentifier(key) && key.text === 'env' && ts.isIdentifier(el.name)) {
+          aliases.add(el.name.text);
+          out.unresolved.push({
+            evidence: ev(n, n.getText()),
+            reason: `process.env aliased as \`${el.name.text}\``,
+          });
+        }
+      }
+    }
+    ts.forEachChild(n, collectAliases);
+  };
+  collectAliases(sf);
+
+  // Validation libraries (envalid, env-var, zod, t3-env, Joi).
+  const consumed = new Set<ts.Node>();
+  extractSchemas({ sf, out, isProcessEnv, ev, consumed });
+
+  /** If `n` is a read of one variable, what it reads. */
+  const asEnvRead = (n: ts.Node): EnvRead | undefined => {
+    n = strip(n);
+    if (ts.isPropertyAccessExpression(n)) {
+      const mode = envObjectMode(n.expression);
+      if (!mode) return undefined;
+      // process.env.hasOwnProperty(...) and other method calls are not reads of a variable.
+      if (n.parent && ts.isCallExpression(n.parent) && n.parent.expression === n) return undefined;
+      if (ts.isPrivateIdentifier(n.name)) return undefined;
+      return { mode, name: n.name.text, alias: aliasName(n.expression, mode) };
+    }
+    if (ts.isElementAccessExpression(n)) {
+      const mode = envObjectMode(n.expression);
+      if (!mode) return undefined;
+      const arg = strip(n.argumentExpression);
+      if (isStringLike(arg)) return { mode, name: arg.text, alias: aliasName(n.expression, mode) };
+      return { mode, hint: staticPrefix(arg), alias: aliasName(n.expression, mode) };
+    }
+    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression)) {
+      // Deno.env.get('X')
+      const callee = n.expression;
+      const obj = strip(callee.expression);
+      if (
+        callee.name.text === 'get' &&
+        ts.isPropertyAccessExpression(obj) &&
+        obj.name.text === 'env' &&
+        ts.isIdentifier(strip(obj.expression)) &&
+        (strip(obj.expression) as ts.Identifier).text === 'Deno'
+      ) {
+        const arg = n.arguments[0] ? strip(n.arguments[0]) : undefined;
+        if (arg && isStringLike(arg)) return { mode: 'runtime', name: arg.text };
+        return { mode: 'runtime', hint: arg ? staticPrefix(arg) : undefined };
+      }
+    }
+    return undefined;
+  };
+  function aliasName(obj: ts.Node, mode: Mode): string | undefined {
+    if (mode !== 'alias') return undefined;
+    const s = strip(obj);
+    return ts.isIdentifier(s) ? s.text : undefined;
+  }
+
+  const readsByNode = new Map<ts.Node, ContractRead>();
+  const bindings = new Map<string, Binding[]>();
+  const chainsSeen = new Set<ts.Node>();
+
+  const scopeOf = (n: ts.Node): ts.Node => {
+    let p = n.parent;
+    while (p && !ts.isBlock(p) && !ts.isSourceFile(p) && !ts.isModuleBlock(p) && !ts.isCaseClause(p) && !ts.isDefaultClause(p)) {
+      p = p.parent;
+    }
+    return p ?? sf;
+  };
+  const addBinding = (name: string, decl: ts.Node, reads: ContractRead[]): void => {
+    const list = bindings.get(name) ?? [];
+    list.push({ decl, scope: scopeOf(decl), reads });
+    bindings.set(name, list);
+  };
+  const findBinding = (id: ts.Identifier, at: ts.Node): Binding | undefined => {
+    let best: Binding | undefined;
+    for (const b of bindings.get(id.text) ?? []) {
+      if (b.scope.pos <= at.pos && at.end <= b.scope.end && b.decl.end <= at.pos) {
+        if (!best || b.decl.pos > best.decl.pos) best = b;
+      }
+    }
+    return best;
+  };
+
+  const patternOf = (n: ts.Node, r: EnvRead): string => {
+    const text = strip(n).getText(sf);
+    return text.length <= 80 ? text : `${r.mode === 'build' ? 'import.meta.env' : 'process.env'}.${r.name}`;
+  };
+
+  const record = (read: ContractRead, node: ts.Node): ContractRead => {
+    out.reads.push(read);
+    readsByNode.set(strip(node), read);
+    return read;
+  };
+
+  /**
+   * Classifies a read of a static name at `node` (a member access or Deno.env.get call):
+   * fallback chains and `??`/`||` defaults.
+   */
+  const classify = (node: ts.Node, r: EnvRead): void => {
+    const name = r.name!;
+    const base: ContractRead = {
+      name,
+      kind: 'optional',
+      evidence: ev(node, patternOf(node, r)),
+      confidence: r.mode === 'alias' ? 'low' : 'high',
+    };
+    if (r.mode === 'alias') base.note = `read through \`${r.alias}\`, an alias of process.env`;
+    if (r.mode === 'build') {
+      record({ ...base, kind: 'build-time', note: 'import.meta.env is replaced at build time' }, node);
+      return;
+    }
+    const w = isWriteTarget(node);
+    if (w.compoundDefault) {
+      const d = defaultText(w.compoundDefault);
+      record(d === undefined ? base : { ...base, kind: 'defaulted', default: d }, node);
+      return;
+    }
+    // Fallback chains and defaults: climb to the top of an `a ?? b || c` chain.
+    let top = climb(node);
+    let inChain = false;
+    while (top.parent && ts.isBinaryExpression(top.parent) && isLogicalOr(top.parent.operatorToken.kind)) {
+      top = climb(top.parent);
+      inChain = true;
+    }
+    if (inChain) {
+      const chainParent = top.parent;
+      const booleanContext =
+        chainParent &&
+        ((ts.isIfStatement(chainParent) && chainParent.expression === top) ||
+          (ts.isPrefixUnaryExpression(chainParent) && chainParent.operator === ts.SyntaxKind.ExclamationToken) ||
+          (ts.isConditionalExpression(chainParent) && chainParent.condition === top) ||
+          ((ts.isWhileStatement(chainParent) || ts.isDoStatement(chainParent)) && chainParent.expression === top));
+      if (!booleanContext) {
+        const operands: ts.Node[] = [];
+        const flatten = (e: ts.Node): void => {
+          const s = strip(e);
+          if (ts.isBinaryExpression(s) && isLogicalOr(s.operatorToken.kind)) {
+            flatten(s.left);
+            flatten(s.right);
+          } else operands.push(s);
+        };
+        flatten(top);
+        const me = operands.indexOf(strip(node));
+        const names: string[] = [];
+        for (const o of operands) {
+          const rr = asEnvRead(o);
+          if (rr?.name && rr.mode !== 'build') names.push(rr.name);
+        }
+        if (names.length >= 2 && !chainsSeen.has(top)) {
+          chainsSeen.add(top);
+          out.fallbacks.push({ names, evidence: ev(top, top.getText(sf)) });
+        }
+        let def: string | undefined;
+        for (let i = me + 1; i < operands.length; i++) {
+          if (asEnvRead(operands[i]!)) continue;
+          def = defaultText(operands[i]!);
+          break;
+        }
+        const read: ContractRead = def === undefined ? { ...base } : { ...base, kind: 'defaulted', default: def };
+        if (names.length >= 2) read.note = `fallback chain ${names.join(' → ')}`;
+        record(read, node);
+        return;
+      }
+    }
+    record(base, node);
+  };
+
+  const handleEnvObjectUse = (obj: ts.Node, mode: Mode): void => {
+    if (consumed.has(strip(obj))) return;
+    const top = climb(obj);
+    const p = top.parent;
+    if (!p) return;
+    // Reads (member/element access on it) are handled as reads.
+    if ((ts.isPropertyAccessExpression(p) || ts.isElementAccessExpression(p)) && strip(p.expression) === strip(obj)) {
+      if (ts.isPropertyAccessExpression(p) && p.parent && ts.isCallExpression(p.parent) && p.parent.expression === p) {
+        const method = p.name.text;
+        const call = p.parent;
+        const arg = call.arguments[0] ? strip(call.arguments[0]) : undefined;
+        if (/^(?:hasOwnProperty|hasOwn)$/.test(method) && arg && isStringLike(arg)) {
+          if (mode !== 'build') {
+            out.reads.push({
+              name: arg.text,
+              kind: 'optional',
+              evidence: ev(call, call.getText(sf)),
+              confidence: mode === 'alias' ? 'low' : 'high',
+            });
+          }
+          return;
+        }
+        out.unresolved.push({ evidence: ev(call, call.getText(sf)), reason: `process.env used through .${method}()` });
+      }
+      return;
+    }
+    const text = mode === 'build' ? 'import.meta.env' : strip(obj).getText(sf);
+    if (mode === 'alias') {
+      // Using the alias itself as a value: `Object.keys(env)`, `f(env)` — same rules as process.env.
+    }
+    // 'X' in process.env
+    if (ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.InKeyword && p.right === top) {
+      const l = strip(p.left);
+      if (isStringLike(l)) {
+        if (mode !== 'build') {
+          out.reads.push({
+            name: l.text,
+            kind: 'optional',
+            evidence: ev(p, p.getText(sf)),
+            confidence: mode === 'alias' ? 'low' : 'high',
+          });
+        }
+      } else {
+        out.unresolved.push({ evidence: ev(p, p.getText(sf)), reason: 'computed key tested with `in`', hint: staticPrefix(l) });
+      }
+      return;
+    }
+    // Destructuring: const { A, B = 'x', ...rest } = process.env
+    if (ts.isVariableDeclaration(p) && p.initializer === top) {
+      if (ts.isObjectBindingPattern(p.name)) {
+        for (const el of p.name.elements) {
+          if (el.dotDotDotToken) {
+            out.unresolved.push({ evidence: ev(el, el.getText(sf)), reason: `rest of ${text} collected into \`${el.name.getText(sf)}\`` });
+            continue;
+          }
+          const key = el.propertyName ?? el.name;
+          let name: string | undefined;
+          if (ts.isIdentifier(key) || ts.isStringLiteral(key)) name = key.text;
+          else if (ts.isComputedPropertyName(key)) {
+            const k = strip(key.expression);
+            if (isStringLike(k)) name = k.text;
+            else {
+              out.unresolved.push({ evidence: ev(el, el.getText(sf)), reason: 'computed key in destructuring', hint: staticPrefix(k) });
+              continue;
+            }
+          }
+          if (!name) continue;
+          const pattern = `const { ${el.getText(sf)} } = ${text}`;
+          const read: ContractRead = {
+            name,
+            kind: mode === 'build' ? 'build-time' : 'optional',
+            evidence: ev(el, pattern),
+            confidence: mode === 'alias' ? 'low' : 'high',
+          };
+          if (el.initializer && mode !== 'build') {
+            const d = defaultText(el.initializer);
+            if (d !== undefined) {
+              read.kind = 'defaulted';
+              read.default = d;
+            }
+          }
+          if (mode === 'alias') read.note = `read through an alias of process.env`;
+          if (mode === 'build' && VITE_BUILTINS.has(name)) continue;
+          out.reads.push(read);
+          if (ts.isIdentifier(el.name) && mode === 'runtime') addBinding(el.name.text, p, [read]);
+        }
+        return;
+      }
+      if (ts.isIdentifier(p.name)) {
+        if (mode === 'runtime') {
+          out.unresolved.push({ evidence: ev(p, p.getText(sf)), reason: `process.env aliased as \`${p.name.text}\`` });
+        } else if (mode === 'alias') {
+          aliases.add(p.name.text);
+          out.unresolved.push({ evidence: ev(p, p.getText(sf)), reason: `process.env aliased as \`${p.name.text}\`` });
+        }
+        return;
+      }
+    }
+    if (ts.isCallExpression(p) && p.arguments.some((a) => a === top)) {
+      const callee = p.expression.getText(sf);
+      if (/^Object\.(?:keys|values|entries|getOwnPropertyNames)$/.test(callee)) {
+        out.unresolved.push({ evidence: ev(p, p.getText(sf)), reason: `${text} enumerated with ${callee}()` });
+      } else {
+        out.unresolved.push({ evidence: ev(p, shorten(p.getText(sf))), reason: `${text} passed to ${shorten(callee, 40)}()` });
+      }
+      return;
+    }
+    if (ts.isNewExpression(p)) {
+      out.unresolved.push({ evidence: ev(p, shorten(p.getText(sf))), reason: `${text} passed to new ${shorten(p.expression.getText(sf), 40)}()` });
+      return;
+    }
+    if (ts.isForInStatement(p) || ts.isForOfStatement(p)) {
+      out.unresolved.push({ evidence: ev(p, `for (… of ${text})`), reason: `iteration over ${text}` });
+      return;
+    }
+    if (ts.isSpreadAssignment(p) || ts.isSpreadElement(p)) {
+      out.unresolved.push({ evidence: ev(p, p.getText(sf)), reason: `${text} spread into another object` });
+      return;
+    }
+    if (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p)) {
+      out.unresolved.push({ evidence: ev(p, shorten(p.getText(sf))), reason: `${text} stored in a property` });
+      return;
+    }
+    if (ts.isBinaryExpression(p) && p.right === top && p.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      out.unresolved.push({ evidence: ev(p, shorten(p.getText(sf))), reason: `${text} assigned to \`${shorten(p.left.getText(sf), 40)}\`` });
+      return;
+    }
+    if (ts.isReturnStatement(p)) {
+      out.unresolved.push({ evidence: ev(p, shorten(p.getText(sf))), reason: `${text} returned from a function` });
+      return;
+    }
+    if (ts.isTypeOfExpression(p) || (ts.isBinaryExpression(p) && p.left === top)) return;
+    out.unresolved.push({ evidence: ev(top, text), reason: `${text} used as a value` });
+  };
+
+  // Pass 2: reads and other uses.
+  const visit = (n: ts.Node): void => {
+    const r =
+      ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n) || ts.isCallExpression(n)
+        ? asEnvRead(n)
+        : undefined;
+    if (r) {
+      if (isWriteTarget(n).write) {
+        // An assignment to process.env.X is not a read.
+      } else if (r.name !== undefined) {
+        if (!(r.mode === 'build' && VITE_BUILTINS.has(r.name))) classify(n, r);
+      } else {
+        const what = r.mode === 'build' ? 'import.meta.env' : r.mode === 'alias' ? `\`${r.alias}\` (alias of process.env)` : 'process.env';
+        out.unresolved.push({
+          evidence: ev(n, n.getText(sf)),
+          reason: `computed key on ${what}`,
+          ...(r.hint ? { hint: r.hint } : {}),
+        });
+      }
+    } else {
+      const mode =
+        ts.isPropertyAccessExpression(n) || ts.isIdentifier(n) ? envObjectMode(n) : undefined;
+      // An identifier that is itself the `.env` name of `process.env` is not a use.
+      if (mode && !(ts.isIdentifier(n) && n.parent && ts.isPropertyAccessExpression(n.parent) && n.parent.name === n)) {
+        // Skip the declaration names of aliases and imports.
+        const isDeclName =
+          ts.isIdentifier(n) &&
+          n.parent &&
+          ((ts.isVariableDeclaration(n.parent) && n.parent.name === n) ||
+            ts.isBindingElement(n.parent) ||
+            ts.isImportSpecifier(n.parent));
+        if (!isDeclName) handleEnvObjectUse(n, mode);
+      }
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+
+  // Bindings: const x = process.env.X (also through conversions and fallback chains).
+  const bindVisit = (n: ts.Node): void => {
+    if (ts.isVariableDeclaration(n) && n.initializer && ts.isIdentifier(n.name)) {
+      const init = unwrapConversion(n.initializer);
+      const reads: ContractRead[] = [];
+      const direct = readsByNode.get(init);
+      if (direct) reads.push(direct);
+      else if (ts.isBinaryExpression(init) && isLogicalOr(init.operatorToken.kind)) {
+        const walk = (e: ts.Node): void => {
+          const s = strip(e);
+          if (ts.isBinaryExpression(s) && isLogicalOr(s.operatorToken.kind)) {
+            walk(s.left);
+            walk(s.right);
+          } else {
+            const rr = readsByNode.get(s);
+            if (rr) reads.push(rr);
+          }
+        };
+        walk(init);
+      }
+      if (reads.length) addBinding(n.name.text, n, reads);
+    }
+    ts.forEachChild(n, bindVisit);
+  };
+  bindVisit(sf);
+
+  // Pass 3: explicit checks make reads required.
+  const markRequired = (reads: ContractRead[], how: ts.Node, falsy: boolean): void => {
+    const runtime = reads.filter((r) => r.confidence !== 'low' && r.kind !== 'build-time');
+    if (runtime.length === 0 || runtime.length !== reads.length) return;
+    const line = lineOf(how);
+    // A chain of names: any one is enough.
+    const withDefault = runtime.filter((r) => r.kind === 'defaulted');
+    // A non-empty default means the check never fires for the name.
+    if (withDefault.some((r) => !(falsy && (r.default === '' || r.default === '0' || r.default === 'false')))) return;
+    if (runtime.length === 1) {
+      const r = runtime[0]!;
+      r.kind = 'required';
+      delete r.default;
+      r.note = `explicit check fails when unset (line ${line})`;
+      // A check inside a function fails when that function runs, which may not be at start.
+      const fn = enclosingFunction(how);
+      if (fn !== undefined && !STARTUP_FN.test(fn)) {
+        r.confidence = 'medium';
+        r.note += ` inside ${fn}(), which may not run at start`;
+      }
+    } else {
+      const names = runtime.map((r) => r.name);
+      for (const r of runtime) {
+        r.kind = 'optional';
+        r.requiredOneOf = names;
+        r.note = `at least one of ${names.join(', ')} is required (check at line ${line})`;
+      }
+    }
+  };
+  const readsOf = (e: ts.Node, at: ts.Node): ContractRead[] => {
+    const u = unwrapConversion(e);
+    const direct = readsByNode.get(u);
+    if (direct) return [direct];
+    if (ts.isIdentifier(u)) return findBinding(u, at)?.reads ?? [];
+    return [];
+  };
+  const checkVisit = (n: ts.Node): void => {
+    if (ts.isIfStatement(n) && fails(n.thenStatement)) {
+      for (const t of absenceTested(n.expression)) markRequired(readsOf(t.expr, n), n, t.falsy);
+    }
+    if (ts.isCallExpression(n) && n.arguments.length >= 1) {
+      const callee = n.expression.getText(sf);
+      if (/^(?:assert|assert\.ok|invariant|console\.assert__never)$/.test(callee)) {
+        markRequired(readsOf(n.arguments[0]!, n), n, true);
+      }
+    }
+    ts.forEachChild(n, checkVisit);
+  };
+  checkVisit(sf);
+}
+
+export const javascriptExtractor: Extractor = {
+  id: 'javascript',
+  matches: (path) => JS_EXT.test(path) && !/\.d\.[cm]?ts$/.test(path),
+  extract: (file) => guarded('javascript', file, (out) => extractJs(file, out)),
+};

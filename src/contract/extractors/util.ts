@@ -1,0 +1,73 @@
+/**
+ * Small helpers shared by the extractors.
+ */
+import type { Evidence, ExtractResult, SourceFile } from '../model.js';
+import { emptyResult } from '../model.js';
+
+/** Maps a character offset to a 1-based line number (binary search over line starts). */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+  constructor(text: string) {
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+  }
+  line(offset: number): number {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  }
+}
+
+export function evidence(file: SourceFile, line: number, pattern: string): Evidence {
+  return { file: file.path, line, pattern };
+}
+
+/**
+ * Runs an extractor body and never lets it throw: a crash degrades to an unresolved entry
+ * that says the file could not be analysed.
+ */
+export function guarded(
+  id: string,
+  file: SourceFile,
+  body: (out: ExtractResult) => void,
+): ExtractResult {
+  const out = emptyResult();
+  try {
+    body(out);
+    return out;
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    // Keep what was found before the failure, and say the rest was not analysed.
+    out.unresolved.push({
+      evidence: { file: file.path, line: 1, pattern: id },
+      reason: `${id} extractor could not analyse this file (${msg.slice(0, 120)}); reads in it may be missing`,
+    });
+    return out;
+  }
+}
+
+export function basename(p: string): string {
+  const i = p.lastIndexOf('/');
+  return i < 0 ? p : p.slice(i + 1);
+}
+
+/** A plausible environment variable name. */
+export const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Shortens a default expression for display. */
+export function shorten(s: string, max = 80): string {
+  const one = s.replace(/\s+/g, ' ').trim();
+  return one.length > max ? one.slice(0, max - 1) + '…' : one;
+}
+
+/**
+ * Function names that usually run at start (main, init, config loaders, connect): a check
+ * that fails inside them fails the start. A check in any other function fails only when that
+ * function runs, so such a required read gets medium confidence.
+ */
+export const STARTUP_FN =
+  /^(?:main|_?_?init_?_?|bootstrap|start|run|initialize|setup|(?:load|get|read|parse|validate|check|create|build|make|new)?_?(?:App)?_?(?:Config|Configuration|Env|Environment|Settings|Options)|(?:load|validate|check|connect|listen|must)\w*)$/i;
