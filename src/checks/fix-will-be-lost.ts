@@ -1,4 +1,4 @@
-import type { DriftCheck } from '../drift/types.js';
+import type { DriftCheck } from './types.js';
 import { driftFinding, fixWords, objWords, refWords, whoWords } from '../drift/words.js';
 
 /** A key added by hand that the GitOps engine, a Replace sync or a regeneration will throw away. */

@@ -1,4 +1,4 @@
-import type { DriftCheck } from '../drift/types.js';
+import type { DriftCheck } from './types.js';
 import { driftFinding, fixWords, objWords, refWords, whoWords } from '../drift/words.js';
 
 /** A declared key whose live value was changed by hand and that nothing will revert. */

@@ -1,4 +1,4 @@
-import type { DriftCheck } from '../drift/types.js';
+import type { DriftCheck } from './types.js';
 import { driftFinding, objWords, refWords } from '../drift/words.js';
 
 /** Git says something the cluster does not have yet (or no longer should have). */

@@ -10,6 +10,8 @@ import { KeydriftError, isKeydriftError } from '../errors.js';
 import { SEVERITY_RANK, type Report, type Severity } from '../model.js';
 import { runCheck } from '../commands/check.js';
 import { runContract } from '../commands/contract.js';
+import { runDrift } from '../commands/drift.js';
+import { renderDriftText } from '../drift/text.js';
 import { renderJson } from '../report/json.js';
 import { renderText } from '../report/text.js';
 import { contractToJson, renderContractText } from '../report/contract.js';
@@ -29,6 +31,8 @@ Usage:
   keydrift check [--repo DIR] [--base REF] [--head REF] [--source IMAGE_REPO=PATH_OR_URL]...
                  [--format text|json] [--fail-on error|warning|info|never]
   keydrift contract PATH[@REF] [--format text|json]
+  keydrift drift [--repo DIR] [--ref REF] (--kubeconfig FILE [--context NAME] | --in-cluster | --cluster-dump PATH)
+                 [--namespace NS]... [--format text|json] [--fail-on error|warning|info|never]
 
 Exit codes: 0 no findings at or above --fail-on, 1 findings at or above it, 2 keydrift could not do its job.
 `;
@@ -87,6 +91,37 @@ async function cmdCheck(args: string[], io: Io): Promise<number> {
   return exitCodeFor(report, failOn);
 }
 
+async function cmdDrift(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, {
+    repo: { type: 'string' },
+    ref: { type: 'string' },
+    kubeconfig: { type: 'string' },
+    context: { type: 'string' },
+    'in-cluster': { type: 'boolean' },
+    'cluster-dump': { type: 'string' },
+    namespace: { type: 'string', multiple: true, short: 'n' },
+    format: { type: 'string' },
+    'fail-on': { type: 'string' },
+  });
+  if (values.help) return io.stdout(USAGE), 0;
+  if (positionals.length) throw new KeydriftError(`drift: unexpected argument '${positionals[0]}'`);
+  const format = oneOf('format', values.format, FORMATS, 'text');
+  // A live key only in the cluster is a warning: a drift report fails on warnings by default.
+  const failOn = oneOf<Fail>('fail-on', values['fail-on'], ['error', 'warning', 'info', 'never'], 'warning');
+  const report = await runDrift({
+    repo: (values.repo as string | undefined) ?? '.',
+    ...(values.ref ? { ref: values.ref as string } : {}),
+    ...(values.kubeconfig ? { kubeconfig: values.kubeconfig as string } : {}),
+    ...(values.context ? { context: values.context as string } : {}),
+    ...(values['in-cluster'] ? { inCluster: true } : {}),
+    ...(values['cluster-dump'] ? { clusterDump: values['cluster-dump'] as string } : {}),
+    namespaces: (values.namespace as string[] | undefined) ?? [],
+    cwd: io.cwd,
+  });
+  io.stdout(format === 'json' ? renderJson(report) : renderDriftText(report, { color: useColor(io) }));
+  return exitCodeFor(report, failOn);
+}
+
 async function cmdContract(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, { format: { type: 'string' } });
   if (values.help) return io.stdout(USAGE), 0;
@@ -111,6 +146,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     switch (cmd) {
       case 'check':
         return await cmdCheck(rest, io);
+      case 'drift':
+        return await cmdDrift(rest, io);
       case 'contract':
         return await cmdContract(rest, io);
       case '--version':

@@ -5,13 +5,10 @@
 import type { Finding } from '../model.js';
 import { SEVERITY_RANK } from '../model.js';
 import type { DriftCheck, DriftContext } from './types.js';
-import { liveOnlyKey } from '../checks/live-only-key.js';
-import { liveValueChanged } from '../checks/live-value-changed.js';
-import { pendingInGit } from '../checks/pending-in-git.js';
-import { fixWillBeLost } from '../checks/fix-will-be-lost.js';
-import { willBeReverted } from '../checks/will-be-reverted.js';
+import { CHECKS } from '../checks/index.js';
 
-export const DRIFT_CHECKS: DriftCheck[] = [fixWillBeLost, willBeReverted, liveOnlyKey, liveValueChanged, pendingInGit];
+/** The registered drift checks (src/checks/index.ts), in registry order. */
+export const DRIFT_CHECKS: DriftCheck[] = CHECKS.filter((c): c is DriftCheck => c.scope === 'drift');
 
 const timeOf = (f: Finding) => {
   const d = f.details as { time?: string; managerClass?: string } | undefined;

@@ -1,16 +1,10 @@
 /**
- * Drift checks: each reads the per-key deltas between git and the live cluster (with
- * attribution and fate) and turns the ones it is about into findings.
+ * What drift checks read: the per-key deltas between git and the live cluster (with
+ * attribution and fate). The check type itself is `DriftCheck` in src/checks/types.ts.
  */
-import type { Finding, Severity } from '../model.js';
 import type { DriftItem } from './compare.js';
 
-export interface DriftCheckMeta {
-  id: string;
-  description: string;
-  defaultSeverity: Severity;
-  needs: 'cluster';
-}
+export type { DriftCheck } from '../checks/types.js';
 
 export interface DriftContext {
   items: DriftItem[];
@@ -18,10 +12,4 @@ export interface DriftContext {
   ref?: string;
   /** "cluster https://…" or "dump PATH". */
   liveSource: string;
-}
-
-export interface DriftCheck {
-  meta: DriftCheckMeta;
-  scope: 'drift';
-  run(ctx: DriftContext): Finding[];
 }

@@ -45,7 +45,7 @@ describe('fake API server + client-node', () => {
 
   it('answers get and missing resources with Status objects', async () => {
     srv = await startFakeApiServer({ objects: cms(1) });
-    const get = await fetch(`${srv.url}/api/v1/namespaces/prod/configmaps/cm-000`).then((r) => r.json());
+    const get = (await fetch(`${srv.url}/api/v1/namespaces/prod/configmaps/cm-000`).then((r) => r.json())) as any;
     expect(get.metadata.name).toBe('cm-000');
     const res = await fetch(`${srv.url}/api/v1/namespaces/prod/configmaps/nope`);
     expect(res.status).toBe(404);
