@@ -30,6 +30,7 @@ const USAGE = `keydrift ${VERSION} — configuration keys an image reads vs what
 Usage:
   keydrift check [--repo DIR] [--base REF] [--head REF] [--source IMAGE_REPO=PATH_OR_URL]...
                  [--format text|json] [--fail-on error|warning|info|never]
+                 [--cluster [--kubeconfig FILE] [--context NAME] | --in-cluster | --cluster-dump PATH] [--namespace NS]...
   keydrift contract PATH[@REF] [--format text|json]
   keydrift drift [--repo DIR] [--ref REF] (--kubeconfig FILE [--context NAME] | --in-cluster | --cluster-dump PATH)
                  [--namespace NS]... [--format text|json] [--fail-on error|warning|info|never]
@@ -75,9 +76,16 @@ async function cmdCheck(args: string[], io: Io): Promise<number> {
     source: { type: 'string', multiple: true },
     format: { type: 'string' },
     'fail-on': { type: 'string' },
+    cluster: { type: 'boolean' },
+    kubeconfig: { type: 'string' },
+    context: { type: 'string' },
+    'in-cluster': { type: 'boolean' },
+    'cluster-dump': { type: 'string' },
+    namespace: { type: 'string', multiple: true, short: 'n' },
   });
   if (values.help) return io.stdout(USAGE), 0;
   if (positionals.length) throw new KeydriftError(`check: unexpected argument '${positionals[0]}'`);
+  const wantsCluster = !!(values.cluster || values.kubeconfig || values['cluster-dump'] || values['in-cluster']);
   const format = oneOf('format', values.format, FORMATS, 'text');
   const failOn = oneOf<Fail>('fail-on', values['fail-on'], ['error', 'warning', 'info', 'never'], 'error');
   const report = await runCheck({
@@ -86,6 +94,17 @@ async function cmdCheck(args: string[], io: Io): Promise<number> {
     ...(values.head ? { head: values.head as string } : {}),
     sources: (values.source as string[] | undefined) ?? [],
     cwd: io.cwd,
+    ...(wantsCluster
+      ? {
+          cluster: {
+            ...(values.kubeconfig ? { kubeconfig: values.kubeconfig as string } : {}),
+            ...(values.context ? { context: values.context as string } : {}),
+            ...(values['in-cluster'] ? { inCluster: true } : {}),
+            ...(values['cluster-dump'] ? { clusterDump: values['cluster-dump'] as string } : {}),
+            namespaces: (values.namespace as string[] | undefined) ?? [],
+          },
+        }
+      : {}),
   });
   io.stdout(format === 'json' ? renderJson(report) : renderText(report, { color: useColor(io) }));
   return exitCodeFor(report, failOn);

@@ -23,6 +23,8 @@ import { compareContracts } from '../contract/compare.js';
 import type { Contract } from '../contract/model.js';
 import { CHECKS } from '../checks/index.js';
 import type { ContainerContext, RenameInfo, VersionInfo } from '../checks/types.js';
+import { clusterCheck } from '../drift/pr.js';
+import type { LiveSource } from '../cluster/source.js';
 
 export interface CheckOptions {
   /** GitOps repository (or plain directory). */
@@ -32,6 +34,8 @@ export interface CheckOptions {
   /** `IMAGE_REPO=PATH_OR_URL` mappings from the command line. */
   sources?: string[];
   cwd?: string;
+  /** `--cluster` (PR mode): also report keys that exist only live and that this change drops. */
+  cluster?: LiveSource;
 }
 
 export const CONFIG_FILE = '.keydrift.yaml';
@@ -124,6 +128,15 @@ export async function runCheck(opts: CheckOptions): Promise<Report> {
     changedFiles = new Set<string>();
     const all = new Set([...headSnap.texts.keys(), ...baseSnap.texts.keys()]);
     for (const f of all) if (headSnap.texts.get(f) !== baseSnap.texts.get(f)) changedFiles.add(f);
+  }
+
+  if (opts.cluster) {
+    if (!baseSnap) skipped.push({ what: 'cluster comparison', reason: '--cluster needs --base: it reports what this change does to keys that exist only live' });
+    else {
+      const r = await clusterCheck(baseSnap, headSnap, opts.cluster, { cwd, ...(head ? { head } : {}) });
+      findings.push(...r.findings);
+      skipped.push(...r.skipped);
+    }
   }
 
   for (const check of CHECKS) {

@@ -6,59 +6,24 @@
  */
 import * as path from 'node:path';
 import type { Report, Skip } from '../model.js';
-import { KeydriftError } from '../errors.js';
 import { openTree, gitTopLevel } from '../sources/tree.js';
 import { loadSnapshot } from '../sources/snapshot.js';
-import { openCluster, type ClusterClient, type RetryPolicy } from '../cluster/client.js';
-import { readCluster, type LiveSnapshot } from '../cluster/live.js';
-import { readClusterDump } from '../cluster/dump.js';
+import { readLive, type LiveSource } from '../cluster/source.js';
 import { SecretHasher } from '../cluster/secret-digest.js';
 import { computeDrift } from '../drift/compare.js';
 import { runDriftChecks } from '../drift/run.js';
 
-export interface DriftOptions {
+export interface DriftOptions extends LiveSource {
   /** The GitOps repository. */
   repo: string;
   /** Git ref to compare with (default HEAD in a git repo, else the directory as it is). */
   ref?: string;
-  kubeconfig?: string;
-  context?: string;
-  /** Use the in-cluster service account. */
-  inCluster?: boolean;
-  /** A `kubectl get -o yaml` dump (file or directory) instead of a cluster. */
-  clusterDump?: string;
-  /** Namespaces to compare (default all). */
-  namespaces?: string[];
   cwd?: string;
-  retry?: Partial<RetryPolicy>;
-  pageSize?: number;
-  /** A ready client (tests, bench). */
-  client?: ClusterClient;
 }
 
 export interface DriftResult extends Report {
   /** API requests made, when a cluster was read. */
   requests?: number;
-}
-
-/** Read the live side: a dump, a given client, or a cluster from kubeconfig/in-cluster. */
-export async function readLive(opts: DriftOptions, hasher: SecretHasher): Promise<LiveSnapshot> {
-  const cwd = opts.cwd ?? process.cwd();
-  const namespaces = opts.namespaces ?? [];
-  if (opts.clusterDump) {
-    if (opts.kubeconfig || opts.context || opts.inCluster) throw new KeydriftError('--cluster-dump cannot be combined with --kubeconfig, --context or --in-cluster');
-    return readClusterDump(path.resolve(cwd, opts.clusterDump), { namespaces }, hasher);
-  }
-  const client =
-    opts.client ??
-    openCluster({
-      ...(opts.kubeconfig ? { kubeconfig: path.resolve(cwd, opts.kubeconfig) } : {}),
-      ...(opts.context ? { context: opts.context } : {}),
-      ...(opts.inCluster ? { inCluster: true } : {}),
-      ...(opts.retry ? { retry: opts.retry } : {}),
-      ...(opts.pageSize ? { pageSize: opts.pageSize } : {}),
-    });
-  return readCluster(client, { namespaces }, hasher);
 }
 
 export async function runDrift(opts: DriftOptions): Promise<DriftResult> {
@@ -67,7 +32,7 @@ export async function runDrift(opts: DriftOptions): Promise<DriftResult> {
   const ref = opts.ref ?? ((await gitTopLevel(repoDir)) ? 'HEAD' : undefined);
   const tree = await openTree(repoDir, ref);
   const hasher = new SecretHasher();
-  const [snap, live] = await Promise.all([loadSnapshot(tree), readLive(opts, hasher)]);
+  const [snap, live] = await Promise.all([loadSnapshot(tree), readLive(opts, hasher, cwd)]);
   const { items, skipped, compared } = computeDrift(snap, live, { ...(opts.namespaces ? { namespaces: opts.namespaces } : {}), ...(ref ? { ref } : {}) });
   const findings = runDriftChecks({ items, ...(ref ? { ref } : {}), liveSource: live.source });
   const allSkipped: Skip[] = [
