@@ -46,7 +46,54 @@ export const RESOURCE_TYPES: ResourceType[] = [
   { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', kind: 'Kustomization', plural: 'kustomizations', namespaced: true, crd: 'flux' },
   { group: 'helm.toolkit.fluxcd.io', version: 'v2', kind: 'HelmRelease', plural: 'helmreleases', namespaced: true, crd: 'flux' },
   { group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'GitRepository', plural: 'gitrepositories', namespaced: true, crd: 'flux' },
+  { group: 'apiextensions.k8s.io', version: 'v1', kind: 'CustomResourceDefinition', plural: 'customresourcedefinitions', namespaced: false },
 ];
+
+const CRD_GROUPS: Record<string, 'argocd' | 'flux'> = {
+  'argoproj.io': 'argocd',
+  'kustomize.toolkit.fluxcd.io': 'flux',
+  'helm.toolkit.fluxcd.io': 'flux',
+  'source.toolkit.fluxcd.io': 'flux',
+};
+
+/** The FieldsV1 keys a write touches under data/stringData/binaryData and metadata labels/annotations. */
+function touched(body: Record<string, any>): { path: string[]; value: unknown }[] {
+  const out: { path: string[]; value: unknown }[] = [];
+  for (const f of ['data', 'binaryData']) for (const [k, v] of Object.entries(body?.[f] ?? {})) out.push({ path: [f, k], value: v });
+  for (const [k, v] of Object.entries(body?.stringData ?? {})) out.push({ path: ['data', k], value: Buffer.from(String(v)).toString('base64') });
+  for (const f of ['labels', 'annotations']) for (const [k, v] of Object.entries(body?.metadata?.[f] ?? {})) out.push({ path: ['metadata', f, k], value: v });
+  return out;
+}
+
+function hasField(fs: Record<string, any>, p: string[]): boolean {
+  let cur: any = fs;
+  for (const seg of p) {
+    cur = cur?.[`f:${seg}`];
+    if (cur === undefined) return false;
+  }
+  return true;
+}
+function addField(fs: Record<string, any>, p: string[]): void {
+  let cur: any = fs;
+  for (const seg of p) cur = cur[`f:${seg}`] ??= {};
+}
+function dropField(fs: Record<string, any>, p: string[]): void {
+  const parents: any[] = [fs];
+  let cur: any = fs;
+  for (const seg of p.slice(0, -1)) {
+    cur = cur?.[`f:${seg}`];
+    if (!cur) return;
+    parents.push(cur);
+  }
+  delete cur[`f:${p[p.length - 1]}`];
+  // Remove maps left empty (or holding only '.').
+  for (let i = p.length - 1; i > 0; i--) {
+    const m = parents[i];
+    const keys = Object.keys(m).filter((k) => k !== '.');
+    if (keys.length === 0) delete parents[i - 1][`f:${p[i - 1]}`];
+    else break;
+  }
+}
 
 const gv = (t: ResourceType) => (t.group ? `${t.group}/${t.version}` : t.version);
 
@@ -277,7 +324,7 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
     return items;
   };
 
-  const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
+  const handler = (req: http.IncomingMessage, res: http.ServerResponse, body: string) => {
     const u = new URL(req.url ?? '/', 'http://x');
     const query = Object.fromEntries(u.searchParams);
     const entry: RequestLogEntry = { method: req.method ?? 'GET', path: u.pathname, query, status: 200, type: 'other' };
@@ -381,9 +428,10 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
       return send(code, status(code, reason, code === 429 ? 'Too many requests, please try again later.' : 'an error on the server has prevented the request from succeeding'), code === 429 ? { 'retry-after': String(fault.retryAfterSeconds ?? 1) } : {});
     }
 
-    if (req.method !== 'GET') return send(405, status(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource'));
+    if (req.method !== 'GET' && (discovery || !t)) return send(405, status(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource'));
     if (discovery) return send(200, discovery());
     if (!t) return send(404, status(404, 'NotFound', 'the server could not find the requested resource', {}));
+    if (req.method !== 'GET') return write(t, ns, name, req, query, body, send);
 
     const denied = forbid.find((f) => f.resource === t!.plural && (!f.namespace || f.namespace === ns || !ns));
     if (denied) {
@@ -465,7 +513,89 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
     return send(200, { kind: `${t.kind}List`, apiVersion: gv(t), metadata, items });
   };
 
-  const server = tls ? https.createServer({ key: tls.key, cert: tls.cert }, handler) : http.createServer(handler);
+  /**
+   * Writes, enough for the end-to-end suite to run against this server: create, delete,
+   * merge/strategic-merge patch and server-side apply, with managedFields kept the way the
+   * API server keeps them (an Update takes the fields it sets from every other manager; an
+   * Apply owns exactly the fields it applies).
+   */
+  const write = (t: ResourceType, ns: string | undefined, name: string | undefined, req: http.IncomingMessage, query: Record<string, string>, text: string, send: (c: number, b: unknown) => void) => {
+    let body: Record<string, any>;
+    try {
+      body = text ? JSON.parse(text) : {};
+    } catch {
+      return send(400, status(400, 'BadRequest', 'the body is not JSON'));
+    }
+    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    const manager = query.fieldManager ?? 'unknown';
+    const key = keyOf(t, ns, name ?? body?.metadata?.name);
+    const existing = store.get(key);
+    if (req.method === 'DELETE') {
+      if (!existing) return send(404, status(404, 'NotFound', `${t.plural} "${name}" not found`, { name, kind: t.plural }));
+      store.delete(key);
+      if (t.kind === 'Namespace') for (const [k, o] of [...store]) if (o.metadata?.namespace === name) store.delete(k);
+      rv++;
+      return send(200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 200 });
+    }
+    const record = (o: Record<string, any>, op: 'Apply' | 'Update', fields: { path: string[]; value: unknown }[], changed: (p: string[]) => boolean) => {
+      const mf: Record<string, any>[] = (o.metadata.managedFields ??= []);
+      for (const m of mf) {
+        if (m.manager === manager && m.operation === op) continue;
+        for (const f of fields) if (m.operation === 'Update' || changed(f.path)) dropField(m.fieldsV1, f.path);
+      }
+      let mine = mf.find((m) => m.manager === manager && m.operation === op);
+      if (!mine) mf.push((mine = { manager, operation: op, apiVersion: gv(t), time: now, fieldsType: 'FieldsV1', fieldsV1: {} }));
+      if (op === 'Apply') mine.fieldsV1 = {};
+      mine.time = now;
+      for (const f of fields) addField(mine.fieldsV1, f.path);
+      o.metadata.managedFields = mf.filter((m) => Object.keys(m.fieldsV1).length > 0);
+    };
+    const crdInstalled = (o: Record<string, any>) => {
+      if (t.kind === 'CustomResourceDefinition' && CRD_GROUPS[o.spec?.group]) installed.add(CRD_GROUPS[o.spec.group]!);
+    };
+    if (req.method === 'POST') {
+      if (existing) return send(409, status(409, 'AlreadyExists', `${t.plural} "${body.metadata?.name}" already exists`, { name: body.metadata?.name, kind: t.plural }));
+      const o: Record<string, any> = { ...body, apiVersion: gv(t), kind: t.kind, metadata: { ...body.metadata, ...(t.namespaced ? { namespace: ns ?? body.metadata?.namespace ?? 'default' } : {}) } };
+      if (o.stringData) (o.data = { ...(o.data ?? {}), ...Object.fromEntries(Object.entries(o.stringData).map(([k, v]) => [k, Buffer.from(String(v)).toString('base64')])) }), delete o.stringData;
+      delete o.metadata.managedFields;
+      record(o, 'Update', touched(body), () => true);
+      put(o);
+      crdInstalled(o);
+      return send(201, store.get(key));
+    }
+    if (req.method === 'PATCH') {
+      const ct = String(req.headers['content-type'] ?? '');
+      const apply = ct.startsWith('application/apply-patch');
+      if (!existing && !apply) return send(404, status(404, 'NotFound', `${t.plural} "${name}" not found`, { name, kind: t.plural }));
+      const o = structuredClone(existing ?? { apiVersion: gv(t), kind: t.kind, metadata: { name, ...(t.namespaced ? { namespace: ns ?? 'default' } : {}) } });
+      const before = structuredClone(o);
+      const merge = (dst: any, src: any) => {
+        for (const [k, v] of Object.entries(src ?? {})) {
+          if (v === null) delete dst[k];
+          else if (v && typeof v === 'object' && !Array.isArray(v) && dst[k] && typeof dst[k] === 'object' && !Array.isArray(dst[k])) merge(dst[k], v);
+          else dst[k] = structuredClone(v);
+        }
+      };
+      const { metadata: pm, stringData, ...rest } = body;
+      merge(o, rest);
+      if (pm?.labels) merge((o.metadata.labels ??= {}), pm.labels);
+      if (pm?.annotations) merge((o.metadata.annotations ??= {}), pm.annotations);
+      if (stringData) merge((o.data ??= {}), Object.fromEntries(Object.entries(stringData).map(([k, v]) => [k, Buffer.from(String(v)).toString('base64')])));
+      const get = (x: any, p: string[]) => p.reduce((c, seg) => c?.[seg], x);
+      record(o, apply ? 'Apply' : 'Update', touched(body), (p) => JSON.stringify(get(before, p)) !== JSON.stringify(get(o, p)));
+      put(o);
+      crdInstalled(o);
+      return send(200, store.get(key));
+    }
+    return send(405, status(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource'));
+  };
+
+  const serve = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => handler(req, res, Buffer.concat(chunks).toString('utf8')));
+  };
+  const server = tls ? https.createServer({ key: tls.key, cert: tls.cert }, serve) : http.createServer(serve);
   server.keepAliveTimeout = 1000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
