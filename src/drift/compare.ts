@@ -12,6 +12,7 @@ import { attributeKey, type Attribution } from './managed.js';
 import { OwnerIndex, type Owner } from './owner.js';
 import { fateOf, type Change, type Fate } from './fate.js';
 import { configMapPatch, type PatchResult } from './patch.js';
+import { UsageIndex } from './users.js';
 
 export interface DriftItem {
   change: Change;
@@ -35,6 +36,8 @@ export interface DriftItem {
   liveLocation?: Location;
   /** Git only knows the key names (SealedSecret, ExternalSecret, SOPS): values were not compared. */
   keysOnly?: boolean;
+  /** Live workloads that read this key: "Deployment prod/user-auth (envFrom)". */
+  readBy?: string[];
 }
 
 export interface DriftOptions {
@@ -134,6 +137,7 @@ export function computeDrift(git: Snapshot, live: LiveSnapshot, opts: DriftOptio
   ];
 
   const owners = new OwnerIndex(apps);
+  const usage = new UsageIndex(live.objects);
   const items: DriftItem[] = [];
   const ref = opts.ref ? ` at ${opts.ref}` : '';
   for (const g of gitConfigs(git, live.hasher, skipped)) {
@@ -199,6 +203,7 @@ export function computeDrift(git: Snapshot, live: LiveSnapshot, opts: DriftOptio
         change = 'changed';
       } else if (lv) change = who?.class === 'gitops' ? 'removed-in-git' : 'added';
       else change = 'pending';
+      const readBy = usage.readersOf(l.kind, l.namespace, l.name, key);
       const fate = fateOf({ change, key, live: l, ...(owner ? { owner } : {}), ...(who ? { who } : {}), ...(hashed ? { hashed } : {}), ...(gitName ? { gitName } : {}) });
       const item: DriftItem = {
         change,
@@ -214,6 +219,7 @@ export function computeDrift(git: Snapshot, live: LiveSnapshot, opts: DriftOptio
         gitLocation: objLocation(g.obj, secret ? [] : gv ? ['data', key] : g.obj.body.data ? ['data'] : [], `${g.obj.kind} ${g.obj.name}${ref}`),
         liveLocation: { ...liveLocation, note: `${l.kind} ${l.namespace ? l.namespace + '/' : ''}${l.name} data.${key} (live)` },
         ...(g.keysOnly ? { keysOnly: true } : {}),
+        ...(readBy.length ? { readBy } : {}),
       };
       if (!secret) {
         if (gv && (gv.type === 'text' || gv.type === 'binary')) item.gitValue = gv.value;

@@ -23,6 +23,7 @@ export function driftFinding(i: DriftItem, check: string, severity: Severity, me
   if (i.who) Object.assign(details, { manager: i.who.manager, operation: i.who.operation, managerClass: i.who.class, ...(i.who.time ? { time: i.who.time } : {}) });
   if (i.owner) details.owner = { engine: i.owner.engine, name: i.owner.app };
   if (i.keysOnly) details.valuesCompared = false;
+  if (i.readBy) details.readBy = i.readBy;
   if (!i.secret) {
     if (i.gitValue !== undefined) details.gitValue = i.gitValue;
     if (i.liveValue !== undefined) details.liveValue = i.liveValue;
@@ -43,6 +44,13 @@ export function driftFinding(i: DriftItem, check: string, severity: Severity, me
 export function fixWords(i: DriftItem, verb: 'add' | 'set'): string {
   if (i.secret)
     return `Put the live value into the Secret's source in git (${i.git.kind} ${i.git.name} in ${i.gitLocation.file}): ${verb} ${i.key} there; keydrift does not show Secret values.`;
-  if (i.patch) return `Make it permanent in git: ${verb} ${i.key} in ${i.patch.file}, keeping the other keys (patch below).`;
-  return `Make it permanent in git: ${verb} ${i.key} in ${objWords(i)} at ${i.gitLocation.file}:${i.gitLocation.line ?? 1}, keeping the other keys.`;
+  if (i.patch) return `Make it permanent in git: ${verb} ${i.key} ${verb === 'add' ? 'to' : 'in'} ${i.patch.file}, keeping the other keys (patch below).`;
+  return `Make it permanent in git: ${verb} ${i.key} ${verb === 'add' ? 'to' : 'in'} ${objWords(i)} at ${i.gitLocation.file}:${i.gitLocation.line ?? 1}, keeping the other keys.`;
+}
+
+/** " Read by Deployment prod/user-auth (envFrom)." when live workloads read the key. */
+export function readersWords(i: DriftItem): string {
+  if (!i.readBy?.length) return '';
+  const l = i.readBy.length > 3 ? [...i.readBy.slice(0, 3), `${i.readBy.length - 3} more`] : i.readBy;
+  return ` Read by ${l.join(', ')}.`;
 }

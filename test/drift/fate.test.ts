@@ -21,18 +21,18 @@ describe('changed declared key', () => {
     expect(rest).toEqual([]);
     expect(f).toMatchObject({ check: 'will-be-reverted', severity: 'error', key: 'REDIS_HOST' });
     expect(f!.message).toContain(`was changed by kubectl-patch (Update) at ${T_PATCH}`);
-    expect(f!.message).toContain('reverted within seconds (self-heal)');
+    expect(f!.message).toContain("reverted to git's value within seconds");
     expect(f!.details).toMatchObject({ gitValue: 'redis.prod.svc', liveValue: 'redis-new.prod.svc', fate: { outcome: 'reverted', visibleToGitOps: true } });
     expect(f!.patch).toContain('-  REDIS_HOST: redis.prod.svc\n+  REDIS_HOST: redis-new.prod.svc\n');
   });
   it('automated without selfHeal: at the next sync of a new revision', () => {
     const [f] = drift(GIT, [cm, argoApp({ selfHeal: false })]).findings;
     expect(f!.check).toBe('will-be-reverted');
-    expect(f!.message).toContain('reverted at the next automated sync (the next git revision of this app)');
+    expect(f!.message).toContain("reverted to git's value at the next automated sync (the next git revision of this app)");
   });
   it('manual sync: when someone syncs', () => {
     const [f] = drift(GIT, [cm, argoApp({ automated: false })]).findings;
-    expect(f!.message).toContain('reverted when someone syncs the app');
+    expect(f!.message).toContain("reverted to git's value when someone syncs the app");
   });
   it('ignoreDifferences hides it from the diff only: a sync still applies git', () => {
     const app = argoApp({ ignoreDifferences: [{ kind: 'ConfigMap', name: 'user-auth-config', jsonPointers: ['/data/REDIS_HOST'] }] });

@@ -21,6 +21,12 @@ describe('incident: REDIS_URL patched into the live ConfigMap', () => {
           patched: ['REDIS_URL'],
         }),
         argoApp({ selfHeal: true }),
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'user-auth', namespace: 'prod' },
+          spec: { template: { spec: { containers: [{ name: 'user-auth', image: 'ghcr.io/acme/user-auth:3.14.0', envFrom: [{ configMapRef: { name: 'user-auth-config' } }] }] } } },
+        },
       ],
     });
   });
@@ -41,6 +47,7 @@ describe('incident: REDIS_URL patched into the live ConfigMap', () => {
     expect(f.message).toContain('git at main does not have it');
     expect(f.message).toContain('ArgoCD app argocd/user-auth does not see it');
     expect(f.message).toContain('survives apply but exists only in the cluster');
+    expect(f.message).toContain('Read by Deployment prod/user-auth (envFrom).');
     expect(f.details).toMatchObject({
       app: 'ArgoCD app argocd/user-auth',
       change: 'added',
