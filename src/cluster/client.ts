@@ -56,6 +56,8 @@ export interface KubeOptions {
   kubeconfig?: string;
   context?: string;
   inCluster?: boolean;
+  /** Prefix of the service-account files for in-cluster config (tests). */
+  inClusterPathPrefix?: string;
   retry?: Partial<RetryPolicy>;
   /** Page size for lists. */
   pageSize?: number;
@@ -66,9 +68,14 @@ export function loadKubeConfig(opts: KubeOptions): KubeConfig {
   const kc = new KubeConfig();
   try {
     if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
-    else if (opts.inCluster) kc.loadFromCluster();
+    else if (opts.inCluster) {
+      if (!process.env.KUBERNETES_SERVICE_HOST || !process.env.KUBERNETES_SERVICE_PORT)
+        throw new KeydriftError('--in-cluster: not running in a pod (KUBERNETES_SERVICE_HOST/PORT are not set)');
+      kc.loadFromCluster(opts.inClusterPathPrefix);
+    }
     else kc.loadFromDefault();
   } catch (e) {
+    if (e instanceof KeydriftError) throw e;
     throw new KeydriftError(`kubeconfig ${opts.kubeconfig ?? '(default)'} could not be read: ${String((e as Error).message).split('\n')[0]}`);
   }
   if (opts.context) {

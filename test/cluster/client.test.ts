@@ -2,7 +2,7 @@ import { startFakeApiServer, managedFieldsEntry, type FakeApiServer } from '../.
 import { openCluster, ApiStatusError } from '../../src/cluster/client.js';
 import { readCluster } from '../../src/cluster/live.js';
 import { KeydriftError } from '../../src/errors.js';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -141,5 +141,41 @@ describe('fake API server + client-node', () => {
   it('ApiStatusError carries the Status code and reason', () => {
     const e = new ApiStatusError(403, 'Forbidden', 'x');
     expect([e.code, e.reason]).toEqual([403, 'Forbidden']);
+  });
+});
+
+describe('in-cluster service account', () => {
+  it('reads the token, CA and namespace files and talks HTTPS to KUBERNETES_SERVICE_HOST', async () => {
+    const srv = await startFakeApiServer({ objects: cms(2), tls: true, token: 'sa-token-2' });
+    const prefix = mkdtempSync(path.join(tmpdir(), 'kd-sa-'));
+    const sa = path.join(prefix, 'var/run/secrets/kubernetes.io/serviceaccount');
+    mkdirSync(sa, { recursive: true });
+    writeFileSync(path.join(sa, 'token'), 'sa-token-2');
+    writeFileSync(path.join(sa, 'ca.crt'), srv.ca!);
+    writeFileSync(path.join(sa, 'namespace'), 'keydrift');
+    const saved = { h: process.env.KUBERNETES_SERVICE_HOST, p: process.env.KUBERNETES_SERVICE_PORT };
+    process.env.KUBERNETES_SERVICE_HOST = '127.0.0.1';
+    process.env.KUBERNETES_SERVICE_PORT = String(srv.port);
+    try {
+      const client = openCluster({ inCluster: true, inClusterPathPrefix: prefix, retry: FAST });
+      expect(await client.list('v1', 'ConfigMap')).toHaveLength(2);
+    } finally {
+      for (const [k, v] of [['KUBERNETES_SERVICE_HOST', saved.h], ['KUBERNETES_SERVICE_PORT', saved.p]] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+      await srv.close();
+      rmSync(prefix, { recursive: true, force: true });
+    }
+  });
+
+  it('outside a pod: one clear line', () => {
+    const saved = process.env.KUBERNETES_SERVICE_HOST;
+    delete process.env.KUBERNETES_SERVICE_HOST;
+    try {
+      expect(() => openCluster({ inCluster: true })).toThrow('--in-cluster: not running in a pod');
+    } finally {
+      if (saved !== undefined) process.env.KUBERNETES_SERVICE_HOST = saved;
+    }
   });
 });
