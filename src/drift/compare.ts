@@ -11,7 +11,7 @@ import type { SecretDigest, SecretHasher } from '../cluster/secret-digest.js';
 import { attributeKey, type Attribution } from './managed.js';
 import { OwnerIndex, type Owner } from './owner.js';
 import { fateOf, type Change, type Fate } from './fate.js';
-import { configMapPatch, type PatchResult } from './patch.js';
+import { configMapEdit, patchOf, type Edit, type PatchResult } from './patch.js';
 import { UsageIndex } from './users.js';
 
 export interface DriftItem {
@@ -192,6 +192,8 @@ export function computeDrift(git: Snapshot, live: LiveSnapshot, opts: DriftOptio
     const liveLocation: Location = { object: { apiVersion: l.apiVersion, kind: l.kind, ...(l.namespace ? { namespace: l.namespace } : {}), name: l.name } };
     const keys = new Set([...g.values.keys(), ...(l.values?.keys() ?? [])]);
     const secret = g.kind === 'Secret';
+    // Every manual change of this object goes into one patch, so applying it keeps them all.
+    const edits: { item: DriftItem; edit: Edit }[] = [];
     for (const key of [...keys].sort()) {
       const gv = g.values.get(key);
       const lv = l.values?.get(key);
@@ -227,11 +229,16 @@ export function computeDrift(git: Snapshot, live: LiveSnapshot, opts: DriftOptio
         // The fix for a manual change: put the live value in git, keeping every other key.
         const manual = !who || who.class === 'manual';
         if (manual && (change === 'added' || change === 'changed') && lv?.type === 'text') {
-          const p = configMapPatch(git, g.obj, key, lv.value, change === 'added' ? 'add' : 'change');
-          if (p) item.patch = p;
+          const e = configMapEdit(git, g.obj, key, lv.value, change === 'added' ? 'add' : 'change');
+          if (e) edits.push({ item, edit: e });
         }
       }
       items.push(item);
+    }
+    const together = edits.length > 1 ? patchOf(git, edits.map((e) => e.edit)) : undefined;
+    for (const { item, edit } of edits) {
+      const patch = together ?? patchOf(git, [edit]);
+      if (patch) item.patch = { file: edit.file, line: edit.line, patch };
     }
   }
   return { items, skipped, compared };

@@ -47,21 +47,28 @@ export interface PatchResult {
   patch: string;
 }
 
-function insertAfterLine(text: string, line: number, block: string): string {
-  let at = lineEnd(text, offsetOfLine(text, line));
-  let base = text;
-  if (at === text.length && !text.endsWith('\n')) {
-    base = text + '\n';
-    at = base.length;
-  }
-  return base.slice(0, at) + block + base.slice(at);
+/** One textual edit: replace [start, end) of `file`'s text with `insert`. */
+export interface Edit {
+  file: string;
+  /** 1-based line of the change, for messages. */
+  line: number;
+  start: number;
+  end: number;
+  insert: string;
+}
+
+/** An insertion after 1-based `line` (keeping lines whole when the file has no final newline). */
+function afterLine(file: string, text: string, line: number, block: string): Edit {
+  // At the end of a file without a final newline, patchOf adds the newline first.
+  const at = lineEnd(text, offsetOfLine(text, line));
+  return { file, line: line + 1, start: at, end: at, insert: block };
 }
 
 /**
- * The diff that gives ConfigMap `obj` the key `key` with `value` (added, or changed to it).
+ * The edit that gives ConfigMap `obj` the key `key` with `value` (added, or changed to it).
  * Undefined when the layout does not allow a safe textual edit.
  */
-export function configMapPatch(snap: Snapshot, obj: KObject, key: string, value: string, mode: 'add' | 'change'): PatchResult | undefined {
+export function configMapEdit(snap: Snapshot, obj: KObject, key: string, value: string, mode: 'add' | 'change'): Edit | undefined {
   if (obj.kind !== 'ConfigMap' || value.includes('\r')) return undefined;
   const dataKeys = Object.keys(obj.body.data ?? {});
 
@@ -69,44 +76,41 @@ export function configMapPatch(snap: Snapshot, obj: KObject, key: string, value:
   if (obj.generated) {
     const loc = mode === 'change' ? obj.locate(['data', key]) : undefined;
     const sibs = dataKeys.filter((k) => k !== key).map((k) => ({ k, ...obj.locate(['data', k]) }));
-    const file = loc?.file ?? sibs.find((s) => s.file !== obj.file || isKustomization(s.file))?.file ?? sibs[0]?.file;
+    const file = loc?.file ?? sibs.find((x) => x.file !== obj.file || isKustomization(x.file))?.file ?? sibs[0]?.file;
     if (!file) return undefined;
     const text = snap.texts.get(file);
     if (text === undefined || value.includes('\n')) return undefined;
     if (isKustomization(file)) {
       if (mode === 'change' && loc) {
-        const s = offsetOfLine(text, loc.line);
-        const ln = text.slice(s, lineEnd(text, s));
-        const m = /^(\s*-\s*)(["']?)([^=]+)=.*?\2?(\s*#.*)?(\r?\n)?$/.exec(ln);
+        const st = offsetOfLine(text, loc.line);
+        const ln = text.slice(st, lineEnd(text, st)).replace(/\n$/, '');
+        const m = /^(\s*-\s*)(["']?)([^=]+)=.*?\2?(\s*#.*)?$/.exec(ln);
         if (!m || m[3]!.trim() !== key) return undefined;
-        const after = text.slice(0, s) + `${m[1]}${literalItem(key, value)}${m[4] ?? ''}${m[5] ?? ''}` + text.slice(s + ln.length);
-        return { file, line: loc.line, patch: unifiedDiff(file, text, after) };
+        return { file, line: loc.line, start: st, end: st + ln.length, insert: `${m[1]}${literalItem(key, value)}${m[4] ?? ''}` };
       }
-      const mine = sibs.filter((s) => s.file === file);
+      const mine = sibs.filter((x) => x.file === file);
       if (mine.length === 0) return undefined;
-      const last = Math.max(...mine.map((s) => s.line));
-      const s = offsetOfLine(text, last);
-      const m = /^(\s*-\s*)/.exec(text.slice(s, lineEnd(text, s)));
+      const last = Math.max(...mine.map((x) => x.line));
+      const st = offsetOfLine(text, last);
+      const m = /^(\s*-\s*)/.exec(text.slice(st, lineEnd(text, st)));
       if (!m) return undefined;
-      const after = insertAfterLine(text, last, `${m[1]}${literalItem(key, value)}\n`);
-      return { file, line: last + 1, patch: unifiedDiff(file, text, after) };
+      return afterLine(file, text, last, `${m[1]}${literalItem(key, value)}\n`);
     }
     // An env file (KEY=value lines).
     if (mode === 'change' && loc) {
-      const s = offsetOfLine(text, loc.line);
-      const ln = text.slice(s, lineEnd(text, s));
+      const st = offsetOfLine(text, loc.line);
+      const ln = text.slice(st, lineEnd(text, st)).replace(/\n$/, '');
       if (!new RegExp(`^\\s*${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*=`).test(ln)) return undefined;
-      const after = text.slice(0, s) + `${key}=${value}${ln.endsWith('\n') ? '\n' : ''}` + text.slice(s + ln.length);
-      return { file, line: loc.line, patch: unifiedDiff(file, text, after) };
+      return { file, line: loc.line, start: st, end: st + ln.length, insert: `${key}=${value}` };
     }
-    const mine = sibs.filter((s) => s.file === file);
-    const last = mine.length ? Math.max(...mine.map((s) => s.line)) : text.split('\n').length;
-    const after = insertAfterLine(text, last, `${key}=${value}\n`);
-    return { file, line: last + 1, patch: unifiedDiff(file, text, after) };
+    const mine = sibs.filter((x) => x.file === file);
+    const last = mine.length ? Math.max(...mine.map((x) => x.line)) : text.split('\n').length;
+    return afterLine(file, text, last, `${key}=${value}\n`);
   }
 
   // The ConfigMap's own YAML.
-  const text = snap.texts.get(obj.file);
+  const file = obj.file;
+  const text = snap.texts.get(file);
   if (text === undefined) return undefined;
   const q = value.includes('\n') ? JSON.stringify(value) : yamlScalar(value);
   if (mode === 'change') {
@@ -114,8 +118,7 @@ export function configMapPatch(snap: Snapshot, obj: KObject, key: string, value:
     if (!r) return undefined;
     const old = text.slice(r[0], r[1]);
     const keepNl = /^[|>]/.test(old) && old.endsWith('\n') ? '\n' : '';
-    const after = text.slice(0, r[0]) + q + keepNl + text.slice(r[1]);
-    return { file: obj.file, line: obj.lineOf(['data', key]) ?? obj.line, patch: unifiedDiff(obj.file, text, after) };
+    return { file, line: obj.lineOf(['data', key]) ?? obj.line, start: r[0], end: r[1], insert: q + keepNl };
   }
   if (dataKeys.length > 0) {
     const first = obj.columnOf(['data', dataKeys[0]!]);
@@ -126,25 +129,52 @@ export function configMapPatch(snap: Snapshot, obj: KObject, key: string, value:
     const ind = ' '.repeat(first - 1);
     let end = 0;
     for (const k of dataKeys) end = Math.max(end, obj.rangeOf(['data', k])?.[1] ?? 0);
-    // Insert after the line holding the end of the last value.
-    const at = end > 0 && text[end - 1] === '\n' ? end : lineEnd(text, Math.max(0, end - 1));
-    const base = at === text.length && !text.endsWith('\n') ? text + '\n' : text;
-    const pos = at === text.length && !text.endsWith('\n') ? base.length : at;
-    const after = base.slice(0, pos) + `${ind}${yamlKey(key)}: ${q}\n` + base.slice(pos);
-    const line = base.slice(0, pos).split('\n').length;
-    return { file: obj.file, line, patch: unifiedDiff(obj.file, text, after) };
+    // After the line holding the end of the last value.
+    const endLine = text.slice(0, end > 0 && text[end - 1] === '\n' ? end - 1 : end).split('\n').length;
+    return afterLine(file, text, endLine, `${ind}${yamlKey(key)}: ${q}\n`);
   }
   // No data yet: add the map after the object's last line.
   const whole = obj.rangeOf([]);
   const metaCol = obj.columnOf(['metadata']);
   if (!whole || !metaCol || obj.body.data !== undefined) return undefined;
   const ind = ' '.repeat(metaCol - 1);
-  let pos = lineEnd(text, Math.max(whole[0], whole[1] - 1));
-  if (pos > whole[1] && text.slice(whole[1], pos).trim() !== '') pos = whole[1];
-  const base = pos === text.length && !text.endsWith('\n') ? text + '\n' : text;
-  const p = pos === text.length && !text.endsWith('\n') ? base.length : pos;
-  const after = base.slice(0, p) + `${ind}data:\n${ind}  ${yamlKey(key)}: ${q}\n` + base.slice(p);
-  return { file: obj.file, line: base.slice(0, p).split('\n').length, patch: unifiedDiff(obj.file, text, after) };
+  const endLine = text.slice(0, whole[1] > 0 && text[whole[1] - 1] === '\n' ? whole[1] - 1 : whole[1]).split('\n').length;
+  return afterLine(file, text, endLine, `${ind}data:\n${ind}  ${yamlKey(key)}: ${q}\n`);
+}
+
+/** One diff for several edits (of one or more files), applied together. */
+export function patchOf(snap: Snapshot, edits: Edit[]): string | undefined {
+  const byFile = new Map<string, Edit[]>();
+  for (const e of edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
+  let out = '';
+  for (const [file, es] of [...byFile].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    const text = snap.texts.get(file);
+    if (text === undefined) return undefined;
+    // Inserts at the end of a file without a final newline go after a newline.
+    let after = text;
+    let list = es;
+    if (text.length > 0 && !text.endsWith('\n') && es.some((e) => e.start >= text.length)) {
+      after = text + '\n';
+      list = es.map((e) => (e.start >= text.length ? { ...e, start: after.length, end: after.length } : e));
+    }
+    // Apply from the end so offsets stay valid; same-offset inserts keep their order.
+    const sorted = list.map((e, i) => ({ e, i })).sort((a, b) => b.e.start - a.e.start || b.i - a.i);
+    let lastStart = Infinity;
+    for (const { e } of sorted) {
+      if (e.end > lastStart) return undefined; // overlapping edits
+      after = after.slice(0, e.start) + e.insert + after.slice(e.end);
+      lastStart = e.start;
+    }
+    out += unifiedDiff(file, text, after);
+  }
+  return out || undefined;
+}
+
+/** The diff for one key (added, or changed to `value`). */
+export function configMapPatch(snap: Snapshot, obj: KObject, key: string, value: string, mode: 'add' | 'change'): PatchResult | undefined {
+  const e = configMapEdit(snap, obj, key, value, mode);
+  const patch = e && patchOf(snap, [e]);
+  return e && patch ? { file: e.file, line: e.line, patch } : undefined;
 }
 
 function yamlKey(k: string): string {

@@ -21,6 +21,8 @@ export function renderDriftText(report: Report & { source?: string }, opts: { co
     groups.set(app, [...(groups.get(app) ?? []), f]);
   }
   const lines: string[] = [];
+  // One object's manual changes share one patch: print it once.
+  const printed = new Map<string, string>();
   for (const [app, fs] of groups) {
     lines.push(c(ANSI.bold, app));
     for (const f of fs) {
@@ -31,7 +33,10 @@ export function renderDriftText(report: Report & { source?: string }, opts: { co
       if (d.fate?.when) lines.push(`    fate: ${d.fate.outcome}, ${d.fate.when}`);
       f.locations.forEach((l, i) => lines.push(`    ${i === 0 ? 'at   ' : '     '} ${loc(l)}`));
       if (f.fix) lines.push(`    ${c(ANSI.green, 'fix:')} ${f.fix}`);
-      if (f.patch) {
+      const seen = f.patch ? printed.get(f.patch) : undefined;
+      if (f.patch && seen) lines.push(`    ${c(ANSI.dim, 'patch:')} the one shown with ${seen} (it makes every manual change of this object)`);
+      else if (f.patch) {
+        printed.set(f.patch, f.key ?? f.check);
         lines.push(`    ${c(ANSI.dim, 'patch:')}`);
         for (const p of f.patch.replace(/\n$/, '').split('\n')) lines.push(`      ${p}`);
       }

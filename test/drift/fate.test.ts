@@ -179,3 +179,17 @@ describe('ordering', () => {
     expect(findings.map((f) => (f.details as any).app)).toEqual(['ArgoCD app argocd/billing', 'ArgoCD app argocd/user-auth']);
   });
 });
+
+describe('one object, several manual changes', () => {
+  it('share one patch that makes them all; the text prints it once', async () => {
+    const { renderDriftText } = await import('../../src/drift/text.js');
+    const live = liveConfigMap({ data: { ...ADDED, LOG_LEVEL: 'debug' }, patched: ['REDIS_URL', 'LOG_LEVEL'] });
+    const { findings } = drift(GIT, [live]);
+    expect(findings.map((f) => f.key).sort()).toEqual(['LOG_LEVEL', 'REDIS_URL']);
+    expect(findings[0]!.patch).toBe(findings[1]!.patch);
+    expect(findings[0]!.patch).toContain('-  LOG_LEVEL: info\n+  LOG_LEVEL: debug\n+  REDIS_URL: redis://redis.prod.svc:6379/0\n');
+    const text = renderDriftText({ command: 'drift', findings, skipped: [], checked: [] }, { color: false });
+    expect(text.split('+  REDIS_URL:').length).toBe(2);
+    expect(text).toContain('patch: the one shown with');
+  });
+});
