@@ -113,6 +113,8 @@ export interface Fault {
   path?: RegExp;
   /** Only requests of this type. */
   type?: RequestLogEntry['type'];
+  /** Only list requests that carry a `continue` token (410 here = an expired token). */
+  withContinue?: boolean;
   /** HTTP status to answer, 'hang' (answer after `delayMs`) or 'reset' (drop the connection). */
   status: number | 'hang' | 'reset';
   /** How many matching requests it affects (then it is used up). */
@@ -409,7 +411,7 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
     if (opts.token && req.headers.authorization !== `Bearer ${opts.token}`) return send(401, status(401, 'Unauthorized', 'Unauthorized'));
 
     // Injected faults.
-    const fault = faults.find((f) => f.times > 0 && (!f.path || f.path.test(u.pathname)) && (!f.type || f.type === entry.type));
+    const fault = faults.find((f) => f.times > 0 && (!f.path || f.path.test(u.pathname)) && (!f.type || f.type === entry.type) && (!f.withContinue || !!query.continue));
     if (fault) {
       fault.times--;
       if (fault.status === 'reset') {
@@ -424,8 +426,8 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
         return;
       }
       const code = fault.status;
-      const reason = code === 429 ? 'TooManyRequests' : code === 503 ? 'ServiceUnavailable' : code === 504 ? 'Timeout' : 'InternalError';
-      return send(code, status(code, reason, code === 429 ? 'Too many requests, please try again later.' : 'an error on the server has prevented the request from succeeding'), code === 429 ? { 'retry-after': String(fault.retryAfterSeconds ?? 1) } : {});
+      const reason = code === 429 ? 'TooManyRequests' : code === 410 ? 'Expired' : code === 503 ? 'ServiceUnavailable' : code === 504 ? 'Timeout' : 'InternalError';
+      return send(code, status(code, reason, code === 429 ? 'Too many requests, please try again later.' : code === 410 ? 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.' : 'an error on the server has prevented the request from succeeding'), code === 429 ? { 'retry-after': String(fault.retryAfterSeconds ?? 1) } : {});
     }
 
     if (req.method !== 'GET' && (discovery || !t)) return send(405, status(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource'));

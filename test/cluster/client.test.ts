@@ -179,3 +179,16 @@ describe('in-cluster service account', () => {
     }
   });
 });
+
+describe('expired continue token', () => {
+  it('starts the list over once', async () => {
+    const srv = await startFakeApiServer({ objects: cms(25), faults: [{ type: 'list', withContinue: true, status: 410, times: 1 }] });
+    try {
+      const items = await openCluster({ kubeconfig: srv.writeKubeconfig(), pageSize: 10, retry: FAST }).list('v1', 'ConfigMap');
+      expect(items).toHaveLength(25);
+      expect(srv.requests.filter((r) => r.type === 'list').map((r) => r.status)).toEqual([200, 410, 200, 200, 200]);
+    } finally {
+      await srv.close();
+    }
+  });
+});
