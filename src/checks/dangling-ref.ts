@@ -23,14 +23,19 @@ export function refFindings(ctx: Parameters<ContainerCheck['run']>[0], optional:
       const what = p.envName ? `env ${p.envName} references` : 'envFrom references';
       const locations = [p.location];
       if (p.source) locations.push(objLocation(p.source.object, p.source.dataPath, `${p.kind} ${p.name}`));
+      // A Secret that git declares nowhere is often made outside git (kubectl, an operator,
+      // a secret store): say so and warn, rather than cry wolf. A ConfigMap, a missing key, or
+      // a Secret git declares in another namespace stays an error.
+      const outsideGit = !optional && p.problem === 'missing-object' && p.kind === 'Secret' && p.elsewhere.length === 0;
       return {
         check: optional ? 'optional-ref-missing' : 'dangling-ref',
-        severity: optional ? 'info' : 'error',
+        severity: optional ? 'info' : outsideGit ? 'warning' : 'error',
         ...baseFinding(ctx),
         ...(p.envName ? { key: p.envName } : {}),
         message: optional
           ? `${containerLabel(ctx)}: ${what} ${describeRef(p, c.workload.namespace)}; the reference is optional, so it is skipped silently${p.envName ? ` and ${p.envName} is unset` : ''}.`
-          : `${containerLabel(ctx)}: ${what} ${describeRef(p, c.workload.namespace)}: the container will not start (CreateContainerConfigError).`,
+          : `${containerLabel(ctx)}: ${what} ${describeRef(p, c.workload.namespace)}: the container will not start (CreateContainerConfigError)` +
+            (outsideGit ? ' unless the Secret is created outside git (kubectl, an operator, a secret store).' : '.'),
         locations,
         fix:
           p.problem === 'missing-object'

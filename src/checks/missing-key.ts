@@ -23,8 +23,6 @@ export const missingKey: ContainerCheck = {
   run(ctx) {
     const cur = ctx.current;
     if (!cur) return [];
-    // A container whose envFrom object is missing will not start at all: dangling-ref says so.
-    if (ctx.provision.problems.some((p) => !p.optional && !p.envName)) return [];
     const prevNames = ctx.previous ? runtimeNames(ctx.previous.contract) : undefined;
     const out: Finding[] = [];
     for (const e of cur.contract.entries.values()) {
@@ -36,13 +34,13 @@ export const missingKey: ContainerCheck = {
       const where = reads.map((r) => `${r.evidence.file}:${r.evidence.line}`).join(', ');
       const app = versionLabel(cur);
       if (has === 'maybe') {
-        const open = ctx.provision.openSources.map((s) => `${s.kind} ${s.name}`).join(', ');
+        const open = [...new Set(ctx.provision.openSources.map((s) => s.reason))].join('; ');
         out.push({
           check: 'missing-key',
           severity: 'info',
           ...baseFinding(ctx),
           key: e.name,
-          message: `${app} ${e.kind === 'required' ? 'requires' : 'reads'} ${e.name} (${where}); ${containerLabel(ctx)} does not set it in git, but ${open} may provide it: its keys cannot be known from git.`,
+          message: `${app} ${e.kind === 'required' ? 'requires' : 'reads'} ${e.name} (${where}); ${containerLabel(ctx)} does not set it in git, but it may come from a source whose keys git does not tell (${open}).`,
           locations: [containerEnvLocation(ctx), ...reads.map((r) => evidenceLocation(cur, r.evidence))],
         });
         continue;

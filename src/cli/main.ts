@@ -12,6 +12,7 @@ import { runCheck } from '../commands/check.js';
 import { runContract } from '../commands/contract.js';
 import { runDrift } from '../commands/drift.js';
 import { renderDriftText } from '../drift/text.js';
+import { runAudit } from '../commands/audit.js';
 import { renderJson } from '../report/json.js';
 import { renderText } from '../report/text.js';
 import { contractToJson, renderContractText } from '../report/contract.js';
@@ -31,6 +32,8 @@ Usage:
   keydrift check [--repo DIR] [--base REF] [--head REF] [--source IMAGE_REPO=PATH_OR_URL]...
                  [--format text|json] [--fail-on error|warning|info|never]
                  [--cluster [--kubeconfig FILE] [--context NAME] | --in-cluster | --cluster-dump PATH] [--namespace NS]...
+  keydrift audit --image IMAGE:TAG [--repo DIR] [--ref REF] [--workload KIND/NS/NAME]
+                 [--source IMAGE_REPO=PATH_OR_URL]... [--format text|json] [--fail-on …]
   keydrift contract PATH[@REF] [--format text|json]
   keydrift drift [--repo DIR] [--ref REF] (--kubeconfig FILE [--context NAME] | --in-cluster | --cluster-dump PATH)
                  [--namespace NS]... [--format text|json] [--fail-on error|warning|info|never]
@@ -141,6 +144,33 @@ async function cmdDrift(args: string[], io: Io): Promise<number> {
   return exitCodeFor(report, failOn);
 }
 
+async function cmdAudit(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, {
+    repo: { type: 'string' },
+    ref: { type: 'string' },
+    image: { type: 'string' },
+    workload: { type: 'string' },
+    source: { type: 'string', multiple: true },
+    format: { type: 'string' },
+    'fail-on': { type: 'string' },
+  });
+  if (values.help) return io.stdout(USAGE), 0;
+  if (positionals.length) throw new KeydriftError(`audit: unexpected argument '${positionals[0]}'`);
+  if (!values.image) throw new KeydriftError('audit: --image IMAGE:TAG is required');
+  const format = oneOf('format', values.format, FORMATS, 'text');
+  const failOn = oneOf<Fail>('fail-on', values['fail-on'], ['error', 'warning', 'info', 'never'], 'error');
+  const report = await runAudit({
+    repo: (values.repo as string | undefined) ?? '.',
+    image: values.image as string,
+    ...(values.ref ? { ref: values.ref as string } : {}),
+    ...(values.workload ? { workload: values.workload as string } : {}),
+    sources: (values.source as string[] | undefined) ?? [],
+    cwd: io.cwd,
+  });
+  io.stdout(format === 'json' ? renderJson(report) : renderText(report, { color: useColor(io) }));
+  return exitCodeFor(report, failOn);
+}
+
 async function cmdContract(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, { format: { type: 'string' } });
   if (values.help) return io.stdout(USAGE), 0;
@@ -167,6 +197,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return await cmdCheck(rest, io);
       case 'drift':
         return await cmdDrift(rest, io);
+      case 'audit':
+        return await cmdAudit(rest, io);
       case 'contract':
         return await cmdContract(rest, io);
       case '--version':

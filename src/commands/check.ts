@@ -171,9 +171,6 @@ export async function runCheck(opts: CheckOptions): Promise<Report> {
     const beforeContainers = before ? containersOf(before).containers : [];
     for (const c of containers) {
       const image = parseImageRef(c.image);
-      let current: VersionInfo | undefined;
-      let previous: VersionInfo | undefined;
-      let renames: RenameInfo[] = [];
       const mapping = image ? findMapping(mappings, image) : undefined;
       if (!image) {
         skipped.push({ what: `${id} container ${c.name}`, reason: `image '${c.image}' is not a valid image reference`, location: objLocation(w, [...c.path, 'image']) });
@@ -181,27 +178,17 @@ export async function runCheck(opts: CheckOptions): Promise<Report> {
         const list = noMapping.get(image.repository) ?? [];
         list.push(`${id} container ${c.name}`);
         noMapping.set(image.repository, list);
-      } else {
-        const cur = await contracts.get(mapping, image);
-        current = { image, contract: cur.contract };
-        const prevC = beforeContainers.find((b) => b.name === c.name && b.init === c.init);
-        const prevImage = prevC ? parseImageRef(prevC.image) : undefined;
-        if (prevImage && prevImage.tag !== image.tag && findMapping([mapping], prevImage)) {
-          const prev = await contracts.get(mapping, prevImage);
-          previous = { image: prevImage, contract: prev.contract };
-          const cmp = await compareContracts(prev.contract, cur.contract, prev.tree, cur.tree);
-          renames = cmp.renames;
-        }
       }
-      const provision = resolveContainer(c, index);
-      const ctx: ContainerContext = {
-        snapshot: headSnap,
-        provision,
-        ...(current ? { current } : {}),
-        ...(previous ? { previous } : {}),
-        renames,
-      };
-      for (const check of CHECKS) if (check.scope === 'container') findings.push(...check.run(ctx));
+      const prevC = beforeContainers.find((b) => b.name === c.name && b.init === c.init);
+      findings.push(
+        ...(await evaluateContainer(c, {
+          snapshot: headSnap,
+          index,
+          contracts,
+          ...(image && mapping ? { image, mapping } : {}),
+          ...(prevC ? { previousImage: parseImageRef(prevC.image) } : {}),
+        })),
+      );
     }
   }
   for (const [repo, where] of noMapping) {
@@ -214,3 +201,41 @@ export async function runCheck(opts: CheckOptions): Promise<Report> {
 }
 
 export { sortFindings };
+
+export interface EvaluateOptions {
+  snapshot: Snapshot;
+  index: SourceIndex;
+  contracts: ContractCache;
+  /** The image the container will run, and where its source is; absent: manifest checks only. */
+  image?: ImageRef;
+  mapping?: SourceMapping;
+  /** The image it runs before the change, to compare contracts and find renames. */
+  previousImage?: ImageRef | undefined;
+}
+
+/** Resolve one container and run every container check on it. */
+export async function evaluateContainer(c: ContainerRef, o: EvaluateOptions): Promise<Finding[]> {
+  let current: VersionInfo | undefined;
+  let previous: VersionInfo | undefined;
+  let renames: RenameInfo[] = [];
+  if (o.image && o.mapping) {
+    const cur = await o.contracts.get(o.mapping, o.image);
+    current = { image: o.image, contract: cur.contract };
+    const prevImage = o.previousImage;
+    if (prevImage && prevImage.tag !== o.image.tag && findMapping([o.mapping], prevImage)) {
+      const prev = await o.contracts.get(o.mapping, prevImage);
+      previous = { image: prevImage, contract: prev.contract };
+      renames = (await compareContracts(prev.contract, cur.contract, prev.tree, cur.tree)).renames;
+    }
+  }
+  const ctx: ContainerContext = {
+    snapshot: o.snapshot,
+    provision: resolveContainer(c, o.index),
+    ...(current ? { current } : {}),
+    ...(previous ? { previous } : {}),
+    renames,
+  };
+  const out: Finding[] = [];
+  for (const check of CHECKS) if (check.scope === 'container') out.push(...check.run(ctx));
+  return out;
+}

@@ -32,7 +32,7 @@ export function parseImageRef(raw: string): ImageRef | undefined {
   }
   if (!rest) return undefined;
   const first = rest.split('/')[0]!;
-  const hasRegistry = rest.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
+  const hasRegistry = rest.includes('/') && (/^[^:]*\.[^:]*(:\d+)?$/.test(first) || /^localhost(:\d+)?$/.test(first) || /^[\w-]+:\d+$/.test(first));
   const registry = hasRegistry ? first : 'docker.io';
   let p = hasRegistry ? rest.slice(first.length + 1) : rest;
   if (!hasRegistry && !p.includes('/')) p = `library/${p}`;

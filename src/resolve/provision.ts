@@ -172,6 +172,8 @@ export function resolveContainer(c: ContainerRef, index: SourceIndex, opts: Reso
     const src = index.find(kind, name, ns);
     if (!src) {
       problems.push({ problem: 'missing-object', kind, name, optional, location, elsewhere: elsewhere(kind, name) });
+      // Its keys are unknown: if it exists outside git, any name may come from it.
+      if (!optional) openSources.push({ kind, name, reason: `${kind} ${name} is not declared in git`, location });
       return;
     }
     if (!src.keysComplete) {

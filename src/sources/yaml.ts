@@ -96,7 +96,7 @@ export function isK8sObject(v: unknown): v is Record<string, any> {
 export function parseManifests(file: string, text: string): ParsedFile {
   const lc = new LineCounter();
   const parser = new Parser(lc.addNewLine);
-  const composer = new Composer({ keepSourceTokens: false, uniqueKeys: true });
+  const composer = new Composer({ keepSourceTokens: false, uniqueKeys: true, logLevel: 'error' });
   const docs: Document.Parsed[] = [];
   try {
     for (const d of composer.compose(parser.parse(text), true, text.length)) docs.push(d);

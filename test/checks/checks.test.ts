@@ -1,0 +1,191 @@
+/** Table-driven tests per check: the same container against contracts that should and should not fire. */
+import { describe, expect, it } from '@jest/globals';
+import type { Contract, ReadKind } from '../../src/contract/model.js';
+import type { ContainerContext, RenameInfo } from '../../src/checks/types.js';
+import { CHECKS } from '../../src/checks/index.js';
+import { parseImageRef } from '../../src/images/ref.js';
+import { parseManifests } from '../../src/sources/yaml.js';
+import { SourceIndex } from '../../src/resolve/sources.js';
+import { containersOf, isWorkload } from '../../src/resolve/workloads.js';
+import { resolveContainer } from '../../src/resolve/provision.js';
+import type { Snapshot } from '../../src/sources/snapshot.js';
+import type { Finding } from '../../src/model.js';
+
+function contract(entries: [string, ReadKind][], extra: Partial<Contract> = {}): Contract {
+  return {
+    source: { label: 'app', location: '/src/app', ref: 'v2' },
+    entries: new Map(
+      entries.map(([name, kind], i) => [
+        name,
+        { name, kind, confidence: 'high', reads: [{ name, kind, confidence: 'high', evidence: { file: 'src/config.ts', line: i + 1, pattern: `process.env.${name}` } }] },
+      ]),
+    ),
+    unresolved: [],
+    fallbacks: [],
+    imageDefaults: [],
+    filesScanned: 1,
+    skipped: [],
+    ...extra,
+  };
+}
+
+const DEPLOY = (container: string, extraDocs = '') => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: prod
+spec:
+  template:
+    spec:
+      containers:
+        - name: web
+          image: example.com/web:2.0
+${container.replace(/^/gm, '          ')}
+${extraDocs}`;
+
+const CM = `---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: cfg
+  namespace: prod
+data:
+  DB_HOST: db
+  DB_PORT: "5432"
+`;
+
+interface Case {
+  container: string;
+  docs?: string;
+  current?: [string, ReadKind][];
+  previous?: [string, ReadKind][];
+  renames?: RenameInfo[];
+  imageDefaults?: string[];
+  unresolved?: number;
+  file?: string;
+}
+
+function run(c: Case, check?: string): Finding[] {
+  const file = c.file ?? 'apps/web.yaml';
+  const text = DEPLOY(c.container, c.docs ?? '');
+  const parsed = parseManifests(file, text);
+  expect(parsed.problems).toEqual([]);
+  const snapshot: Snapshot = { origin: { type: 'dir', label: 'x', root: '/x' }, objects: parsed.objects, problems: [], texts: new Map([[file, text]]), skipped: [] };
+  const index = new SourceIndex(parsed.objects);
+  const w = parsed.objects.find(isWorkload)!;
+  const provision = resolveContainer(containersOf(w).containers[0]!, index);
+  const cur = c.current
+    ? contract(c.current, {
+        imageDefaults: (c.imageDefaults ?? []).map((name) => ({ name, value: 'x', evidence: { file: 'Dockerfile', line: 3, pattern: 'ENV' } })),
+        unresolved: Array.from({ length: c.unresolved ?? 0 }, (_, i) => ({ evidence: { file: 'src/dyn.ts', line: i + 1, pattern: 'process.env[name]' }, reason: 'computed key' })),
+      })
+    : undefined;
+  const ctx: ContainerContext = {
+    snapshot,
+    provision,
+    ...(cur ? { current: { image: parseImageRef('example.com/web:2.0')!, contract: cur } } : {}),
+    ...(c.previous ? { previous: { image: parseImageRef('example.com/web:1.0')!, contract: contract(c.previous) } } : {}),
+    renames: c.renames ?? [],
+  };
+  return CHECKS.filter((k) => k.scope === 'container' && (!check || k.meta.id === check)).flatMap((k) => (k.scope === 'container' ? k.run(ctx) : []));
+}
+
+const summary = (fs: Finding[]) => fs.map((f) => `${f.check}:${f.severity}:${f.key ?? ''}`).sort();
+const ENVFROM = `envFrom:\n  - configMapRef:\n      name: cfg`;
+
+describe('missing-key', () => {
+  it.each<[string, Case, string[]]>([
+    ['a required key the container gets: nothing', { container: ENVFROM, docs: CM, current: [['DB_HOST', 'required']] }, []],
+    ['a required key nobody provides: error', { container: ENVFROM, docs: CM, current: [['DB_URL', 'required']] }, ['missing-key:error:DB_URL']],
+    ['a defaulted key nobody provides: nothing', { container: ENVFROM, docs: CM, current: [['LOG_LEVEL', 'defaulted']] }, []],
+    ['an optional key that was read before: nothing', { container: ENVFROM, docs: CM, current: [['DEBUG', 'optional']], previous: [['DEBUG', 'optional']] }, []],
+    ['a new optional read nobody provides: warning', { container: ENVFROM, docs: CM, current: [['FEATURE_X', 'optional']], previous: [] }, ['missing-key:warning:FEATURE_X']],
+    ['a build-time read: nothing', { container: ENVFROM, docs: CM, current: [['VITE_API', 'build-time']] }, []],
+    ['a default the image carries: nothing', { container: ENVFROM, docs: CM, current: [['NODE_ENV', 'required']], imageDefaults: ['NODE_ENV'] }, []],
+    ['a literal env entry provides it: nothing', { container: `env:\n  - name: DB_URL\n    value: postgres://db`, current: [['DB_URL', 'required']] }, []],
+    [
+      'a source whose keys git cannot know: info, never error',
+      {
+        container: `envFrom:\n  - secretRef:\n      name: ext`,
+        docs: `---\napiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata:\n  name: ext\n  namespace: prod\nspec:\n  dataFrom:\n    - extract:\n        key: x\n`,
+        current: [['DB_PASSWORD', 'required']],
+      },
+      ['missing-key:info:DB_PASSWORD'],
+    ],
+    ['the envFrom ConfigMap itself is missing: dangling-ref, and the key cannot be confirmed', { container: ENVFROM, current: [['DB_URL', 'required']] }, ['dangling-ref:error:', 'missing-key:info:DB_URL']],
+  ])('%s', (_t, c, expected) => {
+    expect(summary(run(c).filter((f) => f.check === 'missing-key' || f.check === 'dangling-ref'))).toEqual(expected);
+  });
+
+  it('names the container env, the ConfigMap to add to, and the app read', () => {
+    const [f] = run({ container: ENVFROM, docs: CM, current: [['DB_URL', 'required']] }, 'missing-key');
+    expect(f!.locations).toEqual([
+      { file: 'apps/web.yaml', line: 12, repo: 'gitops', note: 'envFrom of container web' },
+      { file: 'apps/web.yaml', line: 21, repo: 'gitops', note: 'ConfigMap cfg data' },
+      { file: 'src/config.ts', line: 1, repo: 'app', ref: 'v2', note: 'process.env.DB_URL' },
+    ]);
+    expect(f!.fix).toContain('Add DB_URL to ConfigMap cfg (apps/web.yaml:21)');
+  });
+});
+
+describe('renamed-key', () => {
+  const rename: RenameInfo = { from: ['DB_HOST', 'DB_PORT'], to: 'DB_URL', confidence: 'high', reasons: ['same diff hunk of src/config.ts'], evidence: [] };
+  it.each<[string, Case, string[]]>([
+    ['old keys provided, new one not: error', { container: ENVFROM, docs: CM, current: [['DB_URL', 'optional']], previous: [['DB_HOST', 'optional'], ['DB_PORT', 'optional']], renames: [rename] }, ['renamed-key:error:DB_URL']],
+    ['new key provided as well: nothing', { container: `${ENVFROM}\nenv:\n  - name: DB_URL\n    value: x`, docs: CM, current: [['DB_URL', 'optional']], previous: [['DB_HOST', 'optional']], renames: [rename] }, []],
+    ['a low-confidence rename is a warning', { container: ENVFROM, docs: CM, current: [['DB_URL', 'optional']], previous: [['DB_HOST', 'optional']], renames: [{ ...rename, confidence: 'low' }] }, ['renamed-key:warning:DB_URL']],
+    ['no previous version: nothing', { container: ENVFROM, docs: CM, current: [['DB_URL', 'optional']], renames: [rename] }, []],
+  ])('%s', (_t, c, expected) => {
+    expect(summary(run(c, 'renamed-key'))).toEqual(expected);
+  });
+
+  it('builds the new key from the old ones, as a patch that adds env', () => {
+    const [f] = run({ container: ENVFROM, docs: CM, current: [['DB_URL', 'optional']], previous: [['DB_HOST', 'optional'], ['DB_PORT', 'optional']], renames: [rename] }, 'renamed-key');
+    expect(f!.fix).toContain('value: db://$(DB_HOST):$(DB_PORT)');
+    expect(f!.patch).toContain('+          env:\n+            - name: DB_URL\n+              value: "db://$(DB_HOST):$(DB_PORT)"');
+  });
+
+  it('writes no patch against a file that declares a Secret', () => {
+    const secret = `---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  namespace: prod\nstringData:\n  k: v\n`;
+    const [f] = run({ container: ENVFROM, docs: CM + secret, current: [['DB_URL', 'optional']], previous: [['DB_HOST', 'optional']], renames: [{ ...rename, from: ['DB_HOST'] }] }, 'renamed-key');
+    expect(f!.patch).toBeUndefined();
+    expect(f!.fix).toContain('$(DB_HOST)');
+  });
+});
+
+describe('stale-key', () => {
+  it.each<[string, Case, string[]]>([
+    ['read before, not now: info', { container: ENVFROM, docs: CM, current: [['DB_URL', 'required']], previous: [['DB_HOST', 'optional'], ['DB_URL', 'optional']] }, ['stale-key:info:DB_HOST']],
+    ['still used to build another value: nothing', { container: `${ENVFROM}\nenv:\n  - name: DB_URL\n    value: pg://$(DB_HOST)`, docs: CM, current: [['DB_URL', 'required']], previous: [['DB_HOST', 'optional']] }, []],
+    ['never read by either version: nothing (not ours to judge)', { container: ENVFROM, docs: CM, current: [['DB_URL', 'required']], previous: [['DB_URL', 'required']] }, []],
+  ])('%s', (_t, c, expected) => {
+    expect(summary(run(c, 'stale-key'))).toEqual(expected);
+  });
+});
+
+describe('dangling-ref and optional-ref-missing', () => {
+  it.each<[string, string, string, string[]]>([
+    ['missing ConfigMap', ENVFROM, '', ['dangling-ref:error:']],
+    ['missing key', `env:\n  - name: H\n    valueFrom:\n      configMapKeyRef:\n        name: cfg\n        key: nope`, CM, ['dangling-ref:error:H']],
+    ['optional missing Secret', `envFrom:\n  - secretRef:\n      name: s\n      optional: true`, '', ['optional-ref-missing:info:']],
+    ['a Secret git declares nowhere: warning (often made outside git)', `envFrom:\n  - secretRef:\n      name: s`, '', ['dangling-ref:warning:']],
+    [
+      'a Secret git declares only in another namespace: error',
+      `envFrom:\n  - secretRef:\n      name: s`,
+      `---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  namespace: staging\n`,
+      ['dangling-ref:error:'],
+    ],
+    ['all present', ENVFROM, CM, []],
+  ])('%s', (_t, container, docs, expected) => {
+    const fs = run({ container, docs }).filter((f) => f.check.endsWith('ref') || f.check === 'optional-ref-missing');
+    expect(summary(fs)).toEqual(expected);
+    for (const f of fs.filter((x) => x.severity === 'error')) expect(f.message).toContain('CreateContainerConfigError');
+  });
+});
+
+describe('unresolved-read', () => {
+  it('one info finding per read keydrift cannot name, with its place in the source', () => {
+    const fs = run({ container: ENVFROM, docs: CM, current: [], unresolved: 2 }, 'unresolved-read');
+    expect(fs.map((f) => `${f.severity} ${f.locations[0]!.file}:${f.locations[0]!.line}`)).toEqual(['info src/dyn.ts:1', 'info src/dyn.ts:2']);
+  });
+});
