@@ -5,6 +5,8 @@ import type { DriftItem } from './compare.js';
 export const objWords = (i: DriftItem) => `${i.object.kind} ${i.object.namespace ? i.object.namespace + '/' : ''}${i.object.name}`;
 
 export function whoWords(i: DriftItem): string {
+  if (!i.who && i.live && i.live.managedFields.length === 0)
+    return 'by someone unknown (the object carries no managedFields: dump it with kubectl get --show-managed-fields)';
   if (!i.who) return 'by an unknown field manager (no managedFields entry owns it)';
   return `by ${i.who.manager} (${i.who.operation || 'unknown operation'})${i.who.time ? ` at ${i.who.time}` : ''}`;
 }

@@ -2,6 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
+import { readFileSync } from 'node:fs';
+import Ajv from 'ajv';
 import { startFakeApiServer, type FakeApiServer } from '../../src/testing/fake-apiserver.js';
 import { runCli } from '../helpers/cli.js';
 import { argoApp, gitRepo, liveConfigMap, rm, T_PATCH, USER_AUTH_CM } from './helpers.js';
@@ -40,6 +42,10 @@ describe('keydrift drift (CLI)', () => {
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j).toMatchObject({ schemaVersion: 1, command: 'drift', summary: { warning: 1 } });
+    const schema = JSON.parse(readFileSync(new URL('../../schema/report.v1.json', import.meta.url), 'utf8'));
+    const AjvCtor = (Ajv as any).default ?? Ajv;
+    const validate = new AjvCtor({ allErrors: true, strict: false }).compile(schema);
+    expect(validate(j) ? [] : validate.errors).toEqual([]);
     expect(j.findings[0]).toMatchObject({ check: 'live-only-key', key: 'REDIS_URL', details: { manager: 'kubectl-patch', time: T_PATCH } });
   });
 
@@ -49,6 +55,15 @@ describe('keydrift drift (CLI)', () => {
     const r = await runCli(['drift', '--repo', repo, '--ref', 'main', '--cluster-dump', dump, '-n', 'prod', '--format', 'json']);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).findings.map((f: any) => [f.check, f.key])).toEqual([['live-only-key', 'REDIS_URL']]);
+  });
+
+  it('a dump without managedFields says who is unknown and how to dump it', async () => {
+    const dump = path.join(tmp, 'bare.yaml');
+    const bare = structuredClone(LIVE) as any;
+    delete bare.metadata.managedFields;
+    writeFileSync(dump, stringify({ apiVersion: 'v1', kind: 'List', items: [bare] }));
+    const r = await runCli(['drift', '--repo', repo, '--ref', 'main', '--cluster-dump', dump, '-n', 'prod']);
+    expect(r.stdout).toContain('added to ConfigMap prod/user-auth-config by someone unknown (the object carries no managedFields: dump it with kubectl get --show-managed-fields)');
   });
 
   it('an unreachable cluster: exit 2, one line, nothing on stdout', async () => {
