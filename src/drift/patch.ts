@@ -76,7 +76,11 @@ export function configMapEdit(snap: Snapshot, obj: KObject, key: string, value: 
   if (obj.generated) {
     const loc = mode === 'change' ? obj.locate(['data', key]) : undefined;
     const sibs = dataKeys.filter((k) => k !== key).map((k) => ({ k, ...obj.locate(['data', k]) }));
-    const file = loc?.file ?? sibs.find((x) => x.file !== obj.file || isKustomization(x.file))?.file ?? sibs[0]?.file;
+    // A new key goes where most of its siblings are declared (literals win a tie).
+    const count = new Map<string, number>();
+    for (const x of sibs) count.set(x.file, (count.get(x.file) ?? 0) + 1);
+    const best = [...count].sort((a, b) => b[1] - a[1] || Number(isKustomization(b[0])) - Number(isKustomization(a[0])) || (a[0] < b[0] ? -1 : 1))[0]?.[0];
+    const file = loc?.file ?? best;
     if (!file) return undefined;
     const text = snap.texts.get(file);
     if (text === undefined || value.includes('\n')) return undefined;

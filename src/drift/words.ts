@@ -46,7 +46,8 @@ export function driftFinding(i: DriftItem, check: string, severity: Severity, me
 export function fixWords(i: DriftItem, verb: 'add' | 'set'): string {
   if (i.secret)
     return `Put the live value into the Secret's source in git (${i.git.kind} ${i.git.name} in ${i.gitLocation.file}): ${verb} ${i.key} there; keydrift does not show Secret values.`;
-  if (i.patch) return `Make it permanent in git: ${verb} ${i.key} ${verb === 'add' ? 'to' : 'in'} ${i.patch.file}, keeping the other keys (patch below).`;
+  const regen = i.git.generated?.hashed ? ' Merging it changes the generator hash: a new ConfigMap is created and the workloads that use it restart with it.' : '';
+  if (i.patch) return `Make it permanent in git: ${verb} ${i.key} ${verb === 'add' ? 'to' : 'in'} ${i.patch.file}, keeping the other keys (patch below).${regen}`;
   return `Make it permanent in git: ${verb} ${i.key} ${verb === 'add' ? 'to' : 'in'} ${objWords(i)} at ${i.gitLocation.file}:${i.gitLocation.line ?? 1}, keeping the other keys.`;
 }
 
