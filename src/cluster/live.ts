@@ -38,6 +38,8 @@ export interface LiveSnapshot {
   source: string;
   objects: LiveObject[];
   skipped: Skip[];
+  /** Kinds (in a namespace, or everywhere) that could not be read: not compared, and not "missing". */
+  unreadable?: { kind: string; namespace?: string }[];
   /** API requests sent, for a cluster. */
   requests?: number;
   hasher: SecretHasher;
@@ -128,12 +130,14 @@ export async function readCluster(client: ClusterClient, opts: ReadClusterOption
   const served = await client.groupVersions();
   const objects: LiveObject[] = [];
   const skipped: Skip[] = [];
+  const unreadable: { kind: string; namespace?: string }[] = [];
   const wanted = LIVE_KINDS.filter((k) => !opts.kinds || opts.kinds.includes(k.kind));
   const nss = opts.namespaces?.length ? [...new Set(opts.namespaces)] : [undefined];
   for (const k of wanted) {
     const apiVersion = k.apiVersions.find((v) => served.has(v));
     if (!apiVersion) {
       if (k.gitops) continue; // not installed: nothing owns objects that way
+      unreadable.push({ kind: k.kind });
       skipped.push({ what: `${k.label} (live)`, reason: `the cluster does not serve ${k.apiVersions.join(' or ')}` });
       continue;
     }
@@ -161,6 +165,7 @@ export async function readCluster(client: ClusterClient, opts: ReadClusterOption
               }
             }
           }
+          unreadable.push({ kind: k.kind, ...(ns ? { namespace: ns } : {}) });
           skipped.push({
             what: `${k.label} (live${ns ? `, namespace ${ns}` : ''})`,
             reason: `${e.code === 403 ? 'forbidden' : 'not found'}: ${e.message}`,
@@ -171,5 +176,5 @@ export async function readCluster(client: ClusterClient, opts: ReadClusterOption
       }
     }
   }
-  return { source: `cluster ${client.label}`, objects, skipped, requests: client.requestCount, hasher };
+  return { source: `cluster ${client.label}`, objects, skipped, unreadable, requests: client.requestCount, hasher };
 }

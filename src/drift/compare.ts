@@ -119,15 +119,15 @@ export function computeDrift(git: Snapshot, live: LiveSnapshot, opts: DriftOptio
   const compared: string[] = [];
   const nss = opts.namespaces?.length ? new Set(opts.namespaces) : undefined;
   const byKind = new Map<string, LiveObject[]>();
-  for (const o of live.objects) byKind.set(o.kind, [...(byKind.get(o.kind) ?? []), o]);
+  for (const o of live.objects) {
+    const l = byKind.get(o.kind);
+    if (l) l.push(o);
+    else byKind.set(o.kind, [o]);
+  }
   const liveIndex = new Map<string, LiveObject>();
   for (const o of live.objects) liveIndex.set(`${o.kind}|${o.namespace ?? ''}|${o.name}`, o);
   // Kinds the live snapshot could not read (forbidden, not served): not compared.
-  const unreadable = new Set<string>();
-  for (const s of live.skipped) {
-    if (/^Secrets\b/.test(s.what)) unreadable.add('Secret');
-    if (/^ConfigMaps\b/.test(s.what)) unreadable.add('ConfigMap');
-  }
+  const unreadable = (kind: string, ns: string | undefined) => (live.unreadable ?? []).some((u) => u.kind === kind && (!u.namespace || u.namespace === ns));
   const hasKind = (k: string) => (byKind.get(k)?.length ?? 0) > 0;
   const apps = [
     ...live.objects.filter((o) => ['Application', 'Kustomization', 'HelmRelease'].includes(o.kind)).map((o) => ({ body: o.body, from: 'live' as const })),
@@ -142,7 +142,7 @@ export function computeDrift(git: Snapshot, live: LiveSnapshot, opts: DriftOptio
   const ref = opts.ref ? ` at ${opts.ref}` : '';
   for (const g of gitConfigs(git, live.hasher, skipped)) {
     if (g.namespace && nss && !nss.has(g.namespace)) continue;
-    if (unreadable.has(g.kind)) continue; // the skip reason is already in the report
+    if (unreadable(g.kind, g.namespace)) continue; // the skip reason is already in the report
     let l: LiveObject | undefined;
     let ns = g.namespace;
     if (ns) l = liveIndex.get(`${g.kind}|${ns}|${g.name}`);

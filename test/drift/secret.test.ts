@@ -110,3 +110,19 @@ describe('Secret drift', () => {
     }
   });
 });
+
+describe('RBAC per namespace', () => {
+  it('Secrets forbidden in one namespace only: the other namespace is still compared', async () => {
+    const other = { ...liveSecret, metadata: { ...liveSecret.metadata, namespace: 'dev' } };
+    const repo2 = gitRepo({ 'prod.yaml': SECRET_YAML, 'dev.yaml': SECRET_YAML.replace('namespace: prod', 'namespace: dev') });
+    const s2 = await startFakeApiServer({ objects: [liveSecret, other, argoApp()], forbid: [{ resource: 'secrets', namespace: 'prod' }] });
+    try {
+      const report = await runDrift({ repo: repo2, ref: 'main', kubeconfig: s2.writeKubeconfig(), namespaces: ['prod', 'dev'], retry: FAST });
+      expect(report.skipped).toContainEqual(expect.objectContaining({ what: 'Secrets (live, namespace prod)' }));
+      expect(new Set(report.findings.map((f) => (f.details as any).object))).toEqual(new Set(['Secret/dev/user-auth-secrets']));
+    } finally {
+      await s2.close();
+      rm(repo2);
+    }
+  });
+});
