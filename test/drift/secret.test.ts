@@ -11,6 +11,9 @@ import { startFakeApiServer, managedFieldsEntry, type FakeApiServer } from '../.
 import { runDrift } from '../../src/commands/drift.js';
 import { renderDriftText } from '../../src/drift/text.js';
 import { argoApp, gitRepo, rm, T_ARGO, T_PATCH } from './helpers.js';
+import { runCli } from '../helpers/cli.js';
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 
 const FAST = { attempts: 3, baseDelayMs: 1, maxDelayMs: 5, timeoutMs: 2000 };
 const GIT_VALUE = 'mk-git-Zq81xV-payload';
@@ -97,6 +100,32 @@ describe('Secret drift', () => {
     } finally {
       rm(dir);
     }
+  });
+
+  it('the CLI in every format, drift and check --cluster, leaks nothing', async () => {
+    const kc = srv.writeKubeconfig();
+    const outs: string[] = [];
+    for (const format of ['text', 'json']) {
+      const r = await runCli(['drift', '--repo', repo, '--ref', 'main', '--kubeconfig', kc, '--format', format]);
+      expect(r.code).toBe(1);
+      outs.push(r.stdout, r.stderr);
+    }
+    // A PR that removes the Secret: its live-only key is lost.
+    const repo2 = gitRepo({ 'apps/user-auth/secret.yaml': SECRET_YAML });
+    try {
+      rmSync(path.join(repo2, 'apps/user-auth/secret.yaml'));
+      writeFileSync(path.join(repo2, 'README'), 'x');
+      execFileSync('git', ['add', '-A'], { cwd: repo2 });
+      execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-qm', 'drop'], { cwd: repo2 });
+      for (const format of ['text', 'json']) {
+        const r = await runCli(['check', '--repo', repo2, '--base', 'main~1', '--head', 'main', '--cluster', '--kubeconfig', kc, '--format', format]);
+        expect(r.stdout).toContain('REDIS_PASSWORD');
+        outs.push(r.stdout, r.stderr);
+      }
+    } finally {
+      rm(repo2);
+    }
+    expectClean(outs.join('\n'));
   });
 
   it('forbidden Secrets: the report is still produced, with a skip reason', async () => {
