@@ -122,6 +122,13 @@ export function fateOf(i: FateInput): Fate {
   if (o.engine === 'flux-kustomize') {
     const ks = `Flux Kustomization ${o.app}`;
     const every = o.suspended ? 'when the Kustomization is resumed (it is suspended)' : `at the next reconcile (every ${o.interval})`;
+    if (o.optOut && i.change !== 'pending')
+      return {
+        outcome: 'kept',
+        visible: false,
+        when: `not reconciled (${o.optOut})`,
+        words: `${ks} leaves this object alone (${o.optOut}): nothing reverts it, but git says otherwise.`,
+      };
     if (i.change === 'added') {
       if (i.who && fluxStripsManager(i.who.manager))
         return {

@@ -42,6 +42,8 @@ export interface FluxKustomizeOwner {
   suspended: boolean;
   prune: boolean;
   force: boolean;
+  /** Per-object opt-out: `kustomize.toolkit.fluxcd.io/reconcile: disabled` or `ssa: Ignore|IfNotPresent`. */
+  optOut?: string;
 }
 
 export interface FluxHelmOwner {
@@ -142,6 +144,7 @@ export class OwnerIndex {
         suspended: k?.body.spec?.suspend === true,
         prune: k?.body.spec?.prune === true,
         force: k?.body.spec?.force === true,
+        ...fluxOptOut(obj),
       };
     }
     const hrName = obj.labels['helm.toolkit.fluxcd.io/name'];
@@ -175,6 +178,13 @@ export class OwnerIndex {
 /** One-off lookup (builds an index). */
 export function findOwner(obj: LiveObject, apps: AppRef[]): Owner | undefined {
   return new OwnerIndex(apps).find(obj);
+}
+
+function fluxOptOut(obj: LiveObject): { optOut?: string } {
+  if (obj.annotations['kustomize.toolkit.fluxcd.io/reconcile'] === 'disabled') return { optOut: 'kustomize.toolkit.fluxcd.io/reconcile: disabled' };
+  const ssa = obj.annotations['kustomize.toolkit.fluxcd.io/ssa'];
+  if (ssa === 'Ignore' || ssa === 'IfNotPresent') return { optOut: `kustomize.toolkit.fluxcd.io/ssa: ${ssa}` };
+  return {};
 }
 
 const escPointer = (k: string) => k.replace(/~/g, '~0').replace(/\//g, '~1');

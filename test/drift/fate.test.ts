@@ -81,6 +81,18 @@ describe('added key (exists only live)', () => {
     expect(f!.message).toContain('Flux Kustomization flux-system/apps removes fields written by kubectl-patch');
     expect(f!.message).toContain('at the next reconcile (every 10m)');
   });
+  it('Flux leaves an object that opts out alone', () => {
+    const cm = liveConfigMap({ labels: flux, annotations: { 'kustomize.toolkit.fluxcd.io/ssa': 'IfNotPresent' }, argoManager: 'kustomize-controller', data: CHANGED, patched: ['REDIS_HOST'] });
+    const [f] = drift(GIT, [cm, ks]).findings;
+    expect(f!.check).toBe('live-value-changed');
+    expect(f!.message).toContain('leaves this object alone (kustomize.toolkit.fluxcd.io/ssa: IfNotPresent)');
+  });
+  it('a value a GitOps engine wrote that git has since changed is pending, not a manual change', () => {
+    const cm = liveConfigMap({ data: CHANGED });
+    const [f] = drift(GIT, [cm, argoApp()]).findings;
+    expect(f).toMatchObject({ check: 'pending-in-git', key: 'REDIS_HOST', severity: 'info' });
+    expect(f!.message).toContain('was last written by argocd-controller');
+  });
   it('Flux leaves additions by other managers alone', () => {
     const [f] = drift(GIT, [liveConfigMap({ labels: flux, argoManager: 'kustomize-controller', patchManager: 'k9s', data: ADDED, patched: ['REDIS_URL'] }), ks]).findings;
     expect(f!.check).toBe('live-only-key');
