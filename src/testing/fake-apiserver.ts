@@ -175,14 +175,17 @@ export function managedFieldsEntry(opts: {
   field?: 'data' | 'binaryData' | 'stringData';
   labels?: string[];
   annotations?: string[];
+  /** The write created the `data` map (an Update that made the object). */
+  createdMap?: boolean;
   /** Extra FieldsV1 content merged at the top level. */
   extra?: Record<string, unknown>;
 }): Record<string, any> {
   const f: Record<string, any> = {};
   if (opts.keys?.length) {
     const data: Record<string, unknown> = {};
-    // Update operations that create the map record the map itself ('.').
-    if (opts.operation === 'Update') data['.'] = {};
+    // The manager that created the map (with an Update) also owns the map itself ('.');
+    // one that only added a key to an existing map (kubectl patch) does not.
+    if (opts.createdMap) data['.'] = {};
     for (const k of opts.keys) data[`f:${k}`] = {};
     f[`f:${opts.field ?? 'data'}`] = data;
   }

@@ -134,7 +134,7 @@ describe('fake API server + client-node', () => {
       apiVersion: 'v1',
       time: '2026-11-20T14:03:27Z',
       fieldsType: 'FieldsV1',
-      fieldsV1: { 'f:data': { '.': {}, 'f:REDIS_URL': {} } },
+      fieldsV1: { 'f:data': { 'f:REDIS_URL': {} } },
     });
   });
 
