@@ -220,9 +220,16 @@ export class KubeClient implements ClusterClient {
     for (;;) {
       let page: any;
       try {
-        page = await this.withRetry(what, () =>
-          this.api.list(apiVersion, kind, opts.namespace, undefined, undefined, undefined, opts.fieldSelector, opts.labelSelector, this.pageSize, cont),
-        );
+        page = await this.withRetry(what, async () => {
+          try {
+            return await this.api.list(apiVersion, kind, opts.namespace, undefined, undefined, undefined, opts.fieldSelector, opts.labelSelector, this.pageSize, cont);
+          } catch (e) {
+            // The group is served but not this kind (argoproj.io with Rollouts and no Applications).
+            if (e instanceof Error && !(e instanceof ApiStatusError) && /Unrecognized API version and kind/.test(e.message))
+              throw new ApiStatusError(404, 'NotFound', `the server does not serve ${kind} in ${apiVersion}`);
+            throw e;
+          }
+        });
       } catch (e) {
         // An expired continue token: start over, once.
         if (e instanceof ApiStatusError && e.code === 410 && cont && restarts++ === 0) {

@@ -151,6 +151,8 @@ export async function readCluster(client: ClusterClient, opts: ReadClusterOption
           if (o) objects.push(o);
         }
       } catch (e) {
+        // A GitOps kind that is not there: nothing is owned that way.
+        if (k.gitops && e instanceof ApiStatusError && e.code === 404) continue;
         if (e instanceof ApiStatusError && (e.code === 403 || e.code === 404)) {
           if (k.gitops && ns === undefined && opts.namespaces?.length) {
             // Try the namespaces asked for, and the usual controller namespaces.

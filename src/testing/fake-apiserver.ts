@@ -136,6 +136,8 @@ export interface FakeApiServerOptions {
   crds?: ('argocd' | 'flux')[];
   forbid?: Forbid[];
   faults?: Fault[];
+  /** Kinds left out of discovery although their group is served (Argo Rollouts without ArgoCD). */
+  omitKinds?: string[];
   /** Serve HTTPS with a self-signed certificate (needs the `openssl` command). */
   tls?: boolean;
   /** Require this bearer token (401 otherwise). */
@@ -305,7 +307,7 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
     const t = typeOfKind(o.kind, o.apiVersion);
     if (t?.crd) installed.add(t.crd);
   }
-  const types = () => RESOURCE_TYPES.filter((t) => !t.crd || installed.has(t.crd));
+  const types = () => RESOURCE_TYPES.filter((t) => (!t.crd || installed.has(t.crd)) && !opts.omitKinds?.includes(t.kind));
   const requests: RequestLogEntry[] = [];
   const faults = opts.faults ?? [];
   const forbid = opts.forbid ?? [];

@@ -192,3 +192,16 @@ describe('expired continue token', () => {
     }
   });
 });
+
+describe('a group served without the kind', () => {
+  it('argoproj.io with Rollouts but no Applications: no ArgoCD, no failure', async () => {
+    const srv = await startFakeApiServer({ objects: cms(1), crds: ['argocd'], omitKinds: ['Application'] });
+    try {
+      const live = await readCluster(openCluster({ kubeconfig: srv.writeKubeconfig(), retry: FAST }));
+      expect(live.objects.map((o) => o.kind)).toEqual(['ConfigMap']);
+      expect(live.skipped).toEqual([]);
+    } finally {
+      await srv.close();
+    }
+  });
+});
