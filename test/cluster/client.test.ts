@@ -205,3 +205,22 @@ describe('a group served without the kind', () => {
     }
   });
 });
+
+describe('request count', () => {
+  it('grows with kinds and pages, not with objects', async () => {
+    const counts: number[] = [];
+    for (const n of [10, 120]) {
+      const srv = await startFakeApiServer({ objects: [...cms(n), ...cms(n, 'dev')] });
+      try {
+        await readCluster(openCluster({ kubeconfig: srv.writeKubeconfig(), pageSize: 100, retry: FAST }));
+        counts.push(srv.requests.length);
+        const cmLists = srv.requests.filter((r) => r.resource === 'configmaps').length;
+        expect(cmLists).toBe(Math.ceil((2 * n) / 100) || 1);
+      } finally {
+        await srv.close();
+      }
+    }
+    // 20 → 240 ConfigMaps: one page → three pages; nothing else changes.
+    expect(counts[1]! - counts[0]!).toBe(2);
+  });
+});
