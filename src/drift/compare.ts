@@ -136,6 +136,8 @@ export function computeDrift(git: Snapshot, live: LiveSnapshot, opts: DriftOptio
       .map((o) => ({ body: o.body, from: 'git' as const })),
   ];
 
+  const liveNamespaces = new Set(live.objects.map((o) => o.namespace).filter((x): x is string => !!x));
+  const absentNs = new Map<string, number>();
   const owners = new OwnerIndex(apps);
   const usage = new UsageIndex(live.objects);
   const items: DriftItem[] = [];
@@ -172,7 +174,12 @@ export function computeDrift(git: Snapshot, live: LiveSnapshot, opts: DriftOptio
     const gitLocation = { ...objLocation(g.obj, [], `${g.obj.kind} ${g.obj.name}${ref}`) };
     if (!l) {
       if (!ns && nss) continue;
-      const owner = undefined;
+      // A namespace the cluster does not have (every namespace holds kube-root-ca.crt): the
+      // object is most likely meant for another cluster.
+      if (ns && !liveNamespaces.has(ns)) {
+        absentNs.set(ns, (absentNs.get(ns) ?? 0) + 1);
+        continue;
+      }
       items.push({
         change: 'pending',
         key: '',
@@ -180,9 +187,8 @@ export function computeDrift(git: Snapshot, live: LiveSnapshot, opts: DriftOptio
         secret: g.kind === 'Secret',
         git: g.obj,
         app: g.obj.app ?? 'no GitOps owner found',
-        fate: { outcome: 'applied', when: 'at the next sync', words: `${g.kind} ${ns ? ns + '/' : ''}${g.name} is in git${ref} and not in the cluster: it is created at the next sync.` },
+        fate: { outcome: 'applied', when: 'at the next sync', words: `${g.kind} ${ns ? ns + '/' : ''}${g.name} is in git${ref} and not in the cluster yet: the next sync (or apply) creates it.` },
         gitLocation,
-        ...(owner ? { owner } : {}),
       });
       continue;
     }
@@ -240,6 +246,9 @@ export function computeDrift(git: Snapshot, live: LiveSnapshot, opts: DriftOptio
       const patch = together ?? patchOf(git, [edit]);
       if (patch) item.patch = { file: edit.file, line: edit.line, patch };
     }
+  }
+  for (const [ns, n] of [...absentNs].sort()) {
+    skipped.push({ what: `namespace ${ns}`, reason: `git declares ${n} ConfigMap/Secret${n === 1 ? '' : 's'} there and the cluster has no such namespace (another cluster's?): not compared` });
   }
   return { items, skipped, compared };
 }

@@ -163,10 +163,16 @@ describe('pending in git', () => {
     expect(findings[1]!.message).toContain('was written by argocd-controller and git at main no longer has it');
   });
   it('an object git declares that is not live', () => {
-    const { findings } = drift(GIT, [argoApp()]);
+    const rootCa = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kube-root-ca.crt', namespace: 'prod' }, data: { 'ca.crt': 'x' } };
+    const { findings } = drift(GIT, [argoApp(), rootCa]);
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ check: 'pending-in-git' });
-    expect(findings[0]!.message).toContain('is in git at main and not in the cluster');
+    expect(findings[0]!.message).toContain('is in git at main and not in the cluster yet');
+  });
+  it('objects in a namespace the cluster does not have: a skip reason, not findings', () => {
+    const { findings, skipped } = drift(GIT, [argoApp()]);
+    expect(findings).toEqual([]);
+    expect(skipped).toEqual([expect.objectContaining({ what: 'namespace prod', reason: expect.stringContaining('the cluster has no such namespace') })]);
   });
 });
 
