@@ -5,7 +5,7 @@
 import type { ManagedEntry } from '../cluster/live.js';
 
 export type ManagerClass = 'gitops' | 'manual';
-export type Engine = 'argocd' | 'flux-kustomize' | 'flux-helm' | 'helm';
+export type Engine = 'argocd' | 'flux-kustomize' | 'flux-helm' | 'helm' | 'secrets-controller';
 
 export interface Attribution {
   manager: string;
@@ -21,6 +21,9 @@ const GITOPS: [RegExp, Engine][] = [
   [/^kustomize-controller$/, 'flux-kustomize'],
   [/^helm-controller$/, 'flux-helm'],
   [/^helm$/, 'helm'],
+  // Controllers that turn what git declares into Secrets (ExternalSecret, SealedSecret).
+  [/^external-secrets/, 'secrets-controller'],
+  [/^sealed-secrets/, 'secrets-controller'],
 ];
 
 /** GitOps engines by their field manager; everything else — `kubectl-*`, edits from UIs, scripts — is a manual change. */
