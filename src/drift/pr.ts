@@ -22,6 +22,14 @@ function targetOf(o: KObject): { kind: string; name: string; ns?: string } | und
   return undefined;
 }
 
+const hasReplace = (v: unknown) => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? v.split(',') : []).some((x) => x.trim() === 'Replace=true');
+const replaceOn = (o: KObject) => hasReplace(o.body.metadata?.annotations?.['argocd.argoproj.io/sync-options']);
+/** Does the Application `ns/name` in this snapshot sync with Replace=true? */
+function appReplaceOn(snap: Snapshot, app: string): boolean {
+  const [ns, name] = app.split('/');
+  return snap.objects.some((o) => o.kind === 'Application' && o.name === name && (!o.namespace || o.namespace === ns) && hasReplace(o.body.spec?.syncPolicy?.syncOptions));
+}
+
 export interface PrClusterResult {
   findings: Finding[];
   skipped: Skip[];
@@ -46,7 +54,27 @@ export function changeDropsLiveKeys(base: Snapshot, head: Snapshot, live: LiveSn
     const t = targetOf(i.git)!;
     const key = `${t.kind}|${t.ns ?? ''}|${t.name}`;
     const same = headTargets.get(key);
-    if (same) continue; // still declared under the same name: the key survives apply
+    if (same) {
+      // Still declared under the same name: the key survives apply — unless this change
+      // turns on Replace=true (on the object or its Application).
+      const before = i.owner?.engine === 'argocd' && (replaceOn(i.git) || appReplaceOn(base, i.owner.app));
+      const after = replaceOn(same) || (i.owner?.engine === 'argocd' && appReplaceOn(head, i.owner.app));
+      if (!after || before || Object.prototype.hasOwnProperty.call(same.body.data ?? {}, i.key)) continue;
+      const p = !i.secret && i.liveValue !== undefined ? configMapPatch(head, same, i.key, i.liveValue, 'add') : undefined;
+      const item: DriftItem = { ...i, git: same };
+      if (p) item.patch = p;
+      else delete item.patch;
+      findings.push(
+        driftFinding(
+          { ...item, fate: { outcome: 'lost', when: 'at the sync of this change', words: '' } },
+          'fix-will-be-lost',
+          'error',
+          `This change turns on Replace=true for ${objWords(i)}${headLabel}: the next sync replaces the whole object, without ${i.key}, which exists only in the cluster (added ${whoWords(i)}, never put in git).`,
+          fixWords(item, 'add'),
+        ),
+      );
+      continue;
+    }
     const regenerated = i.git.generated?.hashed ? headByBase.get(`${t.kind}|${t.ns ?? ''}|${t.name.replace(HASH_SUFFIX, '')}`) : undefined;
     // The fix belongs in the head version of the object.
     let item: DriftItem = i;

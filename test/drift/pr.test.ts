@@ -19,6 +19,20 @@ describe('changeDropsLiveKeys', () => {
     expect(changeDropsLiveKeys(base, head, live).findings).toEqual([]);
   });
 
+  it('the change turns on Replace=true for the object, or for its Application', () => {
+    const withAnno = USER_AUTH_CM.replace('  namespace: prod\n', '  namespace: prod\n  annotations:\n    argocd.argoproj.io/sync-options: Replace=true\n');
+    const [f] = changeDropsLiveKeys(base, snapshotOf({ 'cm.yaml': withAnno }), live).findings;
+    expect(f).toMatchObject({ check: 'fix-will-be-lost', key: 'REDIS_URL' });
+    expect(f!.message).toContain('This change turns on Replace=true for ConfigMap prod/user-auth-config');
+    expect(f!.patch).toContain('+  REDIS_URL: redis://redis.prod.svc:6379/0');
+    const app = (opts: string) => `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: user-auth\n  namespace: argocd\nspec:\n  syncPolicy:\n    syncOptions: [${opts}]\n`;
+    const b2 = snapshotOf({ 'cm.yaml': USER_AUTH_CM, 'app.yaml': app('CreateNamespace=true') });
+    const h2 = snapshotOf({ 'cm.yaml': USER_AUTH_CM, 'app.yaml': app('CreateNamespace=true, Replace=true') });
+    expect(changeDropsLiveKeys(b2, h2, live).findings).toHaveLength(1);
+    // Already on before this change: not this change's doing.
+    expect(changeDropsLiveKeys(h2, h2, live).findings).toHaveLength(0);
+  });
+
   it('the change removes the object', () => {
     const { findings } = changeDropsLiveKeys(base, snapshotOf({}), live, { head: 'HEAD' });
     expect(findings).toHaveLength(1);
