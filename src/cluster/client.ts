@@ -212,7 +212,16 @@ export class KubeClient implements ClusterClient {
     return this.gvs;
   }
 
+  private discovered = new Map<string, Promise<unknown>>();
+
   async list(apiVersion: string, kind: string, opts: ListOptions = {}): Promise<Record<string, any>[]> {
+    // One discovery request per group version, even when lists run side by side.
+    let d = this.discovered.get(apiVersion);
+    if (!d) {
+      d = this.withRetry(`discovery ${apiVersion}`, () => (this.api as any).resource(apiVersion, kind)).catch(() => undefined);
+      this.discovered.set(apiVersion, d);
+    }
+    await d;
     const items: Record<string, any>[] = [];
     let cont: string | undefined;
     let restarts = 0;

@@ -128,55 +128,65 @@ export interface ReadClusterOptions {
  */
 export async function readCluster(client: ClusterClient, opts: ReadClusterOptions = {}, hasher = new SecretHasher()): Promise<LiveSnapshot> {
   const served = await client.groupVersions();
-  const objects: LiveObject[] = [];
-  const skipped: Skip[] = [];
-  const unreadable: { kind: string; namespace?: string }[] = [];
   const wanted = LIVE_KINDS.filter((k) => !opts.kinds || opts.kinds.includes(k.kind));
   const nss = opts.namespaces?.length ? [...new Set(opts.namespaces)] : [undefined];
+  type Part = { objects: LiveObject[]; skipped: Skip[]; unreadable: { kind: string; namespace?: string }[] };
+  const tasks: (() => Promise<Part>)[] = [];
+  const fail = (k: (typeof LIVE_KINDS)[number], ns: string | undefined, reason: string): Part => ({
+    objects: [],
+    skipped: [{ what: `${k.label} (live${ns ? `, namespace ${ns}` : ''})`, reason }],
+    unreadable: [{ kind: k.kind, ...(ns ? { namespace: ns } : {}) }],
+  });
   for (const k of wanted) {
     const apiVersion = k.apiVersions.find((v) => served.has(v));
     if (!apiVersion) {
       if (k.gitops) continue; // not installed: nothing owns objects that way
-      unreadable.push({ kind: k.kind });
-      skipped.push({ what: `${k.label} (live)`, reason: `the cluster does not serve ${k.apiVersions.join(' or ')}` });
+      tasks.push(async () => fail(k, undefined, `the cluster does not serve ${k.apiVersions.join(' or ')}`));
       continue;
     }
-    // GitOps owners usually live in their own namespace: read them cluster-wide first.
+    const read = async (ns: string | undefined) => (await client.list(apiVersion, k.kind, ns ? { namespace: ns } : {})).map((it) => toLiveObject(it, hasher)).filter((o): o is LiveObject => !!o);
+    // GitOps owners usually live in their own namespace: read them cluster-wide.
     const scopes: (string | undefined)[] = k.gitops ? [undefined] : nss;
     for (const ns of scopes) {
-      try {
-        const items = await client.list(apiVersion, k.kind, ns ? { namespace: ns } : {});
-        for (const it of items) {
-          const o = toLiveObject(it, hasher);
-          if (o) objects.push(o);
-        }
-      } catch (e) {
-        // A GitOps kind that is not there: nothing is owned that way.
-        if (k.gitops && e instanceof ApiStatusError && e.code === 404) continue;
-        if (e instanceof ApiStatusError && (e.code === 403 || e.code === 404)) {
+      tasks.push(async () => {
+        try {
+          return { objects: await read(ns), skipped: [], unreadable: [] };
+        } catch (e) {
+          // A GitOps kind that is not there: nothing is owned that way.
+          if (k.gitops && e instanceof ApiStatusError && e.code === 404) return { objects: [], skipped: [], unreadable: [] };
+          if (!(e instanceof ApiStatusError && (e.code === 403 || e.code === 404))) throw e;
+          const part = fail(k, ns, `${e.code === 403 ? 'forbidden' : 'not found'}: ${e.message}`);
           if (k.gitops && ns === undefined && opts.namespaces?.length) {
-            // Try the namespaces asked for, and the usual controller namespaces.
+            // Try the namespaces asked for, and the usual controller namespace.
             for (const alt of [...new Set([...opts.namespaces, k.kind === 'Application' ? 'argocd' : 'flux-system'])]) {
               try {
-                for (const it of await client.list(apiVersion, k.kind, { namespace: alt })) {
-                  const o = toLiveObject(it, hasher);
-                  if (o) objects.push(o);
-                }
+                part.objects.push(...(await read(alt)));
               } catch (e2) {
                 if (!(e2 instanceof ApiStatusError)) throw e2;
               }
             }
           }
-          unreadable.push({ kind: k.kind, ...(ns ? { namespace: ns } : {}) });
-          skipped.push({
-            what: `${k.label} (live${ns ? `, namespace ${ns}` : ''})`,
-            reason: `${e.code === 403 ? 'forbidden' : 'not found'}: ${e.message}`,
-          });
-          continue;
+          return part;
         }
-        throw e;
-      }
+      });
     }
   }
-  return { source: `cluster ${client.label}`, objects, skipped, unreadable, requests: client.requestCount, hasher };
+  // A few lists at a time: latency overlaps, the request count stays the same.
+  const parts: Part[] = new Array(tasks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const i = next++;
+      parts[i] = await tasks[i]!();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(4, tasks.length) }, worker));
+  return {
+    source: `cluster ${client.label}`,
+    objects: parts.flatMap((p) => p.objects),
+    skipped: parts.flatMap((p) => p.skipped),
+    unreadable: parts.flatMap((p) => p.unreadable),
+    requests: client.requestCount,
+    hasher,
+  };
 }
