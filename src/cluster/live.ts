@@ -27,6 +27,8 @@ export interface LiveObject {
   annotations: Record<string, string>;
   managedFields: ManagedEntry[];
   creationTimestamp?: string;
+  /** Keys under data/binaryData/stringData in the `kubectl.kubernetes.io/last-applied-configuration` annotation (client-side apply), when present. */
+  lastAppliedKeys?: string[];
   /** ConfigMap `data`/`binaryData` and Secret `data` keys with their values (Secrets: digests only). */
   values?: Map<string, LiveValue>;
   /** The object as read, for kinds other than Secret (Applications, Flux objects, workloads); for Secrets, metadata and type only. */
@@ -66,6 +68,17 @@ const strMap = (v: unknown): Record<string, string> => {
   return out;
 };
 
+/** Key names only (never values) from a last-applied-configuration annotation. */
+function lastAppliedKeysOf(text: string | undefined): string[] | undefined {
+  if (!text) return undefined;
+  try {
+    const o = JSON.parse(text);
+    return [...new Set(['data', 'binaryData', 'stringData'].flatMap((f) => Object.keys(o?.[f] ?? {})))];
+  } catch {
+    return undefined;
+  }
+}
+
 /** Turn a raw object (from the API or a dump) into a LiveObject; Secret values become digests here. */
 export function toLiveObject(raw: Record<string, any>, hasher: SecretHasher): LiveObject | undefined {
   const meta = raw?.metadata;
@@ -90,6 +103,8 @@ export function toLiveObject(raw: Record<string, any>, hasher: SecretHasher): Li
     managedFields,
     ...(meta.creationTimestamp ? { creationTimestamp: String(meta.creationTimestamp) } : {}),
   };
+  const lastApplied = lastAppliedKeysOf(base.annotations['kubectl.kubernetes.io/last-applied-configuration']);
+  if (lastApplied) Object.assign(base, { lastAppliedKeys: lastApplied });
   if (raw.kind === 'Secret') {
     const values = new Map<string, LiveValue>();
     for (const [k, v] of Object.entries(raw.data ?? {})) values.set(k, { type: 'secret', digest: hasher.digestBase64(String(v ?? '')) });

@@ -63,6 +63,16 @@ export function fateOf(i: FateInput): Fate {
     const replace = o.syncOptions.includes('Replace=true') || o.resourceSyncOptions.includes('Replace=true');
     const respect = o.syncOptions.includes('RespectIgnoreDifferences=true');
     const ssa = o.syncOptions.includes('ServerSideApply=true') || o.resourceSyncOptions.includes('ServerSideApply=true');
+    if (i.change === 'added' && !ssa && i.live.lastAppliedKeys?.includes(i.key)) {
+      // `kubectl apply` wrote the key into the last-applied annotation: ArgoCD's three-way
+      // diff now sees a key the previous apply declared and git does not — a removal.
+      return {
+        outcome: 'lost',
+        visible: true,
+        when: o.selfHeal ? 'within seconds (self-heal)' : `at the next sync (${syncWhen(o)})`,
+        words: `${app} sees it: kubectl apply recorded it in the last-applied-configuration annotation, so the three-way diff finds a key git does not declare (OutOfSync), and the sync removes it — ${o.selfHeal ? 'self-heal: within seconds' : syncWhen(o)}.`,
+      };
+    }
     if (i.change === 'added') {
       const invisible = `${app} does not see it: a key that exists only live is no difference${ssa ? ' (server-side apply leaves fields of other managers alone)' : ''}, so it is not OutOfSync and ${o.selfHeal ? 'self-heal' : 'a sync'} does not remove it`;
       if (regen) return { outcome: 'lost', visible: false, when: renamed ? 'at the next sync' : 'at the next regeneration', words: `${invisible}; but ${regen}.` };

@@ -65,6 +65,16 @@ describe('added key (exists only live)', () => {
     expect(f!.message).toContain('Replace=true replaces the whole object at every sync');
     expect(f!.patch).toContain('+  REDIS_URL: redis://redis.prod.svc:6379/0');
   });
+  it('added with kubectl apply (client-side): the last-applied annotation makes ArgoCD see it and remove it', () => {
+    const lastApplied = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'user-auth-config', namespace: 'prod' }, data: ADDED });
+    const cm = liveConfigMap({ data: ADDED, patched: ['REDIS_URL'], patchManager: 'kubectl-client-side-apply', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': lastApplied } });
+    const [f] = drift(GIT, [cm, argoApp()]).findings;
+    expect(f).toMatchObject({ check: 'fix-will-be-lost', key: 'REDIS_URL' });
+    expect(f!.message).toContain('will be lost within seconds (self-heal)');
+    expect(f!.message).toContain('recorded it in the last-applied-configuration annotation');
+    // With server-side apply, ArgoCD does not use the annotation: invisible again.
+    expect(drift(GIT, [cm, argoApp({ syncOptions: ['ServerSideApply=true'] })]).findings[0]!.check).toBe('live-only-key');
+  });
   it('Replace=true as a per-resource sync option', () => {
     const cm = liveConfigMap({ data: ADDED, patched: ['REDIS_URL'], annotations: { 'argocd.argoproj.io/sync-options': 'Replace=true' } });
     expect(drift(GIT, [cm, argoApp()]).findings[0]!.check).toBe('fix-will-be-lost');
