@@ -24,6 +24,8 @@ export interface DriftOptions extends LiveSource {
 export interface DriftResult extends Report {
   /** API requests made, when a cluster was read. */
   requests?: number;
+  /** What was compared, for the text header: "git <repo>@<ref> (<sha>)" and "cluster <server> (context x)" / "dump <path>". */
+  sources?: { git: string; live: string };
 }
 
 export async function runDrift(opts: DriftOptions): Promise<DriftResult> {
@@ -46,5 +48,6 @@ export async function runDrift(opts: DriftOptions): Promise<DriftResult> {
     skipped: allSkipped,
     checked: [...new Set(compared)].sort(),
     ...(live.requests !== undefined ? { requests: live.requests } : {}),
+    sources: { git: `git ${tree.label}${tree.commit ? ` (${tree.commit.slice(0, 7)})` : ''}`, live: live.source },
   };
 }

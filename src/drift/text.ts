@@ -12,7 +12,7 @@ function loc(l: Location): string {
   return `${l.file ?? '?'}${l.line ? `:${l.line}` : ''}${l.note ? `  (${l.note})` : ''}`;
 }
 
-export function renderDriftText(report: Report & { source?: string }, opts: { color: boolean }): string {
+export function renderDriftText(report: Report & { sources?: { git: string; live: string } }, opts: { color: boolean }): string {
   const c = (code: number, s: string) => (opts.color ? `\u001b[${code}m${s}\u001b[0m` : s);
   const sev = (f: Finding) => (f.severity === 'error' ? c(ANSI.red, 'error  ') : f.severity === 'warning' ? c(ANSI.yellow, 'warning') : c(ANSI.blue, 'info   '));
   const groups = new Map<string, Finding[]>();
@@ -21,6 +21,7 @@ export function renderDriftText(report: Report & { source?: string }, opts: { co
     groups.set(app, [...(groups.get(app) ?? []), f]);
   }
   const lines: string[] = [];
+  if (report.sources) lines.push(c(ANSI.dim, `${report.sources.git} vs ${report.sources.live}`), '');
   // One object's manual changes share one patch: print it once.
   const printed = new Map<string, string>();
   for (const [app, fs] of groups) {

@@ -29,7 +29,7 @@ describe('keydrift drift (CLI)', () => {
     const r = await runCli(['drift', '--repo', repo, '--ref', 'main', '--kubeconfig', srv.writeKubeconfig(), '--namespace', 'prod']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^ArgoCD app argocd\/user-auth\n {2}warning live-only-key REDIS_URL/);
+    expect(r.stdout).toMatch(/^git \S+@main \([0-9a-f]{7}\) vs cluster http:\/\/127\.0\.0\.1:\d+ \(context fake\)\n\nArgoCD app argocd\/user-auth\n {2}warning live-only-key REDIS_URL/);
     expect(r.stdout).toContain(`kubectl-patch (Update), ${T_PATCH}`);
     expect(r.stdout).toContain('+  REDIS_URL: redis://redis.prod.svc:6379/0');
     expect(r.stdout).toContain('keydrift drift: 1 finding (0 errors, 1 warning, 0 info); 1 live object compared with git');
