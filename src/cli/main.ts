@@ -13,6 +13,7 @@ import { runContract } from '../commands/contract.js';
 import { runDrift } from '../commands/drift.js';
 import { renderDriftText } from '../drift/text.js';
 import { runAudit } from '../commands/audit.js';
+import { renderCommand } from '../commands/render.js';
 import { renderJson } from '../report/json.js';
 import { renderText } from '../report/text.js';
 import { contractToJson, renderContractText } from '../report/contract.js';
@@ -37,6 +38,8 @@ Usage:
   keydrift contract PATH[@REF] [--format text|json]
   keydrift drift [--repo DIR] [--ref REF] (--kubeconfig FILE [--context NAME] | --in-cluster | --cluster-dump PATH)
                  [--namespace NS]... [--format text|json] [--fail-on error|warning|info|never]
+  keydrift render [PATH] [--ref REF] [--format yaml|json]
+                 (what keydrift sees: Kustomize, Helm and ArgoCD/Flux apps rendered; Secret values redacted)
 
 Exit codes: 0 no findings at or above --fail-on, 1 findings at or above it, 2 keydrift could not do its job.
 `;
@@ -189,6 +192,21 @@ async function cmdContract(args: string[], io: Io): Promise<number> {
   return 0;
 }
 
+async function cmdRender(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, { ref: { type: 'string' }, format: { type: 'string' } });
+  if (values.help) return io.stdout(USAGE), 0;
+  if (positionals.length > 1) throw new KeydriftError(`render: unexpected argument '${positionals[1]}'`);
+  const format = oneOf('format', values.format, ['yaml', 'json'] as const, 'yaml');
+  const r = await renderCommand({
+    path: positionals[0] ?? '.',
+    ...(values.ref ? { ref: values.ref as string } : {}),
+    format,
+    cwd: io.cwd,
+  });
+  io.stdout(r.text);
+  return 0;
+}
+
 export async function main(argv: string[], io: Io): Promise<number> {
   try {
     const [cmd, ...rest] = argv;
@@ -201,6 +219,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return await cmdAudit(rest, io);
       case 'contract':
         return await cmdContract(rest, io);
+      case 'render':
+        return await cmdRender(rest, io);
       case '--version':
       case '-v':
         io.stdout(VERSION + '\n');
