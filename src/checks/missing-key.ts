@@ -1,4 +1,4 @@
-import type { Finding } from '../model.js';
+import type { Finding, Severity } from '../model.js';
 import type { ContainerCheck } from './types.js';
 import { envPatch, valueFromOldNames } from '../fix/env-patch.js';
 import {
@@ -25,10 +25,31 @@ export const missingKey: ContainerCheck = {
     if (!cur) return [];
     const prevNames = ctx.previous ? runtimeNames(ctx.previous.contract) : undefined;
     const out: Finding[] = [];
+    const groupsDone = new Set<string>();
     for (const e of cur.contract.entries.values()) {
-      const isNewOptional = e.kind === 'optional' && prevNames !== undefined && !prevNames.has(e.name);
+      // "At least one of A, B": reported once, only when none of them is provided.
+      if (e.requiredOneOf && e.requiredOneOf.length > 1) {
+        const key = e.requiredOneOf.join('|');
+        if (groupsDone.has(key)) continue;
+        groupsDone.add(key);
+        const any = e.requiredOneOf.map((n) => provides(ctx, n, e.match));
+        if (any.includes('yes')) continue;
+        const reads = e.requiredOneOf.flatMap((n) => cur.contract.entries.get(n)?.reads ?? []);
+        out.push({
+          check: 'missing-key',
+          severity: any.includes('maybe') ? 'info' : 'error',
+          ...baseFinding(ctx),
+          key: e.requiredOneOf[0]!,
+          message: `${versionLabel(cur)} requires one of ${e.requiredOneOf.join(', ')} (${reads.map((r) => `${r.evidence.file}:${r.evidence.line}`).join(', ')}), but ${containerLabel(ctx)} gets none of them${any.includes('maybe') ? ' in git (a source whose keys git does not tell may provide one)' : ': the new version will fail to start'}.`,
+          locations: [containerEnvLocation(ctx), ...reads.map((r) => evidenceLocation(cur, r.evidence))],
+          fix: `Add ${e.requiredOneOf[0]} (the preferred name) to the container's env or to a ConfigMap it takes with envFrom.`,
+          details: { requiredOneOf: e.requiredOneOf },
+        });
+        continue;
+      }
+      const isNewOptional = e.kind === 'optional' && e.confidence !== 'low' && prevNames !== undefined && !prevNames.has(e.name);
       if (e.kind !== 'required' && !isNewOptional) continue;
-      const has = provides(ctx, e.name);
+      const has = provides(ctx, e.name, e.match);
       if (has === 'yes') continue;
       const reads = e.reads.filter((r) => r.kind === e.kind);
       const where = reads.map((r) => `${r.evidence.file}:${r.evidence.line}`).join(', ');
@@ -62,13 +83,23 @@ export const missingKey: ContainerCheck = {
       } else {
         fix = `Add ${e.name} to the container's env (${locations[0]!.file}:${locations[0]!.line})${e.kind === 'optional' ? ', or confirm the app copes without it' : ''}.`;
       }
+      // Only a declaration (.env.example) says so, and no code read was found: the name may
+      // be read by a dependency — or only by docker compose. Warn, unless the app enforces
+      // its declarations at start (dotenv-safe).
+      const declarationOnly = e.reads.every((r) => r.declaration) && !e.reads.some((r) => r.enforcedBy);
+      const severity: Severity =
+        e.kind !== 'required' ? 'warning' : declarationOnly || e.confidence === 'medium' ? 'warning' : e.confidence === 'low' ? 'info' : 'error';
       const consequence =
-        e.kind === 'required'
-          ? 'the new version will fail to start (CrashLoopBackOff)'
-          : 'the app reads it without a default and will see it unset';
+        e.kind !== 'required'
+          ? 'the app reads it without a default and will see it unset'
+          : declarationOnly
+            ? `the app declares it as needed (no read was found in its code${e.note ? `; ${e.note}` : ''}), so it may fail to start`
+            : severity === 'error'
+              ? 'the new version will fail to start (CrashLoopBackOff)'
+              : 'the app checks it on a path that may not run at start, so it may fail when that path runs';
       out.push({
         check: 'missing-key',
-        severity: e.kind === 'required' ? 'error' : 'warning',
+        severity,
         ...baseFinding(ctx),
         key: e.name,
         message:

@@ -1,6 +1,7 @@
 import { objLocation } from '../sources/yaml.js';
 import type { Location } from '../model.js';
-import type { Evidence, Contract } from '../contract/model.js';
+import type { Evidence, Contract, NameMatch } from '../contract/model.js';
+import { nameMatches } from '../contract/names.js';
 import type { ContainerContext, VersionInfo } from './types.js';
 import type { ProvidedVar } from '../resolve/provision.js';
 
@@ -71,10 +72,15 @@ export function describeOrigin(v: ProvidedVar): string {
   }
 }
 
-/** Can the container get `name`? Also true when a source with unknown keys might hold it. */
-export function provides(ctx: ContainerContext, name: string): 'yes' | 'no' | 'maybe' {
+/**
+ * Can the container get `name`? Names match as the app matches them (exactly, or ignoring
+ * case for pydantic-settings/.NET, or by Spring relaxed binding). 'maybe' when a source
+ * whose keys git cannot tell might hold it.
+ */
+export function provides(ctx: ContainerContext, name: string, match: NameMatch = 'exact'): 'yes' | 'no' | 'maybe' {
   if (ctx.provision.vars.has(name)) return 'yes';
-  if (ctx.current?.contract.imageDefaults.some((d) => d.name === name)) return 'yes';
+  if (ctx.current?.contract.imageDefaults.some((d) => nameMatches(name, d.name, match))) return 'yes';
+  if (match !== 'exact') for (const v of ctx.provision.vars.keys()) if (nameMatches(name, v, match)) return 'yes';
   if (ctx.provision.openSources.length > 0) return 'maybe';
   return 'no';
 }

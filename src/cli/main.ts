@@ -10,7 +10,10 @@ import { KeydriftError, isKeydriftError } from '../errors.js';
 import { SEVERITY_RANK, type Report, type Severity } from '../model.js';
 import { runCheck } from '../commands/check.js';
 import { imageContractJson, isImageSpec, renderImageContractText, runContract, runImageContract } from '../commands/contract.js';
+import { runDrift } from '../commands/drift.js';
+import { renderDriftText } from '../drift/text.js';
 import { runAudit } from '../commands/audit.js';
+import { renderCommand } from '../commands/render.js';
 import { renderJson } from '../report/json.js';
 import { renderText } from '../report/text.js';
 import { contractToJson, renderContractText } from '../report/contract.js';
@@ -29,11 +32,16 @@ const USAGE = `keydrift ${VERSION} — configuration keys an image reads vs what
 Usage:
   keydrift check [--repo DIR] [--base REF] [--head REF] [--source IMAGE_REPO=PATH_OR_URL]...
                  [--format text|json] [--fail-on error|warning|info|never]
+                 [--cluster [--kubeconfig FILE] [--context NAME] | --in-cluster | --cluster-dump PATH] [--namespace NS]...
   keydrift audit --image IMAGE:TAG [--repo DIR] [--ref REF] [--workload KIND/NS/NAME]
                  [--source IMAGE_REPO=PATH_OR_URL]... [--format text|json] [--fail-on …]
   keydrift contract PATH[@REF] [--format text|json]
   keydrift contract IMAGE_REF [--insecure-registry HOST[:PORT]]... [--platform OS/ARCH[/VARIANT]]
                     [--source IMAGE_REPO=PATH_OR_URL]... [--format text|json]
+  keydrift drift [--repo DIR] [--ref REF] (--kubeconfig FILE [--context NAME] | --in-cluster | --cluster-dump PATH)
+                 [--namespace NS]... [--format text|json] [--fail-on error|warning|info|never]
+  keydrift render [PATH] [--ref REF] [--format yaml|json]
+                 (what keydrift sees: Kustomize, Helm and ArgoCD/Flux apps rendered; Secret values redacted)
 
 Exit codes: 0 no findings at or above --fail-on, 1 findings at or above it, 2 keydrift could not do its job.
 `;
@@ -76,9 +84,16 @@ async function cmdCheck(args: string[], io: Io): Promise<number> {
     source: { type: 'string', multiple: true },
     format: { type: 'string' },
     'fail-on': { type: 'string' },
+    cluster: { type: 'boolean' },
+    kubeconfig: { type: 'string' },
+    context: { type: 'string' },
+    'in-cluster': { type: 'boolean' },
+    'cluster-dump': { type: 'string' },
+    namespace: { type: 'string', multiple: true, short: 'n' },
   });
   if (values.help) return io.stdout(USAGE), 0;
   if (positionals.length) throw new KeydriftError(`check: unexpected argument '${positionals[0]}'`);
+  const wantsCluster = !!(values.cluster || values.kubeconfig || values['cluster-dump'] || values['in-cluster']);
   const format = oneOf('format', values.format, FORMATS, 'text');
   const failOn = oneOf<Fail>('fail-on', values['fail-on'], ['error', 'warning', 'info', 'never'], 'error');
   const report = await runCheck({
@@ -87,8 +102,50 @@ async function cmdCheck(args: string[], io: Io): Promise<number> {
     ...(values.head ? { head: values.head as string } : {}),
     sources: (values.source as string[] | undefined) ?? [],
     cwd: io.cwd,
+    ...(wantsCluster
+      ? {
+          cluster: {
+            ...(values.kubeconfig ? { kubeconfig: values.kubeconfig as string } : {}),
+            ...(values.context ? { context: values.context as string } : {}),
+            ...(values['in-cluster'] ? { inCluster: true } : {}),
+            ...(values['cluster-dump'] ? { clusterDump: values['cluster-dump'] as string } : {}),
+            namespaces: (values.namespace as string[] | undefined) ?? [],
+          },
+        }
+      : {}),
   });
   io.stdout(format === 'json' ? renderJson(report) : renderText(report, { color: useColor(io) }));
+  return exitCodeFor(report, failOn);
+}
+
+async function cmdDrift(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, {
+    repo: { type: 'string' },
+    ref: { type: 'string' },
+    kubeconfig: { type: 'string' },
+    context: { type: 'string' },
+    'in-cluster': { type: 'boolean' },
+    'cluster-dump': { type: 'string' },
+    namespace: { type: 'string', multiple: true, short: 'n' },
+    format: { type: 'string' },
+    'fail-on': { type: 'string' },
+  });
+  if (values.help) return io.stdout(USAGE), 0;
+  if (positionals.length) throw new KeydriftError(`drift: unexpected argument '${positionals[0]}'`);
+  const format = oneOf('format', values.format, FORMATS, 'text');
+  // A live key only in the cluster is a warning: a drift report fails on warnings by default.
+  const failOn = oneOf<Fail>('fail-on', values['fail-on'], ['error', 'warning', 'info', 'never'], 'warning');
+  const report = await runDrift({
+    repo: (values.repo as string | undefined) ?? '.',
+    ...(values.ref ? { ref: values.ref as string } : {}),
+    ...(values.kubeconfig ? { kubeconfig: values.kubeconfig as string } : {}),
+    ...(values.context ? { context: values.context as string } : {}),
+    ...(values['in-cluster'] ? { inCluster: true } : {}),
+    ...(values['cluster-dump'] ? { clusterDump: values['cluster-dump'] as string } : {}),
+    namespaces: (values.namespace as string[] | undefined) ?? [],
+    cwd: io.cwd,
+  });
+  io.stdout(format === 'json' ? renderJson(report) : renderDriftText(report, { color: useColor(io) }));
   return exitCodeFor(report, failOn);
 }
 
@@ -155,16 +212,35 @@ async function cmdContract(args: string[], io: Io): Promise<number> {
   return 0;
 }
 
+async function cmdRender(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, { ref: { type: 'string' }, format: { type: 'string' } });
+  if (values.help) return io.stdout(USAGE), 0;
+  if (positionals.length > 1) throw new KeydriftError(`render: unexpected argument '${positionals[1]}'`);
+  const format = oneOf('format', values.format, ['yaml', 'json'] as const, 'yaml');
+  const r = await renderCommand({
+    path: positionals[0] ?? '.',
+    ...(values.ref ? { ref: values.ref as string } : {}),
+    format,
+    cwd: io.cwd,
+  });
+  io.stdout(r.text);
+  return 0;
+}
+
 export async function main(argv: string[], io: Io): Promise<number> {
   try {
     const [cmd, ...rest] = argv;
     switch (cmd) {
       case 'check':
         return await cmdCheck(rest, io);
+      case 'drift':
+        return await cmdDrift(rest, io);
       case 'audit':
         return await cmdAudit(rest, io);
       case 'contract':
         return await cmdContract(rest, io);
+      case 'render':
+        return await cmdRender(rest, io);
       case '--version':
       case '-v':
         io.stdout(VERSION + '\n');

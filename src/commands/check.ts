@@ -10,7 +10,9 @@ import type { Finding, Report, Skip } from '../model.js';
 import { SEVERITY_RANK } from '../model.js';
 
 import { openTree, GitTree, type FileTree } from '../sources/tree.js';
-import { loadSnapshot, type Snapshot } from '../sources/snapshot.js';
+import { type Snapshot } from '../sources/snapshot.js';
+import { loadSnapshot } from '../sources/snapshot.js';
+import { loadPrSnapshots } from '../render/pr.js';
 import { objLocation, type KObject } from '../sources/yaml.js';
 import { containersOf, isWorkload, workloadId, type ContainerRef } from '../resolve/workloads.js';
 import { SourceIndex } from '../resolve/sources.js';
@@ -23,6 +25,8 @@ import { compareContracts } from '../contract/compare.js';
 import type { Contract } from '../contract/model.js';
 import { CHECKS } from '../checks/index.js';
 import type { ContainerContext, RenameInfo, VersionInfo } from '../checks/types.js';
+import { clusterCheck } from '../drift/pr.js';
+import type { LiveSource } from '../cluster/source.js';
 
 export interface CheckOptions {
   /** GitOps repository (or plain directory). */
@@ -32,6 +36,8 @@ export interface CheckOptions {
   /** `IMAGE_REPO=PATH_OR_URL` mappings from the command line. */
   sources?: string[];
   cwd?: string;
+  /** `--cluster` (PR mode): also report keys that exist only live and that this change drops. */
+  cluster?: LiveSource;
 }
 
 export const CONFIG_FILE = '.keydrift.yaml';
@@ -115,7 +121,8 @@ export async function runCheck(opts: CheckOptions): Promise<Report> {
   const headTree = await openTree(repoDir, head);
   const baseTree = opts.base ? await GitTree.open(repoDir, opts.base) : undefined;
   const mappings = await loadMappings(headTree, headTree.root, opts.sources ?? [], cwd);
-  const [headSnap, baseSnap] = await Promise.all([loadSnapshot(headTree), baseTree ? loadSnapshot(baseTree) : undefined]);
+  // With a base, only the apps whose inputs changed are rendered (src/render/pr.ts).
+  const { head: headSnap, base: baseSnap } = await loadPrSnapshots(headTree, baseTree);
 
   const skipped: Skip[] = [...headSnap.skipped.map((s) => ({ what: s.file, reason: s.reason, location: { file: s.file, repo: 'gitops' } }))];
   const findings: Finding[] = [];
@@ -124,6 +131,15 @@ export async function runCheck(opts: CheckOptions): Promise<Report> {
     changedFiles = new Set<string>();
     const all = new Set([...headSnap.texts.keys(), ...baseSnap.texts.keys()]);
     for (const f of all) if (headSnap.texts.get(f) !== baseSnap.texts.get(f)) changedFiles.add(f);
+  }
+
+  if (opts.cluster) {
+    if (!baseSnap) skipped.push({ what: 'cluster comparison', reason: '--cluster needs --base: it reports what this change does to keys that exist only live' });
+    else {
+      const r = await clusterCheck(baseSnap, headSnap, opts.cluster, { cwd, ...(head ? { head } : {}) });
+      findings.push(...r.findings);
+      skipped.push(...r.skipped);
+    }
   }
 
   for (const check of CHECKS) {
@@ -137,6 +153,7 @@ export async function runCheck(opts: CheckOptions): Promise<Report> {
   const baseSources = baseSnap ? sourceBodies(baseSnap) : undefined;
 
   const contracts = new ContractCache();
+  let fullIndex: SourceIndex | undefined;
   const noMapping = new Map<string, string[]>();
   const checked: string[] = [];
 
@@ -167,15 +184,21 @@ export async function runCheck(opts: CheckOptions): Promise<Report> {
         noMapping.set(image.repository, list);
       }
       const prevC = beforeContainers.find((b) => b.name === c.name && b.init === c.init);
-      findings.push(
-        ...(await evaluateContainer(c, {
-          snapshot: headSnap,
-          index,
-          contracts,
-          ...(image && mapping ? { image, mapping } : {}),
-          ...(prevC ? { previousImage: parseImageRef(prevC.image) } : {}),
-        })),
-      );
+      const evalOpts: EvaluateOptions = {
+        snapshot: headSnap,
+        index,
+        contracts,
+        ...(image && mapping ? { image, mapping } : {}),
+        ...(prevC ? { previousImage: parseImageRef(prevC.image) } : {}),
+      };
+      let found = await evaluateContainer(c, evalOpts);
+      // In PR mode only the touched apps are rendered: an object another app renders is not
+      // in the partial snapshot. Before saying a reference dangles, look in the whole repo.
+      if (baseSnap && found.some((f) => f.details?.problem === 'missing-object')) {
+        fullIndex ??= new SourceIndex((await loadSnapshot(headTree)).objects);
+        found = await evaluateContainer(c, { ...evalOpts, index: fullIndex });
+      }
+      findings.push(...found);
     }
   }
   for (const [repo, where] of noMapping) {

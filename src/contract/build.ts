@@ -7,7 +7,9 @@
  *   dot-directory (`.github`, `.devcontainer`, …), `__pycache__`, `venv`, `.venv`,
  *   `site-packages`, `coverage`, `test`, `tests`, `__tests__`, `spec`, `specs`, `e2e`,
  *   `cypress`, `playwright`, `testdata`, `fixtures`, `__fixtures__`, `__mocks__`, `mocks`,
- *   `examples`, `example`, `samples`, `docs`, `doc`; build output `dist`, `build`, `out`,
+ *   `examples`, `example`, `samples`, `docs`, `doc`; CI/deployment/dev tooling `ci`, `deploy`,
+ *   `deployment(s)`, `k8s`, `kubernetes`, `helm`, `charts`, `infra(structure)`, `terraform`,
+ *   `hack`, `bench(mark(s))`; build output `dist`, `build`, `out`,
  *   `target`, `.next`, `.nuxt` (Dockerfiles in them are still read);
  * - files: `*.test.*`, `*.spec.*`, `*.stories.*`, `*.min.js`, `*_test.go`, `test_*.py`,
  *   `*_test.py`, `conftest.py`, `*.d.ts`;
@@ -16,9 +18,10 @@
  * `test.Dockerfile`, …) are dropped (recorded in `skipped`): they are not the shipped image.
  */
 import type { FileTree } from '../sources/tree.js';
-import type { Confidence, Contract, ContractEntry, ContractRead, ExtractResult, ReadKind, SourceFile } from './model.js';
+import type { Confidence, Contract, ContractEntry, ContractRead, EnvHelper, Extractor, ExtractResult, ReadKind, SourceFile } from './model.js';
 import { EXTRACTORS } from './extractors/index.js';
 import { isDockerfile } from './extractors/dockerfile.js';
+import { helperRead } from './extractors/javascript.js';
 
 export const MAX_FILE_BYTES = 1024 * 1024;
 
@@ -26,6 +29,9 @@ const SKIP_DIRS = new Set([
   'node_modules', 'vendor', 'bower_components', '__pycache__', 'venv', 'site-packages', 'coverage',
   'test', 'tests', '__tests__', 'spec', 'specs', 'e2e', 'cypress', 'playwright', 'testdata',
   'fixtures', '__fixtures__', '__mocks__', 'mocks', 'examples', 'example', 'samples', 'docs', 'doc',
+  // CI, deployment and developer tooling that does not ship in the image
+  'ci', 'deploy', 'deployment', 'deployments', 'k8s', 'kubernetes', 'helm', 'charts', 'infra',
+  'infrastructure', 'terraform', 'hack', 'bench', 'benchmark', 'benchmarks',
 ]);
 const OUTPUT_DIRS = new Set(['dist', 'build', 'out', 'target', '.next', '.nuxt']);
 const SKIP_FILE = [
@@ -58,6 +64,27 @@ export function skipReason(path: string): string | undefined {
  */
 export function isRuntimeProvided(name: string): boolean {
   return name === 'PATH' || name === 'HOME' || name === 'HOSTNAME' || /^KUBERNETES_(?:SERVICE_|PORT)/.test(name);
+}
+
+/**
+ * Kubernetes service links: for every Service in the namespace a pod gets
+ * `<SVC>_SERVICE_HOST`, `<SVC>_SERVICE_PORT[_<PORT>]` and `<SVC>_PORT[_<n>_<PROTO>[_ADDR|_PORT|_PROTO]]`
+ * (unless `enableServiceLinks: false`), so such a name is not missing from the pod's env.
+ */
+export function isServiceLink(name: string): boolean {
+  return /^[A-Z0-9_]+_SERVICE_(?:HOST|PORT)(?:_[A-Z0-9_]+)?$/.test(name) || /^[A-Z0-9_]+_PORT_\d+_(?:TCP|UDP|SCTP)(?:_ADDR|_PORT|_PROTO)?$/.test(name);
+}
+
+/**
+ * Build and tooling files: their reads happen when building or developing, not in the running
+ * container, so they are build-time reads (bundler/test/lint configs, Gradle Kotlin scripts,
+ * Rust build.rs, setup.py, Rakefile, magefile).
+ */
+const TOOLING_FILE =
+  /(?:^|\/)(?:(?:vite|vitest|webpack|rollup|babel|jest|tailwind|postcss|playwright|cypress|karma|tsup|rspack|rsbuild|esbuild|svelte|astro|metro|craco|commitlint|lint-staged|prettier|stylelint|eslint)\.config\.[cm]?[jt]s|\.eslintrc\.[cm]?js|\.prettierrc\.[cm]?js|(?:gulpfile|Gruntfile)\.[cm]?[jt]s|[\w.-]*\.gradle\.kts|build\.rs|setup\.py|noxfile\.py|Rakefile|magefile\.go)$/;
+
+export function isToolingFile(path: string): boolean {
+  return TOOLING_FILE.test(path);
 }
 
 const RANK: Record<ReadKind, number> = { required: 3, optional: 2, defaulted: 1, 'build-time': 0 };
@@ -104,20 +131,43 @@ export function markDeprecations(reads: ContractRead[], texts: Map<string, strin
   }
 }
 
-/** Runs every matching extractor on already-read files (exported for benchmarks and tests). */
+/**
+ * Runs every matching extractor on already-read files (exported for benchmarks and tests).
+ * Files that fail an extractor's `quick` test are skipped, except that a file mentioning the
+ * exported name of an env helper (`getEnv`) found elsewhere is extracted too, so that calls of
+ * helpers across files are seen.
+ */
 export function extractFiles(files: SourceFile[]): { results: ExtractResult[]; errors: { file: string; reason: string }[] } {
   const results: ExtractResult[] = [];
   const errors: { file: string; reason: string }[] = [];
+  const deferred: { f: SourceFile; ex: Extractor }[] = [];
+  const run = (f: SourceFile, ex: Extractor): void => {
+    try {
+      const r = ex.extract(f);
+      if (ex.id === 'dotenv') for (const read of r.reads) read.declaration = true;
+      results.push(r);
+    } catch (e) {
+      errors.push({ file: f.path, reason: `${ex.id} extractor failed: ${e instanceof Error ? e.message : String(e)}` });
+    }
+  };
   for (const f of files) {
     for (const ex of EXTRACTORS) {
       if (!ex.matches(f.path)) continue;
-      try {
-        const r = ex.extract(f);
-        if (ex.id === 'dotenv') for (const read of r.reads) read.declaration = true;
-        results.push(r);
-      } catch (e) {
-        errors.push({ file: f.path, reason: `${ex.id} extractor failed: ${e instanceof Error ? e.message : String(e)}` });
+      if (ex.quick && !ex.quick.test(f.text)) {
+        deferred.push({ f, ex });
+        continue;
       }
+      run(f, ex);
+    }
+  }
+  const helperNames = new Set<string>();
+  for (const r of results) for (const h of r.envHelpers ?? []) if (h.exportName !== 'default') helperNames.add(h.exportName);
+  const hasDefaultHelper = results.some((r) => r.envHelpers?.some((h) => h.exportName === 'default'));
+  if (helperNames.size || hasDefaultHelper) {
+    const re = helperNames.size ? new RegExp(`\\b(?:${[...helperNames].map((n) => n.replace(/[$]/g, '\\$&')).join('|')})\\b`) : undefined;
+    for (const { f, ex } of deferred) {
+      if (ex.id !== 'javascript') continue;
+      if ((re && re.test(f.text)) || (hasDefaultHelper && /\bfrom\s*['"]\.|require\(\s*['"]\./.test(f.text))) run(f, ex);
     }
   }
   return { results, errors };
@@ -127,7 +177,7 @@ export function extractFiles(files: SourceFile[]): { results: ExtractResult[]; e
 export function aggregate(name: string, reads: ContractRead[]): ContractEntry {
   const sorted = [...reads].sort((a, b) => cmpEvidence(a.evidence, b.evidence));
   // Code reads decide; a declaration only decides for names no code reads.
-  const code = sorted.filter((r) => !r.declaration);
+  const code = sorted.filter((r) => !r.declaration || r.enforcedBy);
   const deciding = code.length ? code : sorted;
   // Runtime reads decide over build-time ones.
   const runtime = deciding.filter((r) => r.kind !== 'build-time');
@@ -137,10 +187,20 @@ export function aggregate(name: string, reads: ContractRead[]): ContractEntry {
   let confidence: Confidence = 'low';
   for (const r of pool) if (r.kind === kind && CONF[r.confidence] > CONF[confidence]) confidence = r.confidence;
   const entry: ContractEntry = { name, kind, confidence, reads: sorted };
+  if (!code.length) {
+    const files = [...new Set(sorted.map((r) => r.evidence.file))].join(', ');
+    entry.note = `declared in ${files}; no read of it was found in the code (it may be read dynamically, by a dependency, or only by tooling such as docker compose)`;
+  }
   if (kind === 'required' && isRuntimeProvided(name)) {
     entry.kind = 'optional';
     entry.note = `${name} is always set in a container (by the image or the runtime), so it is never missing`;
+  } else if (kind === 'required' && isServiceLink(name)) {
+    entry.kind = 'optional';
+    entry.note = `${name} looks like a Kubernetes service link, set for a Service of that name in the namespace unless enableServiceLinks is false`;
   }
+  // Loose matching only when every read of the name is loose in the same way.
+  const matches = new Set(sorted.map((r) => r.match ?? 'exact'));
+  if (matches.size === 1 && !matches.has('exact')) entry.match = [...matches][0]!;
   const dep = sorted.find((r) => r.deprecated);
   if (dep) entry.deprecated = { ...dep.deprecated };
   if (kind === 'optional') {
@@ -150,13 +210,105 @@ export function aggregate(name: string, reads: ContractRead[]): ContractEntry {
   return entry;
 }
 
-export async function buildContract(tree: FileTree, source: Contract['source']): Promise<Contract> {
+/**
+ * dotenv-safe fails the start when a name of its example file is unset: those declarations
+ * become required, and count like code reads. The example file is the one the code names
+ * (resolved from the root or the code's folder), else every `.env.example` in a folder that
+ * holds the code or one of its parents.
+ */
+function enforceDeclarations(results: ExtractResult[], reads: ContractRead[]): void {
+  for (const r of results) {
+    for (const e of r.enforcesDeclarations ?? []) {
+      const dir = e.evidence.file.split('/').slice(0, -1);
+      const candidates = new Set<string>();
+      if (e.example) {
+        const rel = e.example.replace(/^\.\//, '');
+        candidates.add(rel);
+        for (let k = dir.length; k >= 0; k--) candidates.add([...dir.slice(0, k), rel].join('/'));
+      } else {
+        for (let k = dir.length; k >= 0; k--) candidates.add([...dir.slice(0, k), '.env.example'].join('/'));
+      }
+      for (const read of reads) {
+        if (!read.declaration || !candidates.has(read.evidence.file)) continue;
+        read.kind = 'required';
+        read.confidence = 'high';
+        read.enforcedBy = e.evidence;
+        read.note = `dotenv-safe fails the start when it is unset (${e.evidence.file}:${e.evidence.line})`;
+      }
+    }
+  }
+}
+
+/** Resolves a relative module specifier from `fromFile` to a scanned file. */
+export function resolveModule(fromFile: string, spec: string, files: Set<string>): string | undefined {
+  const parts = fromFile.split('/').slice(0, -1);
+  for (const seg of spec.split('/')) {
+    if (seg === '.' || seg === '') continue;
+    if (seg === '..') parts.pop();
+    else parts.push(seg);
+  }
+  const base = parts.join('/');
+  const noExt = base.replace(/\.(?:[cm]?js|jsx)$/, '');
+  const cands = [base, `${noExt}.ts`, `${noExt}.tsx`, `${noExt}.mts`, `${noExt}.cts`, `${noExt}.js`, `${noExt}.mjs`, `${noExt}.cjs`, `${noExt}.jsx`];
+  for (const ix of ['index.ts', 'index.tsx', 'index.js', 'index.mjs']) cands.push(`${base}/${ix}`);
+  return cands.find((c) => files.has(c));
+}
+
+/**
+ * Calls in one file of an env helper exported by another (`import { getEnv } from './env.js'`;
+ * `getEnv('PORT', '3000')`) become reads; a helper that nobody calls with a literal name is
+ * reported unresolved.
+ */
+function resolveHelperCalls(results: ExtractResult[], contract: Contract, files: Set<string>): ContractRead[] {
+  const helpers = new Map<string, { h: EnvHelper; used: boolean }>();
+  for (const r of results) for (const h of r.envHelpers ?? []) helpers.set(`${h.evidence.file}#${h.exportName}`, { h, used: false });
+  const reads: ContractRead[] = [];
+  for (const r of results) {
+    for (const c of r.helperCalls ?? []) {
+      const target = resolveModule(c.evidence.file, c.from, files);
+      if (!target) continue;
+      const entry = helpers.get(`${target}#${c.importedName}`);
+      if (!entry) continue;
+      entry.used = true;
+      if (c.nameArg === undefined) {
+        contract.unresolved.push({ evidence: c.evidence, reason: `computed key passed to ${c.importedName}()`, ...(c.hint ? { hint: c.hint } : {}) });
+        continue;
+      }
+      const read = helperRead(c.nameArg, entry.h, c.defaultArg, c.defaultArg !== undefined, c.evidence, c.importedName);
+      read.note = `${read.note} (defined at ${entry.h.evidence.file}:${entry.h.evidence.line})`;
+      reads.push(read);
+    }
+  }
+  const reported = new Set<string>();
+  for (const { h, used } of helpers.values()) {
+    const key = `${h.evidence.file}:${h.evidence.line}`;
+    if (used || reported.has(key)) continue;
+    // Called only inside its own file (already resolved there) or never: say so once.
+    const localCalls = results.some((r) => r.reads.some((x) => x.evidence.file === h.evidence.file && x.note?.startsWith(`through helper ${h.exportName}()`)));
+    if (localCalls) continue;
+    reported.add(key);
+    contract.unresolved.push({ evidence: h.evidence, reason: `computed key on process.env in exported helper ${h.exportName}(): no call with a literal name found` });
+  }
+  return reads;
+}
+
+export interface BuildOptions {
+  /**
+   * Only read files under this repo-relative folder (one app of a monorepo). Evidence paths
+   * stay repo-relative; skip rules apply to the path below this folder.
+   */
+  root?: string;
+}
+
+export async function buildContract(tree: FileTree, source: Contract['source'], options: BuildOptions = {}): Promise<Contract> {
   const all = await tree.list();
   const skipped: { file: string; reason: string }[] = [];
   const wanted: string[] = [];
+  const root = options.root?.replace(/^\.?\/+|\/+$/g, '') ?? '';
   for (const p of all) {
+    if (root && !p.startsWith(root + '/')) continue;
     if (!EXTRACTORS.some((ex) => ex.matches(p))) continue;
-    const why = skipReason(p);
+    const why = skipReason(root ? p.slice(root.length + 1) : p);
     if (why) continue; // not the app: silently out of scope (documented above)
     wanted.push(p);
   }
@@ -206,6 +358,15 @@ export async function buildContract(tree: FileTree, source: Contract['source']):
       contract.imageDefaults.push(d);
     }
   }
+  for (const r of reads) {
+    if (r.kind !== 'build-time' && !r.declaration && isToolingFile(r.evidence.file)) {
+      r.kind = 'build-time';
+      delete r.requiredOneOf;
+      r.note = `read by build/tooling configuration, not by the running app${r.note ? `; ${r.note}` : ''}`;
+    }
+  }
+  reads.push(...resolveHelperCalls(results, contract, new Set(files.map((f) => f.path))));
+  enforceDeclarations(results, reads);
   markDeprecations(reads, new Map(files.map((f) => [f.path, f.text])));
 
   const byName = new Map<string, ContractRead[]>();
@@ -232,11 +393,15 @@ export async function buildContract(tree: FileTree, source: Contract['source']):
 }
 
 /** The contract of a tree, labelled from the tree itself (for benchmarks and the CLI). */
-export function scanTree(tree: FileTree): Promise<Contract> {
-  return buildContract(tree, {
-    label: tree.label,
-    location: tree.root,
-    ...(tree.ref ? { ref: tree.ref } : {}),
-    ...(tree.commit ? { commit: tree.commit } : {}),
-  });
+export function scanTree(tree: FileTree, options: BuildOptions = {}): Promise<Contract> {
+  return buildContract(
+    tree,
+    {
+      label: tree.label,
+      location: tree.root,
+      ...(tree.ref ? { ref: tree.ref } : {}),
+      ...(tree.commit ? { commit: tree.commit } : {}),
+    },
+    options,
+  );
 }

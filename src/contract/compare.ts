@@ -12,7 +12,9 @@
  * (c) a shared stem: the part before the last `_` (`REDIS_HOST` + `REDIS_PORT` → `REDIS_URL`)
  *     → medium when exactly one added name has the stem; low when several do and exactly one of
  *     them looks like a connection string (`_URL`, `_URI`, `_DSN`, `_ADDR`, …); else none.
- * Several removed names that map to the same new name are grouped into one rename.
+ * Several removed names that map to the same new name are grouped into one rename; its
+ * confidence is that of its strongest member (`reasons` says which signal each name came from),
+ * and its evidence lists the old version's reads first, then the new version's.
  */
 import { structuredPatch } from 'diff';
 import type { FileTree } from '../sources/tree.js';
@@ -85,8 +87,16 @@ export async function compareContracts(
   const removedSet = new Set(removed);
 
   const byTo = new Map<string, Rename>();
+  // Evidence in the old and in the new version, kept apart: old first in the result.
+  const evOld = new Map<string, Evidence[]>();
+  const evNew = new Map<string, Evidence[]>();
   const used = new Set<string>(); // from-names already in a rename
-  const add = (from: string, to: string, confidence: Confidence, reason: string, evidence: Evidence[]): void => {
+  const addEv = (m: Map<string, Evidence[]>, to: string, evs: Evidence[]): void => {
+    const list = m.get(to) ?? [];
+    for (const e of evs) if (!list.some((x) => x.file === e.file && x.line === e.line && x.pattern === e.pattern)) list.push(e);
+    m.set(to, list);
+  };
+  const add = (from: string, to: string, confidence: Confidence, reason: string, oldEv: Evidence[], newEv: Evidence[]): void => {
     if (from === to || used.has(from) || byTo.has(from)) return;
     used.add(from);
     let r = byTo.get(to);
@@ -97,9 +107,8 @@ export async function compareContracts(
     r.from.push(from);
     if (CONF[confidence] > CONF[r.confidence]) r.confidence = confidence;
     r.reasons.push(reason);
-    for (const e of evidence) {
-      if (!r.evidence.some((x) => x.file === e.file && x.line === e.line && x.pattern === e.pattern)) r.evidence.push(e);
-    }
+    addEv(evOld, to, oldEv);
+    addEv(evNew, to, newEv);
   };
 
   // (a) fallback chains in the new version: NEW ?? OLD.
@@ -108,10 +117,7 @@ export async function compareContracts(
     if (!addedSet.has(to)) continue;
     for (const from of f.names.slice(1)) {
       if (!oldNames.has(from) || from === to) continue;
-      add(from, to, 'high', `fallback chain ${f.names.join(' → ')}: ${to} is read first, ${from} when it is unset`, [
-        ...codeEvidence(oldC, from),
-        f.evidence,
-      ]);
+      add(from, to, 'high', `fallback chain ${f.names.join(' → ')}: ${to} is read first, ${from} when it is unset`, codeEvidence(oldC, from), [f.evidence]);
     }
   }
 
@@ -122,7 +128,7 @@ export async function compareContracts(
     const hadMarker = oldC.entries.get(name)?.deprecated?.replacement === repl;
     if (!(addedSet.has(repl) || removedSet.has(name) || !hadMarker)) continue;
     const marked = e.reads.filter((r) => r.deprecated?.replacement === repl).map((r) => r.evidence);
-    add(name, repl, 'high', `the source says ${name} is deprecated in favour of ${repl}`, [...marked, ...codeEvidence(newC, repl)]);
+    add(name, repl, 'high', `the source says ${name} is deprecated in favour of ${repl}`, codeEvidence(oldC, name), [...marked, ...codeEvidence(newC, repl)]);
   }
 
   // (b) same diff hunk of the same file.
@@ -178,8 +184,14 @@ export async function compareContracts(
             else continue;
             confidence = 'medium';
           }
-          const evs = [...gone.filter((x) => x.name === from).map((x) => x.ev), ...came.filter((x) => x.name === to).map((x) => x.ev)];
-          add(from, to!, confidence, `${from} removed and ${to} added in the same diff hunk of ${where}`, evs);
+          add(
+            from,
+            to!,
+            confidence,
+            `${from} removed and ${to} added in the same diff hunk of ${where}`,
+            gone.filter((x) => x.name === from).map((x) => x.ev),
+            came.filter((x) => x.name === to).map((x) => x.ev),
+          );
         }
       }
     }
@@ -205,11 +217,17 @@ export async function compareContracts(
       }
     }
     if (!to) continue;
-    add(from, to, confidence, `${from} removed and ${to} added share the stem ${st}_`, [...codeEvidence(oldC, from), ...codeEvidence(newC, to)]);
+    add(from, to, confidence, `${from} removed and ${to} added share the stem ${st}_`, codeEvidence(oldC, from), codeEvidence(newC, to));
   }
 
+  const byPlace = (a: Evidence, b: Evidence): number => (a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.line - b.line);
   const renames = [...byTo.values()]
-    .map((r) => ({ ...r, from: [...r.from].sort() }))
+    .map((r) => ({
+      ...r,
+      from: [...r.from].sort(),
+      // the old version's evidence first, then the new one's
+      evidence: [...(evOld.get(r.to) ?? []).sort(byPlace), ...(evNew.get(r.to) ?? []).sort(byPlace)],
+    }))
     .sort((a, b) => (a.to < b.to ? -1 : a.to > b.to ? 1 : 0));
   return { added, removed, renames };
 }

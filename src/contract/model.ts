@@ -31,13 +31,23 @@ export interface ContractRead {
    * Code reads decide the kind of a name; a declaration only decides it when no code reads it.
    */
   declaration?: boolean;
+  /** For a declaration: code that makes every declared name required at start (dotenv-safe). */
+  enforcedBy?: Evidence;
   /**
    * When the app requires at least one of several names (`process.env.A ?? process.env.B`
    * followed by a throw when unset): the names, preferred first. Each such read is then
    * `optional` on its own, since any one of them is enough.
    */
   requiredOneOf?: string[];
+  /**
+   * How the app matches the name against its environment, when not exactly: pydantic-settings
+   * and .NET configuration ignore case; Spring relaxed binding also accepts `app.db-url` for
+   * `APP_DBURL`/`APP_DB_URL`. See `namesMatch` in names.ts.
+   */
+  match?: NameMatch;
 }
+
+export type NameMatch = 'exact' | 'case-insensitive' | 'spring-relaxed';
 
 /** A read whose variable name could not be determined statically. */
 export interface UnresolvedRead {
@@ -65,6 +75,44 @@ export interface ExtractResult {
   fallbacks: FallbackChain[];
   /** Defaults the built image carries (Dockerfile `ENV`): such a key is never missing. */
   imageDefaults: ImageDefault[];
+  /**
+   * Exported functions that read the variable their caller names (`getEnv('X')`), for
+   * buildContract to resolve at call sites in other files. Optional: most extractors have none.
+   */
+  envHelpers?: EnvHelper[];
+  /** Calls of imported functions with a literal first argument: candidate helper call sites. */
+  helperCalls?: HelperCall[];
+  /**
+   * Code that fails the start unless every name of a declaration file is set (dotenv-safe):
+   * the declaration file (repo-relative when the code names one, else undefined = `.env.example`
+   * next to the package) and where that happens.
+   */
+  enforcesDeclarations?: { example?: string; evidence: Evidence }[];
+}
+
+/** A function that reads `process.env[<its first parameter>]`. */
+export interface EnvHelper {
+  /** The name it is exported under. */
+  exportName: string;
+  /** What a call means: fails when unset → required; uses its 2nd parameter as a default. */
+  fails: boolean;
+  defaultParam: boolean;
+  /** Default value of the 2nd parameter in the signature, when written. */
+  paramDefault?: string;
+  /** Where the helper reads the environment. */
+  evidence: Evidence;
+}
+
+export interface HelperCall {
+  /** The imported name that is called, and the module specifier it comes from ("./env.js"). */
+  importedName: string;
+  from: string;
+  /** The first argument when it is a string literal; undefined when computed. */
+  nameArg?: string;
+  hint?: string;
+  /** The second argument as written, when there is one. */
+  defaultArg?: string;
+  evidence: Evidence;
 }
 
 export interface ImageDefault {
@@ -85,6 +133,11 @@ export interface Extractor {
   id: string;
   /** Cheap test on the path alone. */
   matches(path: string): boolean;
+  /**
+   * Optional cheap test on the text: when it does not match, the file cannot hold a read this
+   * extractor recognises, and `extract` is skipped (most source files read nothing).
+   */
+  quick?: RegExp;
   /** Must never throw on malformed input: degrade to fewer reads / unresolved entries. */
   extract(file: SourceFile): ExtractResult;
 }
@@ -101,6 +154,8 @@ export interface ContractEntry {
   requiredOneOf?: string[];
   /** Why the kind differs from the strongest read, e.g. "always set in a container". */
   note?: string;
+  /** Set when every read matches the name loosely (see ContractRead.match). */
+  match?: NameMatch;
 }
 
 export interface Contract {

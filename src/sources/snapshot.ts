@@ -4,6 +4,9 @@
  */
 import type { FileTree } from './tree.js';
 import { parseManifests, type KObject, type YamlProblem } from './yaml.js';
+import { renderTree, type AppInfo, type RenderOptions } from '../render/index.js';
+
+export type { AppInfo } from '../render/index.js';
 
 export interface Snapshot {
   origin: { type: 'git' | 'dir'; label: string; root: string; ref?: string; commit?: string };
@@ -11,8 +14,26 @@ export interface Snapshot {
   problems: YamlProblem[];
   /** Text of every manifest file read, by repo-relative path. */
   texts: Map<string, string>;
-  /** Files left out, and why (Helm chart templates are rendered, not read). */
+  /** Files left out, and why (Helm chart templates are rendered, not read; apps that could not be rendered). */
   skipped: { file: string; reason: string }[];
+  /**
+   * The apps found and rendered: ArgoCD Applications (and ApplicationSet instances), Flux
+   * Kustomizations and HelmReleases, and top-level kustomization directories no app
+   * renders. Always set by loadSnapshot (empty with `{ render: false }`); optional so
+   * snapshots built by hand (tests, cluster dumps) need not list apps.
+   */
+  apps?: AppInfo[];
+}
+
+/** A snapshot loadSnapshot made: its apps are always listed. */
+export type LoadedSnapshot = Snapshot & { apps: AppInfo[] };
+
+export interface LoadOptions extends RenderOptions {
+  /**
+   * Render Kustomize directories and GitOps apps (default). `false` reads every YAML file
+   * as plain manifests, as keydrift did before rendering existed.
+   */
+  render?: boolean;
 }
 
 const YAML_RE = /\.ya?ml$/i;
@@ -39,7 +60,29 @@ export function selectManifestFiles(paths: string[]): { files: string[]; skipped
   return { files, skipped };
 }
 
-export async function loadSnapshot(tree: FileTree): Promise<Snapshot> {
+function originOf(tree: FileTree): Snapshot['origin'] {
+  return {
+    type: tree.commit ? 'git' : 'dir',
+    label: tree.label,
+    root: tree.root,
+    ...(tree.ref ? { ref: tree.ref } : {}),
+    ...(tree.commit ? { commit: tree.commit } : {}),
+  };
+}
+
+/**
+ * The objects of a tree as the GitOps engine would apply them: Kustomize directories
+ * rendered natively (objects keep where a person edits each field), ArgoCD/Flux apps into
+ * their namespaces, Helm charts with `helm template` when available, other YAML as is.
+ */
+export async function loadSnapshot(tree: FileTree, opts: LoadOptions = {}): Promise<LoadedSnapshot> {
+  if (opts.render === false) return loadPlainSnapshot(tree);
+  const r = await renderTree(tree, opts);
+  return { origin: originOf(tree), objects: r.objects, problems: r.problems, texts: r.texts, skipped: r.skipped, apps: r.apps };
+}
+
+/** Every YAML file read as plain manifests (Helm chart templates skipped), no rendering. */
+export async function loadPlainSnapshot(tree: FileTree): Promise<LoadedSnapshot> {
   const { files, skipped } = selectManifestFiles(await tree.list());
   const texts = await tree.readMany(files);
   const objects: KObject[] = [];
@@ -51,17 +94,5 @@ export async function loadSnapshot(tree: FileTree): Promise<Snapshot> {
     objects.push(...parsed.objects);
     problems.push(...parsed.problems);
   }
-  return {
-    origin: {
-      type: tree.commit ? 'git' : 'dir',
-      label: tree.label,
-      root: tree.root,
-      ...(tree.ref ? { ref: tree.ref } : {}),
-      ...(tree.commit ? { commit: tree.commit } : {}),
-    },
-    objects,
-    problems,
-    texts,
-    skipped,
-  };
+  return { origin: originOf(tree), objects, problems, texts, skipped, apps: [] };
 }

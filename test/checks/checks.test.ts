@@ -189,3 +189,56 @@ describe('unresolved-read', () => {
     expect(fs.map((f) => `${f.severity} ${f.locations[0]!.file}:${f.locations[0]!.line}`)).toEqual(['info src/dyn.ts:1', 'info src/dyn.ts:2']);
   });
 });
+
+describe('missing-key: confidence, declarations, loose names, one-of groups', () => {
+  function withEntry(entry: Partial<import('../../src/contract/model.js').ContractEntry> & { name: string }, container = ENVFROM, docs = CM) {
+    const c = contract([]);
+    c.entries.set(entry.name, {
+      kind: 'required',
+      confidence: 'high',
+      reads: [{ name: entry.name, kind: 'required', confidence: 'high', evidence: { file: 'src/a.py', line: 3, pattern: 'x' } }],
+      ...entry,
+    } as any);
+    const parsed = parseManifests('w.yaml', DEPLOY(container, docs));
+    const index = new SourceIndex(parsed.objects);
+    const w = parsed.objects.find(isWorkload)!;
+    const ctx: ContainerContext = {
+      snapshot: { origin: { type: 'dir', label: 'x', root: '/x' }, objects: parsed.objects, problems: [], texts: new Map(), skipped: [] },
+      provision: resolveContainer(containersOf(w).containers[0]!, index),
+      current: { image: parseImageRef('example.com/web:2.0')!, contract: c },
+      renames: [],
+    };
+    return CHECKS.find((k) => k.meta.id === 'missing-key')!.run(ctx as any).map((f) => `${f.severity}:${f.key}`);
+  }
+
+  it.each<[string, any, string[]]>([
+    ['high confidence: error', { name: 'DB_URL' }, ['error:DB_URL']],
+    ['medium confidence (a check on a path that may not run at start): warning', { name: 'DB_URL', confidence: 'medium' }, ['warning:DB_URL']],
+    ['low confidence: info', { name: 'DB_URL', confidence: 'low' }, ['info:DB_URL']],
+    [
+      'only a .env.example declaration: warning',
+      { name: 'DB_URL', reads: [{ name: 'DB_URL', kind: 'required', confidence: 'high', declaration: true, evidence: { file: '.env.example', line: 1, pattern: 'DB_URL=' } }] },
+      ['warning:DB_URL'],
+    ],
+    [
+      'a declaration enforced at start (dotenv-safe): error',
+      { name: 'DB_URL', reads: [{ name: 'DB_URL', kind: 'required', confidence: 'high', declaration: true, enforcedBy: { file: 'src/i.js', line: 1, pattern: 'dotenv-safe' }, evidence: { file: '.env.example', line: 1, pattern: 'DB_URL=' } }] },
+      ['error:DB_URL'],
+    ],
+    ['pydantic ignores case: db_host is provided by DB_HOST', { name: 'db_host', match: 'case-insensitive' }, []],
+    ['exact names do not match another case', { name: 'db_host' }, ['error:db_host']],
+    ['Spring relaxed binding: app.db-host is not satisfied by DB_HOST', { name: 'app.db-host', match: 'spring-relaxed' }, ['error:app.db-host']],
+  ])('%s', (_t, entry, expected) => {
+    expect(withEntry(entry)).toEqual(expected);
+  });
+
+  it('relaxed binding matches a provided APP_DB_HOST', () => {
+    expect(withEntry({ name: 'app.db-host', match: 'spring-relaxed' }, `env:\n  - name: APP_DB_HOST\n    value: x`, '')).toEqual([]);
+  });
+
+  it('one of several names: reported once, only when none is provided', () => {
+    const group = { kind: 'optional', requiredOneOf: ['DB_URL', 'DATABASE_URL'] };
+    expect(withEntry({ name: 'DB_URL', ...group } as any)).toEqual(['error:DB_URL']);
+    expect(withEntry({ name: 'DB_URL', ...group } as any, `env:\n  - name: DATABASE_URL\n    value: x`, '')).toEqual([]);
+  });
+});

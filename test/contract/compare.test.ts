@@ -53,10 +53,11 @@ describe('compareContracts: the user-auth incident', () => {
           'REDIS_HOST removed and REDIS_URL added in the same diff hunk of src/redis.ts',
           'REDIS_PORT removed and REDIS_URL added in the same diff hunk of src/redis.ts',
         ],
+        // old version first (REDIS_HOST, REDIS_PORT at v3.13.2), then the new one (REDIS_URL)
         evidence: [
           { file: 'src/redis.ts', line: 4, pattern: 'process.env.REDIS_HOST' },
-          { file: 'src/redis.ts', line: 4, pattern: 'process.env.REDIS_URL' },
           { file: 'src/redis.ts', line: 5, pattern: 'process.env.REDIS_PORT' },
+          { file: 'src/redis.ts', line: 4, pattern: 'process.env.REDIS_URL' },
         ],
       },
     ]);
@@ -143,5 +144,48 @@ describe('compareContracts: other rename signals', () => {
     repo.commit({ 'x.js': `const a = 0;\n${filler}\nconst z = process.env.OMEGA;\n` }, 'v2', 'v2');
     const { result } = await compareTags(repo, 'v1', 'v2');
     expect(result.renames).toEqual([]);
+  });
+});
+
+describe('compareContracts: signals from other languages', () => {
+  let repo: TempRepo;
+  beforeEach(() => {
+    repo = new TempRepo();
+  });
+  afterEach(() => repo.remove());
+
+  it('pydantic AliasChoices is a fallback chain: high', async () => {
+    const head = `from pydantic import Field, AliasChoices\nfrom pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings):\n`;
+    repo.commit({ 'app/settings.py': `${head}    broker: str = Field(alias="BROKER_HOST")\n` }, 'v1', 'v1');
+    repo.commit({ 'app/settings.py': `${head}    broker: str = Field(validation_alias=AliasChoices("BROKER_URL", "BROKER_HOST"))\n` }, 'v2', 'v2');
+    const { result } = await compareTags(repo, 'v1', 'v2');
+    expect(result.added).toEqual(['BROKER_URL']);
+    expect(result.renames.map((r) => [r.from, r.to, r.confidence])).toEqual([[['BROKER_HOST'], 'BROKER_URL', 'high']]);
+  });
+
+  it('Spring metadata deprecation.replacement: high', async () => {
+    repo.commit({ 'src/main/resources/application.yml': `mail:\n  host: \${MAIL_HOST}\n` }, 'v1', 'v1');
+    repo.commit(
+      {
+        'src/main/resources/application.yml': `mail:\n  url: \${MAIL_URL}\n`,
+        'src/main/resources/META-INF/additional-spring-configuration-metadata.json': JSON.stringify({ properties: [{ name: 'mail.host', deprecation: { replacement: 'mail.url' } }] }),
+      },
+      'v2',
+      'v2',
+    );
+    const { result } = await compareTags(repo, 'v1', 'v2');
+    // MAIL_HOST is still "read" (declared deprecated) in v2, so it is not removed.
+    expect(result.removed).toEqual([]);
+    expect(result.renames.map((r) => [r.from, r.to, r.confidence, r.reasons[0]])).toEqual([
+      [['MAIL_HOST'], 'MAIL_URL', 'high', 'the source says MAIL_HOST is deprecated in favour of MAIL_URL'],
+    ]);
+  });
+
+  it('a Go rename in one hunk, never pairing a name with itself', async () => {
+    const pre = `package main\n\nimport "os"\n\nfunc main() {\n`;
+    repo.commit({ 'main.go': `${pre}\t_ = os.Getenv("PORT")\n\t_ = os.Getenv("DB_HOST")\n}\n` }, 'v1', 'v1');
+    repo.commit({ 'main.go': `${pre}\t_ = os.Getenv("PORT")\n\t_ = os.Getenv("DB_DSN")\n}\n` }, 'v2', 'v2');
+    const { result } = await compareTags(repo, 'v1', 'v2');
+    expect(result.renames.map((r) => [r.from, r.to, r.confidence])).toEqual([[['DB_HOST'], 'DB_DSN', 'high']]);
   });
 });

@@ -41,3 +41,22 @@ describe('dockerfile extractor', () => {
     expect(['Dockerfile', 'deploy/Dockerfile.prod', 'app.Dockerfile', 'Containerfile', 'README.md', 'dockerfile.go'].map((p) => df.matches(p))).toEqual([true, true, true, true, false, false]);
   });
 });
+
+describe('dockerfile CMD / ENTRYPOINT through a shell', () => {
+  it.each<[string, string, string[]]>([
+    ['shell-form CMD', `FROM node:24\nENV PORT=3000\nCMD node server.js --port $PORT --db "\${DATABASE_URL:?}"\n`, ['PORT optional 3', 'DATABASE_URL required 3']],
+    ['exec form through sh -c', `FROM alpine\nENTRYPOINT ["/bin/sh", "-c", "exec app --level \${LOG_LEVEL:-info}"]\n`, ['LOG_LEVEL defaulted 2 =info']],
+    ['plain exec form expands nothing', `FROM alpine\nCMD ["app", "--port", "$PORT"]\n`, []],
+    ['only the final stage counts', `FROM alpine AS build\nCMD echo $BUILD_ONLY\nFROM alpine\nCMD echo $FINAL\n`, ['FINAL optional 4']],
+    ['a later ENTRYPOINT resets an inherited CMD', `FROM alpine AS base\nCMD echo $OLD\nFROM base\nENTRYPOINT exec app $NEW\n`, ['NEW optional 4']],
+  ])('%s', (_t, text, expected) => {
+    expect(summary(run(df, 'Dockerfile', text))).toEqual(expected);
+  });
+  it('CMD reads are medium confidence, ENTRYPOINT high', () => {
+    const r = run(df, 'Dockerfile', `FROM a\nENTRYPOINT exec app $A\nCMD --flag $B\n`);
+    expect(r.reads.map((x) => [x.name, x.confidence])).toEqual([
+      ['A', 'high'],
+      ['B', 'medium'],
+    ]);
+  });
+});

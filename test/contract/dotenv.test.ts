@@ -25,8 +25,25 @@ describe('dotenv declarations', () => {
   });
 
   it('matches declaration files, never .env itself', () => {
-    expect(['.env.example', '.env.sample', '.env.template', '.env.dist', 'example.env', '.env.local.example', '.env', '.env.local', '.env.production'].map((p) => de.matches(p))).toEqual([
-      true, true, true, true, true, true, false, false, false,
+    expect(['.env.example', '.env.sample', '.env.template', '.env.dist', 'example.env', '.env.local.example', 'worker.env.sample', '.env', '.env.local', '.env.production', 'prod.env'].map((p) => de.matches(p))).toEqual([
+      true, true, true, true, true, true, true, false, false, false, false,
     ]);
+  });
+});
+
+import { nodeConfigExtractor as nc } from '../../src/contract/extractors/node-config.js';
+
+describe('node-config custom-environment-variables', () => {
+  it('json mapping with __name', () => {
+    const r = run(nc, 'config/custom-environment-variables.json', `{\n  "db": {\n    "url": "DATABASE_URL"\n  },\n  "ports": { "__name": "PORTS", "__format": "json" }\n}\n`);
+    expect(r.reads.map((x) => `${x.name} ${x.kind} ${x.evidence.line} ${x.evidence.pattern}`)).toEqual(['DATABASE_URL optional 3 db.url ← DATABASE_URL', 'PORTS optional 5 ports ← PORTS']);
+  });
+  it('yaml mapping', () => {
+    const r = run(nc, 'config/custom-environment-variables.yml', `redis:\n  url: REDIS_URL\n`);
+    expect(r.reads.map((x) => `${x.name} ${x.evidence.line}`)).toEqual(['REDIS_URL 2']);
+  });
+  it('broken file is unresolved, not a crash', () => {
+    const r = run(nc, 'config/custom-environment-variables.json', `{ "a": `);
+    expect(r.unresolved.map((u) => u.reason)).toEqual(['node-config mapping could not be parsed']);
   });
 });

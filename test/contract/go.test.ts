@@ -22,6 +22,7 @@ describe('go extractor', () => {
       pkg(`func main() {\n\tif v, ok := os.LookupEnv("TOKEN"); !ok {\n\t\tos.Exit(1)\n\t} else {\n\t\t_ = v\n\t}\n}\n`),
       ['TOKEN required 9'],
     ],
+    ['a wrapped binding', pkg(`func main() {\n\tk := strings.TrimSpace(os.Getenv("K"))\n\tif k == "" {\n\t\tlog.Fatal("K")\n\t}\n}\n`), ['K required 9']],
     ['len(v) == 0 with Fatalf', pkg(`func main() {\n\tk := os.Getenv("K")\n\tif len(k) == 0 {\n\t\tlog.Fatalf("K")\n\t}\n}\n`), ['K required 9']],
     [
       'default assigned when empty → defaulted',

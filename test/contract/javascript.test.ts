@@ -27,6 +27,8 @@ describe('javascript extractor: reads and kinds', () => {
     ['== null check', `const t = process.env.TOKEN;\nif (t == null) throw new Error('x');\n`, ['TOKEN required 1']],
     ['typeof check', `if (typeof process.env.A === 'undefined') throw new Error('A');\n`, ['A required 1']],
     ['|| in a check makes both required', `if (!process.env.A || !process.env.B) process.exit(2);\n`, ['A required 1', 'B required 1']],
+    ['?? failing call → required', `const u = process.env.URL ?? throwMissing('URL');\nconst v = process.env.V || (() => { throw new Error('V'); })();\n`, ['URL required 1', 'V required 2']],
+    ['?? ordinary call → defaulted', `const p = process.env.P ?? defaultPort();\n`, ['P defaulted 1 =defaultPort()']],
     ['check that only logs is not required', `const x = process.env.X;\nif (!x) console.warn('X unset');\n`, ['X optional 1']],
     ['default "" then falsy check → required', `const k = process.env.KEY || '';\nif (!k) throw new Error('KEY');\n`, ['KEY required 1']],
     ['non-empty default then check → stays defaulted', `const k = process.env.KEY ?? 'dev';\nif (!k) throw new Error('KEY');\n`, ['KEY defaulted 1 =dev']],
@@ -38,7 +40,7 @@ describe('javascript extractor: reads and kinds', () => {
     ['in operator', `if ('CI' in process.env) {}\n`, ['CI optional 1']],
     ['import { env } from node:process is process.env', `import { env } from 'node:process';\nconst u = env.APP_URL;\nif (!u) throw new Error('APP_URL');\n`, ['APP_URL required 2']],
     ['Bun.env', `const k = Bun.env.BUN_KEY ?? 'x';\n`, ['BUN_KEY defaulted 1 =x']],
-    ['Deno.env.get', `const k = Deno.env.get("DENO_KEY");\n`, ['DENO_KEY optional 1']],
+    ['Deno.env.get / has', `const k = Deno.env.get("DENO_KEY");\nif (Deno.env.has("FLAG")) {}\n`, ['DENO_KEY optional 1', 'FLAG optional 2']],
     ['import.meta.env → build-time, Vite builtins skipped', `const a = import.meta.env.VITE_API;\nif (import.meta.env.DEV) {}\n`, ['VITE_API build-time 1']],
     ['process.env inside a comment or string is not a read', `// process.env.COMMENTED\nconst s = "process.env.IN_STRING";\nconst t = \`process.env.IN_TEMPLATE\`;\n/* process.env.BLOCK */\n`, []],
     ['tsx file', `export const App = () => <div>{process.env.NEXT_PUBLIC_X}</div>;\n`, ['NEXT_PUBLIC_X optional 1']],
@@ -138,6 +140,10 @@ describe('javascript extractor: hard cases degrade to unresolved', () => {
       [5, 'process.env stored in a property'],
     ]);
   });
+  it('Deno.env.toObject() is unresolved', () => {
+    const r = run(js, 'main.ts', `const all = Deno.env.toObject();\n`);
+    expect(r.unresolved.map((u) => [u.evidence.line, u.reason])).toEqual([[1, 'iteration over the whole environment (Deno.env.toObject())']]);
+  });
   it('never throws on broken input', () => {
     const r = run(js, 'a.ts', `const x = process.env.OK;\nfunction (((( {\n const y = process.env.ALSO\n`);
     expect(r.reads.map((x) => x.name)).toEqual(['OK', 'ALSO']);
@@ -147,5 +153,47 @@ describe('javascript extractor: hard cases degrade to unresolved', () => {
     expect(js.matches('a.mjs')).toBe(true);
     expect(js.matches('a.cts')).toBe(true);
     expect(js.matches('a.json')).toBe(false);
+  });
+});
+
+describe('javascript extractor: env helpers', () => {
+  it('follows a local helper with a default parameter to its call sites', () => {
+    const r = run(
+      js,
+      'src/config.ts',
+      [
+        `function getEnv(name: string, fallback?: string): string | undefined {`, // 1
+        `  return process.env[name] ?? fallback;`, // 2
+        `}`, // 3
+        `export const port = getEnv('PORT', '3000');`, // 4
+        `export const host = getEnv('HOST');`, // 5
+        `export const x = getEnv(prefix + '_X');`, // 6
+      ].join('\n'),
+    );
+    expect(r.reads.map((x) => [x.name, x.kind, x.evidence.line, x.default, x.confidence])).toEqual([
+      ['PORT', 'defaulted', 4, '3000', 'medium'],
+      ['HOST', 'optional', 5, undefined, 'medium'],
+    ]);
+    expect(r.unresolved.map((u) => [u.evidence.line, u.reason])).toEqual([[6, 'computed key passed to getEnv()']]);
+  });
+  it('a helper that throws makes its call sites required', () => {
+    const r = run(
+      js,
+      'src/config.js',
+      `const requireEnv = (name) => {\n  const v = process.env[name];\n  if (!v) throw new Error(name + ' is required');\n  return v;\n};\nconst db = requireEnv('DATABASE_URL');\n`,
+    );
+    expect(r.reads.map((x) => [x.name, x.kind, x.note])).toEqual([['DATABASE_URL', 'required', 'through helper requireEnv(), which fails when unset']]);
+    expect(r.unresolved).toEqual([]);
+  });
+  it('exports a helper and records calls of imported functions', () => {
+    const a = run(js, 'src/env.ts', `export function mustEnv(key: string): string {\n  const v = process.env[key];\n  if (v === undefined) throw new Error(key);\n  return v;\n}\n`);
+    expect(a.envHelpers).toEqual([{ exportName: 'mustEnv', fails: true, defaultParam: false, evidence: { file: 'src/env.ts', line: 2, pattern: 'process.env[key]' } }]);
+    expect(a.unresolved).toEqual([]);
+    const b = run(js, 'src/app.ts', `import { mustEnv } from './env.js';\nconst url = mustEnv('REDIS_URL');\n`);
+    expect(b.helperCalls).toEqual([{ importedName: 'mustEnv', from: './env.js', nameArg: 'REDIS_URL', evidence: { file: 'src/app.ts', line: 2, pattern: "mustEnv('REDIS_URL')" } }]);
+  });
+  it('a local helper never called is unresolved', () => {
+    const r = run(js, 'a.js', `function env(n) { return process.env[n]; }\n`);
+    expect(r.unresolved.map((u) => u.reason)).toEqual(['computed key on process.env in env(), which is never called with a name in this file']);
   });
 });

@@ -10,6 +10,7 @@ describe('python extractor', () => {
     ['second argument is a default', `import os\nport = int(os.environ.get("PORT", "8000"))\nw = os.getenv("WORKERS", 4)\n`, ['PORT defaulted 2 =8000', 'WORKERS defaulted 3 =4']],
     ['default=None stays optional', `import os\nx = os.getenv("X", default=None)\ny = os.getenv("Y", default="y")\n`, ['X optional 2', 'Y defaulted 3 =y']],
     ['or "d" after the call is a default', `import os\nlevel = os.getenv("LOG_LEVEL") or "INFO"\n`, ['LOG_LEVEL defaulted 2 =INFO']],
+    ['or sys.exit(...) is required', `import os, sys\ntoken = os.getenv("TOKEN") or sys.exit("TOKEN is required")\n`, ['TOKEN required 2']],
     ['setdefault', `import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "app.settings")\n`, ['DJANGO_SETTINGS_MODULE defaulted 2 =app.settings']],
     ['"X" in os.environ', `import os\nif "SENTRY_DSN" in os.environ:\n    init()\n`, ['SENTRY_DSN optional 2']],
     ['from os import environ, getenv', `from os import environ, getenv\na = environ["A"]\nb = getenv("B")\n`, ['A required 2', 'B optional 3']],
@@ -36,6 +37,7 @@ describe('python extractor', () => {
     ],
     ['presence test on the same line', `import os\nh = os.environ["H"] if "H" in os.environ else "x"\nv = os.getenv("V") and os.environ["V"]\n`, ['H optional 2', 'H optional 2', 'V optional 3', 'V optional 3']],
     ['else of a negative test guards', `import os\nif "K" not in os.environ:\n    pass\nelse:\n    k = os.environ["K"]\nj = os.environ["K"]\n`, ['K optional 2', 'K optional 5', 'K required 6']],
+    ['with suppress(KeyError) guards', `import os, contextlib\nwith contextlib.suppress(KeyError, ValueError):\n    v = os.environ["V"]\n`, ['V optional 3']],
     ['try/except ValueError does not guard', `import os\ntry:\n    n = int(os.environ["N"])\nexcept ValueError:\n    n = 1\n`, ['N required 3']],
   ])('%s', (_t, code, expected) => {
     expect(summary(run(py, 'app/settings.py', code))).toEqual(expected);
@@ -44,6 +46,7 @@ describe('python extractor', () => {
   it.each<[string, string, [string, string]]>([
     ['module level → high', `import os\nA = os.environ["A"]\n`, ['required', 'high']],
     ['in a settings loader → high', `import os\ndef load_settings():\n    return os.environ["A"]\n`, ['required', 'high']],
+    ['in validate_token (not a config loader) → medium', `import os\ndef validate_token(t):\n    if not os.getenv("RELAX"):\n        raise ValueError(t)\n`, ['required', 'medium']],
     ['in another function → medium', `import os\nclass Mailer:\n    def send(self):\n        key = os.environ["A"]\n`, ['required', 'medium']],
     ['checked in another function → medium', `import os\ndef upload():\n    b = os.getenv("A")\n    if not b:\n        raise RuntimeError("A")\n`, ['required', 'medium']],
   ])('where it runs: %s', (_t, code, expected) => {

@@ -1,7 +1,7 @@
 import { shellExtractor as sh } from '../../src/contract/extractors/shell.js';
 import { run, summary } from './helpers.js';
 
-const head = '#!/bin/sh\nset -eu\n';
+const head = '#!/bin/sh\nset -e\n';
 
 describe('shell extractor', () => {
   it.each<[string, string, string[]]>([
@@ -18,11 +18,25 @@ describe('shell extractor', () => {
     ['quoted heredoc is literal, unquoted expands', `${head}cat <<'EOF'\n$LITERAL\nEOF\ncat <<EOF\nurl=$EXPANDED\nEOF\necho $AFTER\n`, ['EXPANDED optional 7', 'AFTER optional 9']],
     ['[ -z "$X" ] && exit → required', `${head}[ -z "$API_KEY" ] && { echo "API_KEY missing" >&2; exit 1; }\n`, ['API_KEY required 3']],
     ['if [ -z ]; then exit; fi → required', `${head}if [ -z "\${SECRET}" ]; then\n  echo "SECRET is required" >&2\n  exit 1\nfi\n`, ['SECRET required 3']],
+    [
+      'an exit check after the script gave the name a value is not required',
+      `${head}if [ -z "$JAVA" ]\nthen\n  JAVA=$(which java)\nfi\nif [ -z "$JAVA" ]\nthen\n  echo "no java" >&2\n  exit 1\nfi\n`,
+      ['JAVA defaulted 3 =$(which java)', 'JAVA optional 7'],
+    ],
     ['[ -z ] && X=d → defaulted', `${head}[ -z "$REGION" ] && REGION=eu-west-1\necho "$REGION"\n`, ['REGION defaulted 3 =eu-west-1', 'REGION optional 4']],
     ['${A:-$B} is a fallback chain', `${head}URL="\${REDIS_URL:-$REDIS_ADDR}"\n`, ['REDIS_URL optional 3', 'REDIS_ADDR optional 3']],
     ['${!X} is unresolved, not a read', `${head}v="\${!NAME_VAR}"\n`, []],
   ])('%s', (_t, code, expected) => {
     expect(summary(run(sh, 'docker-entrypoint.sh', code))).toEqual(expected);
+  });
+
+  it.each<[string, string, string[]]>([
+    ['set -eu makes plain expansions required', `#!/bin/sh\necho "$A"\nset -eu\necho "$B \${C:-x} \${D:+y} \${#E}"\nset +u\necho "$F"\n`, ['A optional 2', 'B required 4', 'C defaulted 4 =x', 'D optional 4', 'E required 4', 'F optional 6']],
+    ['set -o nounset and pipefail', `#!/bin/bash\nset -o errexit -o nounset -o pipefail\nexec app "$PORT"\n`, ['PORT required 3']],
+    ['a -u shebang', `#!/bin/sh -eu\nexec app "$PORT"\n`, ['PORT required 2']],
+    ['set -e alone does not', `#!/bin/sh\nset -e\nexec app "$PORT"\n`, ['PORT optional 3']],
+  ])('%s', (_t, code, expected) => {
+    expect(summary(run(sh, 'entrypoint.sh', code))).toEqual(expected);
   });
 
   it('records the fallback chain and the indirect expansion', () => {

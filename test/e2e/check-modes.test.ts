@@ -163,3 +163,27 @@ describe('image sources by git URL and broken config', () => {
     expect(r.stderr).toMatch(/^keydrift: \.keydrift\.yaml:\d+: invalid YAML/);
   });
 });
+
+describe('PR mode renders only touched apps, but never calls a reference dangling on that account', () => {
+  it('a ConfigMap another (untouched) app renders still resolves', async () => {
+    const repo = initRepo(path.join(tmp, 'apps'));
+    const kz = (res: string) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: prod\nresources:\n  - ${res}\n`;
+    const base = commit(repo, {
+      'apps/web/kustomization.yaml': kz('deploy.yaml'),
+      'apps/web/deploy.yaml': deploy('web', 'shared-cfg'),
+      'apps/shared/kustomization.yaml': kz('cm.yaml'),
+      'apps/shared/cm.yaml': cm('shared-cfg'),
+    });
+    const head = commit(repo, { 'apps/web/deploy.yaml': deploy('web', 'shared-cfg', 'example.com/unmapped:2') });
+    const r = await runCli(['check', '--repo', repo, '--base', base, '--head', head, '--format', 'json']);
+    const rep = JSON.parse(r.stdout);
+    expect(rep.checked).toEqual(['Deployment/prod/web']);
+    expect(rep.findings).toEqual([]);
+    expect(r.code).toBe(0);
+
+    // And a reference that really dangles is still reported in PR mode.
+    const head2 = commit(repo, { 'apps/web/deploy.yaml': deploy('web', 'no-such-cfg', 'example.com/unmapped:3') });
+    const r2 = await runCli(['check', '--repo', repo, '--base', head, '--head', head2, '--format', 'json']);
+    expect(JSON.parse(r2.stdout).findings.map((f: any) => `${f.check}:${f.severity}`)).toEqual(['dangling-ref:error']);
+  });
+});

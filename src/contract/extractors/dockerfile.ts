@@ -1,6 +1,9 @@
 /**
  * Dockerfile / Containerfile: `ENV` gives defaults the built image carries (not reads);
- * `ARG` is a build-time read.
+ * `ARG` is a build-time read; a CMD / ENTRYPOINT in effect in the final image that runs
+ * through a shell (shell form, or `["sh", "-c", "…"]`) reads the variables it expands
+ * (`${X:?}` required, `${X:-d}` defaulted, `$X` optional; CMD medium confidence, since a
+ * pod's args replace it).
  *
  * Files: `Dockerfile`, `Dockerfile.*`, `*.Dockerfile`, `*.dockerfile`, `Containerfile`,
  * `Containerfile.*`.
@@ -10,7 +13,8 @@
  * line continuations, comment lines inside them, `# escape=` and RUN heredocs. The ARGs
  * Docker predefines for the platform (TARGETPLATFORM, BUILDARCH, …) are skipped.
  */
-import type { Extractor, ExtractResult, ImageDefault, SourceFile } from '../model.js';
+import type { ContractRead, Extractor, ExtractResult, ImageDefault, SourceFile } from '../model.js';
+import { scanShell, SHELL_VARS } from './shell.js';
 import { basename, guarded, shorten } from './util.js';
 
 const PLATFORM_ARGS = new Set([
@@ -152,6 +156,46 @@ interface Stage {
   name?: string;
   base: string;
   envs: ImageDefault[];
+  /** The last CMD / ENTRYPOINT of the stage. */
+  cmd?: Instruction;
+  entrypoint?: Instruction;
+}
+
+/**
+ * Reads of a CMD / ENTRYPOINT that runs through a shell (shell form, or exec form
+ * `["sh", "-c", "…"]`): the shell expands `$X` when the container starts.
+ */
+function commandReads(file: SourceFile, ins: Instruction, out: ExtractResult): void {
+  let script: string | undefined;
+  const raw = ins.raw.trim();
+  if (raw.startsWith('[')) {
+    try {
+      const arr = JSON.parse(raw) as unknown;
+      if (Array.isArray(arr) && arr.every((x) => typeof x === 'string')) {
+        const a = arr as string[];
+        const sh = /^(?:\/usr)?(?:\/bin\/)?(?:ba|da|a)?sh$/.test(a[0] ?? '');
+        const c = a.indexOf('-c');
+        if (sh && c > 0 && a[c + 1] !== undefined) script = a[c + 1];
+      }
+    } catch {
+      return; // not JSON: Docker would treat it as shell form, but a bracket first is unusual
+    }
+  } else script = raw;
+  if (script === undefined) return;
+  const seen = new Set<string>();
+  scanShell(script, 0, (e) => {
+    if (SHELL_VARS.has(e.name) || e.op === 'indirect' || seen.has(e.name)) return;
+    seen.add(e.name);
+    const read: ContractRead = {
+      name: e.name,
+      kind: e.op === 'required' ? 'required' : e.op === 'defaulted' && !e.wordRef ? 'defaulted' : 'optional',
+      evidence: { file: file.path, line: ins.line, pattern: shorten(`${ins.keyword} ${e.text}`) },
+      confidence: ins.keyword === 'ENTRYPOINT' ? 'high' : 'medium',
+      note: `expanded by the shell when the container starts${ins.keyword === 'CMD' ? ' (unless the pod sets args/command)' : ' (unless the pod sets command)'}`,
+    };
+    if (read.kind === 'defaulted') read.default = e.word ?? '';
+    out.reads.push(read);
+  });
 }
 
 function extractDockerfile(file: SourceFile, out: ExtractResult): void {
@@ -175,6 +219,14 @@ function extractDockerfile(file: SourceFile, out: ExtractResult): void {
           confidence: 'high',
           ...(eq >= 0 ? { default: w.text.slice(eq + 1) } : {}),
         });
+      }
+      continue;
+    }
+    if (ins.keyword === 'CMD' || ins.keyword === 'ENTRYPOINT') {
+      const stage = stages[stages.length - 1];
+      if (stage) {
+        if (ins.keyword === 'CMD') stage.cmd = ins;
+        else stage.entrypoint = ins;
       }
       continue;
     }
@@ -210,6 +262,18 @@ function extractDockerfile(file: SourceFile, out: ExtractResult): void {
     const idx: number = stages.indexOf(s);
     s = stages.slice(0, idx).reverse().find((p) => p.name?.toLowerCase() === base);
   }
+  // CMD / ENTRYPOINT in effect: the last one along the chain of the final image.
+  let cmd: Instruction | undefined;
+  let entrypoint: Instruction | undefined;
+  for (const st of chain) {
+    if (st.entrypoint) {
+      entrypoint = st.entrypoint;
+      cmd = undefined; // a new ENTRYPOINT resets an inherited CMD
+    }
+    if (st.cmd) cmd = st.cmd;
+  }
+  if (entrypoint) commandReads(file, entrypoint, out);
+  if (cmd) commandReads(file, cmd, out);
   const multi = stages.length > 1;
   for (const st of chain) {
     for (const e of st.envs) {

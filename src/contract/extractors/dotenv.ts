@@ -1,6 +1,6 @@
 /**
  * Declarations an app ships: `.env.example`, `.env.sample`, `.env.template`, `.env.dist`,
- * `example.env` (also `.env.<anything>.example`). Never `.env` itself, nor `.env.local` or
+ * `example.env` (also `.env.<anything>.example`, `<name>.env.sample`). Never `.env` itself, nor `.env.local` or
  * `.env.production` (those hold values, not a declaration).
  *
  * Each `KEY=` line declares a name: an empty value (or a placeholder like `<your-key>`,
@@ -15,7 +15,12 @@ const PLACEHOLDER = /^(?:<[^>]*>|\[[^\]]*\]|\{\{[^}]*\}\}|changeme|change[-_ ]me
 
 export function isDotenvDeclaration(path: string): boolean {
   const b = basename(path);
-  return /^\.env(?:\.[\w-]+)?\.(?:example|sample|template|dist|tmpl|tpl)$/i.test(b) || /^example\.env$/i.test(b) || /^\.env-(?:example|sample|template|dist)$/i.test(b);
+  return (
+    /^\.env(?:\.[\w-]+)?\.(?:example|sample|template|dist|tmpl|tpl)$/i.test(b) ||
+    /^[\w-]+\.env\.(?:example|sample|template|dist)$/i.test(b) ||
+    /^example\.env$/i.test(b) ||
+    /^\.env-(?:example|sample|template|dist)$/i.test(b)
+  );
 }
 
 function marker(comment: string): 'optional' | 'required' | undefined {

@@ -15,6 +15,7 @@
  */
 import type { ContractRead, Extractor, ExtractResult, SourceFile } from '../model.js';
 import { guarded, LineIndex, shorten, STARTUP_FN } from './util.js';
+import { extractGoLibs } from './go-libs.js';
 
 interface GoTok {
   type: 'name' | 'string' | 'number' | 'op' | 'nl' | 'rune';
@@ -265,10 +266,15 @@ function extractGo(file: SourceFile, out: ExtractResult): void {
       out.reads.push(read);
       readAtTok.set(startTok, read);
       // Binding: v := os.Getenv(…) / v, ok := os.LookupEnv(…) / var v = …
-      const op = toks[startTok - 1]?.value;
+      let op = toks[startTok - 1]?.value;
+      let k = startTok - 2;
+      // v := strings.TrimSpace(os.Getenv("X"))
+      if (op === '(' && toks[startTok - 2]?.type === 'name' && toks[startTok - 3]?.value === '.' && toks[startTok - 4]?.type === 'name' && (toks[startTok - 5]?.value === ':=' || toks[startTok - 5]?.value === '=')) {
+        op = toks[startTok - 5]!.value;
+        k = startTok - 6;
+      }
       if (op === ':=' || op === '=') {
         const names: string[] = [];
-        let k = startTok - 2;
         while (k >= 0 && toks[k]!.type === 'name') {
           names.unshift(toks[k]!.value);
           if (toks[k - 1]?.value === ',') k -= 2;
@@ -421,10 +427,14 @@ function extractGo(file: SourceFile, out: ExtractResult): void {
       }
     }
   }
+
+  // Libraries: envconfig, caarlos0/env, urfave/cli, viper.
+  extractGoLibs({ file: file.path, all, out, line: (t) => lines.line(t.start) });
 }
 
 export const goExtractor: Extractor = {
   id: 'go',
+  quick: /Getenv|LookupEnv|Environ|ExpandEnv|envconfig|env:|EnvVar|BindEnv|AutomaticEnv/,
   matches: (path) => path.endsWith('.go'),
   extract: (file) => guarded('go', file, (out) => extractGo(file, out)),
 };

@@ -5,8 +5,19 @@ import { goExtractor } from './go.js';
 import { shellExtractor } from './shell.js';
 import { dockerfileExtractor } from './dockerfile.js';
 import { dotenvExtractor } from './dotenv.js';
+import { jvmExtractor } from './jvm.js';
+import { springExtractor } from './spring.js';
+import { rubyExtractor } from './ruby.js';
+import { rustExtractor } from './rust.js';
+import { csharpExtractor } from './csharp.js';
+import { phpExtractor } from './php.js';
+import { nodeConfigExtractor } from './node-config.js';
 
-/** Every contract extractor, one file each in this folder. */
+/**
+ * Every contract extractor, one file each in this folder. JS/TS validation libraries
+ * (js-schemas.ts), Python settings libraries (python-libs.ts) and Go configuration libraries
+ * (go-libs.ts) run inside their language's extractor, on the same parse.
+ */
 export const EXTRACTORS: Extractor[] = [
   javascriptExtractor,
   pythonExtractor,
@@ -14,4 +25,11 @@ export const EXTRACTORS: Extractor[] = [
   shellExtractor,
   dockerfileExtractor,
   dotenvExtractor,
+  jvmExtractor,
+  springExtractor,
+  rubyExtractor,
+  rustExtractor,
+  csharpExtractor,
+  phpExtractor,
+  nodeConfigExtractor,
 ];

@@ -14,7 +14,7 @@
  * enumerated. Reads through an alias are kept with low confidence and are never required.
  */
 import ts from 'typescript';
-import type { ContractRead, Extractor, ExtractResult, SourceFile } from '../model.js';
+import type { ContractRead, EnvHelper, Extractor, ExtractResult, HelperCall, SourceFile } from '../model.js';
 import { guarded, shorten, STARTUP_FN } from './util.js';
 import { extractSchemas } from './js-schemas.js';
 
@@ -207,6 +207,24 @@ function enclosingFunction(n: ts.Node): string | undefined {
   return undefined;
 }
 
+/**
+ * A default that fails instead of giving a value: `?? fail('X')`, `|| missing('X')`,
+ * `?? (() => { throw … })()`, `?? process.exit(1)`. Returns a short description, or undefined.
+ */
+function failingCall(e: ts.Node): string | undefined {
+  const s = strip(e);
+  if (!ts.isCallExpression(s)) return undefined;
+  const callee = strip(s.expression);
+  if ((ts.isArrowFunction(callee) || ts.isFunctionExpression(callee)) && ts.isBlock(callee.body) && callee.body.statements.some((st) => ts.isThrowStatement(st))) {
+    return 'an inline function throws';
+  }
+  const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.getText() : '';
+  if (/^(?:process\.exit|Deno\.exit)$/.test(name)) return `${name}()`;
+  const last = name.split('.').pop() ?? '';
+  if (/^(?:throw\w*|fail\w*|\w*[Mm]issing\w*|\w*[Rr]equired\w*|must\w*|panic\w*|abort\w*|die)$/.test(last)) return `${name}() is called`;
+  return undefined;
+}
+
 function isWriteTarget(e: ts.Node): { write: boolean; compoundDefault?: ts.Expression } {
   const top = climb(e);
   const p = top.parent;
@@ -241,6 +259,13 @@ function defaultText(e: ts.Node): string | undefined {
 
 function extractJs(file: SourceFile, out: ExtractResult): void {
   const sf = ts.createSourceFile(file.path, file.text, ts.ScriptTarget.Latest, true, scriptKind(file.path));
+  // Every node once, in document order: the passes below iterate this instead of re-walking.
+  const nodes: ts.Node[] = [];
+  const walkAll = (n: ts.Node): void => {
+    nodes.push(n);
+    ts.forEachChild(n, walkAll);
+  };
+  walkAll(sf);
   const lineOf = (n: ts.Node): number => sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1;
   const ev = (n: ts.Node, pattern: string) => ({ file: file.path, line: lineOf(n), pattern: shorten(pattern) });
 
@@ -307,9 +332,8 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
         }
       }
     }
-    ts.forEachChild(n, collect);
   };
-  collect(sf);
+  for (const n of nodes) collect(n);
   const collectAliases = (n: ts.Node): void => {
     if (ts.isVariableDeclaration(n) && n.initializer && ts.isIdentifier(n.name) && isProcessEnv(n.initializer)) {
       aliases.add(n.name.text);
@@ -333,13 +357,12 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
         }
       }
     }
-    ts.forEachChild(n, collectAliases);
   };
-  collectAliases(sf);
+  for (const n of nodes) collectAliases(n);
 
   // Validation libraries (envalid, env-var, zod, t3-env, Joi).
   const consumed = new Set<ts.Node>();
-  extractSchemas({ sf, out, isProcessEnv, ev, consumed });
+  extractSchemas({ sf, nodes, out, isProcessEnv, ev, consumed });
 
   /** If `n` is a read of one variable, what it reads. */
   const asEnvRead = (n: ts.Node): EnvRead | undefined => {
@@ -364,7 +387,7 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
       const callee = n.expression;
       const obj = strip(callee.expression);
       if (
-        callee.name.text === 'get' &&
+        (callee.name.text === 'get' || callee.name.text === 'has') &&
         ts.isPropertyAccessExpression(obj) &&
         obj.name.text === 'env' &&
         ts.isIdentifier(strip(obj.expression)) &&
@@ -479,13 +502,25 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
           out.fallbacks.push({ names, evidence: ev(top, top.getText(sf)) });
         }
         let def: string | undefined;
+        let failing: string | undefined;
         for (let i = me + 1; i < operands.length; i++) {
           if (asEnvRead(operands[i]!)) continue;
-          def = defaultText(operands[i]!);
+          failing = failingCall(operands[i]!);
+          if (!failing) def = defaultText(operands[i]!);
           break;
         }
         const read: ContractRead = def === undefined ? { ...base } : { ...base, kind: 'defaulted', default: def };
         if (names.length >= 2) read.note = `fallback chain ${names.join(' → ')}`;
+        if (failing) {
+          if (names.length >= 2) {
+            read.requiredOneOf = names;
+            read.note = `at least one of ${names.join(', ')} is required (${failing})`;
+          } else {
+            read.kind = 'required';
+            read.confidence = 'medium';
+            read.note = `${failing} when unset`;
+          }
+        }
         record(read, node);
         return;
       }
@@ -628,8 +663,146 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
     out.unresolved.push({ evidence: ev(top, text), reason: `${text} used as a value` });
   };
 
+  // Helpers: functions that read process.env[<first parameter>] (`getEnv('X', 'd')`).
+  interface Helper {
+    name: string;
+    p1?: string;
+    p1Default?: string;
+    fails: boolean;
+    defaultParam: boolean;
+    exportNames: string[];
+    read: ts.Node;
+    calls: number;
+  }
+  const helpers = new Map<string, Helper>();
+  const helperReads = new Set<ts.Node>();
+  const isExported = (n: ts.Node): boolean =>
+    !!(ts.canHaveModifiers(n) && ts.getModifiers(n)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword));
+  // Candidates: functions enclosing a read `process.env[<identifier>]` (one walk).
+  const helperCandidates = new Set<ts.Node>();
+  const findComputed = (n: ts.Node): void => {
+    if (ts.isElementAccessExpression(n) && ts.isIdentifier(strip(n.argumentExpression)) && isProcessEnv(n.expression)) {
+      for (let p = n.parent; p; p = p.parent) {
+        if (ts.isFunctionDeclaration(p) || ts.isArrowFunction(p) || ts.isFunctionExpression(p)) {
+          helperCandidates.add(ts.isFunctionDeclaration(p) ? p : p.parent);
+          break;
+        }
+      }
+    }
+  };
+  for (const n of nodes) findComputed(n);
+  const findHelpers = (n: ts.Node): void => {
+    let fn: ts.SignatureDeclaration & { body?: ts.Node } | undefined;
+    let name: string | undefined;
+    let exported = false;
+    if (ts.isFunctionDeclaration(n) && n.name && n.body) {
+      fn = n;
+      name = n.name.text;
+      exported = isExported(n);
+    } else if (
+      ts.isVariableDeclaration(n) &&
+      ts.isIdentifier(n.name) &&
+      n.initializer &&
+      (ts.isArrowFunction(strip(n.initializer)) || ts.isFunctionExpression(strip(n.initializer)))
+    ) {
+      fn = strip(n.initializer) as ts.ArrowFunction;
+      name = n.name.text;
+      const stmt = n.parent?.parent;
+      exported = !!stmt && ts.isVariableStatement(stmt) && isExported(stmt);
+    }
+    if (fn && name && fn.parameters[0] && ts.isIdentifier(fn.parameters[0].name) && fn.body) {
+      const p0 = fn.parameters[0].name.text;
+      const p1n = fn.parameters[1]?.name;
+      const p1 = p1n && ts.isIdentifier(p1n) ? p1n.text : undefined;
+      let read: ts.Node | undefined;
+      const body = fn.body;
+      const look = (m: ts.Node): void => {
+        if (read) return;
+        if (ts.isElementAccessExpression(m) && isProcessEnv(m.expression) && ts.isIdentifier(strip(m.argumentExpression)) && (strip(m.argumentExpression) as ts.Identifier).text === p0) {
+          read = m;
+          return;
+        }
+        ts.forEachChild(m, look);
+      };
+      look(body);
+      if (read) {
+        // Bindings of the read inside the helper, and checks on them.
+        const bound = new Set<string>();
+        const inChain = (e: ts.Node): boolean => {
+          const x = strip(e);
+          if (x === read) return true;
+          return ts.isBinaryExpression(x) && isLogicalOr(x.operatorToken.kind) && (inChain(x.left) || inChain(x.right));
+        };
+        let usesP1 = false;
+        let failing = false;
+        const scan = (m: ts.Node): void => {
+          if (ts.isVariableDeclaration(m) && ts.isIdentifier(m.name) && m.initializer && inChain(m.initializer)) bound.add(m.name.text);
+          if (p1 && ts.isIdentifier(m) && m.text === p1 && !(m.parent && ts.isParameter(m.parent))) usesP1 = true;
+          ts.forEachChild(m, scan);
+        };
+        scan(body);
+        const checks = (m: ts.Node): void => {
+          if (ts.isIfStatement(m) && fails(m.thenStatement)) {
+            for (const t of absenceTested(m.expression)) {
+              const x = strip(t.expr);
+              if (x === read || (ts.isIdentifier(x) && bound.has(x.text))) failing = true;
+            }
+          }
+          ts.forEachChild(m, checks);
+        };
+        checks(body);
+        const p1Init = fn.parameters[1]?.initializer;
+        const h: Helper = {
+          name,
+          fails: failing,
+          defaultParam: !!p1 && usesP1,
+          exportNames: exported ? [name] : [],
+          read,
+          calls: 0,
+        };
+        if (p1) h.p1 = p1;
+        if (p1Init) {
+          const d = defaultText(p1Init);
+          if (d !== undefined) h.p1Default = d;
+        }
+        helpers.set(name, h);
+        helperReads.add(read);
+      }
+    }
+  };
+  for (const c of helperCandidates) findHelpers(c);
+  // `export { a as b }`, `module.exports = { a, b: a }`, `exports.b = a`, `export default a`
+  if (helpers.size) {
+    const addExport = (local: string, exported: string): void => {
+      const h = helpers.get(local);
+      if (h && !h.exportNames.includes(exported)) h.exportNames.push(exported);
+    };
+    const exp = (n: ts.Node): void => {
+      if (ts.isExportDeclaration(n) && !n.moduleSpecifier && n.exportClause && ts.isNamedExports(n.exportClause)) {
+        for (const el of n.exportClause.elements) addExport((el.propertyName ?? el.name).text, el.name.text);
+      }
+      if (ts.isExportAssignment(n) && ts.isIdentifier(n.expression)) addExport(n.expression.text, 'default');
+      if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+        const l = n.left.getText(sf);
+        const r = strip(n.right);
+        if (l === 'module.exports' && ts.isObjectLiteralExpression(r)) {
+          for (const p of r.properties) {
+            if (ts.isShorthandPropertyAssignment(p)) addExport(p.name.text, p.name.text);
+            else if (ts.isPropertyAssignment(p) && ts.isIdentifier(strip(p.initializer)) && ts.isIdentifier(p.name)) addExport((strip(p.initializer) as ts.Identifier).text, p.name.text);
+          }
+        }
+        const m = /^(?:module\.)?exports\.(\w+)$/.exec(l);
+        if (m && ts.isIdentifier(r)) addExport(r.text, m[1]!);
+      }
+    };
+    for (const n of nodes) exp(n);
+  }
+
   // Pass 2: reads and other uses.
   const visit = (n: ts.Node): void => {
+    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && n.expression.name.text === 'toObject' && n.expression.expression.getText(sf) === 'Deno.env') {
+      out.unresolved.push({ evidence: ev(n, 'Deno.env.toObject()'), reason: 'iteration over the whole environment (Deno.env.toObject())' });
+    }
     const r =
       ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n) || ts.isCallExpression(n)
         ? asEnvRead(n)
@@ -639,6 +812,8 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
         // An assignment to process.env.X is not a read.
       } else if (r.name !== undefined) {
         if (!(r.mode === 'build' && VITE_BUILTINS.has(r.name))) classify(n, r);
+      } else if (helperReads.has(n)) {
+        // Resolved at the helper's call sites.
       } else {
         const what = r.mode === 'build' ? 'import.meta.env' : r.mode === 'alias' ? `\`${r.alias}\` (alias of process.env)` : 'process.env';
         out.unresolved.push({
@@ -662,9 +837,8 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
         if (!isDeclName) handleEnvObjectUse(n, mode);
       }
     }
-    ts.forEachChild(n, visit);
   };
-  visit(sf);
+  for (const n of nodes) visit(n);
 
   // Bindings: const x = process.env.X (also through conversions and fallback chains).
   const bindVisit = (n: ts.Node): void => {
@@ -688,9 +862,8 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
       }
       if (reads.length) addBinding(n.name.text, n, reads);
     }
-    ts.forEachChild(n, bindVisit);
   };
-  bindVisit(sf);
+  for (const n of nodes) bindVisit(n);
 
   // Pass 3: explicit checks make reads required.
   const markRequired = (reads: ContractRead[], how: ts.Node, falsy: boolean): void => {
@@ -729,22 +902,146 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
     return [];
   };
   const checkVisit = (n: ts.Node): void => {
-    if (ts.isIfStatement(n) && fails(n.thenStatement)) {
-      for (const t of absenceTested(n.expression)) markRequired(readsOf(t.expr, n), n, t.falsy);
+    if (ts.isIfStatement(n)) {
+      const tested = absenceTested(n.expression)
+        .map((t) => ({ t, reads: readsOf(t.expr, n) }))
+        .filter((x) => x.reads.length);
+      if (tested.length && fails(n.thenStatement)) for (const x of tested) markRequired(x.reads, n, x.t.falsy);
     }
-    if (ts.isCallExpression(n) && n.arguments.length >= 1) {
+    if (ts.isCallExpression(n) && n.arguments.length >= 1 && (ts.isIdentifier(n.expression) || ts.isPropertyAccessExpression(n.expression))) {
       const callee = n.expression.getText(sf);
       if (/^(?:assert|assert\.ok|invariant|console\.assert__never)$/.test(callee)) {
         markRequired(readsOf(n.arguments[0]!, n), n, true);
       }
     }
-    ts.forEachChild(n, checkVisit);
   };
-  checkVisit(sf);
+  for (const n of nodes) checkVisit(n);
+
+  // dotenv-safe: `require('dotenv-safe').config({ example })`, `import 'dotenv-safe/config'`.
+  for (const n of nodes) {
+    let spec: string | undefined;
+    let at: ts.Node | undefined;
+    if (ts.isImportDeclaration(n) && isStringLike(n.moduleSpecifier)) {
+      spec = n.moduleSpecifier.text;
+      at = n;
+    } else if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'require' && n.arguments[0] && isStringLike(n.arguments[0])) {
+      spec = n.arguments[0].text;
+      at = n;
+    }
+    if (!spec || !at || !/^dotenv-safe(?:\/config)?$/.test(spec)) continue;
+    let example: string | undefined;
+    // .config({ example: './.env.sample' }) on the same statement
+    const stmt = (() => {
+      let p: ts.Node = at;
+      while (p.parent && !ts.isSourceFile(p.parent) && !ts.isBlock(p.parent)) p = p.parent;
+      return p;
+    })();
+    const look = (m: ts.Node): void => {
+      if (ts.isPropertyAssignment(m) && ts.isIdentifier(m.name) && m.name.text === 'example' && isStringLike(strip(m.initializer))) {
+        example = (strip(m.initializer) as ts.StringLiteral).text;
+      }
+      ts.forEachChild(m, look);
+    };
+    look(stmt);
+    (out.enforcesDeclarations ??= []).push({ ...(example ? { example } : {}), evidence: ev(at, shorten(stmt.getText(sf))) });
+  }
+
+  // Helper call sites in this file, and calls of functions imported from relative modules.
+  const imported = new Map<string, { name: string; from: string }>();
+  const collectImports = (n: ts.Node): void => {
+    if (ts.isImportDeclaration(n) && isStringLike(n.moduleSpecifier) && n.moduleSpecifier.text.startsWith('.')) {
+      const from = n.moduleSpecifier.text;
+      const c = n.importClause;
+      if (c?.name) imported.set(c.name.text, { name: 'default', from });
+      if (c?.namedBindings && ts.isNamedImports(c.namedBindings)) {
+        for (const el of c.namedBindings.elements) imported.set(el.name.text, { name: (el.propertyName ?? el.name).text, from });
+      }
+    }
+    if (ts.isVariableDeclaration(n) && n.initializer && ts.isObjectBindingPattern(n.name)) {
+      const init = strip(n.initializer);
+      if (ts.isCallExpression(init) && ts.isIdentifier(init.expression) && init.expression.text === 'require' && init.arguments[0] && isStringLike(init.arguments[0]) && init.arguments[0].text.startsWith('.')) {
+        for (const el of n.name.elements) {
+          const key = el.propertyName ?? el.name;
+          if (ts.isIdentifier(key) && ts.isIdentifier(el.name)) imported.set(el.name.text, { name: key.text, from: init.arguments[0].text });
+        }
+      }
+    }
+  };
+  for (const n of nodes) collectImports(n);
+  const calls = (n: ts.Node): void => {
+    if (ts.isCallExpression(n) && ts.isIdentifier(n.expression)) {
+      const callee = n.expression.text;
+      const h = helpers.get(callee);
+      const a0 = n.arguments[0] ? strip(n.arguments[0]) : undefined;
+      const a1 = n.arguments[1];
+      const pattern = shorten(n.getText(sf));
+      if (h && !(n.pos >= h.read.pos && n.end <= h.read.end)) {
+        h.calls++;
+        if (!a0 || !isStringLike(a0)) {
+          const hint = a0 ? staticPrefix(a0) : undefined;
+          out.unresolved.push({ evidence: ev(n, pattern), reason: `computed key passed to ${callee}()`, ...(hint ? { hint } : {}) });
+        } else {
+          out.reads.push(helperRead(a0.text, h, a1 ? defaultText(a1) : undefined, a1 !== undefined, ev(n, pattern), callee));
+        }
+      } else if (!h && imported.has(callee)) {
+        const imp = imported.get(callee)!;
+        const call: HelperCall = { importedName: imp.name, from: imp.from, evidence: ev(n, pattern) };
+        if (a0 && isStringLike(a0)) call.nameArg = a0.text;
+        else if (a0) {
+          const hint = staticPrefix(a0);
+          if (hint) call.hint = hint;
+        }
+        if (a1) {
+          const d = defaultText(a1);
+          if (d !== undefined) call.defaultArg = d;
+        }
+        if (call.nameArg !== undefined || a0) (out.helperCalls ??= []).push(call);
+      }
+    }
+  };
+  if (helpers.size || imported.size) for (const n of nodes) calls(n);
+  for (const h of helpers.values()) {
+    const readEv = ev(h.read, h.read.getText(sf));
+    if (h.exportNames.length) {
+      for (const exportName of h.exportNames) {
+        const eh: EnvHelper = { exportName, fails: h.fails, defaultParam: h.defaultParam, evidence: readEv };
+        if (h.p1Default !== undefined) eh.paramDefault = h.p1Default;
+        (out.envHelpers ??= []).push(eh);
+      }
+    } else if (h.calls === 0) {
+      out.unresolved.push({ evidence: readEv, reason: `computed key on process.env in ${h.name}(), which is never called with a name in this file` });
+    }
+  }
+}
+
+/** The read a call of an env helper makes (shared with buildContract for calls across files). */
+export function helperRead(
+  name: string,
+  h: { fails: boolean; defaultParam: boolean; p1Default?: string; paramDefault?: string },
+  defaultArg: string | undefined,
+  hasDefaultArg: boolean,
+  evidence: { file: string; line: number; pattern: string },
+  callee: string,
+): ContractRead {
+  const read: ContractRead = { name, kind: 'optional', evidence, confidence: 'medium', note: `through helper ${callee}()` };
+  const paramDefault = h.p1Default ?? h.paramDefault;
+  if (h.defaultParam && hasDefaultArg && defaultArg !== undefined) {
+    read.kind = 'defaulted';
+    read.default = defaultArg;
+  } else if (h.defaultParam && !hasDefaultArg && paramDefault !== undefined) {
+    read.kind = 'defaulted';
+    read.default = paramDefault;
+  } else if (h.fails) {
+    read.kind = 'required';
+    read.note = `through helper ${callee}(), which fails when unset`;
+  }
+  return read;
 }
 
 export const javascriptExtractor: Extractor = {
   id: 'javascript',
+  // process.env, process?.env, Bun.env, Deno.env, import.meta.env, env-var, { env } from process, dotenv-safe
+  quick: /process\??\.env|Bun\.env|Deno\.env|meta\.env|env-var|\benv\s*[},]|\{\s*env\b|dotenv-safe/,
   matches: (path) => JS_EXT.test(path) && !/\.d\.[cm]?ts$/.test(path),
   extract: (file) => guarded('javascript', file, (out) => extractJs(file, out)),
 };

@@ -21,6 +21,8 @@ import { shorten } from './util.js';
 
 export interface SchemaContext {
   sf: ts.SourceFile;
+  /** Every node of the file in document order. */
+  nodes: ts.Node[];
   out: ExtractResult;
   isProcessEnv(n: ts.Node): boolean;
   ev(n: ts.Node, pattern: string): { file: string; line: number; pattern: string };
@@ -111,9 +113,8 @@ export function extractSchemas(ctx: SchemaContext): void {
       if (nb && ts.isNamespaceImport(nb)) imports.set(nb.name.text, mod);
       if (nb && ts.isNamedImports(nb)) for (const el of nb.elements) imports.set(el.name.text, mod);
     }
-    ts.forEachChild(n, visitDecl);
   };
-  visitDecl(sf);
+  for (const n of ctx.nodes) visitDecl(n);
 
   const resolve = (e: ts.Node): ts.Node => {
     let s = strip(e);
@@ -338,7 +339,6 @@ export function extractSchemas(ctx: SchemaContext): void {
         }
       }
     }
-    ts.forEachChild(n, visit);
   };
   const isEnvVarFrom = (e: ts.Node): boolean => {
     // env.from(process.env, …) where env is env-var
@@ -352,5 +352,5 @@ export function extractSchemas(ctx: SchemaContext): void {
     }
     return false;
   };
-  visit(sf);
+  for (const n of ctx.nodes) visit(n);
 }

@@ -15,6 +15,7 @@
  */
 import type { ContractRead, Extractor, ExtractResult, SourceFile } from '../model.js';
 import { guarded, LineIndex, shorten, STARTUP_FN } from './util.js';
+import { extractPythonLibs } from './python-libs.js';
 
 export type PyTokType = 'name' | 'string' | 'number' | 'op' | 'nl';
 export interface PyTok {
@@ -29,8 +30,17 @@ export interface PyTok {
   fstring?: boolean;
 }
 
-const NAME_START = /[A-Za-z_\u00C0-\uFFFF]/;
 const NAME_PART = /[A-Za-z0-9_\u00C0-\uFFFF]/;
+function isNameStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c >= 0xc0;
+}
+function isNamePart(c: number): boolean {
+  return isNameStart(c) || (c >= 48 && c <= 57);
+}
+function isStrPrefix(c: number): boolean {
+  // r R b B u U f F
+  return c === 114 || c === 82 || c === 98 || c === 66 || c === 117 || c === 85 || c === 102 || c === 70;
+}
 
 /** Tokenizes Python source. Never throws: unterminated strings run to the end of the text. */
 export function tokenizePython(text: string, base = 0, out: PyTok[] = []): PyTok[] {
@@ -63,7 +73,7 @@ export function tokenizePython(text: string, base = 0, out: PyTok[] = []): PyTok
     }
     // String with optional prefix.
     let j = i;
-    while (j < n && j - i < 3 && /[rRbBuUfF]/.test(text[j]!)) j++;
+    while (j < n && j - i < 3 && isStrPrefix(text.charCodeAt(j))) j++;
     if ((text[j] === '"' || text[j] === "'") && (j === i || !NAME_PART.test(text[i - 1] ?? ''))) {
       const prefix = text.slice(i, j).toLowerCase();
       const q = text[j]!;
@@ -104,9 +114,9 @@ export function tokenizePython(text: string, base = 0, out: PyTok[] = []): PyTok
       i = end;
       continue;
     }
-    if (NAME_START.test(c)) {
+    if (isNameStart(text.charCodeAt(i))) {
       let k = i + 1;
-      while (k < n && NAME_PART.test(text[k]!)) k++;
+      while (k < n && isNamePart(text.charCodeAt(k))) k++;
       push({ type: 'name', value: text.slice(i, k), start: base + i, end: base + k, raw: text.slice(i, k) });
       i = k;
       continue;
@@ -116,6 +126,11 @@ export function tokenizePython(text: string, base = 0, out: PyTok[] = []): PyTok
       while (k < n && /[0-9A-Za-z_.]/.test(text[k]!)) k++;
       push({ type: 'number', value: text.slice(i, k), start: base + i, end: base + k, raw: text.slice(i, k) });
       i = k;
+      continue;
+    }
+    if (text.startsWith('...', i)) {
+      push({ type: 'op', value: '...', start: base + i, end: base + i + 3, raw: '...' });
+      i += 3;
       continue;
     }
     // Operators: a few two-character ones matter (==, !=, **, :=, ->).
@@ -261,7 +276,21 @@ function extractPython(file: SourceFile, out: ExtractResult): void {
       k = m;
     }
   });
-  const isGuarded = (ti: number): boolean => guardedRanges.some(([a, b]) => ti >= a && ti < b);
+  // `with suppress(KeyError):` / `with contextlib.suppress(KeyError, …):` guards its block too.
+  logical.forEach((l, li) => {
+    if (toks[l.start]!.value !== 'with') return;
+    const vals = toks.slice(l.start, l.end).map((t) => t.value);
+    const si = vals.indexOf('suppress');
+    if (si < 0 || !vals.slice(si).some((v) => v === 'KeyError' || v === 'LookupError' || v === 'Exception' || v === 'BaseException')) return;
+    const colon = vals.lastIndexOf(':');
+    if (colon < 0) return;
+    const [bs, be] = blockOf(li, l.start + colon);
+    guardedRanges.push([bs, be]);
+  });
+  const isGuarded = (ti: number): boolean => {
+    for (const [a, b] of guardedRanges) if (ti >= a && ti < b) return true;
+    return false;
+  };
 
   /** If an env object (os.environ / environ) starts at i, the index after it. */
   const envAt = (i: number): number => {
@@ -371,10 +400,18 @@ function extractPython(file: SourceFile, out: ExtractResult): void {
         out.fallbacks.push({ names, evidence: ev(toks[i]!, pattern) });
         read.note = `fallback chain ${names.join(' → ')}`;
       } else {
-        const d = literalDefault(toks.slice(defRange[0], defRange[1]));
-        if (d !== undefined) {
-          read.kind = 'defaulted';
-          read.default = d;
+        const dt = toks.slice(defRange[0], defRange[1]);
+        const last = [...dt].reverse().find((t) => t.type === 'name')?.value ?? '';
+        const viaOr = toks[close + 1]?.value === 'or' && defRange[0] === close + 2;
+        if (viaOr && dt.every((t) => t.type === 'name' || t.value === '.') && /^(?:exit|_exit|abort|die|fail\w*|\w*missing\w*|\w*required\w*|raise_\w*|panic)$/i.test(last)) {
+          read.kind = 'required';
+          read.note = `or ${dt.map((t) => t.value).join('')}() when unset`;
+        } else {
+          const d = literalDefault(dt);
+          if (d !== undefined) {
+            read.kind = 'defaulted';
+            read.default = d;
+          }
         }
       }
     }
@@ -409,7 +446,7 @@ function extractPython(file: SourceFile, out: ExtractResult): void {
       if (isGuarded(i)) {
         read.kind = 'optional';
         read.confidence = 'medium';
-        read.note = 'read inside try/except that catches KeyError';
+        read.note = 'read where a KeyError is caught (try/except or suppress)';
       }
       out.reads.push(read);
       readAt.set(i, { read, end: close + 1, names: [name] });
@@ -556,6 +593,7 @@ function extractPython(file: SourceFile, out: ExtractResult): void {
       if (r) bindings.push({ name: toks[l.start]!.value, tok: l.start, read: r.read, names: r.names });
     }
   }
+  const boundNames = new Set(bindings.map((b) => b.name));
   const bindingFor = (name: string, at: number) => {
     let best: (typeof bindings)[number] | undefined;
     for (const b of bindings) if (b.name === name && b.tok < at && (!best || b.tok > best.tok)) best = b;
@@ -602,6 +640,12 @@ function extractPython(file: SourceFile, out: ExtractResult): void {
       }
     }
     if (colon < 0) return;
+    // Only conditions that test a read or a bound variable matter (cheap test first).
+    let relevant = false;
+    for (let k = l.start + 1; k < colon && !relevant; k++) {
+      if (readAt.has(k) || (toks[k]!.type === 'name' && boundNames.has(toks[k]!.value))) relevant = true;
+    }
+    if (!relevant) return;
     const [bs, be] = blockOf(li, colon);
     if (!fails(bs, be)) return;
     const line = lineOf(toks[l.start]!);
@@ -647,10 +691,37 @@ function extractPython(file: SourceFile, out: ExtractResult): void {
       }
     }
   });
+
+  // Libraries: pydantic-settings, python-decouple, django-environ.
+  const imports = new Map<string, string>();
+  for (const l of logical) {
+    const a = toks[l.start]!.value;
+    if (a === 'from' && toks[l.start + 2]?.value !== undefined) {
+      let k = l.start + 1;
+      let mod = '';
+      while (k < l.end && toks[k]!.value !== 'import') mod += toks[k++]!.value;
+      for (k = k + 1; k < l.end; k++) {
+        const t = toks[k]!;
+        if (t.type !== 'name') continue;
+        let local = t.value;
+        if (toks[k + 1]?.value === 'as' && toks[k + 2]?.type === 'name') {
+          local = toks[k + 2]!.value;
+          imports.set(local, `${mod}.${t.value}`);
+          k += 2;
+          continue;
+        }
+        imports.set(local, `${mod}.${t.value}`);
+      }
+    } else if (a === 'import') {
+      for (let k = l.start + 1; k < l.end; k++) if (toks[k]!.type === 'name' && toks[k - 1]!.value !== '.') imports.set(toks[k]!.value, toks[k]!.value);
+    }
+  }
+  extractPythonLibs({ file: file.path, toks, logical, lineOf, out, imports });
 }
 
 export const pythonExtractor: Extractor = {
   id: 'python',
+  quick: /environ|getenv|BaseSettings|decouple/, // 'environ' also covers django-environ and environs
   matches: (path) => /\.pyw?$/.test(path),
   extract: (file) => guarded('python', file, (out) => extractPython(file, out)),
 };

@@ -6,7 +6,8 @@
  * Files: `*.sh`, `*.bash`, `docker-entrypoint*`, `entrypoint*`, and any file without an
  * extension whose first line is a sh/bash/dash/ash/ksh/zsh shebang.
  *
- * - `${X:?msg}` / `${X?}` → required; `[ -z "$X" ] && exit 1`, `if [ -z "$X" ]; then … exit …; fi`
+ * - `${X:?msg}` / `${X?}` → required; after `set -u` (`set -eu`, `set -o nounset`, a `-u`
+ *   shebang) a plain `$X` / `${X#…}` / `${#X}` is required too; `[ -z "$X" ] && exit 1`, `if [ -z "$X" ]; then … exit …; fi`
  *   (also `test -z`, `[[ -z`, `[ -n "$X" ] || exit`) → required.
  * - `${X:-d}`, `${X-d}`, `${X:=d}`, `${X=d}`, `X="${X:-d}"`, `[ -z "$X" ] && X=d` → defaulted.
  * - `$X`, `${X}`, `${#X}`, `${X#…}` … → optional.
@@ -290,7 +291,7 @@ function extractShell(file: SourceFile, out: ExtractResult): void {
       if (/(^|[\s;&|{(])exit(\s+[1-9]\d*|\s*$|\s*[;})])/.test(block) || /(^|[\s;&|{(])exit\s*$/m.test(block)) {
         checkOf.set(`${name}@${idx + 1}`, { kind: 'required', line: idx + 1 });
       } else if (flag === '-z') {
-        const am = new RegExp(String.raw`(?:^|[\s;&|{(])(?:export\s+)?${name}=("[^"]*"|'[^']*'|[^\s;&|)}]*)`, 'm').exec(block);
+        const am = new RegExp(String.raw`(?:^|[\s;&|{(])(?:export\s+)?${name}=("[^"]*"|'[^']*'|\$\([^)]*\)|[^\s;&|)}]*)`, 'm').exec(block);
         if (am) {
           checkOf.set(`${name}@${idx + 1}`, { kind: 'defaulted', line: idx + 1, default: unquoteWord(am[1]!) });
           for (const k of blockLines) {
@@ -303,8 +304,10 @@ function extractShell(file: SourceFile, out: ExtractResult): void {
     }
   });
 
-  // Names the script assigns itself.
+  // Names the script assigns itself; and every line where a name is assigned, defaulting
+  // assignments included (a later `[ -z "$X" ] && exit` then tests the script's own value).
   const assigned = new Set<string>();
+  const assignedAt = new Map<string, number[]>();
   const asg = new RegExp(
     String.raw`(?:^|[\s;&|(){}])(?:(?:export|local|readonly|declare|typeset)\s+(?:-[A-Za-z]+\s+)*)?(${NAME})(?:\[[^\]]*\])?\+?=(.*)$`,
   );
@@ -319,20 +322,52 @@ function extractShell(file: SourceFile, out: ExtractResult): void {
       const value = m[2]!;
       const selfRef = new RegExp(String.raw`\$\{?${name}\b`).test(value.split(/\s(?=[A-Za-z_][A-Za-z0-9_]*=)/)[0]!);
       if (!selfRef && !defaultingLines.get(idx)?.has(name)) assigned.add(name);
+      assignedAt.set(name, [...(assignedAt.get(name) ?? []), idx + 1]);
       rest = value;
     }
     for (const m of line.matchAll(new RegExp(String.raw`\b(?:for|select)\s+(${NAME})\b`, 'g'))) assigned.add(m[1]!);
     for (const m of line.matchAll(/\b(?:local|declare|typeset|readonly)\s+((?:-[A-Za-z]+\s+)*)([A-Za-z_][A-Za-z0-9_\s]*)/g)) {
       for (const w of m[2]!.split(/\s+/)) if (/^[A-Za-z_]\w*$/.test(w)) assigned.add(w);
     }
-    for (const m of line.matchAll(/\b(?:read|mapfile|readarray)\b((?:\s+(?:-[A-Za-z]+(?:\s+(?:"[^"]*"|'[^']*'|[^\s-]\S*))?))*)((?:\s+[A-Za-z_][A-Za-z0-9_]*)+)/g)) {
-      for (const w of m[2]!.trim().split(/\s+/)) assigned.add(w);
-      const arr = /-a\s+([A-Za-z_]\w*)/.exec(m[1]!);
-      if (arr) assigned.add(arr[1]!);
+    // read [-options [arg]] NAME… / mapfile NAME / readarray NAME (word by word: no backtracking)
+    for (const m of line.matchAll(/\b(?:read|mapfile|readarray)\b([^;&|]*)/g)) {
+      const words = m[1]!.trim().split(/\s+/).filter(Boolean);
+      for (let w = 0; w < words.length; w++) {
+        const word = words[w]!;
+        if (word.startsWith('-')) {
+          // options that take an argument; -a NAME assigns an array
+          if (/^-[A-Za-z]*[adinNptuC]$/.test(word)) {
+            if (word.endsWith('a') && words[w + 1] && /^[A-Za-z_]\w*$/.test(words[w + 1]!)) assigned.add(words[w + 1]!);
+            w++;
+          }
+          continue;
+        }
+        if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(word)) assigned.add(word);
+        else break;
+      }
     }
     for (const m of line.matchAll(new RegExp(String.raw`\bgetopts\s+(?:"[^"]*"|'[^']*'|\S+)\s+(${NAME})`, 'g'))) assigned.add(m[1]!);
     for (const m of line.matchAll(new RegExp(String.raw`\bprintf\s+-v\s+(${NAME})`, 'g'))) assigned.add(m[1]!);
   });
+
+  // `set -u` / `set -o nounset` (or a shebang with -u): expanding an unset variable aborts the
+  // script, so a plain `$X` after it is required. `set +u` turns it off again.
+  const nounset: { line: number; on: boolean }[] = [];
+  if (/^#!\S+(?:\s+\S+)*\s+-[a-zA-Z]*u/.test(lines[0] ?? '')) nounset.push({ line: 1, on: true });
+  lines.forEach((raw, idx) => {
+    const line = raw.replace(/(^|\s)#.*$/, '$1');
+    for (const m of line.matchAll(/(?:^|[\s;&|])set\s+((?:[-+]o\s+\w+\s*|[-+][a-zA-Z]+\s*)+)/g)) {
+      for (const opt of m[1]!.trim().split(/\s+(?=[-+])/)) {
+        if (/^-[a-zA-Z]*u/.test(opt) || /^-o\s+nounset/.test(opt)) nounset.push({ line: idx + 1, on: true });
+        if (/^\+[a-zA-Z]*u/.test(opt) || /^\+o\s+nounset/.test(opt)) nounset.push({ line: idx + 1, on: false });
+      }
+    }
+  });
+  const nounsetAt = (line: number): boolean => {
+    let on = false;
+    for (const t of nounset) if (t.line < line || (t.line === 1 && line === 1)) on = t.on;
+    return on;
+  };
 
   const byKey = new Map<string, ContractRead>();
   const rank = { required: 3, optional: 2, defaulted: 1, 'build-time': 0 } as const;
@@ -357,7 +392,12 @@ function extractShell(file: SourceFile, out: ExtractResult): void {
         read.default = e.word ?? '';
       }
     }
-    const check = checkOf.get(`${e.name}@${line}`);
+    if ((e.op === 'plain' || e.op === 'modify' || e.op === 'length') && nounsetAt(line)) {
+      read.kind = 'required';
+      read.note = 'set -u: expanding it unset aborts the script';
+    }
+    let check = checkOf.get(`${e.name}@${line}`);
+    if (check?.kind === 'required' && (assignedAt.get(e.name) ?? []).some((l) => l < line)) check = undefined;
     if (check && read.kind !== 'required') {
       read.kind = check.kind;
       if (check.kind === 'defaulted') read.default = check.default;

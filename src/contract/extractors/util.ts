@@ -70,4 +70,4 @@ export function shorten(s: string, max = 80): string {
  * function runs, so such a required read gets medium confidence.
  */
 export const STARTUP_FN =
-  /^(?:main|_?_?init_?_?|bootstrap|start|run|initialize|setup|(?:load|get|read|parse|validate|check|create|build|make|new)?_?(?:App)?_?(?:Config|Configuration|Env|Environment|Settings|Options)|(?:load|validate|check|connect|listen|must)\w*)$/i;
+  /^(?:main|_?_?init_?_?|bootstrap|start|run|initialize|setup|connect\w*|listen\w*|(?:load|get|read|parse|validate|check|create|build|make|new|must|init|setup)?_?(?:App|Application)?_?(?:Config|Configuration|Conf|Cfg|Env|Environment|Settings|Options|Opts)\w*)$/i;

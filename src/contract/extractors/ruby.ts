@@ -1,0 +1,146 @@
+/**
+ * Ruby.
+ *
+ * - `ENV["X"]` → optional; `ENV["X"] || "d"` / `ENV["X"] ||= "d"` → defaulted;
+ * - `ENV.fetch("X")` → required (KeyError); `ENV.fetch("X", d)` / `ENV.fetch("X") { d }` →
+ *   defaulted (`nil` default → optional); a block that raises → required;
+ * - `ENV.key?("X")` / `has_key?` / `include?` / `member?` → optional;
+ * - `Dotenv.require_keys("A", "B")` → required;
+ * - `ENV[name]`, `ENV.to_h`, `ENV.each`, `ENV` passed around → unresolved.
+ */
+import type { ContractRead, Extractor, ExtractResult, SourceFile } from '../model.js';
+import { argRanges, keyHint, lex, matchBracket, rangeText, staticString, type Tok } from './lexer.js';
+import { basename, guarded, LineIndex, shorten } from './util.js';
+
+function extractRuby(file: SourceFile, out: ExtractResult): void {
+  const toks = lex(file.text, { lineComments: ['#'], blockComments: [], quotes: ['"', "'"], ruby: true });
+  const li = new LineIndex(file.text);
+  const line = (t: Tok): number => li.line(t.start);
+  const ev = (t: Tok, pattern: string) => ({ file: file.path, line: line(t), pattern: shorten(pattern) });
+  const literal = (r: [number, number] | undefined): string | undefined => {
+    if (!r) return undefined;
+    const s = staticString(toks, r);
+    if (s !== undefined) return s;
+    const txt = rangeText(toks, r);
+    return txt === 'nil' ? undefined : shorten(txt);
+  };
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i]!;
+    if (t.value === 'require_keys' && toks[i - 2]?.value === 'Dotenv' && toks[i + 1]?.value === '(') {
+      const { args } = argRanges(toks, i + 1);
+      for (const a of args) {
+        const n = staticString(toks, a);
+        if (n) out.reads.push({ name: n, kind: 'required', evidence: ev(toks[i - 2]!, `Dotenv.require_keys(${rangeText(toks, a)})`), confidence: 'high', note: 'Dotenv.require_keys raises when unset' });
+      }
+      continue;
+    }
+    if (t.value !== 'ENV' || t.type !== 'name' || toks[i - 1]?.value === '.' || toks[i - 1]?.value === '::') continue;
+    const next = toks[i + 1];
+    if (next?.value === '[') {
+      const { args, close } = argRanges(toks, i + 1);
+      const pattern = rangeText(toks, [i, close + 1]);
+      const name = staticString(toks, args[0]);
+      const op = toks[close + 1]?.value;
+      if (op === '=' && toks[close + 2]?.value !== '=') continue; // write
+      if (!name) {
+        const h = keyHint(toks, args[0]);
+        out.unresolved.push({ evidence: ev(t, pattern), reason: 'computed key', ...(h ? { hint: h } : {}) });
+        continue;
+      }
+      const read: ContractRead = { name, kind: 'optional', evidence: ev(t, pattern), confidence: 'high' };
+      if (op === '||') {
+        const d = toks[close + 2]?.value === '=' ? toks[close + 3] : toks[close + 2];
+        if (d && (d.type === 'string' || d.type === 'number')) {
+          read.kind = 'defaulted';
+          read.default = d.value;
+        } else if (d?.value === 'ENV' && toks[close + 3]?.value === '[') {
+          const inner = staticString(toks, argRanges(toks, close + 3).args[0]);
+          if (inner) {
+            out.fallbacks.push({ names: [name, inner], evidence: read.evidence });
+            read.note = `fallback chain ${name} → ${inner}`;
+          }
+        } else if (d && (d.value === 'raise' || d.value === 'abort' || d.value === 'fail')) {
+          read.kind = 'required';
+          read.note = `|| ${d.value} when unset`;
+        } else if (d) {
+          read.kind = 'defaulted';
+          read.default = shorten(d.raw);
+        }
+      }
+      out.reads.push(read);
+      continue;
+    }
+    if (next?.value === '.' && toks[i + 2]?.type === 'name') {
+      const m = toks[i + 2]!.value;
+      if (m === 'fetch' && (toks[i + 3]?.value === '(' || toks[i + 3]?.type === 'string')) {
+        let args: [number, number][];
+        let close: number;
+        if (toks[i + 3]!.value === '(') ({ args, close } = argRanges(toks, i + 3));
+        else {
+          // ENV.fetch "X", "d" (no parentheses): up to the end of the line
+          const endLine = line(toks[i + 3]!);
+          let k = i + 3;
+          args = [];
+          let s = k;
+          while (k < toks.length && line(toks[k]!) === endLine && !['do', '{'].includes(toks[k]!.value)) {
+            if (toks[k]!.value === ',') {
+              args.push([s, k]);
+              s = k + 1;
+            }
+            k++;
+          }
+          if (k > s) args.push([s, k]);
+          close = k - 1;
+        }
+        const pattern = rangeText(toks, [i, close + 1]);
+        const name = staticString(toks, args[0]);
+        if (!name) {
+          const h = keyHint(toks, args[0]);
+          out.unresolved.push({ evidence: ev(t, pattern), reason: 'computed key', ...(h ? { hint: h } : {}) });
+          continue;
+        }
+        const read: ContractRead = { name, kind: 'required', evidence: ev(t, pattern), confidence: 'high', note: 'ENV.fetch raises KeyError when unset' };
+        if (args[1]) {
+          const d = literal(args[1]);
+          read.kind = d === undefined ? 'optional' : 'defaulted';
+          if (d !== undefined) read.default = d;
+          delete read.note;
+        } else if (toks[close + 1]?.value === '{' || toks[close + 1]?.value === 'do') {
+          const bOpen = close + 1;
+          const bEnd = toks[bOpen]!.value === '{' ? matchBracket(toks, bOpen) : toks.findIndex((x, k) => k > bOpen && x.value === 'end');
+          const body = toks.slice(bOpen + 1, bEnd < 0 ? toks.length : bEnd);
+          if (body.some((x) => x.value === 'raise' || x.value === 'abort' || x.value === 'exit')) {
+            read.note = 'ENV.fetch block raises when unset';
+          } else {
+            // drop the block parameters `|key|`
+            const second = body[0]?.value === '|' ? body.findIndex((x, k) => k > 0 && x.value === '|') : -1;
+            const inner = second > 0 ? body.slice(second + 1) : body;
+            read.kind = 'defaulted';
+            const s = inner.find((x) => x.type === 'string' || x.type === 'number');
+            read.default = s ? s.value : shorten(inner.map((x) => x.raw).join(' '));
+            delete read.note;
+          }
+        }
+        out.reads.push(read);
+        continue;
+      }
+      if (['key?', 'has_key?', 'include?', 'member?'].includes(m) && toks[i + 3]?.value === '(') {
+        const { args, close } = argRanges(toks, i + 3);
+        const name = staticString(toks, args[0]);
+        if (name) out.reads.push({ name, kind: 'optional', evidence: ev(t, rangeText(toks, [i, close + 1])), confidence: 'high' });
+        continue;
+      }
+      out.unresolved.push({ evidence: ev(t, `ENV.${m}`), reason: `ENV used through .${m}` });
+      continue;
+    }
+    if (next?.value === '::') continue;
+    out.unresolved.push({ evidence: ev(t, 'ENV'), reason: 'ENV used as a value' });
+  }
+}
+
+export const rubyExtractor: Extractor = {
+  id: 'ruby',
+  quick: /\bENV\b|require_keys/,
+  matches: (path) => /\.(?:rb|rake|ru)$/.test(path) || basename(path) === 'Rakefile',
+  extract: (file) => guarded('ruby', file, (out) => extractRuby(file, out)),
+};

@@ -1,0 +1,88 @@
+/**
+ * A RenderHost over a FileTree: the file and directory sets, and cached reads. Files are
+ * read in batches (`prefetch`: one `git cat-file` for a git tree); single files on demand.
+ * A RenderCache shared between two renders of nearly the same tree (PR mode: base and
+ * head) lets the second reuse the texts and parses of every file that did not change.
+ */
+import type { FileTree } from '../sources/tree.js';
+import type { RenderHost } from './kustomize/build.js';
+
+export interface RenderCache {
+  /** Texts read by an earlier render, by path. */
+  texts: Map<string, string>;
+  /** Parses by text (identical text → identical parse). */
+  parses: Map<string, unknown>;
+}
+
+export function newRenderCache(): RenderCache {
+  return { texts: new Map(), parses: new Map() };
+}
+
+export interface TreeHost extends RenderHost {
+  texts: Map<string, string>;
+  /** Read many files in one batch (those not read yet). */
+  prefetch(paths: string[]): Promise<void>;
+}
+
+/**
+ * `reuse`: texts from a render of another tree that are valid here for every path not in
+ * `changed` (PR mode: the other side of the diff).
+ */
+export async function treeHost(tree: FileTree, prefetch?: string[], reuse?: { cache: RenderCache; changed: Set<string> }): Promise<TreeHost> {
+  const list = await tree.list();
+  const files = new Set(list);
+  const dirs = new Set<string>(['']);
+  for (const f of list) {
+    let i = f.lastIndexOf('/');
+    while (i > 0) {
+      const d = f.slice(0, i);
+      if (dirs.has(d)) break;
+      dirs.add(d);
+      i = d.lastIndexOf('/');
+    }
+  }
+  const texts = new Map<string, string>();
+  const pending = new Map<string, Promise<string | undefined>>();
+  const fromCache = (p: string) => {
+    if (!reuse || reuse.changed.has(p)) return undefined;
+    return reuse.cache.texts.get(p);
+  };
+  const host: TreeHost = {
+    files,
+    dirs,
+    texts,
+    async prefetch(paths: string[]) {
+      const want: string[] = [];
+      for (const p of paths) {
+        if (texts.has(p) || !files.has(p)) continue;
+        const c = fromCache(p);
+        if (c !== undefined) texts.set(p, c);
+        else want.push(p);
+      }
+      if (!want.length) return;
+      const got = await tree.readMany(want);
+      for (const [p, t] of got) texts.set(p, t);
+    },
+    async read(p: string) {
+      const t = texts.get(p);
+      if (t !== undefined) return t;
+      if (!files.has(p)) return undefined;
+      const c = fromCache(p);
+      if (c !== undefined) {
+        texts.set(p, c);
+        return c;
+      }
+      let q = pending.get(p);
+      if (!q) {
+        q = tree.read(p).then((x) => {
+          if (x !== undefined) texts.set(p, x);
+          return x;
+        });
+        pending.set(p, q);
+      }
+      return q;
+    },
+  };
+  if (prefetch) await host.prefetch(prefetch);
+  return host;
+}

@@ -1,0 +1,595 @@
+/**
+ * Render a tree the way the GitOps engine would: Kustomize directories natively (with
+ * provenance), ArgoCD/Flux apps into their namespaces, Helm charts with `helm template`,
+ * and every other manifest file as it is. Failures become problems or skips with a
+ * reason, never exceptions, never a silent pass.
+ */
+import * as posix from 'node:path/posix';
+import type { FileTree } from '../sources/tree.js';
+import { parseManifests, type KObject, type YamlProblem } from '../sources/yaml.js';
+import { treeHost, newRenderCache, type RenderCache, type TreeHost } from './host.js';
+import { Kustomizer, KustomizeError, Unsupported, KUSTOMIZATION_FILES, CLUSTER_SCOPED, kustomizationFileIn, type RenderHost, type Res } from './kustomize/build.js';
+import { delegateBuild, findKustomizeTool } from './kustomize/delegate.js';
+import { appsOf, isAppObject, mayDeclareApp, type AppSpec, type AppSource } from './apps.js';
+import { findHelm, helmTemplate, NO_HELM_REASON } from './helm.js';
+import { provOf, renderedObject, setKeyLoc, srcOfObject, tag, type SrcDoc } from './prov.js';
+import { stringify as stringifyYaml } from 'yaml';
+import { parseYamlDocs } from './prov.js';
+
+/** An app as the snapshot lists it. */
+export interface AppInfo {
+  id: string;
+  kind: AppSpec['kind'];
+  /** Rendered directory (first source), repo-relative; '' is the root. */
+  path: string;
+  /** Every rendered directory. */
+  paths: string[];
+  renderer: string;
+  namespace?: string;
+  /** The sync policy as written (ArgoCD `spec.syncPolicy`, Flux interval/prune/force/driftDetection). */
+  syncPolicy?: unknown;
+  /** Where the app is declared. */
+  file?: string;
+  line?: number;
+  /** Files that feed it (the app manifest, kustomizations, resources, patches, generator files, values files, chart files). */
+  inputs: string[];
+  /** Number of objects rendered. */
+  objects: number;
+  /** Why it was not rendered (or not fully). */
+  skipped?: string;
+  notes?: string[];
+}
+
+export interface RenderOptions {
+  /** Render only the apps this returns true for (PR mode); plain files are then only loaded when `plainFiles` says so. */
+  onlyApps?: (app: { id: string; paths: string[]; file?: string; closure: Set<string> }) => boolean;
+  /** In PR mode: which plain (not rendered) manifest files to load. */
+  plainFiles?: (file: string) => boolean;
+  /** Delegate unsupported kustomizations to kustomize/kubectl (default true). */
+  delegate?: boolean;
+  /** Render Helm charts with helm (default true when helm is on PATH). */
+  helm?: boolean;
+  /**
+   * Share texts and parses with another render (PR mode: base and head). With `changed`,
+   * texts the cache holds for other paths are reused instead of read again.
+   */
+  cache?: RenderCache;
+  /**
+   * PR mode (with onlyApps): the files changed between base and head. Unchanged app
+   * manifests that cannot reach a change are not parsed; unchanged plain files load only
+   * when they hold configuration or workloads.
+   */
+  changed?: Set<string>;
+  /** Directories to render as apps of their own even when another kustomization uses them (e.g. `keydrift render base/`). */
+  roots?: string[];
+}
+
+export interface RenderResult {
+  objects: KObject[];
+  problems: YamlProblem[];
+  skipped: { file: string; reason: string }[];
+  texts: Map<string, string>;
+  apps: AppInfo[];
+}
+
+const YAML_RE = /\.ya?ml$/i;
+
+function chartDirsOf(files: string[]): string[] {
+  return files.filter((p) => p === 'Chart.yaml' || p.endsWith('/Chart.yaml')).map((p) => posix.dirname(p)).map((d) => (d === '.' ? '' : d));
+}
+
+const under = (dir: string, f: string) => dir === '' || f.startsWith(dir + '/');
+
+/**
+ * A cheap static closure of a kustomization directory: the files under it and under every
+ * directory it lists (resources, components, bases), transitively, plus files it names
+ * outside itself. Used to find which apps a change touches without rendering them.
+ */
+/**
+ * Candidate paths in a kustomization's text, without a YAML parse: list items (`- x`,
+ * `- path: x`, `- key=x`), flow lists, and `path:`/`env:` values. A superset of what the
+ * kustomization lists; callers keep only candidates that exist in the tree.
+ */
+export function scanKustomizationRefs(text: string): string[] {
+  const out: string[] = [];
+  const clean = (v: string) => {
+    let x = v.trim().replace(/\s+#.*$/, '');
+    if ((x.startsWith('"') && x.endsWith('"')) || (x.startsWith("'") && x.endsWith("'"))) x = x.slice(1, -1);
+    const eq = x.indexOf('=');
+    if (eq >= 0) x = x.slice(eq + 1);
+    if (x && !/^[a-z][a-z0-9+.-]*:\/\//i.test(x) && !x.includes(' ')) out.push(x);
+  };
+  for (const line of text.split('\n')) {
+    let m: RegExpExecArray | null;
+    if ((m = /^\s*-\s+(?:path:\s*)?([^\s:#][^#]*?)\s*(?:#.*)?$/.exec(line)) && !/^[\w.-]+:\s/.test(m[1]!)) clean(m[1]!);
+    else if ((m = /^\s*(?:-\s+)?(?:path|env):\s*(\S.*)$/.exec(line))) clean(m[1]!);
+    if ((m = /:\s*\[([^\]]*)\]/.exec(line))) for (const x of m[1]!.split(',')) clean(x);
+  }
+  return out;
+}
+
+export class Closures {
+  private cache = new Map<string, Set<string>>();
+  private listed = new Map<string, string[]>();
+  private files: string[];
+  constructor(
+    private host: RenderHost & { texts: Map<string, string> },
+    files: string[],
+    private parses?: Map<string, unknown>,
+  ) {
+    // Plain code-unit order, so a directory's files are one contiguous range.
+    this.files = [...files].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  /**
+   * Directories and files a kustomization lists (resolved, existing ones only). Read with a
+   * line scanner (every list item and `path:`/`env:` value that names an existing file or
+   * directory), which over-approximates the parsed lists: see scanKustomizationRefs.
+   */
+  refs(dir: string): string[] {
+    let r = this.listed.get(dir);
+    if (r) return r;
+    r = [];
+    const kf = kustomizationFileIn(this.host, dir);
+    const text = kf ? this.host.texts.get(kf) : undefined;
+    if (text) {
+      const key = `r\0${kf}\0${text}`;
+      let scanned = this.parses?.get(key) as string[] | undefined;
+      if (!scanned) {
+        scanned = scanKustomizationRefs(text);
+        this.parses?.set(key, scanned);
+      }
+      for (const e of scanned) {
+        const p = posix.normalize(posix.join(dir || '.', e)).replace(/\/$/, '');
+        if (p === '..' || p.startsWith('../')) continue;
+        const q = p === '.' ? '' : p;
+        if (q !== dir && (this.host.files.has(q) || this.host.dirs.has(q))) r.push(q);
+      }
+    }
+    this.listed.set(dir, r);
+    return r;
+  }
+
+  /** Files under a directory, from the sorted list by binary search. */
+  filesUnder(dir: string): string[] {
+    if (dir === '') return this.files;
+    const prefix = dir + '/';
+    let lo = 0;
+    let hi = this.files.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.files[mid]! < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: string[] = [];
+    for (let i = lo; i < this.files.length && this.files[i]!.startsWith(prefix); i++) out.push(this.files[i]!);
+    return out;
+  }
+
+  /**
+   * The files a kustomization uses: its kustomization file, what it lists, and what the
+   * directories it lists use, transitively (not the unlisted files next to them).
+   */
+  listedClosure(dir: string, seen = new Set<string>()): Set<string> {
+    const c = this.listedCache.get(dir);
+    if (c) return c;
+    const out = new Set<string>();
+    if (seen.has(dir)) return out;
+    seen.add(dir);
+    const kf = kustomizationFileIn(this.host, dir);
+    if (kf) out.add(kf);
+    for (const r of this.refs(dir)) {
+      if (this.host.dirs.has(r)) {
+        if (kustomizationFileIn(this.host, r)) for (const f of this.listedClosure(r, seen)) out.add(f);
+        else for (const f of this.filesUnder(r)) out.add(f);
+      } else out.add(r);
+    }
+    this.listedCache.set(dir, out);
+    return out;
+  }
+  private listedCache = new Map<string, Set<string>>();
+
+  closure(dir: string, seen = new Set<string>()): Set<string> {
+    const c = this.cache.get(dir);
+    if (c) return c;
+    const out = new Set<string>();
+    if (seen.has(dir)) return out;
+    seen.add(dir);
+    for (const f of this.filesUnder(dir)) out.add(f);
+    for (const r of this.refs(dir)) {
+      if (this.host.dirs.has(r)) for (const f of this.closure(r, seen)) out.add(f);
+      else out.add(r);
+    }
+    this.cache.set(dir, out);
+    return out;
+  }
+}
+
+export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Promise<RenderResult> {
+  const files = await tree.list();
+  const cache = opts.cache;
+  const yamlFiles = files.filter((f) => YAML_RE.test(f) || KUSTOMIZATION_FILES.includes(posix.basename(f)));
+  const kfiles = files.filter((f) => KUSTOMIZATION_FILES.includes(posix.basename(f)));
+  const chartDirs0 = chartDirsOf(files);
+  const inChart0 = (f: string) => chartDirs0.some((d) => under(d, f) && (f.startsWith(d ? `${d}/templates/` : 'templates/') || f.startsWith(d ? `${d}/charts/` : 'charts/')));
+  // Every YAML file, in one batch: an app may be declared anywhere, even in a file a kustomization lists.
+  const host = await treeHost(tree, yamlFiles.filter((f) => !inChart0(f)), cache && opts.changed ? { cache, changed: opts.changed } : undefined);
+  const texts = new Map<string, string>();
+  const objects: KObject[] = [];
+  const problems: YamlProblem[] = [];
+  const skipped: RenderResult['skipped'] = [];
+  const apps: AppInfo[] = [];
+  const chartDirs = chartDirs0;
+  const inChart = inChart0;
+  const kustomizer = new Kustomizer(host);
+  const closures = new Closures(host, files, cache?.parses);
+  // Files some kustomization lists (transitively): never loaded a second time as plain files.
+  const kclosed = new Set<string>();
+  for (const kf of kfiles) for (const f of closures.listedClosure(posix.dirname(kf) === '.' ? '' : posix.dirname(kf))) kclosed.add(f);
+
+  // Kustomization directories, and those used by another as a base or component.
+  const kdirs = files.filter((f) => KUSTOMIZATION_FILES.includes(posix.basename(f))).map((f) => (posix.dirname(f) === '.' ? '' : posix.dirname(f)));
+  const usedAsBase = new Set<string>();
+  for (const d of kdirs) for (const r of closures.refs(d)) if (host.dirs.has(r) && r !== d) usedAsBase.add(r);
+
+  // Parse every plain manifest once: for app discovery, lookups and plain loading.
+  const parsedCache = new Map<string, ReturnType<typeof parseManifests>>();
+  const parsed = (f: string) => {
+    let p = parsedCache.get(f);
+    if (!p) {
+      const text = host.texts.get(f) ?? '';
+      const key = `m\0${f}\0${text}`;
+      p = cache?.parses.get(key) as ReturnType<typeof parseManifests> | undefined;
+      if (!p) {
+        p = parseManifests(f, text);
+        cache?.parses.set(key, p);
+      }
+      parsedCache.set(f, p);
+    }
+    return p;
+  };
+
+  // PR mode: an unchanged app manifest none of whose paths can reach a changed file is not
+  // even parsed (see mayReachChange).
+  const prChanged = opts.onlyApps && opts.changed ? opts.changed : undefined;
+  const reach = prChanged ? changeReach(prChanged, kdirs, closures) : undefined;
+
+  // App discovery: files that may declare apps (cheap text filter first).
+  const appObjects: KObject[] = [];
+  for (const f of yamlFiles) {
+    if (inChart(f)) continue;
+    const t = host.texts.get(f);
+    if (t === undefined || !mayDeclareApp(t)) continue;
+    if (prChanged && reach && !prChanged.has(f) && !mayReachChange(t, prChanged, reach)) continue;
+    for (const o of parsed(f).objects) if (isAppObject(o)) appObjects.push(o);
+  }
+  const lookup = (kind: string, ns: string | undefined, name: string): KObject | undefined => {
+    for (const f of yamlFiles) {
+      const t = host.texts.get(f);
+      if (!t || !t.includes(name) || !t.includes(kind)) continue;
+      const hit = parsed(f).objects.find((o) => o.kind === kind && o.name === name && (ns === undefined || o.namespace === undefined || o.namespace === ns));
+      if (hit) return hit;
+    }
+    return undefined;
+  };
+  const specs: AppSpec[] = appObjects.flatMap((o) => appsOf(o, host, lookup));
+  // Top-level kustomizations no app renders become apps of their own.
+  const appPaths = new Set(specs.flatMap((s) => s.sources.map((x) => x.path)));
+  // Kustomizations a Flux directory app builds as its bases are not apps of their own.
+  for (const s of specs) if (s.kind === 'Kustomization') for (const x of s.sources) if (x.renderer === 'directory') for (const d of kdirs) if (under(x.path, d)) appPaths.add(d);
+  for (const d of kdirs) {
+    if (usedAsBase.has(d) || appPaths.has(d)) continue;
+    // A Component is not deployable on its own: only through the kustomizations that use it.
+    if (/^kind:\s*["']?Component["']?\s*$/m.test(host.texts.get(kustomizationFileIn(host, d)!) ?? '')) continue;
+    if (chartDirs.some((c) => under(c, d) && c !== d)) continue;
+    const kf = kustomizationFileIn(host, d)!;
+    specs.push({ id: `kustomize/${d || '.'}`, kind: 'kustomize', name: d || '.', file: kf, line: 1, sources: [{ path: d, renderer: 'kustomize' }], namespaceMode: 'default', notes: [] });
+  }
+
+  for (const d of opts.roots ?? []) {
+    if (specs.some((s) => s.sources.some((x) => x.path === d))) continue;
+    if (!host.dirs.has(d)) continue;
+    const renderer = host.files.has(d ? `${d}/Chart.yaml` : 'Chart.yaml') ? 'helm' : kustomizationFileIn(host, d) ? 'kustomize' : 'directory';
+    specs.push({ id: `${renderer === 'kustomize' ? 'kustomize' : renderer}/${d || '.'}`, kind: 'kustomize', name: d || '.', sources: [{ path: d, renderer, recurse: true, ...(renderer === 'helm' ? { helm: { releaseName: posix.basename(d) || 'release', valueFiles: [], values: [], parameters: [] } } : {}) }], namespaceMode: 'default', notes: [] });
+  }
+
+  const consumed = new Set<string>(kclosed);
+  // Files every kustomization consumes are never loaded again as plain files, rendered or not.
+  for (const s of specs) for (const src of s.sources) if (src.renderer !== 'kustomize') for (const f of closures.filesUnder(src.path)) if (src.recurse !== false || posix.dirname(f) === (src.path || '.')) consumed.add(f);
+
+  const helm = opts.helm === false ? undefined : findHelm();
+  const tool = opts.delegate === false ? undefined : findKustomizeTool();
+
+  const closureOf = (spec: AppSpec) => {
+    const closure = new Set<string>();
+    for (const s of spec.sources) for (const f of s.renderer === 'kustomize' ? closures.closure(s.path) : closures.filesUnder(s.path)) closure.add(f);
+    for (const s of spec.sources) for (const vf of s.helm?.valueFiles ?? []) closure.add(vf);
+    if (spec.file) closure.add(spec.file);
+    return closure;
+  };
+  const chosen = specs
+    .map((spec) => ({ spec, closure: closureOf(spec) }))
+    .filter(({ spec, closure }) => !opts.onlyApps || opts.onlyApps({ id: spec.id, paths: spec.sources.map((s) => s.path), ...(spec.file ? { file: spec.file } : {}), closure }));
+  // One batch read for everything the chosen apps render from.
+  await host.prefetch([...new Set(chosen.flatMap(({ spec, closure }) => (spec.sources.some((s) => s.renderer === 'helm') ? [] : [...closure])))]);
+
+  for (const { spec, closure } of chosen) {
+    const paths = spec.sources.map((s) => s.path);
+    const info: AppInfo = {
+      id: spec.id,
+      kind: spec.kind,
+      path: paths[0] ?? '',
+      paths,
+      renderer: spec.sources.map((s) => s.renderer).join('+') || 'none',
+      ...(spec.namespace ? { namespace: spec.namespace } : {}),
+      ...(spec.syncPolicy !== undefined ? { syncPolicy: spec.syncPolicy } : {}),
+      ...(spec.file ? { file: spec.file, line: spec.line } : {}),
+      inputs: [],
+      objects: 0,
+      ...(spec.notes.length ? { notes: [...spec.notes] } : {}),
+    };
+    apps.push(info);
+    const inputs = new Set<string>(spec.file ? [spec.file] : []);
+    const where = spec.file ?? paths[0] ?? '.';
+    if (spec.skipped) {
+      info.skipped = spec.skipped;
+      skipped.push({ file: where, reason: `${spec.id}: ${spec.skipped}` });
+      info.inputs = [...closure].sort();
+      continue;
+    }
+    const appObjects: KObject[] = [];
+    const reasons: string[] = [];
+    for (const src of spec.sources) {
+      try {
+        if (src.renderer === 'kustomize') {
+          // ArgoCD kustomize overrides: a virtual kustomization over the source path.
+          const dir = src.overrides ? virtualOverlay(host, src.path, spec.id, src.overrides) : src.path;
+          const r = await renderKustomize(tree, kustomizer, dir, tool, spec.id);
+          if (src.overrides) {
+            r.inputs = r.inputs.filter((f) => !f.includes('/.keydrift-argocd/'));
+            for (const o of r.objects) retagOverrides(o, src.overridesAt);
+          }
+          for (const f of r.inputs) inputs.add(f);
+          for (const [f, t] of r.texts) texts.set(f, t);
+          if (r.error) {
+            reasons.push(r.error.reason);
+            if (r.error.problem) problems.push(r.error.problem);
+          }
+          appObjects.push(...r.objects);
+        } else if (src.renderer === 'directory') {
+          // Flux builds a directory without a kustomization as one listing every manifest,
+          // and every subdirectory that has a kustomization as a base.
+          const nested = spec.kind === 'Kustomization' ? kdirs.filter((d) => d !== src.path && under(src.path, d)) : [];
+          const topNested = nested.filter((d) => !nested.some((e) => e !== d && under(e, d)));
+          for (const d of topNested) {
+            const r = await renderKustomize(tree, kustomizer, d, tool, spec.id);
+            for (const f of r.inputs) inputs.add(f);
+            for (const [f, t] of r.texts) texts.set(f, t);
+            if (r.error) {
+              reasons.push(r.error.reason);
+              if (r.error.problem) problems.push(r.error.problem);
+            }
+            appObjects.push(...r.objects);
+          }
+          for (const f of closures.filesUnder(src.path)) {
+            if (!host.texts.has(f) || (!src.recurse && posix.dirname(f) !== (src.path || '.')) || KUSTOMIZATION_FILES.includes(posix.basename(f))) continue;
+            if (topNested.some((d) => under(d, f))) continue;
+            const p = parsed(f);
+            inputs.add(f);
+            texts.set(f, host.texts.get(f) ?? '');
+            problems.push(...p.problems);
+            for (const o of p.objects) appObjects.push(wrapPlain(o, spec.id));
+          }
+        } else if (src.renderer === 'helm') {
+          for (const f of closures.filesUnder(src.path)) inputs.add(f);
+          for (const vf of src.helm?.valueFiles ?? []) inputs.add(vf);
+          if (opts.helm === false || !helm) {
+            reasons.push(NO_HELM_REASON);
+            continue;
+          }
+          const r = await helmTemplate(helm, tree, src, spec.namespace);
+          if (!r.ok) {
+            reasons.push(r.error);
+            continue;
+          }
+          r.docs.forEach((d, i) => {
+            const file = d.file ?? `${src.path || '.'}/(helm template)`;
+            const p = parseManifests(file, d.text);
+            for (const o of p.objects) {
+              const src0: SrcDoc = { file, line: 1, lineOf: () => undefined };
+              appObjects.push(renderedObject({ body: tag(structuredClone(o.body), src0), src: src0, docIndex: i, app: spec.id }));
+            }
+          });
+        }
+      } catch (e) {
+        reasons.push(`render failed: ${(e as Error).message}`);
+      }
+    }
+    // Namespace from the app, then Flux variable substitution.
+    for (const o of appObjects) applyAppNamespace(o, spec);
+    if (spec.substitute) for (const o of appObjects) substituteVars(o.body, spec.substitute);
+    objects.push(...appObjects.map((o) => refreshIdentity(o)));
+    info.objects = appObjects.length;
+    info.inputs = [...new Set([...inputs, ...closure])].sort();
+    if (reasons.length) {
+      info.skipped = reasons.join('; ');
+      skipped.push({ file: where, reason: `${spec.id}${appObjects.length ? ' (partly rendered)' : ''}: ${info.skipped}` });
+    }
+  }
+
+  // Plain manifest files nothing renders.
+  for (const f of yamlFiles) {
+    if (consumed.has(f) || KUSTOMIZATION_FILES.includes(posix.basename(f))) continue;
+    if (inChart(f)) {
+      const chart = chartDirs.find((d) => under(d, f));
+      skipped.push({ file: f, reason: `Helm chart template (chart ${chart || '.'}): rendered, not read as YAML` });
+      continue;
+    }
+    if (opts.plainFiles && !opts.plainFiles(f)) continue;
+    // PR mode: an unchanged file matters only if it holds configuration or workloads.
+    if (prChanged && !prChanged.has(f) && !RESOLUTION_KINDS.test(host.texts.get(f) ?? '')) continue;
+    const p = parsed(f);
+    texts.set(f, host.texts.get(f) ?? '');
+    objects.push(...p.objects);
+    problems.push(...p.problems);
+  }
+  if (cache) for (const [f, t] of host.texts) cache.texts.set(f, t);
+  return { objects, problems, skipped, texts, apps };
+}
+
+/** Add a virtual kustomization `<path>/.keydrift-argocd/<app>/` listing `path` with ArgoCD's overrides. */
+function virtualOverlay(host: TreeHost, path: string, app: string, overrides: Record<string, unknown>): string {
+  const dir = `${path ? path + '/' : ''}.keydrift-argocd/${app.replace(/[^\w.-]+/g, '_')}`;
+  const file = `${dir}/kustomization.yaml`;
+  const body = { resources: ['../..'.split('/').join('/')], ...overrides };
+  host.texts.set(file, stringifyYaml(body));
+  host.files.add(file);
+  for (let d = dir; d && !host.dirs.has(d); d = posix.dirname(d) === '.' ? '' : posix.dirname(d)) host.dirs.add(d);
+  return dir;
+}
+
+/** Fields the virtual overlay set point at the Application's `kustomize:` block, where a person edits them. */
+function retagOverrides(o: KObject, at: { file: string; line: number } | undefined): void {
+  if (!at) return;
+  const visit = (n: any) => {
+    if (!n || typeof n !== 'object') return;
+    const p = provOf(n);
+    if (p?.keys) for (const [k, l] of p.keys) if (l.file.includes('/.keydrift-argocd/')) p.keys.set(k, at);
+    for (const v of Object.values(n)) visit(v);
+  };
+  visit(o.body);
+}
+
+/** Kinds that take part in resolution: config sources and workloads. */
+const RESOLUTION_KINDS = /kind:\s*["']?(ConfigMap|Secret|SealedSecret|ExternalSecret|Deployment|StatefulSet|DaemonSet|ReplicaSet|ReplicationController|Job|CronJob|Pod|Rollout|List)\b/;
+
+/**
+ * Directories a change reaches: every ancestor of a changed file (the root included) and
+ * every kustomization whose (wide) closure holds a changed file.
+ */
+export function changeReach(changed: Set<string>, kdirs: string[], closures: Closures): Set<string> {
+  const out = new Set<string>(['']);
+  for (const c of changed) for (let d = posix.dirname(c); d !== '.' && d !== ''; d = posix.dirname(d)) out.add(d);
+  for (const d of kdirs) {
+    const cl = closures.closure(d);
+    for (const c of changed) {
+      if (cl.has(c)) {
+        out.add(d);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Can an (unchanged) app manifest render a changed file? Conservative: yes for an
+ * ApplicationSet (paths are globs), when the text names a changed file (or its basename:
+ * value files are relative), when no path can be read from the text, and when one of its
+ * `path:`/`chart:` values names a reached directory or is a suffix of one (a path may be
+ * relative to a source that is a subdirectory).
+ */
+export function mayReachChange(text: string, changed: Set<string>, reach: Set<string>): boolean {
+  if (/kind:\s*["']?ApplicationSet\b/.test(text)) return true;
+  for (const c of changed) if (text.includes(c) || text.includes(posix.basename(c))) return true;
+  const paths = [...text.matchAll(/\b(?:path|chart):[ \t]*["']?([^"'\s#,}\]]*)/g)].map((m) => posix.normalize(m[1]!.replace(/^\.?\//, '') || '.').replace(/\/$/, ''));
+  if (!paths.length) return true;
+  for (const raw of paths) {
+    const p = raw === '.' ? '' : raw;
+    if (p === '' || p.startsWith('..')) return true;
+    for (const d of reach) if (d === p || d.endsWith('/' + p)) return true;
+  }
+  return false;
+}
+
+function wrapPlain(o: KObject, app: string): KObject {
+  const src = srcOfObject(o);
+  return renderedObject({ body: tag(structuredClone(o.body), src), src, docIndex: o.docIndex, app });
+}
+
+/** KObject identity fields follow the body after app-level changes (namespace, substitution). */
+function refreshIdentity(o: KObject): KObject {
+  const ns = o.body.metadata?.namespace;
+  if (typeof ns === 'string' && ns) o.namespace = ns;
+  else delete o.namespace;
+  if (typeof o.body.metadata?.name === 'string') o.name = o.body.metadata.name;
+  return o;
+}
+
+function applyAppNamespace(o: KObject, spec: AppSpec): void {
+  if (!spec.namespace || CLUSTER_SCOPED.has(o.kind)) return;
+  const meta = (o.body.metadata ??= {});
+  if (spec.namespaceMode === 'default' && meta.namespace) return;
+  if (meta.namespace === spec.namespace) return;
+  meta.namespace = spec.namespace;
+  setKeyLoc(meta, 'namespace', spec.namespaceAt);
+}
+
+/** Flux post-build substitution: ${VAR}, ${VAR:=default}, ${VAR:-default}; unknown variables without a default stay as written. */
+function substituteVars(node: any, vars: Record<string, string>): void {
+  if (node?.metadata?.annotations?.['kustomize.toolkit.fluxcd.io/substitute'] === 'disabled') return;
+  const sub = (s: string) =>
+    s.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[=-]([^}]*))?\}/g, (m, k: string, d: string | undefined) => (k in vars ? vars[k]! : d !== undefined ? d : m));
+  const walk = (n: any) => {
+    if (Array.isArray(n)) n.forEach((x, i) => (typeof x === 'string' ? (n[i] = sub(x)) : walk(x)));
+    else if (n && typeof n === 'object') for (const k of Object.keys(n)) typeof n[k] === 'string' ? (n[k] = sub(n[k])) : walk(n[k]);
+  };
+  walk(node);
+}
+
+interface KustomizeRender {
+  objects: KObject[];
+  inputs: string[];
+  texts: Map<string, string>;
+  error?: { reason: string; problem?: YamlProblem };
+}
+
+/** Render one kustomization directory natively, delegating what is not supported. */
+export async function renderKustomize(tree: FileTree, k: Kustomizer, dir: string, tool: ReturnType<typeof findKustomizeTool>, app: string): Promise<KustomizeRender> {
+  k.inputs = new Set();
+  const texts = new Map<string, string>();
+  try {
+    const res = await k.build(dir);
+    const inputs = [...k.inputs];
+    for (const f of inputs) {
+      const t = await k.host.read(f);
+      if (t !== undefined) texts.set(f, t);
+    }
+    return { objects: res.map((r) => toKObject(r, app)), inputs, texts };
+  } catch (e) {
+    const inputs = [...k.inputs];
+    if (e instanceof Unsupported) {
+      const why = `${e.message} (${e.file}:${e.line})`;
+      if (!e.delegate) return { objects: [], inputs, texts, error: { reason: why } };
+      if (!tool) return { objects: [], inputs, texts, error: { reason: `${why}; neither kustomize nor kubectl is on PATH to build it` } };
+      const r = await delegateBuild(tree, dir, tool);
+      if (!r.ok) {
+        // The tool's message may quote a secret source's line: not shown when secrets are generated.
+        const hasSecrets = inputs.some((f) => /secretGenerator/.test((k.host as Partial<TreeHost>).texts?.get(f) ?? ''));
+        return { objects: [], inputs, texts, error: { reason: `${tool.label} failed: ${hasSecrets ? 'details not shown (the kustomization generates Secrets; run it yourself to see the message)' : r.error}` } };
+      }
+      const kf = kustomizationFileIn(k.host, dir) ?? dir;
+      const objs: KObject[] = [];
+      for (const [i, doc] of r.yaml.split(/^---\s*$/m).entries()) {
+        if (!doc.trim()) continue;
+        for (const o of parseManifests(kf, doc).objects) {
+          const src: SrcDoc = { file: kf, line: 1, lineOf: () => undefined };
+          objs.push(renderedObject({ body: tag(structuredClone(o.body), src), src, docIndex: i, app }));
+        }
+      }
+      return { objects: objs, inputs, texts, error: undefined };
+    }
+    if (e instanceof KustomizeError) {
+      const reason = `kustomize build of ${dir || '.'} failed: ${e.file}:${e.line}: ${e.message}`;
+      return { objects: [], inputs, texts, error: { reason, problem: { file: e.file, line: Math.max(1, e.line), message: `kustomize build of ${dir || '.'} failed: ${e.message}` } } };
+    }
+    throw e;
+  }
+}
+
+export function toKObject(r: Res, app: string): KObject {
+  return renderedObject({ body: r.body, src: r.src, docIndex: r.docIndex, ...(r.generated ? { generated: r.generated } : {}), app });
+}
+
+export type { AppSpec, AppSource, RenderCache };
+export { newRenderCache };

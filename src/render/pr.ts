@@ -1,0 +1,84 @@
+/**
+ * PR mode: render only the apps whose inputs changed between base and head (a changed
+ * values file, a changed base, a changed image tag in an overlay), so the cost follows
+ * the change. An app is affected when its manifest or any file of its static closure
+ * (its directory, the bases and components it lists, transitively, and the files it
+ * names) changed; no app is rendered to find that out.
+ */
+import { spawn } from 'node:child_process';
+import type { FileTree } from '../sources/tree.js';
+import { loadSnapshot, type LoadedSnapshot, type LoadOptions } from '../sources/snapshot.js';
+import { newRenderCache } from './host.js';
+import type { AppInfo, RenderOptions } from './index.js';
+import type { RenderCache } from './host.js';
+
+function git(cwd: string, args: string[]): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const child = spawn('git', args, { cwd, stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+    child.on('error', () => resolve(undefined));
+    child.on('close', (code) => resolve(code === 0 ? out : undefined));
+  });
+}
+
+/** Files added, removed or modified between two trees (git diff for two commits of one repo). */
+export async function changedFiles(base: FileTree, head: FileTree): Promise<Set<string>> {
+  if (base.commit && head.commit && base.root === head.root) {
+    const out = await git(head.root, ['diff', '--name-only', '-z', '--no-renames', base.commit, head.commit]);
+    if (out !== undefined) return new Set(out.split('\0').filter(Boolean));
+  }
+  const [a, b] = await Promise.all([base.list(), head.list()]);
+  const out = new Set<string>();
+  const inA = new Set(a);
+  const inB = new Set(b);
+  for (const f of a) if (!inB.has(f)) out.add(f);
+  for (const f of b) if (!inA.has(f)) out.add(f);
+  const both = b.filter((f) => inA.has(f));
+  const [ta, tb] = await Promise.all([base.readMany(both), head.readMany(both)]);
+  for (const f of both) if (ta.get(f) !== tb.get(f)) out.add(f);
+  return out;
+}
+
+/** Does a change to `changed` touch this app (by its manifest or its input closure)? */
+export function appTouched(app: { file?: string; closure?: Set<string>; inputs?: string[] }, changed: Set<string>): boolean {
+  if (app.file && changed.has(app.file)) return true;
+  if (app.closure) for (const f of app.closure) if (changed.has(f)) return true;
+  if (app.inputs) for (const f of app.inputs) if (changed.has(f)) return true;
+  return false;
+}
+
+/** Apps of a rendered snapshot whose inputs changed. */
+export function affectedApps(apps: AppInfo[], changed: Set<string>): AppInfo[] {
+  return apps.filter((a) => appTouched(a, changed));
+}
+
+/**
+ * loadSnapshot/renderTree options for PR mode: render only the apps a change touches.
+ * Plain manifest files are loaded when changed or when they hold configuration or
+ * workloads (a changed workload may read a ConfigMap from an unchanged file); other
+ * unchanged plain files (Services, app manifests…) are left out. Pass one `cache` to the
+ * head and then the base load (one after the other): the second reuses every unchanged
+ * text and parse.
+ */
+export function prRenderOptions(changed: Set<string>, cache?: RenderCache): RenderOptions {
+  return { onlyApps: (a) => appTouched(a, changed), changed, ...(cache ? { cache } : {}) };
+}
+
+/**
+ * The snapshots of a PR check: without a base, the head rendered in full; with one, only
+ * the apps whose inputs changed, at head and then at base (reusing the head's unchanged
+ * texts and parses). Plain manifest files are loaded in full on both sides.
+ */
+export async function loadPrSnapshots(
+  head: FileTree,
+  base: FileTree | undefined,
+  opts: LoadOptions = {},
+): Promise<{ head: LoadedSnapshot; base?: LoadedSnapshot; changed?: Set<string> }> {
+  if (!base) return { head: await loadSnapshot(head, opts) };
+  const changed = await changedFiles(base, head);
+  const o = { ...opts, ...prRenderOptions(changed, newRenderCache()) };
+  const h = await loadSnapshot(head, o);
+  const b = await loadSnapshot(base, o);
+  return { head: h, base: b, changed };
+}

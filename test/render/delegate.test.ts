@@ -1,0 +1,82 @@
+/**
+ * What the native renderer leaves out (here `replacements`) is delegated to kustomize or
+ * kubectl when one is on PATH — from a directory, or from a git ref materialised into a
+ * temp dir — and otherwise skipped with the reason. Never a crash, never a silent pass.
+ */
+import { execFileSync } from 'node:child_process';
+import { writeTree, kustomizeTool } from './helpers.js';
+import { loadSnapshot } from '../../src/sources/snapshot.js';
+import { GitTree } from '../../src/sources/tree.js';
+import { resetKustomizeTool } from '../../src/render/kustomize/delegate.js';
+
+const files = {
+  'app/kustomization.yaml': `resources:
+- deploy.yaml
+configMapGenerator:
+- name: cfg
+  literals: [HOST=redis]
+replacements:
+- source: {kind: ConfigMap, name: cfg, fieldPath: data.HOST}
+  targets:
+  - select: {kind: Deployment}
+    fieldPaths: [spec.template.spec.containers.0.env.0.value]
+`,
+  'app/deploy.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: web:1\n          env:\n            - name: HOST\n              value: placeholder\n',
+};
+
+afterEach(() => {
+  delete process.env.KEYDRIFT_NO_KUSTOMIZE;
+  resetKustomizeTool();
+});
+
+(kustomizeTool ? test : test.skip)(`unsupported features are delegated to ${kustomizeTool?.label ?? 'kustomize'}, at a git ref too${kustomizeTool ? '' : ' (skipped: neither kustomize nor kubectl is on PATH)'}`, async () => {
+  const t = writeTree(files);
+  try {
+    for (const ref of [undefined, 'HEAD']) {
+      let tree = t.tree as any;
+      if (ref) {
+        const env = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' };
+        execFileSync('git', ['init', '-q'], { cwd: t.dir, env });
+        execFileSync('git', ['add', '-A'], { cwd: t.dir, env });
+        execFileSync('git', ['commit', '-qm', 'x'], { cwd: t.dir, env });
+        tree = await GitTree.open(t.dir, ref);
+      }
+      const snap = await loadSnapshot(tree);
+      expect(snap.skipped).toEqual([]);
+      const d = snap.objects.find((o) => o.kind === 'Deployment')!;
+      expect(d.body.spec.template.spec.containers[0].env[0].value).toBe('redis');
+      // File-level provenance only.
+      expect(d.file).toBe('app/kustomization.yaml');
+      expect(d.locate(['spec', 'template'])).toEqual({ file: 'app/kustomization.yaml', line: 1 });
+      expect(d.rangeOf(['spec'])).toBeUndefined();
+      expect(snap.objects.find((o) => o.kind === 'ConfigMap')!.name).toMatch(/^cfg-[a-z0-9]{10}$/);
+    }
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('without kustomize or kubectl the app is skipped with the reason', async () => {
+  process.env.KEYDRIFT_NO_KUSTOMIZE = '1';
+  resetKustomizeTool();
+  const t = writeTree(files);
+  try {
+    const snap = await loadSnapshot(t.tree);
+    expect(snap.objects).toEqual([]);
+    expect(snap.skipped).toEqual([{ file: 'app/kustomization.yaml', reason: expect.stringMatching(/'replacements' is not supported by the native renderer \(app\/kustomization.yaml:6\); neither kustomize nor kubectl is on PATH/) }]);
+    expect(snap.apps[0]!.skipped).toMatch(/replacements/);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('helmCharts are never delegated (kustomize would fetch the chart): skipped with the reason', async () => {
+  const t = writeTree({ 'c/kustomization.yaml': 'helmCharts:\n- name: cilium\n  repo: https://helm.cilium.io/\n  version: 1.0.0\n' });
+  try {
+    const snap = await loadSnapshot(t.tree);
+    expect(snap.skipped).toEqual([{ file: 'c/kustomization.yaml', reason: "kustomize/c: 'helmCharts' inflates Helm charts from https://helm.cilium.io/: keydrift does not fetch remote charts or run kustomize --enable-helm (c/kustomization.yaml:1)" }]);
+    expect(snap.problems).toEqual([]);
+  } finally {
+    t.cleanup();
+  }
+});
