@@ -18,6 +18,7 @@ import { renderJson } from '../report/json.js';
 import { renderText } from '../report/text.js';
 import { contractToJson, renderContractText } from '../report/contract.js';
 import { VERSION } from '../version.js';
+import type { RegistryOptions } from '../images/registry.js';
 
 export interface Io {
   stdout: (s: string) => void;
@@ -33,8 +34,10 @@ Usage:
   keydrift check [--repo DIR] [--base REF] [--head REF] [--source IMAGE_REPO=PATH_OR_URL]...
                  [--format text|json] [--fail-on error|warning|info|never]
                  [--cluster [--kubeconfig FILE] [--context NAME] | --in-cluster | --cluster-dump PATH] [--namespace NS]...
+                 [--registry [--insecure-registry HOST[:PORT]]... [--platform OS/ARCH]]
   keydrift audit --image IMAGE:TAG [--repo DIR] [--ref REF] [--workload KIND/NS/NAME]
                  [--source IMAGE_REPO=PATH_OR_URL]... [--format text|json] [--fail-on …]
+                 [--registry [--insecure-registry HOST[:PORT]]... [--platform OS/ARCH]]
   keydrift contract PATH[@REF] [--format text|json]
   keydrift contract IMAGE_REF [--insecure-registry HOST[:PORT]]... [--platform OS/ARCH[/VARIANT]]
                     [--source IMAGE_REPO=PATH_OR_URL]... [--format text|json]
@@ -76,6 +79,27 @@ function useColor(io: Io): boolean {
   return io.isTTY && io.env.NO_COLOR === undefined && io.env.TERM !== 'dumb';
 }
 
+const REGISTRY_FLAGS = {
+  registry: { type: 'boolean' },
+  'insecure-registry': { type: 'string', multiple: true },
+  platform: { type: 'string' },
+} as const;
+
+/** `--registry` turns on image-config reads; the other registry flags need it. */
+function registryOptions(values: Values, io: Io): { registry?: RegistryOptions } {
+  if (!values.registry) {
+    if (values['insecure-registry'] || values.platform) throw new KeydriftError('--insecure-registry and --platform need --registry (read image configs from their registry)');
+    return {};
+  }
+  return {
+    registry: {
+      insecureRegistries: (values['insecure-registry'] as string[] | undefined) ?? [],
+      ...(values.platform ? { platform: values.platform as string } : {}),
+      env: io.env,
+    },
+  };
+}
+
 async function cmdCheck(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, {
     repo: { type: 'string' },
@@ -90,6 +114,7 @@ async function cmdCheck(args: string[], io: Io): Promise<number> {
     'in-cluster': { type: 'boolean' },
     'cluster-dump': { type: 'string' },
     namespace: { type: 'string', multiple: true, short: 'n' },
+    ...REGISTRY_FLAGS,
   });
   if (values.help) return io.stdout(USAGE), 0;
   if (positionals.length) throw new KeydriftError(`check: unexpected argument '${positionals[0]}'`);
@@ -102,6 +127,7 @@ async function cmdCheck(args: string[], io: Io): Promise<number> {
     ...(values.head ? { head: values.head as string } : {}),
     sources: (values.source as string[] | undefined) ?? [],
     cwd: io.cwd,
+    ...registryOptions(values, io),
     ...(wantsCluster
       ? {
           cluster: {
@@ -158,6 +184,7 @@ async function cmdAudit(args: string[], io: Io): Promise<number> {
     source: { type: 'string', multiple: true },
     format: { type: 'string' },
     'fail-on': { type: 'string' },
+    ...REGISTRY_FLAGS,
   });
   if (values.help) return io.stdout(USAGE), 0;
   if (positionals.length) throw new KeydriftError(`audit: unexpected argument '${positionals[0]}'`);
@@ -170,6 +197,7 @@ async function cmdAudit(args: string[], io: Io): Promise<number> {
     ...(values.ref ? { ref: values.ref as string } : {}),
     ...(values.workload ? { workload: values.workload as string } : {}),
     sources: (values.source as string[] | undefined) ?? [],
+    ...registryOptions(values, io),
     cwd: io.cwd,
   });
   io.stdout(format === 'json' ? renderJson(report) : renderText(report, { color: useColor(io) }));
