@@ -1,15 +1,30 @@
 #!/usr/bin/env node
-// Builds the incident of DESIGN.md as real git repos in a temp folder and runs
-// `keydrift check` on the deploy commit, as a PR check would. Exits with keydrift's code.
+// The incident of DESIGN.md on real git repos built in a temp folder.
+//   npm run example                 keydrift check on the deploy commit, as a PR check would (exit 1)
+//   npm run example -- --fixed      the same with the ConfigMap fixed in the deploy commit (exit 0)
+//   npm run example -- drift        the second half: keydrift drift against a dump of the live
+//                                   cluster, where REDIS_URL was added by kubectl patch
+// Other arguments (--format json, --fail-on …) go to keydrift. Exits with keydrift's code.
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildIncident } from '../lib/example/incident.js';
+import { writeIncidentDump } from '../lib/example/incident-live.js';
 import { main } from '../lib/cli/main.js';
 
-const fixed = process.argv.includes('--fixed');
+const argv = process.argv.slice(2);
+const drift = argv[0] === 'drift';
+const fixed = argv.includes('--fixed');
+const rest = argv.filter((a, i) => a !== '--fixed' && !(drift && i === 0));
 const root = path.join(os.tmpdir(), `keydrift-example${fixed ? '-fixed' : ''}`);
 const repos = await buildIncident(root, { fixed });
-const args = ['check', '--repo', repos.gitops, '--base', repos.base, '--head', repos.head, ...process.argv.slice(2).filter((a) => a !== '--fixed')];
+let args;
+if (drift) {
+  const dump = path.join(root, 'cluster-dump.yaml');
+  await writeIncidentDump(dump);
+  args = ['drift', '--repo', repos.gitops, '--ref', 'HEAD', '--cluster-dump', dump, ...rest];
+} else {
+  args = ['check', '--repo', repos.gitops, '--base', repos.base, '--head', repos.head, ...rest];
+}
 process.stdout.write(`$ keydrift ${args.join(' ').replaceAll(root, '$EXAMPLE')}   # EXAMPLE=${root}\n\n`);
 process.exitCode = await main(args, {
   stdout: (s) => process.stdout.write(s),

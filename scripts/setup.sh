@@ -6,7 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the test suite uses. git: real repositories in temp folders.
-DEBS=(git)
+# docker-registry: a real OCI registry on a loopback port for test/images.
+# ripgrep: the baseline of the source-scan benchmark. openssl: key and certificate
+# of the token-auth registry in test/images.
+DEBS=(git docker-registry ripgrep openssl)
 
 missing=()
 for p in "${DEBS[@]}"; do

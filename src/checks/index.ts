@@ -7,8 +7,13 @@ import { optionalRefMissing } from './optional-ref-missing.js';
 import { renamedKey } from './renamed-key.js';
 import { staleKey } from './stale-key.js';
 import { unresolvedRead } from './unresolved-read.js';
+import { liveOnlyKey } from './live-only-key.js';
+import { liveValueChanged } from './live-value-changed.js';
+import { pendingInGit } from './pending-in-git.js';
+import { fixWillBeLost } from './fix-will-be-lost.js';
+import { willBeReverted } from './will-be-reverted.js';
 
-export const CHECKS: Check[] = [missingKey, renamedKey, danglingRef, optionalRefMissing, staleKey, unresolvedRead, invalidYaml];
+export const CHECKS: Check[] = [missingKey, renamedKey, danglingRef, optionalRefMissing, staleKey, unresolvedRead, invalidYaml, fixWillBeLost, willBeReverted, liveOnlyKey, liveValueChanged, pendingInGit];
 
 export function checkById(id: string): Check | undefined {
   return CHECKS.find((c) => c.meta.id === id);

@@ -16,9 +16,13 @@ export const renamedKey: ContainerCheck = {
     if (!ctx.current || !ctx.previous) return [];
     const out: Finding[] = [];
     for (const r of ctx.renames) {
-      if (provides(ctx, r.to) !== 'no') continue;
-      const old = r.from.filter((f) => ctx.provision.vars.has(f));
+      const old = r.from.filter((f) => ctx.provision.vars.has(f) && ctx.provision.vars.get(f)!.origin !== 'image-default');
       if (old.length === 0) continue;
+      // The new name set only by a default baked into the image (often localhost) while the
+      // pod configures the old names: the new version ignores the pod's configuration.
+      const imageDefaultOnly =
+        !ctx.provision.vars.has(r.to) && !!ctx.current!.contract.imageDefaults.some((d) => d.name === r.to);
+      if (!imageDefaultOnly && provides(ctx, r.to) !== 'no') continue;
       const origins = [...new Set(old.map((f) => describeOrigin(ctx.provision.vars.get(f)!)))].join(', ');
       const gitLocs: Location[] = [];
       for (const f of old) {
@@ -41,7 +45,10 @@ export const renamedKey: ContainerCheck = {
         key: r.to,
         message:
           `${versionLabel(ctx.current)} reads ${r.to} where ${versionLabel(ctx.previous)} read ${r.from.join(', ')} (${r.reasons.join('; ')}). ` +
-          `${containerLabel(ctx)} still gets ${old.join(', ')} from ${origins} but not ${r.to}: the new version will not see the configuration the old one used.`,
+          `${containerLabel(ctx)} still gets ${old.join(', ')} from ${origins} but not ${r.to}` +
+          (imageDefaultOnly
+            ? `, which only the image's own default sets: the new version will use that default, not the configuration the old one used.`
+            : ': the new version will not see the configuration the old one used.'),
         locations: [...gitLocs, ...r.evidence.map((e) => evidenceLocation(fromPrevious(e) ? ctx.previous : ctx.current, e))],
         fix: built
           ? `Add ${r.to} (value: ${built}) so it is built from the keys the container already gets, and keep ${old.join(', ')} until nothing reads them (rollback needs them).`

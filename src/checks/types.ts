@@ -3,14 +3,15 @@ import type { Contract, Evidence } from '../contract/model.js';
 import type { ContainerProvision } from '../resolve/provision.js';
 import type { Snapshot } from '../sources/snapshot.js';
 import type { ImageRef } from '../images/ref.js';
+import type { DriftContext } from '../drift/types.js';
 
 export interface CheckMeta {
   /** Stable id; SARIF rule id is `keydrift/<id>`. */
   id: string;
   description: string;
   defaultSeverity: Severity;
-  /** What the check needs: a contract of the image, or only manifests. */
-  needs: 'manifests' | 'contract';
+  /** What the check needs: a contract of the image, only manifests, or the live cluster (drift). */
+  needs: 'manifests' | 'contract' | 'cluster';
 }
 
 /** A rename between two versions of an app (see contract/compare.ts). */
@@ -55,4 +56,11 @@ export interface SnapshotCheck {
   run(ctx: SnapshotContext): Finding[];
 }
 
-export type Check = ContainerCheck | SnapshotCheck;
+/** A drift check: reads per-key git-vs-live deltas (with attribution and fate). */
+export interface DriftCheck {
+  meta: CheckMeta;
+  scope: 'drift';
+  run(ctx: DriftContext): Finding[];
+}
+
+export type Check = ContainerCheck | SnapshotCheck | DriftCheck;

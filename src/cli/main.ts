@@ -9,7 +9,9 @@ import { existsSync } from 'node:fs';
 import { KeydriftError, isKeydriftError } from '../errors.js';
 import { SEVERITY_RANK, type Report, type Severity } from '../model.js';
 import { runCheck } from '../commands/check.js';
-import { runContract } from '../commands/contract.js';
+import { imageContractJson, isImageSpec, renderImageContractText, runContract, runImageContract } from '../commands/contract.js';
+import { runDrift } from '../commands/drift.js';
+import { renderDriftText } from '../drift/text.js';
 import { runAudit } from '../commands/audit.js';
 import { renderCommand } from '../commands/render.js';
 import { renderJson } from '../report/json.js';
@@ -18,6 +20,7 @@ import { renderSarif } from '../report/sarif.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { contractToJson, renderContractText } from '../report/contract.js';
 import { VERSION } from '../version.js';
+import type { RegistryOptions } from '../images/registry.js';
 
 export interface Io {
   stdout: (s: string) => void;
@@ -32,9 +35,16 @@ const USAGE = `keydrift ${VERSION} — configuration keys an image reads vs what
 Usage:
   keydrift check [--repo DIR] [--base REF] [--head REF] [--source IMAGE_REPO=PATH_OR_URL]...
                  [--format text|json|sarif|markdown] [--fail-on error|warning|info|never]
+                 [--cluster [--kubeconfig FILE] [--context NAME] | --in-cluster | --cluster-dump PATH] [--namespace NS]...
+                 [--registry [--insecure-registry HOST[:PORT]]... [--platform OS/ARCH]]
   keydrift audit --image IMAGE:TAG [--repo DIR] [--ref REF] [--workload KIND/NS/NAME]
                  [--source IMAGE_REPO=PATH_OR_URL]... [--format text|json|sarif|markdown] [--fail-on …]
+                 [--registry [--insecure-registry HOST[:PORT]]... [--platform OS/ARCH]]
   keydrift contract PATH[@REF] [--format text|json]
+  keydrift contract IMAGE_REF [--insecure-registry HOST[:PORT]]... [--platform OS/ARCH[/VARIANT]]
+                    [--source IMAGE_REPO=PATH_OR_URL]... [--format text|json]
+  keydrift drift [--repo DIR] [--ref REF] (--kubeconfig FILE [--context NAME] | --in-cluster | --cluster-dump PATH)
+                 [--namespace NS]... [--format text|json|sarif|markdown] [--fail-on error|warning|info|never]
   keydrift render [PATH] [--ref REF] [--format yaml|json]
                  (what keydrift sees: Kustomize, Helm and ArgoCD/Flux apps rendered; Secret values redacted)
 
@@ -86,6 +96,27 @@ function renderReport(report: Report, format: (typeof CHECK_FORMATS)[number], io
   }
 }
 
+const REGISTRY_FLAGS = {
+  registry: { type: 'boolean' },
+  'insecure-registry': { type: 'string', multiple: true },
+  platform: { type: 'string' },
+} as const;
+
+/** `--registry` turns on image-config reads; the other registry flags need it. */
+function registryOptions(values: Values, io: Io): { registry?: RegistryOptions } {
+  if (!values.registry) {
+    if (values['insecure-registry'] || values.platform) throw new KeydriftError('--insecure-registry and --platform need --registry (read image configs from their registry)');
+    return {};
+  }
+  return {
+    registry: {
+      insecureRegistries: (values['insecure-registry'] as string[] | undefined) ?? [],
+      ...(values.platform ? { platform: values.platform as string } : {}),
+      env: io.env,
+    },
+  };
+}
+
 async function cmdCheck(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, {
     repo: { type: 'string' },
@@ -94,9 +125,17 @@ async function cmdCheck(args: string[], io: Io): Promise<number> {
     source: { type: 'string', multiple: true },
     format: { type: 'string' },
     'fail-on': { type: 'string' },
+    cluster: { type: 'boolean' },
+    kubeconfig: { type: 'string' },
+    context: { type: 'string' },
+    'in-cluster': { type: 'boolean' },
+    'cluster-dump': { type: 'string' },
+    namespace: { type: 'string', multiple: true, short: 'n' },
+    ...REGISTRY_FLAGS,
   });
   if (values.help) return io.stdout(USAGE), 0;
   if (positionals.length) throw new KeydriftError(`check: unexpected argument '${positionals[0]}'`);
+  const wantsCluster = !!(values.cluster || values.kubeconfig || values['cluster-dump'] || values['in-cluster']);
   const format = oneOf('format', values.format, CHECK_FORMATS, 'text');
   const failOn = oneOf<Fail>('fail-on', values['fail-on'], ['error', 'warning', 'info', 'never'], 'error');
   const report = await runCheck({
@@ -105,8 +144,51 @@ async function cmdCheck(args: string[], io: Io): Promise<number> {
     ...(values.head ? { head: values.head as string } : {}),
     sources: (values.source as string[] | undefined) ?? [],
     cwd: io.cwd,
+    ...registryOptions(values, io),
+    ...(wantsCluster
+      ? {
+          cluster: {
+            ...(values.kubeconfig ? { kubeconfig: values.kubeconfig as string } : {}),
+            ...(values.context ? { context: values.context as string } : {}),
+            ...(values['in-cluster'] ? { inCluster: true } : {}),
+            ...(values['cluster-dump'] ? { clusterDump: values['cluster-dump'] as string } : {}),
+            namespaces: (values.namespace as string[] | undefined) ?? [],
+          },
+        }
+      : {}),
   });
   io.stdout(renderReport(report, format, io));
+  return exitCodeFor(report, failOn);
+}
+
+async function cmdDrift(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, {
+    repo: { type: 'string' },
+    ref: { type: 'string' },
+    kubeconfig: { type: 'string' },
+    context: { type: 'string' },
+    'in-cluster': { type: 'boolean' },
+    'cluster-dump': { type: 'string' },
+    namespace: { type: 'string', multiple: true, short: 'n' },
+    format: { type: 'string' },
+    'fail-on': { type: 'string' },
+  });
+  if (values.help) return io.stdout(USAGE), 0;
+  if (positionals.length) throw new KeydriftError(`drift: unexpected argument '${positionals[0]}'`);
+  const format = oneOf('format', values.format, CHECK_FORMATS, 'text');
+  // A live key only in the cluster is a warning: a drift report fails on warnings by default.
+  const failOn = oneOf<Fail>('fail-on', values['fail-on'], ['error', 'warning', 'info', 'never'], 'warning');
+  const report = await runDrift({
+    repo: (values.repo as string | undefined) ?? '.',
+    ...(values.ref ? { ref: values.ref as string } : {}),
+    ...(values.kubeconfig ? { kubeconfig: values.kubeconfig as string } : {}),
+    ...(values.context ? { context: values.context as string } : {}),
+    ...(values['in-cluster'] ? { inCluster: true } : {}),
+    ...(values['cluster-dump'] ? { clusterDump: values['cluster-dump'] as string } : {}),
+    namespaces: (values.namespace as string[] | undefined) ?? [],
+    cwd: io.cwd,
+  });
+  io.stdout(format === 'text' ? renderDriftText(report, { color: useColor(io) }) : renderReport(report, format, io));
   return exitCodeFor(report, failOn);
 }
 
@@ -119,6 +201,7 @@ async function cmdAudit(args: string[], io: Io): Promise<number> {
     source: { type: 'string', multiple: true },
     format: { type: 'string' },
     'fail-on': { type: 'string' },
+    ...REGISTRY_FLAGS,
   });
   if (values.help) return io.stdout(USAGE), 0;
   if (positionals.length) throw new KeydriftError(`audit: unexpected argument '${positionals[0]}'`);
@@ -131,6 +214,7 @@ async function cmdAudit(args: string[], io: Io): Promise<number> {
     ...(values.ref ? { ref: values.ref as string } : {}),
     ...(values.workload ? { workload: values.workload as string } : {}),
     sources: (values.source as string[] | undefined) ?? [],
+    ...registryOptions(values, io),
     cwd: io.cwd,
   });
   io.stdout(renderReport(report, format, io));
@@ -138,11 +222,29 @@ async function cmdAudit(args: string[], io: Io): Promise<number> {
 }
 
 async function cmdContract(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { format: { type: 'string' } });
+  const { values, positionals } = parse(args, {
+    format: { type: 'string' },
+    'insecure-registry': { type: 'string', multiple: true },
+    platform: { type: 'string' },
+    source: { type: 'string', multiple: true },
+  });
   if (values.help) return io.stdout(USAGE), 0;
-  if (positionals.length !== 1) throw new KeydriftError('contract: expected one PATH[@REF]');
+  if (positionals.length !== 1) throw new KeydriftError('contract: expected one PATH[@REF] or IMAGE_REF');
   const format = oneOf('format', values.format, FORMATS, 'text');
   const spec = positionals[0]!;
+  if (isImageSpec(spec, io.cwd)) {
+    const r = await runImageContract({
+      image: spec,
+      insecureRegistries: (values['insecure-registry'] as string[] | undefined) ?? [],
+      ...(values.platform ? { platform: values.platform as string } : {}),
+      sources: (values.source as string[] | undefined) ?? [],
+      cwd: io.cwd,
+      env: io.env,
+    });
+    io.stdout(format === 'json' ? JSON.stringify(imageContractJson(spec, r, contractToJson(r.contract)), null, 2) + '\n' : renderImageContractText(spec, r, renderContractText(r.contract)));
+    return 0;
+  }
+  if (values['insecure-registry'] || values.platform || values.source) throw new KeydriftError('contract: --insecure-registry, --platform and --source apply to an IMAGE_REF only');
   let target = spec;
   let ref: string | undefined;
   const at = spec.lastIndexOf('@');
@@ -176,6 +278,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     switch (cmd) {
       case 'check':
         return await cmdCheck(rest, io);
+      case 'drift':
+        return await cmdDrift(rest, io);
       case 'audit':
         return await cmdAudit(rest, io);
       case 'contract':

@@ -13,6 +13,7 @@ import { containersOf, isWorkload } from '../resolve/workloads.js';
 import { SourceIndex } from '../resolve/sources.js';
 import { canonicalRepository, parseImageRef } from '../images/ref.js';
 import { findMapping } from '../images/mapping.js';
+import type { RegistryOptions } from '../images/registry.js';
 import { CONFIG_FILE, ContractCache, evaluateContainer, loadMappings, sortFindings } from './check.js';
 
 export interface AuditOptions {
@@ -24,6 +25,8 @@ export interface AuditOptions {
   /** Only this workload: `Kind/namespace/name`, `Kind/name` or `name`. */
   workload?: string;
   sources?: string[];
+  /** Read image configs from their registry (Env defaults, OCI source labels). */
+  registry?: RegistryOptions;
   cwd?: string;
 }
 
@@ -41,11 +44,12 @@ export async function runAudit(o: AuditOptions): Promise<Report> {
   if (!target || !target.tag) throw new KeydriftError(`--image '${o.image}': expected an image reference with a tag (REPOSITORY:TAG)`);
   const tree = await openTree(path.resolve(cwd, o.repo), o.ref);
   const mappings = await loadMappings(tree, tree.root, o.sources ?? [], cwd);
-  const mapping = findMapping(mappings, target);
-  if (!mapping) throw new KeydriftError(`no source mapping for ${target.repository}: add it to ${CONFIG_FILE} or pass --source ${target.repository}=PATH`);
+  if (!o.registry && !findMapping(mappings, target)) {
+    throw new KeydriftError(`no source mapping for ${target.repository}: add it to ${CONFIG_FILE}, pass --source ${target.repository}=PATH, or read OCI labels with --registry`);
+  }
   const snapshot = await loadSnapshot(tree);
   const index = new SourceIndex(snapshot.objects);
-  const contracts = new ContractCache();
+  const contracts = new ContractCache(mappings, o.registry);
   const want = canonicalRepository(target.repository);
   const findings: Finding[] = [];
   const skipped: Skip[] = snapshot.skipped.map((s) => ({ what: s.file, reason: s.reason }));
@@ -63,7 +67,9 @@ export async function runAudit(o: AuditOptions): Promise<Report> {
     if (runs.length === 0) continue;
     checked.push(id);
     for (const c of runs) {
-      findings.push(...(await evaluateContainer(c, { snapshot, index, contracts, image: target, mapping, previousImage: parseImageRef(c.image) })));
+      const r = await evaluateContainer(c, { snapshot, index, contracts, image: target, previousImage: parseImageRef(c.image) });
+      if (r.skip) throw new KeydriftError(`${target.raw}: ${r.skip}`);
+      findings.push(...r.findings);
     }
   }
   if (o.workload && !workloadSeen) throw new KeydriftError(`workload '${o.workload}' not found in ${tree.label}`);

@@ -17,7 +17,9 @@ import { objLocation, type KObject } from '../sources/yaml.js';
 import { containersOf, isWorkload, workloadId, type ContainerRef } from '../resolve/workloads.js';
 import { SourceIndex } from '../resolve/sources.js';
 import { resolveContainer } from '../resolve/provision.js';
-import { parseImageRef, type ImageRef } from '../images/ref.js';
+import { canonicalRepository, parseImageRef, type ImageRef } from '../images/ref.js';
+import type { RegistryOptions } from '../images/registry.js';
+import { contractForImage } from '../images/oci-contract.js';
 import { findMapping, parseConfig, parseSourceArg, type SourceMapping } from '../images/mapping.js';
 import { openSource } from '../images/source.js';
 import { buildContract } from '../contract/build.js';
@@ -25,31 +27,60 @@ import { compareContracts } from '../contract/compare.js';
 import type { Contract } from '../contract/model.js';
 import { CHECKS } from '../checks/index.js';
 import type { ContainerContext, RenameInfo, VersionInfo } from '../checks/types.js';
+import { clusterCheck } from '../drift/pr.js';
+import type { LiveSource } from '../cluster/source.js';
 
 export interface CheckOptions {
   /** GitOps repository (or plain directory). */
   repo: string;
   base?: string;
   head?: string;
+  /** Read image configs from their registry: Env defaults, and OCI labels to find sources. */
+  registry?: RegistryOptions;
   /** `IMAGE_REPO=PATH_OR_URL` mappings from the command line. */
   sources?: string[];
   cwd?: string;
+  /** `--cluster` (PR mode): also report keys that exist only live and that this change drops. */
+  cluster?: LiveSource;
 }
 
 export const CONFIG_FILE = '.keydrift.yaml';
 
-/** Loads contracts once per source location and commit. */
+/** A version's contract, and the source tree it was read from (for rename detection). */
+export interface VersionSource {
+  contract: Contract;
+  tree?: FileTree;
+}
+
+/**
+ * Reads each image version's contract once. From the mapped source at the tag's git ref; or,
+ * when registry reads are on, through the image config: its OCI source labels (else the
+ * mapping) find the source, and its `Env` counts as defaults the image carries.
+ */
 export class ContractCache {
-  private cache = new Map<string, Promise<{ contract: Contract; tree: FileTree }>>();
-  get(m: SourceMapping, image: ImageRef): Promise<{ contract: Contract; tree: FileTree }> {
-    const key = `${m.location}#${m.dir ?? ''}#${image.tag ?? ''}`;
+  private cache = new Map<string, Promise<VersionSource | { none: string }>>();
+  constructor(
+    readonly mappings: SourceMapping[],
+    readonly registry?: RegistryOptions,
+  ) {}
+
+  /** The contract of `image`, or why there is none (no mapping, no usable source label). */
+  async forImage(image: ImageRef): Promise<VersionSource | { none: string }> {
+    const mapping = findMapping(this.mappings, image);
+    const key = this.registry ? `image#${image.raw}` : mapping ? `${mapping.location}#${mapping.dir ?? ''}#${image.tag ?? ''}` : `none#${image.repository}`;
     let p = this.cache.get(key);
     if (!p) {
-      p = (async () => {
-        const tree = await openSource(m, image.tag);
+      p = (async (): Promise<VersionSource | { none: string }> => {
+        if (this.registry) {
+          const r = await contractForImage(image, { ...this.registry, mappings: this.mappings });
+          if (r.sourceFrom === 'none') return { none: `no source found for ${image.raw}: ${r.notes.join('; ') || 'no OCI source label and no mapping'}` };
+          return { contract: r.contract, ...(r.tree ? { tree: r.tree } : {}) };
+        }
+        if (!mapping) return { none: `no source mapping (add it to ${CONFIG_FILE}, pass --source ${image.repository}=PATH, or read OCI labels with --registry)` };
+        const tree = await openSource(mapping, image.tag);
         const contract = await buildContract(tree, {
           label: image.path.split('/').pop() ?? image.repository,
-          location: m.location,
+          location: mapping.location,
           ...(tree.ref ? { ref: tree.ref } : {}),
           ...(tree.commit ? { commit: tree.commit } : {}),
         });
@@ -129,6 +160,15 @@ export async function runCheck(opts: CheckOptions): Promise<Report> {
     for (const f of all) if (headSnap.texts.get(f) !== baseSnap.texts.get(f)) changedFiles.add(f);
   }
 
+  if (opts.cluster) {
+    if (!baseSnap) skipped.push({ what: 'cluster comparison', reason: '--cluster needs --base: it reports what this change does to keys that exist only live' });
+    else {
+      const r = await clusterCheck(baseSnap, headSnap, opts.cluster, { cwd, ...(head ? { head } : {}) });
+      findings.push(...r.findings);
+      skipped.push(...r.skipped);
+    }
+  }
+
   for (const check of CHECKS) {
     if (check.scope === 'snapshot') findings.push(...check.run({ snapshot: headSnap, ...(changedFiles ? { changedFiles } : {}) }));
   }
@@ -139,9 +179,9 @@ export async function runCheck(opts: CheckOptions): Promise<Report> {
   const headSources = sourceBodies(headSnap);
   const baseSources = baseSnap ? sourceBodies(baseSnap) : undefined;
 
-  const contracts = new ContractCache();
+  const contracts = new ContractCache(mappings, opts.registry);
   let fullIndex: SourceIndex | undefined;
-  const noMapping = new Map<string, string[]>();
+  const noSource = new Map<string, string[]>();
   const checked: string[] = [];
 
   for (const w of headSnap.objects.filter(isWorkload)) {
@@ -162,37 +202,34 @@ export async function runCheck(opts: CheckOptions): Promise<Report> {
     const beforeContainers = before ? containersOf(before).containers : [];
     for (const c of containers) {
       const image = parseImageRef(c.image);
-      const mapping = image ? findMapping(mappings, image) : undefined;
       if (!image) {
         skipped.push({ what: `${id} container ${c.name}`, reason: `image '${c.image}' is not a valid image reference`, location: objLocation(w, [...c.path, 'image']) });
-      } else if (!mapping) {
-        const list = noMapping.get(image.repository) ?? [];
-        list.push(`${id} container ${c.name}`);
-        noMapping.set(image.repository, list);
       }
       const prevC = beforeContainers.find((b) => b.name === c.name && b.init === c.init);
       const evalOpts: EvaluateOptions = {
         snapshot: headSnap,
         index,
         contracts,
-        ...(image && mapping ? { image, mapping } : {}),
+        ...(image ? { image } : {}),
         ...(prevC ? { previousImage: parseImageRef(prevC.image) } : {}),
       };
       let found = await evaluateContainer(c, evalOpts);
       // In PR mode only the touched apps are rendered: an object another app renders is not
       // in the partial snapshot. Before saying a reference dangles, look in the whole repo.
-      if (baseSnap && found.some((f) => f.details?.problem === 'missing-object')) {
+      if (baseSnap && found.findings.some((f) => f.details?.problem === 'missing-object')) {
         fullIndex ??= new SourceIndex((await loadSnapshot(headTree)).objects);
         found = await evaluateContainer(c, { ...evalOpts, index: fullIndex });
       }
-      findings.push(...found);
+      findings.push(...found.findings);
+      if (found.skip && image) {
+        const k = `${image.repository}\u0000${found.skip}`;
+        noSource.set(k, [...(noSource.get(k) ?? []), `${id} container ${c.name}`]);
+      }
     }
   }
-  for (const [repo, where] of noMapping) {
-    skipped.push({
-      what: `image ${repo}`,
-      reason: `no source mapping (add it to ${CONFIG_FILE} or pass --source ${repo}=PATH): contract checks skipped for ${where.join(', ')}`,
-    });
+  for (const [k, where] of noSource) {
+    const [repo, reason] = k.split('\u0000');
+    skipped.push({ what: `image ${repo}`, reason: `${reason}: contract checks skipped for ${where.join(', ')}` });
   }
   return { command: 'check', findings: sortFindings(findings), skipped, checked };
 }
@@ -203,26 +240,35 @@ export interface EvaluateOptions {
   snapshot: Snapshot;
   index: SourceIndex;
   contracts: ContractCache;
-  /** The image the container will run, and where its source is; absent: manifest checks only. */
+  /** The image the container will run; absent: manifest checks only. */
   image?: ImageRef;
-  mapping?: SourceMapping;
   /** The image it runs before the change, to compare contracts and find renames. */
   previousImage?: ImageRef | undefined;
 }
 
-/** Resolve one container and run every container check on it. */
-export async function evaluateContainer(c: ContainerRef, o: EvaluateOptions): Promise<Finding[]> {
+/**
+ * Resolve one container and run every container check on it. `skip` says why the image's
+ * contract could not be read (the manifest checks still ran).
+ */
+export async function evaluateContainer(c: ContainerRef, o: EvaluateOptions): Promise<{ findings: Finding[]; skip?: string }> {
   let current: VersionInfo | undefined;
   let previous: VersionInfo | undefined;
   let renames: RenameInfo[] = [];
-  if (o.image && o.mapping) {
-    const cur = await o.contracts.get(o.mapping, o.image);
-    current = { image: o.image, contract: cur.contract };
-    const prevImage = o.previousImage;
-    if (prevImage && prevImage.tag !== o.image.tag && findMapping([o.mapping], prevImage)) {
-      const prev = await o.contracts.get(o.mapping, prevImage);
-      previous = { image: prevImage, contract: prev.contract };
-      renames = (await compareContracts(prev.contract, cur.contract, prev.tree, cur.tree)).renames;
+  let skip: string | undefined;
+  if (o.image) {
+    const cur = await o.contracts.forImage(o.image);
+    if ('none' in cur) skip = cur.none;
+    else {
+      current = { image: o.image, contract: cur.contract };
+      const prevImage = o.previousImage;
+      const sameRepo = prevImage && canonicalRepository(prevImage.repository) === canonicalRepository(o.image.repository);
+      if (prevImage && sameRepo && (prevImage.tag !== o.image.tag || prevImage.digest !== o.image.digest)) {
+        const prev = await o.contracts.forImage(prevImage);
+        if (!('none' in prev)) {
+          previous = { image: prevImage, contract: prev.contract };
+          if (prev.tree && cur.tree) renames = (await compareContracts(prev.contract, cur.contract, prev.tree, cur.tree)).renames;
+        }
+      }
     }
   }
   const ctx: ContainerContext = {
@@ -232,7 +278,7 @@ export async function evaluateContainer(c: ContainerRef, o: EvaluateOptions): Pr
     ...(previous ? { previous } : {}),
     renames,
   };
-  const out: Finding[] = [];
-  for (const check of CHECKS) if (check.scope === 'container') out.push(...check.run(ctx));
-  return out;
+  const findings: Finding[] = [];
+  for (const check of CHECKS) if (check.scope === 'container') findings.push(...check.run(ctx));
+  return { findings, ...(skip ? { skip } : {}) };
 }

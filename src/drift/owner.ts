@@ -1,0 +1,211 @@
+/**
+ * Which GitOps object owns a live object, and the parts of its policy that decide a
+ * drift's fate: ArgoCD Application (tracking annotation/label or status.resources, sync
+ * policy, sync options, ignoreDifferences), Flux Kustomization / HelmRelease (inventory
+ * labels, interval, suspend, drift detection), or a bare Helm release.
+ */
+import type { LiveObject } from '../cluster/live.js';
+
+export interface IgnoreRule {
+  group?: string;
+  kind: string;
+  name?: string;
+  namespace?: string;
+  jsonPointers?: string[];
+  jqPathExpressions?: string[];
+  managedFieldsManagers?: string[];
+}
+
+export interface ArgoOwner {
+  engine: 'argocd';
+  /** "namespace/name" of the Application. */
+  app: string;
+  automated: boolean;
+  selfHeal: boolean;
+  prune: boolean;
+  syncOptions: string[];
+  /** Per-resource `argocd.argoproj.io/sync-options` annotation. */
+  resourceSyncOptions: string[];
+  ignoreDifferences: IgnoreRule[];
+  syncStatus?: string;
+  revision?: string;
+  /** How the object was matched to the app. */
+  trackedBy: string;
+  /** Read from the cluster, or from git when the cluster did not list Applications. */
+  from: 'live' | 'git';
+}
+
+export interface FluxKustomizeOwner {
+  engine: 'flux-kustomize';
+  app: string;
+  interval: string;
+  suspended: boolean;
+  prune: boolean;
+  force: boolean;
+  /** Per-object opt-out: `kustomize.toolkit.fluxcd.io/reconcile: disabled` or `ssa: Ignore|IfNotPresent`. */
+  optOut?: string;
+}
+
+export interface FluxHelmOwner {
+  engine: 'flux-helm';
+  app: string;
+  interval: string;
+  suspended: boolean;
+  driftDetection: 'enabled' | 'warn' | 'disabled';
+}
+
+export interface HelmOwner {
+  engine: 'helm';
+  app: string;
+}
+
+export type Owner = ArgoOwner | FluxKustomizeOwner | FluxHelmOwner | HelmOwner;
+
+const list = (s: unknown): string[] => (Array.isArray(s) ? s.map(String) : typeof s === 'string' ? s.split(',').map((x) => x.trim()).filter(Boolean) : []);
+
+/** The Application named in a tracking id `app:group/Kind:namespace/name` (`ns_app` for apps in any namespace). */
+function trackingApp(id: string | undefined): { name: string; namespace?: string } | undefined {
+  if (!id) return undefined;
+  const app = id.split(':')[0];
+  if (!app) return undefined;
+  const us = app.indexOf('_');
+  return us > 0 ? { namespace: app.slice(0, us), name: app.slice(us + 1) } : { name: app };
+}
+
+export function argoOwner(app: Record<string, any>, obj: LiveObject, trackedBy: string, from: 'live' | 'git'): ArgoOwner {
+  const spec = app.spec ?? {};
+  const auto = spec.syncPolicy?.automated;
+  const automated = !!auto && auto.enabled !== false;
+  return {
+    engine: 'argocd',
+    app: `${app.metadata?.namespace ?? 'argocd'}/${app.metadata?.name}`,
+    automated,
+    selfHeal: automated && auto?.selfHeal === true,
+    prune: automated && auto?.prune === true,
+    syncOptions: list(spec.syncPolicy?.syncOptions),
+    resourceSyncOptions: list(obj.annotations['argocd.argoproj.io/sync-options']),
+    ignoreDifferences: Array.isArray(spec.ignoreDifferences) ? spec.ignoreDifferences : [],
+    ...(app.status?.sync?.status ? { syncStatus: String(app.status.sync.status) } : {}),
+    ...(app.status?.sync?.revision ? { revision: String(app.status.sync.revision) } : {}),
+    trackedBy,
+    from,
+  };
+}
+
+type AppRef = { body: Record<string, any>; from: 'live' | 'git' };
+
+/**
+ * Find the owner of a live object among the GitOps objects known (live ones first, then
+ * those declared in git). Indexes are built once, so a lookup does not scan every app.
+ */
+export class OwnerIndex {
+  private argoByName = new Map<string, AppRef[]>();
+  private byResource = new Map<string, AppRef>();
+  private flux = new Map<string, AppRef>();
+  constructor(apps: AppRef[]) {
+    for (const a of apps) {
+      const m = a.body.metadata ?? {};
+      if (a.body.kind === 'Application') {
+        const l = this.argoByName.get(m.name) ?? [];
+        l.push(a);
+        this.argoByName.set(m.name, l);
+        for (const r of Array.isArray(a.body.status?.resources) ? a.body.status.resources : []) {
+          const k = `${r.group ?? ''}|${r.kind}|${r.namespace ?? ''}|${r.name}`;
+          if (!this.byResource.has(k)) this.byResource.set(k, a);
+        }
+      } else if (a.body.kind === 'Kustomization' || a.body.kind === 'HelmRelease') {
+        const k = `${a.body.kind}|${m.namespace ?? 'flux-system'}|${m.name}`;
+        if (!this.flux.has(k)) this.flux.set(k, a);
+      }
+    }
+  }
+
+  find(obj: LiveObject): Owner | undefined {
+    const appNs = (a: Record<string, any>) => a.metadata?.namespace ?? 'argocd';
+    // 1. Tracking annotation.
+    const tid = trackingApp(obj.annotations['argocd.argoproj.io/tracking-id']);
+    if (tid) {
+      const a = (this.argoByName.get(tid.name) ?? []).find((x) => !tid.namespace || appNs(x.body) === tid.namespace);
+      if (a) return argoOwner(a.body, obj, 'annotation argocd.argoproj.io/tracking-id', a.from);
+    }
+    // 2. status.resources of an Application.
+    const group = obj.apiVersion.includes('/') ? obj.apiVersion.split('/')[0] : '';
+    const byRes = this.byResource.get(`${group}|${obj.kind}|${obj.namespace ?? ''}|${obj.name}`);
+    if (byRes) return argoOwner(byRes.body, obj, 'Application status.resources', byRes.from);
+    // 3. Flux inventory labels.
+    const ksName = obj.labels['kustomize.toolkit.fluxcd.io/name'];
+    if (ksName) {
+      const ksNs = obj.labels['kustomize.toolkit.fluxcd.io/namespace'] ?? 'flux-system';
+      const k = this.flux.get(`Kustomization|${ksNs}|${ksName}`);
+      return {
+        engine: 'flux-kustomize',
+        app: `${ksNs}/${ksName}`,
+        interval: String(k?.body.spec?.interval ?? 'unknown'),
+        suspended: k?.body.spec?.suspend === true,
+        prune: k?.body.spec?.prune === true,
+        force: k?.body.spec?.force === true,
+        ...fluxOptOut(obj),
+      };
+    }
+    const hrName = obj.labels['helm.toolkit.fluxcd.io/name'];
+    if (hrName) {
+      const hrNs = obj.labels['helm.toolkit.fluxcd.io/namespace'] ?? obj.namespace ?? 'flux-system';
+      const h = this.flux.get(`HelmRelease|${hrNs}|${hrName}`);
+      const mode = h?.body.spec?.driftDetection?.mode;
+      return {
+        engine: 'flux-helm',
+        app: `${hrNs}/${hrName}`,
+        interval: String(h?.body.spec?.interval ?? 'unknown'),
+        suspended: h?.body.spec?.suspend === true,
+        driftDetection: mode === 'enabled' || mode === 'warn' ? mode : 'disabled',
+      };
+    }
+    // 4. The instance label, when an Application of that name exists.
+    const inst = obj.labels['app.kubernetes.io/instance'];
+    if (inst) {
+      const a = this.argoByName.get(inst)?.[0];
+      if (a) return argoOwner(a.body, obj, 'label app.kubernetes.io/instance', a.from);
+    }
+    // 5. A Helm release without a controller.
+    if (obj.labels['app.kubernetes.io/managed-by'] === 'Helm') {
+      const rel = obj.annotations['meta.helm.sh/release-name'];
+      return { engine: 'helm', app: `${obj.annotations['meta.helm.sh/release-namespace'] ?? obj.namespace ?? '-'}/${rel ?? '?'}` };
+    }
+    return undefined;
+  }
+}
+
+/** One-off lookup (builds an index). */
+export function findOwner(obj: LiveObject, apps: AppRef[]): Owner | undefined {
+  return new OwnerIndex(apps).find(obj);
+}
+
+function fluxOptOut(obj: LiveObject): { optOut?: string } {
+  if (obj.annotations['kustomize.toolkit.fluxcd.io/reconcile'] === 'disabled') return { optOut: 'kustomize.toolkit.fluxcd.io/reconcile: disabled' };
+  const ssa = obj.annotations['kustomize.toolkit.fluxcd.io/ssa'];
+  if (ssa === 'Ignore' || ssa === 'IfNotPresent') return { optOut: `kustomize.toolkit.fluxcd.io/ssa: ${ssa}` };
+  return {};
+}
+
+const escPointer = (k: string) => k.replace(/~/g, '~0').replace(/\//g, '~1');
+
+/** The ignoreDifferences rule (as words) that hides `data.KEY` of `obj`, if any. */
+export function ignoredBy(owner: ArgoOwner, obj: LiveObject, key: string, manager?: string): string | undefined {
+  const group = obj.apiVersion.includes('/') ? obj.apiVersion.split('/')[0]! : '';
+  for (const r of owner.ignoreDifferences) {
+    if (!r || r.kind !== obj.kind || (r.group ?? '') !== group) continue;
+    if (r.name && r.name !== obj.name) continue;
+    if (r.namespace && r.namespace !== obj.namespace) continue;
+    for (const p of r.jsonPointers ?? []) {
+      if (['/data', '/binaryData', '/stringData'].includes(p) || p === `/data/${escPointer(key)}` || p === `/binaryData/${escPointer(key)}`)
+        return `ignoreDifferences jsonPointers ${p}`;
+    }
+    for (const q of r.jqPathExpressions ?? []) {
+      const norm = q.replace(/\s+/g, '');
+      if (norm === '.data' || norm === `.data.${key}` || norm === `.data["${key}"]` || norm === `.data."${key}"` || norm === '.data[]')
+        return `ignoreDifferences jqPathExpressions ${q}`;
+    }
+    if (manager && (r.managedFieldsManagers ?? []).includes(manager)) return `ignoreDifferences managedFieldsManagers ${manager}`;
+  }
+  return undefined;
+}
