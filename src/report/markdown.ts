@@ -103,13 +103,15 @@ function header(report: Report, opts: MarkdownOptions): string {
   const s = summarize(report.findings);
   const n = report.findings.length;
   const w = report.checked.length;
+  // `checked` lists workloads, except in a drift report, where it lists the objects compared.
+  const unit = report.command === 'drift' ? ['object', 'compared'] : ['workload', 'checked'];
   const lines: string[] = [];
   if (opts.marker) lines.push(opts.marker);
   lines.push(`## ${escapeMd(opts.title ?? `keydrift ${report.command}`)}`, '');
   lines.push(
     n === 0
-      ? `✅ No findings in ${plural(w, 'workload')} checked.`
-      : `**${plural(s.error, 'error')}**, ${plural(s.warning, 'warning')}, ${s.info} info in ${plural(w, 'workload')} checked.`,
+      ? `✅ No findings in ${plural(w, unit[0]!)} ${unit[1]}.`
+      : `**${plural(s.error, 'error')}**, ${plural(s.warning, 'warning')}, ${s.info} info in ${plural(w, unit[0]!)} ${unit[1]}.`,
   );
   for (const note of opts.notes ?? []) lines.push('', note);
   return lines.join('\n');
@@ -120,11 +122,15 @@ function skippedBlock(report: Report): string | undefined {
   return ['### Not checked', '', ...report.skipped.map((s) => `- ${escapeMd(s.what)}: ${escapeMd(s.reason)}`)].join('\n');
 }
 
-/** Findings grouped by workload, in report order (the report is already sorted). */
+/**
+ * Findings grouped by workload — or, for findings about a cluster object and no workload (drift),
+ * by that object — in report order (the report is already sorted).
+ */
 export function groupByWorkload(findings: Finding[]): Map<string, Finding[]> {
   const groups = new Map<string, Finding[]>();
   for (const f of findings) {
-    const k = f.workload ?? '';
+    const o = f.locations.find((l) => l.object)?.object;
+    const k = f.workload ?? (o ? `${o.kind}/${o.namespace ?? '-'}/${o.name}` : '');
     groups.set(k, [...(groups.get(k) ?? []), f]);
   }
   return groups;

@@ -54,6 +54,26 @@ describe('markdown', () => {
     expect(md).not.toContain(EXAMPLE_SECRET_VALUE);
   });
 
+  it('a drift report: findings grouped by the cluster object, counts in objects compared', () => {
+    const md = renderMarkdown({
+      command: 'drift',
+      findings: [
+        {
+          check: 'live-only-key',
+          severity: 'warning',
+          key: 'REDIS_URL',
+          message: 'REDIS_URL exists only in the cluster.',
+          locations: [{ object: { kind: 'ConfigMap', namespace: 'prod', name: 'user-auth-config' } }, { repo: 'gitops', file: 'apps/user-auth/configmap.yaml', line: 6 }],
+        },
+      ],
+      skipped: [],
+      checked: ['ConfigMap/prod/user-auth-config', 'Secret/prod/user-auth-secrets'],
+    });
+    expect(md).toContain('0 errors**, 1 warning, 0 info in 2 objects compared.');
+    expect(md).toContain('### ConfigMap prod/user-auth-config');
+    expect(md).toContain('| `apps/user-auth/configmap.yaml:6` |');
+  });
+
   it('no findings says so', () => {
     expect(renderMarkdown({ command: 'check', findings: [], skipped: [], checked: ['Deployment/a/b'] })).toContain('✅ No findings in 1 workload checked.');
   });
