@@ -47,12 +47,14 @@ export function readInputs(get: (name: string) => string): ActionInputs {
   const s = (n: string) => get(n).trim();
   const opt = (n: string) => s(n) || undefined;
   const kubeconfig = get('kubeconfig');
+  const mode = oneOf<Mode>('mode', s('mode'), ['check', 'audit', 'drift'], 'check');
   return {
-    mode: oneOf<Mode>('mode', s('mode'), ['check', 'audit', 'drift'], 'check'),
+    mode,
     repoPath: s('repo-path') || '.',
     ...(opt('base-ref') ? { baseRef: opt('base-ref')! } : {}),
     ...(opt('head-ref') ? { headRef: opt('head-ref')! } : {}),
-    failOn: oneOf<FailOn>('fail-on', s('fail-on'), ['error', 'warning', 'info', 'never'], 'error'),
+    // As the CLI: a drift report fails on warnings (a key that exists only live), the others on errors.
+    failOn: oneOf<FailOn>('fail-on', s('fail-on'), ['error', 'warning', 'info', 'never'], mode === 'drift' ? 'warning' : 'error'),
     ...(kubeconfig.trim() ? { kubeconfig } : {}),
     comment: bool('comment', s('comment'), true),
     ...(opt('sarif-file') ? { sarifFile: opt('sarif-file')! } : {}),

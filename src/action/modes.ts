@@ -7,6 +7,7 @@ import type { Report } from '../model.js';
 import { KeydriftError, isKeydriftError } from '../errors.js';
 import { runCheck } from '../commands/check.js';
 import { runAudit } from '../commands/audit.js';
+import { runDrift } from '../commands/drift.js';
 import { gitTopLevel } from '../sources/tree.js';
 import type { ActionInputs } from './inputs.js';
 
@@ -49,15 +50,24 @@ export async function runMode(inputs: ActionInputs, ctx: ModeContext): Promise<M
   const repoDir = path.resolve(ctx.workspace, inputs.repoPath);
   const notes: string[] = [];
   if (inputs.mode !== 'audit' && (inputs.image || inputs.workload)) notes.push('The `image` and `workload` inputs are read only in `mode: audit`.');
-  if (inputs.kubeconfig && inputs.mode !== 'drift') {
-    notes.push(`The \`kubeconfig\` input is read only in \`mode: drift\`; \`${inputs.mode}\` compares git and image sources only.`);
-  }
+  if (inputs.kubeconfig && inputs.mode === 'audit') notes.push('The `kubeconfig` input is not read in `mode: audit`, which compares git and image sources only.');
   switch (inputs.mode) {
     case 'check': {
       const base = inputs.baseRef ?? ctx.pr?.baseSha;
       const head = inputs.headRef ?? ctx.pr?.headSha ?? (base ? 'HEAD' : undefined);
       if (!base) notes.push('No base ref (not a pull_request event and no `base-ref` input): every workload was checked at head.');
-      const report = await runCheck({ repo: repoDir, ...(base ? { base } : {}), ...(head ? { head } : {}), sources: inputs.sources, cwd: ctx.workspace }).catch(withFetchHint);
+      const report = await runCheck({
+        repo: repoDir,
+        ...(base ? { base } : {}),
+        ...(head ? { head } : {}),
+        sources: inputs.sources,
+        cwd: ctx.workspace,
+        // With a cluster: does this change drop a key that exists only live?
+        ...(ctx.kubeconfigPath ? { cluster: { kubeconfig: ctx.kubeconfigPath } } : {}),
+      }).catch(withFetchHint);
+      if (!ctx.kubeconfigPath) {
+        report.skipped.push({ what: 'cluster comparison', reason: 'no kubeconfig input: keys that exist only in the live cluster were not compared with this change' });
+      }
       const root = await rootFor(repoDir, !!(base || head));
       return { report, root, ...(head ? { headRef: head } : {}), notes };
     }
@@ -78,7 +88,24 @@ export async function runMode(inputs: ActionInputs, ctx: ModeContext): Promise<M
       const root = await rootFor(repoDir, !!ref);
       return { report, root, ...(ref ? { headRef: ref } : {}), notes };
     }
-    case 'drift':
-      throw new KeydriftError("mode 'drift' is not available in this build (no drift command); use mode 'check' or 'audit'");
+    case 'drift': {
+      // Git at head-ref (default HEAD in a git repository, else the directory) vs the live cluster.
+      const ref = inputs.headRef ?? ((await gitTopLevel(repoDir)) ? 'HEAD' : undefined);
+      const root = await rootFor(repoDir, !!ref);
+      if (!ctx.kubeconfigPath) {
+        // No cluster to compare with: the live part is skipped, not failed.
+        const report: Report = {
+          command: 'drift',
+          findings: [],
+          skipped: [{ what: 'live cluster', reason: 'no kubeconfig input: git was not compared with a cluster' }],
+          checked: [],
+        };
+        return { report, root, ...(ref ? { headRef: ref } : {}), notes };
+      }
+      // Only the report: runDrift's `sources` names the cluster's server, which comes from the
+      // kubeconfig secret and is not repeated in a summary anyone with read access can see.
+      const { command, findings, skipped, checked } = await runDrift({ repo: repoDir, ...(ref ? { ref } : {}), kubeconfig: ctx.kubeconfigPath, cwd: ctx.workspace }).catch(withFetchHint);
+      return { report: { command, findings, skipped, checked }, root, ...(ref ? { headRef: ref } : {}), notes };
+    }
   }
 }

@@ -243,10 +243,16 @@ describe('other modes and inputs', () => {
     });
   });
 
-  it('kubeconfig in check mode is not read, and the summary says so; its file is removed', async () => {
-    const r = await act(broken, { kubeconfig: 'apiVersion: v1\nkind: Config\nusers: [{name: u, user: {token: kube-token-canary}}]\n', comment: 'false' });
+  it('kubeconfig in audit mode is not read, and the summary says so; its file is removed', async () => {
+    const r = await act(broken, {
+      mode: 'audit',
+      image: 'ghcr.io/acme/user-auth:3.14.0',
+      'head-ref': broken.base,
+      kubeconfig: 'apiVersion: v1\nkind: Config\nusers: [{name: u, user: {token: kube-token-canary}}]\n',
+      comment: 'false',
+    });
     expect(r.code).toBe(1);
-    expect(r.summary).toContain('The `kubeconfig` input is read only in `mode: drift`');
+    expect(r.summary).toContain('The `kubeconfig` input is not read in `mode: audit`');
     expect(r.everything).not.toContain('kube-token-canary');
     expect(readdirSync(r.runnerTemp).filter((f) => f.startsWith('keydrift-kube-'))).toEqual([]);
   });
@@ -258,7 +264,7 @@ describe('other modes and inputs', () => {
     ['a base commit not fetched', { 'base-ref': '1234567890abcdef1234567890abcdef12345678' }, /git ref '1234567890abcdef1234567890abcdef12345678' not found \(check out with actions\/checkout 'fetch-depth: 0'/],
     ['audit without an image', { mode: 'audit' }, /^keydrift: mode 'audit' needs the 'image' input/],
     ['audit of an image nothing runs', { mode: 'audit', image: 'ghcr.io/acme/other:1.0.0' }, /no (source mapping|container)/],
-    ['drift, not in this build', { mode: 'drift' }, /^keydrift: mode 'drift' is not available in this build/],
+    ['drift with a kubeconfig that reaches no cluster', { mode: 'drift', kubeconfig: 'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:9"}}]\ncontexts: [{name: c, context: {cluster: c, user: u}}]\ncurrent-context: c\nusers: [{name: u, user: {token: t}}]\n' }, /^keydrift: /],
   ])('%s: one error line, exit 2', async (_t, inputs, message) => {
     const r = await act(broken, { comment: 'false', ...inputs });
     expect(r.code).toBe(2);

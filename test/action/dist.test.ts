@@ -39,9 +39,10 @@ describe('action.yml', () => {
     const set = [...main.matchAll(/core\.setOutput\('([^']+)'/g)].map((m) => m[1]).sort();
     expect(set).toEqual([...OUTPUT_NAMES].sort());
   });
-  it('defaults: mode check, fail-on error, comment true, token github.token, repo-path .', () => {
+  it('defaults: mode check, fail-on error (warning for drift), comment true, token github.token, repo-path .', () => {
     expect(meta.inputs.mode.default).toBe('check');
-    expect(meta.inputs['fail-on'].default).toBe('error');
+    expect(meta.inputs['fail-on'].default).toBeUndefined();
+    expect(readInputs((n) => (n === 'mode' ? 'drift' : '')).failOn).toBe('warning');
     expect(meta.inputs.comment.default).toBe('true');
     expect(meta.inputs.token.default).toBe('${{ github.token }}');
     expect(meta.inputs['repo-path'].default).toBe('.');
