@@ -4,6 +4,7 @@
  * A pure function of the report; colour only when asked.
  */
 import type { Finding, Location, Report } from '../model.js';
+import { findingCounts, skippedLines } from '../report/text.js';
 
 const ANSI = { red: 31, yellow: 33, blue: 34, dim: 2, bold: 1, green: 32 } as const;
 
@@ -44,18 +45,9 @@ export function renderDriftText(report: Report & { sources?: { git: string; live
     }
     lines.push('');
   }
-  if (report.skipped.length) {
-    lines.push(c(ANSI.bold, 'Not checked'));
-    for (const s of report.skipped) lines.push(`  - ${s.what}: ${s.reason}`);
-    lines.push('');
-  }
+  lines.push(...skippedLines(report, (s) => c(ANSI.bold, s)));
   const n = report.findings.length;
-  const count = (s: string) => report.findings.filter((f) => f.severity === s).length;
   const objs = `${report.checked.length} live object${report.checked.length === 1 ? '' : 's'} compared with git`;
-  lines.push(
-    n === 0
-      ? c(ANSI.green, `keydrift drift: no drift; ${objs}`)
-      : `keydrift drift: ${n} finding${n === 1 ? '' : 's'} (${count('error')} error${count('error') === 1 ? '' : 's'}, ${count('warning')} warning${count('warning') === 1 ? '' : 's'}, ${count('info')} info); ${objs}`,
-  );
+  lines.push(n === 0 ? c(ANSI.green, `keydrift drift: no drift; ${objs}`) : `keydrift drift: ${findingCounts(report.findings)}; ${objs}`);
   return lines.join('\n') + '\n';
 }

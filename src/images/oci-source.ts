@@ -13,7 +13,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { simpleGit } from 'simple-git';
 import { KeydriftError } from '../errors.js';
-import { DirTree, GitTree, gitTopLevel, resolveCommit, type FileTree } from '../sources/tree.js';
+import { DirTree, GitTree, SubTree, gitTopLevel, resolveCommit, type FileTree } from '../sources/tree.js';
 import { cacheDir, openSource, refsForTag } from './source.js';
 import type { SourceMapping } from './mapping.js';
 
@@ -83,39 +83,6 @@ export function normalizeSourceUrl(url: string): string {
 
 export function isFullSha(s: string): boolean {
   return /^[0-9a-f]{40}$|^[0-9a-f]{64}$/i.test(s);
-}
-
-/** A FileTree restricted to a sub-directory; paths stay relative to it. */
-export class SubDirTree implements FileTree {
-  constructor(
-    private readonly inner: FileTree,
-    private readonly dir: string,
-  ) {}
-  get label() {
-    return `${this.inner.label}:${this.dir}`;
-  }
-  get root() {
-    return this.inner.root;
-  }
-  get ref() {
-    return this.inner.ref;
-  }
-  get commit() {
-    return this.inner.commit;
-  }
-  async list() {
-    const pre = this.dir + '/';
-    return (await this.inner.list()).filter((p) => p.startsWith(pre)).map((p) => p.slice(pre.length));
-  }
-  async read(p: string) {
-    return this.inner.read(`${this.dir}/${p}`);
-  }
-  async readMany(paths: string[]) {
-    const m = await this.inner.readMany(paths.map((p) => `${this.dir}/${p}`));
-    const out = new Map<string, string>();
-    for (const [k, v] of m) out.set(k.slice(this.dir.length + 1), v);
-    return out;
-  }
 }
 
 /** Strip anything like credentials from a URL before it goes into a message. */
@@ -211,7 +178,7 @@ export async function fetchRevision(url: string, revision: string): Promise<{ re
 export async function openSourceAt(location: string, revision: string | undefined, opts: { isUrl: boolean; dir?: string }): Promise<FileTree> {
   const sub = (t: FileTree, extra?: string) => {
     const d = [extra, opts.dir].filter(Boolean).join('/');
-    return d ? new SubDirTree(t, d) : t;
+    return d ? new SubTree(t, d) : t;
   };
   if (opts.isUrl) {
     if (!revision) throw new KeydriftError(`source ${redactUrl(location)}: no revision to read (the image has no ${LABEL_REVISION} label)`);
@@ -259,7 +226,7 @@ export async function openMappedSource(m: SourceMapping, tag: string | undefined
   for (const ref of tried) {
     if (await resolveCommit(m.location, ref)) {
       const t = await GitTree.open(m.location, ref);
-      return m.dir ? new SubDirTree(t, m.dir) : t;
+      return m.dir ? new SubTree(t, m.dir) : t;
     }
   }
   throw new KeydriftError(`source of ${m.image}:${tag}: no git ref ${tried.map((r) => `'${r}'`).join(' or ')} in ${m.location}`);

@@ -8,45 +8,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { simpleGit } from 'simple-git';
 import { KeydriftError } from '../errors.js';
-import { DirTree, GitTree, gitTopLevel, resolveCommit, type FileTree } from '../sources/tree.js';
+import { DirTree, GitTree, SubTree, gitTopLevel, resolveCommit, type FileTree } from '../sources/tree.js';
 import type { SourceMapping } from './mapping.js';
 
 export function cacheDir(): string {
   const base = process.env.KEYDRIFT_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'keydrift');
   return base;
-}
-
-/** A FileTree restricted to a sub-directory (monorepos). Paths stay relative to the sub-directory. */
-class SubTree implements FileTree {
-  constructor(
-    private readonly inner: FileTree,
-    private readonly dir: string,
-  ) {}
-  get label() {
-    return `${this.inner.label}:${this.dir}`;
-  }
-  get root() {
-    return this.inner.root;
-  }
-  get ref() {
-    return this.inner.ref;
-  }
-  get commit() {
-    return this.inner.commit;
-  }
-  async list() {
-    const pre = this.dir + '/';
-    return (await this.inner.list()).filter((p) => p.startsWith(pre)).map((p) => p.slice(pre.length));
-  }
-  async read(p: string) {
-    return this.inner.read(`${this.dir}/${p}`);
-  }
-  async readMany(paths: string[]) {
-    const m = await this.inner.readMany(paths.map((p) => `${this.dir}/${p}`));
-    const out = new Map<string, string>();
-    for (const [k, v] of m) out.set(k.slice(this.dir.length + 1), v);
-    return out;
-  }
 }
 
 const clones = new Map<string, Promise<string>>();

@@ -23,7 +23,6 @@ export function renderText(report: Report, opts: TextOptions): string {
   const sev = (f: Finding) =>
     f.severity === 'error' ? c(ANSI.red, 'error  ') : f.severity === 'warning' ? c(ANSI.yellow, 'warning') : c(ANSI.blue, 'info   ');
   const lines: string[] = [];
-  const sum = summarize(report.findings);
   const groups = new Map<string, Finding[]>();
   for (const f of report.findings) {
     const k = f.workload ?? '(repository)';
@@ -49,13 +48,22 @@ export function renderText(report: Report, opts: TextOptions): string {
     }
     lines.push('');
   }
-  if (report.skipped.length) {
-    lines.push(c(ANSI.bold, 'Not checked'));
-    for (const s of report.skipped) lines.push(`  - ${s.what}: ${s.reason}`);
-    lines.push('');
-  }
+  lines.push(...skippedLines(report, (s) => c(ANSI.bold, s)));
   const n = report.findings.length;
-  const summary = `${n} finding${n === 1 ? '' : 's'} (${sum.error} error${sum.error === 1 ? '' : 's'}, ${sum.warning} warning${sum.warning === 1 ? '' : 's'}, ${sum.info} info) in ${report.checked.length} workload${report.checked.length === 1 ? '' : 's'} checked`;
+  const summary = `${findingCounts(report.findings)} in ${report.checked.length} workload${report.checked.length === 1 ? '' : 's'} checked`;
   lines.push(n === 0 ? c(ANSI.green, `keydrift ${report.command}: no findings; ${report.checked.length} workload${report.checked.length === 1 ? '' : 's'} checked`) : `keydrift ${report.command}: ${summary}`);
   return lines.join('\n') + '\n';
+}
+
+/** "3 findings (2 errors, 0 warnings, 1 info)". */
+export function findingCounts(findings: Finding[]): string {
+  const sum = summarize(findings);
+  const n = findings.length;
+  return `${n} finding${n === 1 ? '' : 's'} (${sum.error} error${sum.error === 1 ? '' : 's'}, ${sum.warning} warning${sum.warning === 1 ? '' : 's'}, ${sum.info} info)`;
+}
+
+/** The "Not checked" section: what keydrift could not look at, and why. */
+export function skippedLines(report: Report, bold: (s: string) => string): string[] {
+  if (!report.skipped.length) return [];
+  return [bold('Not checked'), ...report.skipped.map((s) => `  - ${s.what}: ${s.reason}`), ''];
 }

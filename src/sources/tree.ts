@@ -212,3 +212,36 @@ async function catFileBatch(cwd: string, shas: string[]): Promise<Buffer[]> {
 export async function openTree(dir: string, ref?: string): Promise<FileTree> {
   return ref ? GitTree.open(dir, ref) : DirTree.open(dir);
 }
+
+/** A FileTree restricted to a sub-directory (one app of a monorepo); paths stay relative to it. */
+export class SubTree implements FileTree {
+  constructor(
+    private readonly inner: FileTree,
+    private readonly dir: string,
+  ) {}
+  get label() {
+    return `${this.inner.label}:${this.dir}`;
+  }
+  get root() {
+    return this.inner.root;
+  }
+  get ref() {
+    return this.inner.ref;
+  }
+  get commit() {
+    return this.inner.commit;
+  }
+  async list() {
+    const pre = this.dir + '/';
+    return (await this.inner.list()).filter((p) => p.startsWith(pre)).map((p) => p.slice(pre.length));
+  }
+  async read(p: string) {
+    return this.inner.read(`${this.dir}/${p}`);
+  }
+  async readMany(paths: string[]) {
+    const m = await this.inner.readMany(paths.map((p) => `${this.dir}/${p}`));
+    const out = new Map<string, string>();
+    for (const [k, v] of m) out.set(k.slice(this.dir.length + 1), v);
+    return out;
+  }
+}
