@@ -26,6 +26,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-npm ci --no-audit --no-fund --loglevel=error
+# Not `npm ci`: the registry this project installs from does not carry the other platforms'
+# optional native bindings of jest's resolver (unrs-resolver), so no lockfile made here can
+# list them and `npm ci` refuses the lockfile. `npm install` installs the locked versions and
+# leaves package-lock.json unchanged.
+npm install --no-audit --no-fund --loglevel=error
 npm run build --silent
 echo "setup: done (node $(node_modules/.bin/node --version))"
