@@ -13,6 +13,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { simpleGit } from 'simple-git';
 import { KeydriftError } from '../errors.js';
+import { gitEnv, GIT_UNSAFE } from '../sources/git-env.js';
 import { DirTree, GitTree, SubTree, gitTopLevel, resolveCommit, type FileTree } from '../sources/tree.js';
 import { cacheDir, openSource, refsForTag } from './source.js';
 import type { SourceMapping } from './mapping.js';
@@ -93,7 +94,7 @@ export function redactUrl(u: string): string {
 /** Git for fetching: never prompts for credentials (it would hang), and is bounded in time. */
 export const GIT_FETCH_TIMEOUT_MS = 300_000;
 function fetchGit(dir: string) {
-  return simpleGit({ baseDir: dir, timeout: { block: GIT_FETCH_TIMEOUT_MS } }).env({ ...process.env, GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never' });
+  return simpleGit({ baseDir: dir, timeout: { block: GIT_FETCH_TIMEOUT_MS }, unsafe: GIT_UNSAFE }).env(gitEnv({ GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never' }));
 }
 
 /** The telling line of a git error: its `fatal:`/`error:` line, else its last line; credentials redacted. */

@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { simpleGit } from 'simple-git';
 import { KeydriftError } from '../errors.js';
+import { gitEnv, GIT_UNSAFE } from '../sources/git-env.js';
 import { DirTree, GitTree, SubTree, gitTopLevel, resolveCommit, type FileTree } from '../sources/tree.js';
 import type { SourceMapping } from './mapping.js';
 
@@ -26,12 +27,12 @@ async function ensureClone(url: string): Promise<string> {
       const dir = path.join(cacheDir(), 'git', createHash('sha256').update(url).digest('hex').slice(0, 24) + '.git');
       try {
         await fs.access(path.join(dir, 'HEAD'));
-        await simpleGit(dir).fetch(['--tags', '--force', '--prune', 'origin', '+refs/heads/*:refs/heads/*']);
+        await simpleGit({ baseDir: dir, unsafe: GIT_UNSAFE }).env(gitEnv({ GIT_TERMINAL_PROMPT: '0' })).fetch(['--tags', '--force', '--prune', 'origin', '+refs/heads/*:refs/heads/*']);
       } catch {
         await fs.rm(dir, { recursive: true, force: true });
         await fs.mkdir(path.dirname(dir), { recursive: true });
         try {
-          await simpleGit().clone(url, dir, ['--bare', '--filter=blob:none', '--quiet']);
+          await simpleGit({ unsafe: GIT_UNSAFE }).env(gitEnv({ GIT_TERMINAL_PROMPT: '0' })).clone(url, dir, ['--bare', '--filter=blob:none', '--quiet']);
         } catch (e) {
           await fs.rm(dir, { recursive: true, force: true });
           throw new KeydriftError(`cannot clone ${url}: ${(e as Error).message.split('\n')[0]}`);
