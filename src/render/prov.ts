@@ -6,8 +6,8 @@
  * path in the file a person edits.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { LineCounter, Parser, Composer, isMap, isSeq, isPair, isScalar, type Document, type Node } from 'yaml';
-import type { KObject, PathSeg } from '../sources/yaml.js';
+import { LineCounter, Parser, Composer, type Document, type Node } from 'yaml';
+import { locateInDoc, type KObject, type PathSeg } from '../sources/yaml.js';
 
 /** A source document: a file and a way to find the line of a path in it. */
 export interface SrcDoc {
@@ -202,22 +202,8 @@ export interface YamlDoc extends SrcDoc {
 }
 
 function locateNode(doc: Document, path: PathSeg[]): Node | undefined {
-  let cur: unknown = doc.contents;
-  let key: Node | undefined;
-  for (const seg of path) {
-    if (isMap(cur)) {
-      const pair = cur.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
-      if (!pair) return undefined;
-      key = pair.key as Node;
-      cur = pair.value;
-    } else if (isSeq(cur) && typeof seg === 'number') {
-      const item = cur.items[seg];
-      if (item === undefined) return undefined;
-      key = item as Node;
-      cur = item;
-    } else return undefined;
-  }
-  return key ?? (cur as Node | undefined) ?? undefined;
+  const hit = locateInDoc(doc, path);
+  return hit ? (hit.key ?? hit.node) : undefined;
 }
 
 /** Parse every document of a YAML text; throws a plain Error with a line on broken YAML. */

@@ -58,7 +58,7 @@ export interface ParsedFile {
 }
 
 /** Find the node at `path` and the node that "names" it (the key for map entries). */
-function locate(doc: Document, path: PathSeg[]): { node?: Node; key?: Node } | undefined {
+export function locateInDoc(doc: Document, path: PathSeg[]): { node?: Node; key?: Node } | undefined {
   let cur: unknown = doc.contents;
   let key: Node | undefined;
   for (const seg of path) {
@@ -141,17 +141,17 @@ export function parseManifests(file: string, text: string): ParsedFile {
         return { file, line: (path.length ? this.lineOf(path) : undefined) ?? lineAt(start) };
       },
       lineOf(path) {
-        const hit = locate(doc, path);
+        const hit = locateInDoc(doc, path);
         const n = hit?.key ?? hit?.node;
         return n?.range ? lineAt(n.range[0]) : undefined;
       },
       columnOf(path) {
-        const hit = locate(doc, path);
+        const hit = locateInDoc(doc, path);
         const n = hit?.key ?? hit?.node;
         return n?.range ? lc.linePos(n.range[0]).col : undefined;
       },
       rangeOf(path) {
-        const n = locate(doc, path)?.node;
+        const n = locateInDoc(doc, path)?.node;
         return n?.range ? [n.range[0], n.range[1]] : undefined;
       },
     });
