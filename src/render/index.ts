@@ -339,6 +339,16 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
     }
     const appObjects: KObject[] = [];
     const reasons: string[] = [];
+    /** Take one kustomize render into the app: its inputs, texts, objects and any error. */
+    const absorb = (r: Awaited<ReturnType<typeof renderKustomize>>) => {
+      for (const f of r.inputs) inputs.add(f);
+      for (const [f, t] of r.texts) texts.set(f, t);
+      if (r.error) {
+        reasons.push(r.error.reason);
+        if (r.error.problem) problems.push(r.error.problem);
+      }
+      appObjects.push(...r.objects);
+    };
     for (const src of spec.sources) {
       try {
         if (src.renderer === 'kustomize') {
@@ -349,13 +359,7 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
             r.inputs = r.inputs.filter((f) => !f.includes('/.keydrift-argocd/'));
             for (const o of r.objects) retagOverrides(o, src.overridesAt);
           }
-          for (const f of r.inputs) inputs.add(f);
-          for (const [f, t] of r.texts) texts.set(f, t);
-          if (r.error) {
-            reasons.push(r.error.reason);
-            if (r.error.problem) problems.push(r.error.problem);
-          }
-          appObjects.push(...r.objects);
+          absorb(r);
         } else if (src.renderer === 'directory') {
           // Flux builds a directory without a kustomization as one listing every manifest,
           // and every subdirectory that has a kustomization as a base.
@@ -363,13 +367,7 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
           const topNested = nested.filter((d) => !nested.some((e) => e !== d && under(e, d)));
           for (const d of topNested) {
             const r = await renderKustomize(tree, kustomizer, d, tool, spec.id);
-            for (const f of r.inputs) inputs.add(f);
-            for (const [f, t] of r.texts) texts.set(f, t);
-            if (r.error) {
-              reasons.push(r.error.reason);
-              if (r.error.problem) problems.push(r.error.problem);
-            }
-            appObjects.push(...r.objects);
+            absorb(r);
           }
           for (const f of closures.filesUnder(src.path)) {
             if (!host.texts.has(f) || (!src.recurse && posix.dirname(f) !== (src.path || '.')) || KUSTOMIZATION_FILES.includes(posix.basename(f))) continue;

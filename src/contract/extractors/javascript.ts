@@ -555,9 +555,6 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
       return;
     }
     const text = mode === 'build' ? 'import.meta.env' : strip(obj).getText(sf);
-    if (mode === 'alias') {
-      // Using the alias itself as a value: `Object.keys(env)`, `f(env)` — same rules as process.env.
-    }
     // 'X' in process.env
     if (ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.InKeyword && p.right === top) {
       const l = strip(p.left);
