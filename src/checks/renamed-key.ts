@@ -35,6 +35,28 @@ export const renamedKey: ContainerCheck = {
         r.from.some((f) =>
           ctx.previous!.contract.entries.get(f)?.reads.some((x) => x.evidence.file === e.file && x.evidence.line === e.line && x.evidence.pattern === e.pattern),
         ) && !ctx.current!.contract.entries.get(r.to)?.reads.some((x) => x.evidence.file === e.file && x.evidence.line === e.line);
+      // The new version still honours an old name the container gets, through a fallback
+      // chain (`NEW ?? OLD`): it works today; the rename is advice, not a failure.
+      const viaFallback = ctx.current!.contract.fallbacks.find((fc) => {
+        const i = fc.names.indexOf(r.to);
+        return i >= 0 && fc.names.slice(i + 1).some((n) => old.includes(n));
+      });
+      if (viaFallback) {
+        const honoured = viaFallback.names.slice(viaFallback.names.indexOf(r.to) + 1).filter((n) => old.includes(n));
+        out.push({
+          check: 'renamed-key',
+          severity: 'info',
+          ...baseFinding(ctx),
+          key: r.to,
+          message:
+            `${versionLabel(ctx.current)} reads ${r.to} where ${versionLabel(ctx.previous)} read ${r.from.join(', ')}; it still falls back to ${honoured.join(', ')} ` +
+            `(${viaFallback.evidence.file}:${viaFallback.evidence.line}), which ${containerLabel(ctx)} gets: it works. Move to ${r.to} before the fallback is removed.`,
+          locations: [...gitLocs, evidenceLocation(ctx.current, viaFallback.evidence)],
+          fix: `Add ${r.to} and keep ${old.join(', ')} until nothing reads them.`,
+          details: { from: r.from, to: r.to, confidence: r.confidence, reasons: r.reasons, fallback: viaFallback.names },
+        });
+        continue;
+      }
       const built = valueFromOldNames(r.to, old);
       const patch = built ? envPatch(ctx.snapshot, ctx.provision.container, [{ name: r.to, value: built }]) : undefined;
       const severity = r.confidence === 'low' ? 'warning' : 'error';

@@ -26,6 +26,8 @@ import { buildContract } from '../contract/build.js';
 import { compareContracts } from '../contract/compare.js';
 import type { Contract } from '../contract/model.js';
 import { CHECKS } from '../checks/index.js';
+import { KeydriftError } from '../errors.js';
+import { appRepoConfigFromText } from '../images/app-config.js';
 import type { ContainerContext, RenameInfo, VersionInfo } from '../checks/types.js';
 import { clusterCheck } from '../drift/pr.js';
 import type { LiveSource } from '../cluster/source.js';
@@ -57,7 +59,11 @@ export interface VersionSource {
  * when registry reads are on, through the image config: its OCI source labels (else the
  * mapping) find the source, and its `Env` counts as defaults the image carries.
  */
-export class ContractCache {
+export interface ContractSource {
+  forImage(image: ImageRef): Promise<VersionSource | { none: string }>;
+}
+
+export class ContractCache implements ContractSource {
   private cache = new Map<string, Promise<VersionSource | { none: string }>>();
   constructor(
     readonly mappings: SourceMapping[],
@@ -146,6 +152,14 @@ export async function runCheck(opts: CheckOptions): Promise<Report> {
   const repoDir = path.resolve(cwd, opts.repo);
   const head = opts.head ?? (opts.base ? 'HEAD' : undefined);
   const headTree = await openTree(repoDir, head);
+  // An application repository (its .keydrift.yaml names `deployments:`): app-repo mode.
+  const configText = await headTree.read(CONFIG_FILE);
+  const appConfig = configText === undefined ? undefined : appRepoConfigFromText(configText, CONFIG_FILE, headTree.root);
+  if (appConfig) {
+    if (!opts.base) throw new KeydriftError(`${CONFIG_FILE} names deployments (an application repository): give --base REF, the version to compare this change with`);
+    const { runAppCheck } = await import('./app-check.js');
+    return runAppCheck({ repo: repoDir, base: opts.base, ...(opts.head ? { head: opts.head } : {}), config: appConfig, configFile: CONFIG_FILE });
+  }
   const baseTree = opts.base ? await GitTree.open(repoDir, opts.base) : undefined;
   const mappings = await loadMappings(headTree, headTree.root, opts.sources ?? [], cwd);
   // With a base, only the apps whose inputs changed are rendered (src/render/pr.ts).
@@ -239,7 +253,7 @@ export { sortFindings };
 export interface EvaluateOptions {
   snapshot: Snapshot;
   index: SourceIndex;
-  contracts: ContractCache;
+  contracts: ContractSource;
   /** The image the container will run; absent: manifest checks only. */
   image?: ImageRef;
   /** The image it runs before the change, to compare contracts and find renames. */
