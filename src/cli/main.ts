@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { KeydriftError, isKeydriftError } from '../errors.js';
 import { SEVERITY_RANK, type Report, type Severity } from '../model.js';
 import { runCheck } from '../commands/check.js';
-import { imageContractJson, isImageSpec, renderImageContractText, runContract, runImageContract } from '../commands/contract.js';
+import { imageContractJson, isImageSpec, pushContractTo, renderImageContractText, runContract, runImageContract } from '../commands/contract.js';
 import { runDrift } from '../commands/drift.js';
 import { renderDriftText } from '../drift/text.js';
 import { runAudit } from '../commands/audit.js';
@@ -18,7 +18,7 @@ import { renderJson } from '../report/json.js';
 import { renderText } from '../report/text.js';
 import { renderSarif } from '../report/sarif.js';
 import { renderMarkdown } from '../report/markdown.js';
-import { contractToJson, renderContractText } from '../report/contract.js';
+import { contractToJson, contractToLabel, renderContractText } from '../report/contract.js';
 import { VERSION } from '../version.js';
 import type { RegistryOptions } from '../images/registry.js';
 
@@ -40,7 +40,7 @@ Usage:
   keydrift audit --image IMAGE:TAG [--repo DIR] [--ref REF] [--workload KIND/NS/NAME]
                  [--source IMAGE_REPO=PATH_OR_URL]... [--format text|json|sarif|markdown] [--fail-on …]
                  [--registry [--insecure-registry HOST[:PORT]]... [--platform OS/ARCH]]
-  keydrift contract PATH[@REF] [--format text|json]
+  keydrift contract PATH[@REF] [--format text|json|label] [--push IMAGE_REF [--insecure-registry HOST[:PORT]]...]
   keydrift contract IMAGE_REF [--insecure-registry HOST[:PORT]]... [--platform OS/ARCH[/VARIANT]]
                     [--source IMAGE_REPO=PATH_OR_URL]... [--format text|json]
   keydrift drift [--repo DIR] [--ref REF] (--kubeconfig FILE [--context NAME] | --in-cluster | --cluster-dump PATH)
@@ -53,6 +53,7 @@ Exit codes: 0 no findings at or above --fail-on, 1 findings at or above it, 2 ke
 
 type Fail = 'error' | 'warning' | 'info' | 'never';
 const FORMATS = ['text', 'json'] as const;
+const CONTRACT_FORMATS = ['text', 'json', 'label'] as const;
 const CHECK_FORMATS = ['text', 'json', 'sarif', 'markdown'] as const;
 
 type Values = Record<string, string | boolean | string[] | boolean[] | undefined>;
@@ -227,12 +228,15 @@ async function cmdContract(args: string[], io: Io): Promise<number> {
     'insecure-registry': { type: 'string', multiple: true },
     platform: { type: 'string' },
     source: { type: 'string', multiple: true },
+    push: { type: 'string' },
   });
   if (values.help) return io.stdout(USAGE), 0;
   if (positionals.length !== 1) throw new KeydriftError('contract: expected one PATH[@REF] or IMAGE_REF');
-  const format = oneOf('format', values.format, FORMATS, 'text');
+  const format = oneOf('format', values.format, CONTRACT_FORMATS, 'text');
   const spec = positionals[0]!;
   if (isImageSpec(spec, io.cwd)) {
+    if (values.push) throw new KeydriftError('contract: --push takes the contract of a source PATH[@REF], not of an image');
+    if (format === 'label') throw new KeydriftError('contract: --format label prints the contract of a source PATH[@REF]');
     const r = await runImageContract({
       image: spec,
       insecureRegistries: (values['insecure-registry'] as string[] | undefined) ?? [],
@@ -244,7 +248,9 @@ async function cmdContract(args: string[], io: Io): Promise<number> {
     io.stdout(format === 'json' ? JSON.stringify(imageContractJson(spec, r, contractToJson(r.contract)), null, 2) + '\n' : renderImageContractText(spec, r, renderContractText(r.contract)));
     return 0;
   }
-  if (values['insecure-registry'] || values.platform || values.source) throw new KeydriftError('contract: --insecure-registry, --platform and --source apply to an IMAGE_REF only');
+  if (values.platform || values.source || (values['insecure-registry'] && !values.push)) {
+    throw new KeydriftError('contract: --platform and --source apply to an IMAGE_REF only; --insecure-registry to an IMAGE_REF or --push');
+  }
   let target = spec;
   let ref: string | undefined;
   const at = spec.lastIndexOf('@');
@@ -253,7 +259,15 @@ async function cmdContract(args: string[], io: Io): Promise<number> {
     ref = spec.slice(at + 1);
   }
   const contract = await runContract({ path: path.resolve(io.cwd, target), ...(ref ? { ref } : {}) });
-  io.stdout(format === 'json' ? JSON.stringify(contractToJson(contract), null, 2) + '\n' : renderContractText(contract));
+  if (values.push) {
+    const pushed = await pushContractTo(values.push as string, contract, { insecureRegistries: (values['insecure-registry'] as string[] | undefined) ?? [], env: io.env });
+    io.stdout(
+      `pushed the contract of ${contract.source.label} (${contract.entries.size} variable${contract.entries.size === 1 ? '' : 's'}) to ${values.push} as ${pushed.digest}` +
+        ` (subject ${pushed.subject}${pushed.tagSchema ? '; the registry has no referrers API: indexed under the referrers tag too' : ''})\n`,
+    );
+    return 0;
+  }
+  io.stdout(format === 'json' ? JSON.stringify(contractToJson(contract), null, 2) + '\n' : format === 'label' ? contractToLabel(contract) + '\n' : renderContractText(contract));
   return 0;
 }
 

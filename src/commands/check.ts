@@ -280,7 +280,9 @@ export async function evaluateContainer(c: ContainerRef, o: EvaluateOptions): Pr
         const prev = await o.contracts.forImage(prevImage);
         if (!('none' in prev)) {
           previous = { image: prevImage, contract: prev.contract };
-          if (prev.tree && cur.tree) renames = (await compareContracts(prev.contract, cur.contract, prev.tree, cur.tree)).renames;
+          // Without both sources (a contract an image carries), renames come from fallbacks,
+          // deprecation markers and shared stems only: diff hunks need the code.
+          renames = (await compareContracts(prev.contract, cur.contract, prev.tree, cur.tree)).renames;
         }
       }
     }

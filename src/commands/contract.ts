@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { KeydriftError } from '../errors.js';
 import { parseImageRef } from '../images/ref.js';
 import { parseSourceArg } from '../images/mapping.js';
-import { parsePlatform } from '../images/registry.js';
+import { parsePlatform, type RegistryOptions } from '../images/registry.js';
 import { contractForImage, mappingsFromConfigFile, type ImageContract } from '../images/oci-contract.js';
 import { openTree } from '../sources/tree.js';
 import { buildContract } from '../contract/build.js';
@@ -77,4 +77,12 @@ export function imageContractJson(ref: string, r: ImageContract, contractJson: o
     sourceFrom: r.sourceFrom,
     notes: r.notes,
   };
+}
+
+/** `keydrift contract PATH --push IMAGE_REF`: attach the contract to the image as an OCI artifact. */
+export async function pushContractTo(image: string, contract: Contract, opts: RegistryOptions): Promise<{ digest: string; subject: string; tagSchema: boolean }> {
+  const ref = parseImageRef(image);
+  if (!ref) throw new KeydriftError(`--push '${image}' is not an image reference`);
+  const { pushContract } = await import('../images/carried-contract.js');
+  return pushContract(ref, contract, opts);
 }

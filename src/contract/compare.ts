@@ -76,8 +76,8 @@ function changedLines(oldText: string, newText: string): { removed: Set<number>;
 export async function compareContracts(
   oldC: Contract,
   newC: Contract,
-  oldTree: FileTree,
-  newTree: FileTree,
+  oldTree: FileTree | undefined,
+  newTree: FileTree | undefined,
 ): Promise<{ added: string[]; removed: string[]; renames: Rename[] }> {
   const oldNames = runtimeNames(oldC);
   const newNames = runtimeNames(newC);
@@ -131,8 +131,8 @@ export async function compareContracts(
     add(name, repl, 'high', `the source says ${name} is deprecated in favour of ${repl}`, codeEvidence(oldC, name), [...marked, ...codeEvidence(newC, repl)]);
   }
 
-  // (b) same diff hunk of the same file.
-  if (removed.length && added.length) {
+  // (b) same diff hunk of the same file (needs both sources: a contract an image carries has none).
+  if (removed.length && added.length && oldTree && newTree) {
     const oldFiles = new Map<string, { name: string; line: number; ev: Evidence }[]>();
     for (const name of removed) {
       for (const ev of codeEvidence(oldC, name)) {

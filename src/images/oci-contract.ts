@@ -12,7 +12,8 @@ import { buildContract } from '../contract/build.js';
 import type { FileTree } from '../sources/tree.js';
 import { parseImageRef, type ImageRef } from './ref.js';
 import { DEFAULT_REF_TEMPLATES, findMapping, isGitUrl, parseConfig, type SourceMapping } from './mapping.js';
-import { fetchImageConfig, imageEnvDefaults, formatPlatform, type ImageConfig, type RegistryOptions } from './registry.js';
+import { RegistryClient, fetchImageConfig, imageEnvDefaults, formatPlatform, type ImageConfig, type RegistryOptions } from './registry.js';
+import { readCarriedContract } from './carried-contract.js';
 import { LABEL_REVISION, LABEL_SOURCE, openMappedSource, openSourceAt, redactUrl, sourceFromLabels } from './oci-source.js';
 
 export interface ImageContractOptions extends RegistryOptions {
@@ -22,6 +23,8 @@ export interface ImageContractOptions extends RegistryOptions {
   source?: string;
   /** Ignore the OCI source labels (use mappings only). */
   ignoreLabels?: boolean;
+  /** Ignore a contract the image carries (read the source). */
+  ignoreCarried?: boolean;
   /** Where relative paths are resolved; default `process.cwd()`. */
   cwd?: string;
   /** The contract builder; default `buildContract` (tests and callers with a cache may pass theirs). */
@@ -35,8 +38,8 @@ export interface ImageContract {
   /** The source tree the contract was read from; absent when no source was found. */
   tree?: FileTree;
   image: { digest: string; manifestDigest: string; configDigest: string; platform?: string; labels: Record<string, string>; env: Record<string, string> };
-  /** Where the source came from. */
-  sourceFrom: 'explicit' | 'labels' | 'mapping' | 'none';
+  /** Where the source came from; 'carried': the image carries its contract (no source read). */
+  sourceFrom: 'explicit' | 'labels' | 'mapping' | 'carried' | 'none';
   /** Warnings and remarks, one line each (inherited labels, fallbacks, no source). */
   notes: string[];
 }
@@ -75,12 +78,24 @@ function emptyContract(source: Contract['source']): Contract {
 export async function contractForImage(refIn: string | ImageRef, opts: ImageContractOptions = {}): Promise<ImageContract> {
   const ref = toRef(refIn);
   if (!ref.tag && !ref.digest) throw new KeydriftError(`image ${ref.raw}: give a tag or a digest (which version?)`);
-  const image = opts.image ?? (await fetchImageConfig(ref, opts));
+  const client = opts.image ? undefined : new RegistryClient(ref, opts);
+  const image = opts.image ?? (await fetchImageConfig(ref, { ...opts, ...(client ? { client } : {}) }));
   const notes = [...image.notes];
   const build = opts.build ?? buildContract;
   const label = ref.path.split('/').pop() ?? ref.repository;
   const cwd = opts.cwd ?? process.cwd();
 
+  // The app's own declaration, carried by the image (label, annotation or referrer artifact),
+  // comes first unless a source is given explicitly.
+  if (!opts.source && !opts.ignoreCarried) {
+    const carried = await readCarriedContract(ref, image, { ...opts, ...(client ? { client } : { referrers: false }), notes });
+    if (carried) {
+      notes.push(`contract carried by the image (${carried.from}); no source read`);
+      const merged = withImageDefaults(carried.contract, imageEnvDefaults(image.env));
+      notes.push(...merged.notes.filter((n) => !n.startsWith('Dockerfile ENV not in the image config')));
+      return { contract: merged.contract, image: imageSummary(image), sourceFrom: 'carried', notes };
+    }
+  }
   const fromLabels = opts.ignoreLabels ? undefined : sourceFromLabels(image.labels);
   const mapping = opts.mappings ? findMapping(opts.mappings, ref) : undefined;
   const trustedRevision = fromLabels && !fromLabels.suspicious ? fromLabels.revision : undefined;
@@ -157,18 +172,16 @@ export async function contractForImage(refIn: string | ImageRef, opts: ImageCont
   const merged = withImageDefaults(contract, imageEnvDefaults(image.env));
   contract = merged.contract;
   notes.push(...merged.notes);
+  return { contract, ...(tree ? { tree } : {}), image: imageSummary(image), sourceFrom, notes };
+}
+
+function imageSummary(image: ImageConfig): ImageContract['image'] {
   return {
-    contract,
-    ...(tree ? { tree } : {}),
-    image: {
-      digest: image.digest,
-      manifestDigest: image.manifestDigest,
-      configDigest: image.configDigest,
-      ...(image.platform ? { platform: formatPlatform(image.platform) } : {}),
-      labels: image.labels,
-      env: image.env,
-    },
-    sourceFrom,
-    notes,
+    digest: image.digest,
+    manifestDigest: image.manifestDigest,
+    configDigest: image.configDigest,
+    ...(image.platform ? { platform: formatPlatform(image.platform) } : {}),
+    labels: image.labels,
+    env: image.env,
   };
 }

@@ -139,6 +139,8 @@ export interface ImageConfig {
   env: Record<string, string>;
   /** `config.Labels`. */
   labels: Record<string, string>;
+  /** Annotations of the image manifest, with the index's (when there is one) under them. */
+  annotations?: Record<string, string>;
   /** Things worth telling the user (a credential helper not run, a platform fallback). */
   notes: string[];
 }
@@ -243,10 +245,10 @@ export class RegistryClient {
     return `image ${this.ref.raw}`;
   }
 
-  private async send(url: string, headers: Record<string, string>): Promise<Fetched> {
+  private async send(url: string, headers: Record<string, string>, method = 'GET', payload?: Buffer): Promise<Fetched> {
     let res: Response;
     try {
-      res = await this.doFetch(url, { headers, redirect: 'follow', signal: AbortSignal.timeout(this.timeoutMs) });
+      res = await this.doFetch(url, { method, headers, ...(payload ? { body: payload } : {}), redirect: 'follow', signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (e) {
       const reason = netReason(e, this.timeoutMs);
       const hint = !this.insecure && /TLS failed/.test(reason) ? `; if it is a plain-HTTP registry, pass --insecure-registry ${this.registry}` : '';
@@ -318,10 +320,23 @@ export class RegistryClient {
 
   /** GET a registry path, doing the auth dance once when challenged. */
   async get(p: string, accept: string): Promise<Fetched> {
-    const url = this.baseUrl + p;
-    const scope = `repository:${this.ref.path}:pull`;
-    const headers = (): Record<string, string> => ({ accept, ...(this.authorization ? { authorization: this.authorization } : {}) });
-    let r = await this.send(url, headers());
+    return this.request('GET', p, { accept });
+  }
+
+  /**
+   * Any request to the registry (a path under the API host, or an absolute upload URL the
+   * registry handed out), with the auth dance once when challenged. `push` asks the token
+   * service for the push scope as well.
+   */
+  async request(method: string, p: string, o: { accept?: string; contentType?: string; body?: Buffer; push?: boolean } = {}): Promise<Fetched> {
+    const url = /^https?:\/\//.test(p) ? p : this.baseUrl + p;
+    const scope = `repository:${this.ref.path}:${o.push ? 'pull,push' : 'pull'}`;
+    const headers = (): Record<string, string> => ({
+      ...(o.accept ? { accept: o.accept } : {}),
+      ...(o.contentType ? { 'content-type': o.contentType } : {}),
+      ...(this.authorization ? { authorization: this.authorization } : {}),
+    });
+    let r = await this.send(url, headers(), method, o.body);
     if (r.status !== 401) return r;
     const challenges = parseWwwAuthenticate(r.headers.get('www-authenticate'));
     const bearer = challenges.find((c) => c.scheme === 'bearer');
@@ -335,7 +350,7 @@ export class RegistryClient {
     } else {
       throw new KeydriftError(`${this.what}: registry ${this.registry} answered 401 without a usable WWW-Authenticate challenge`);
     }
-    r = await this.send(url, headers());
+    r = await this.send(url, headers(), method, o.body);
     return r;
   }
 
@@ -353,7 +368,7 @@ export class RegistryClient {
   }
 
   /** A manifest or index by tag or digest, verified against the digest when one is asked for. */
-  async manifest(reference: string): Promise<{ mediaType: string; digest: string; json: any }> {
+  async manifest(reference: string): Promise<{ mediaType: string; digest: string; size: number; json: any }> {
     const r = await this.get(`/v2/${this.ref.path}/manifests/${reference}`, ACCEPT);
     if (r.status !== 200) this.fail(r, 'manifest');
     const computed = 'sha256:' + createHash('sha256').update(r.body).digest('hex');
@@ -370,7 +385,7 @@ export class RegistryClient {
     const mediaType = typeof json?.mediaType === 'string' && json.mediaType ? json.mediaType : ct;
     // The digest of the bytes received (what `image@digest` pins); a non-sha256 digest asked for is kept as written.
     const digest = reference.includes(':') && !reference.startsWith('sha256:') ? reference : computed;
-    return { mediaType, digest, json };
+    return { mediaType, digest, size: r.body.length, json };
   }
 
   async blob(digest: string): Promise<Buffer> {
@@ -420,10 +435,11 @@ function toRef(ref: string | ImageRef): ImageRef {
  * Read the config of an image: Env and Labels of the platform asked for (default
  * linux/amd64). Throws a one-line KeydriftError when the image cannot be read.
  */
-export async function fetchImageConfig(refIn: string | ImageRef, opts: RegistryOptions = {}): Promise<ImageConfig> {
+export async function fetchImageConfig(refIn: string | ImageRef, opts: RegistryOptions & { client?: RegistryClient } = {}): Promise<ImageConfig> {
   const ref = toRef(refIn);
   const want = typeof opts.platform === 'string' ? parsePlatform(opts.platform) : (opts.platform ?? DEFAULT_PLATFORM);
-  const client = new RegistryClient(ref, opts);
+  // A caller that goes on talking to the same repository (carried contracts) passes its client: one token.
+  const client = opts.client ?? new RegistryClient(ref, opts);
   const reference = ref.digest ?? ref.tag ?? 'latest';
   const top = await client.manifest(reference);
   let manifest = top;
@@ -466,6 +482,7 @@ export async function fetchImageConfig(refIn: string | ImageRef, opts: RegistryO
     ...(platform ? { platform } : {}),
     env: envListToMap(cfg?.config?.Env),
     labels: stringMap(cfg?.config?.Labels),
+    annotations: { ...(top !== manifest ? stringMap(top.json?.annotations) : {}), ...stringMap(manifest.json?.annotations) },
     notes,
   };
 }

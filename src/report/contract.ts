@@ -1,35 +1,16 @@
 /** Rendering of a contract (`keydrift contract`). */
 import type { Contract } from '../contract/model.js';
-import { VERSION } from '../version.js';
+import { toContractDocument } from '../contract/document.js';
 import { JSON_SCHEMA_VERSION } from './json.js';
 
+/** `keydrift contract --format json`: the contract document (schema/contract.v1.json). */
 export function contractToJson(c: Contract): object {
-  return {
-    schemaVersion: JSON_SCHEMA_VERSION,
-    tool: { name: 'keydrift', version: VERSION },
-    source: c.source,
-    entries: [...c.entries.values()]
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-      .map((e) => ({
-        name: e.name,
-        kind: e.kind,
-        confidence: e.confidence,
-        ...(e.deprecated ? { deprecated: e.deprecated } : {}),
-        reads: e.reads.map((r) => ({
-          kind: r.kind,
-          file: r.evidence.file,
-          line: r.evidence.line,
-          pattern: r.evidence.pattern,
-          ...(r.default !== undefined ? { default: r.default } : {}),
-          ...(r.note ? { note: r.note } : {}),
-        })),
-      })),
-    unresolved: c.unresolved.map((u) => ({ file: u.evidence.file, line: u.evidence.line, pattern: u.evidence.pattern, reason: u.reason, ...(u.hint ? { hint: u.hint } : {}) })),
-    fallbacks: c.fallbacks.map((f) => ({ names: f.names, file: f.evidence.file, line: f.evidence.line })),
-    imageDefaults: c.imageDefaults.map((d) => ({ name: d.name, file: d.evidence.file, line: d.evidence.line })),
-    filesScanned: c.filesScanned,
-    skipped: c.skipped,
-  };
+  return { schemaVersion: JSON_SCHEMA_VERSION, ...toContractDocument(c) };
+}
+
+/** `keydrift contract --format label`: the compact document, one line, for dev.keydrift.contract. */
+export function contractToLabel(c: Contract): string {
+  return JSON.stringify(toContractDocument(c, { compact: true }));
 }
 
 export function renderContractText(c: Contract): string {

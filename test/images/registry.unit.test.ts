@@ -332,6 +332,6 @@ describe('CLI', () => {
     const r = await runCli(['contract', 'ghcr.io/acme/app:1', '--platform', 'linux']);
     expect(r).toEqual({ code: 2, stdout: '', stderr: "keydrift: --platform 'linux': expected OS/ARCH[/VARIANT], e.g. linux/amd64\n" });
     const p = await runCli(['contract', '.', '--platform', 'linux/amd64']);
-    expect(p).toEqual({ code: 2, stdout: '', stderr: 'keydrift: contract: --insecure-registry, --platform and --source apply to an IMAGE_REF only\n' });
+    expect(p).toEqual({ code: 2, stdout: '', stderr: 'keydrift: contract: --platform and --source apply to an IMAGE_REF only; --insecure-registry to an IMAGE_REF or --push\n' });
   });
 });
