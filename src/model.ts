@@ -17,6 +17,12 @@ export interface Location {
   object?: ObjectRef;
   /** Short human description of what is at this place ("ConfigMap user-auth-config data"). */
   note?: string;
+  /**
+   * Whether the file is in the repository keydrift ran on, at the ref it checked (where
+   * annotations and SARIF results go). Unset: the repo label decides ('gitops' or none is
+   * local). App-repo mode sets it: the app's lines at head are local, the GitOps files not.
+   */
+  local?: boolean;
 }
 
 export interface ObjectRef {

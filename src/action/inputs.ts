@@ -20,6 +20,8 @@ export interface ActionInputs {
   token?: string;
   /** `IMAGE_REPO=PATH_OR_URL` source mappings, one per line (as the CLI's --source). */
   sources: string[];
+  /** App-repo mode: `NAME=PATH` where each GitOps repository is checked out (trusted: from the workflow). */
+  deployments: string[];
   /** mode audit: the image version to roll out (REPOSITORY:TAG). */
   image?: string;
   /** mode audit: only this workload (Kind/namespace/name, Kind/name or name). */
@@ -27,7 +29,7 @@ export interface ActionInputs {
 }
 
 /** Every input the code reads, with the action.yml default; test/action keeps action.yml in step. */
-export const INPUT_NAMES = ['mode', 'repo-path', 'base-ref', 'head-ref', 'fail-on', 'kubeconfig', 'comment', 'sarif-file', 'token', 'sources', 'image', 'workload'] as const;
+export const INPUT_NAMES = ['mode', 'repo-path', 'base-ref', 'head-ref', 'fail-on', 'kubeconfig', 'comment', 'sarif-file', 'token', 'sources', 'deployments', 'image', 'workload'] as const;
 export const OUTPUT_NAMES = ['findings', 'errors', 'report-json', 'sarif-file'] as const;
 
 function oneOf<T extends string>(name: string, v: string, allowed: readonly T[], dflt: T): T {
@@ -60,6 +62,10 @@ export function readInputs(get: (name: string) => string): ActionInputs {
     ...(opt('sarif-file') ? { sarifFile: opt('sarif-file')! } : {}),
     ...(opt('token') ? { token: opt('token')! } : {}),
     sources: get('sources')
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#')),
+    deployments: get('deployments')
       .split(/\r?\n/)
       .map((l) => l.trim())
       .filter((l) => l && !l.startsWith('#')),

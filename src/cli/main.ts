@@ -34,6 +34,7 @@ const USAGE = `keydrift ${VERSION} — configuration keys an image reads vs what
 
 Usage:
   keydrift check [--repo DIR] [--base REF] [--head REF] [--source IMAGE_REPO=PATH_OR_URL]...
+                 [--deployment NAME=PATH]...   (in an app repository whose .keydrift.yaml names deployments)
                  [--format text|json|sarif|markdown] [--fail-on error|warning|info|never]
                  [--cluster [--kubeconfig FILE] [--context NAME] | --in-cluster | --cluster-dump PATH] [--namespace NS]...
                  [--registry [--insecure-registry HOST[:PORT]]... [--platform OS/ARCH]]
@@ -124,6 +125,7 @@ async function cmdCheck(args: string[], io: Io): Promise<number> {
     base: { type: 'string' },
     head: { type: 'string' },
     source: { type: 'string', multiple: true },
+    deployment: { type: 'string', multiple: true },
     format: { type: 'string' },
     'fail-on': { type: 'string' },
     cluster: { type: 'boolean' },
@@ -144,6 +146,7 @@ async function cmdCheck(args: string[], io: Io): Promise<number> {
     ...(values.base ? { base: values.base as string } : {}),
     ...(values.head ? { head: values.head as string } : {}),
     sources: (values.source as string[] | undefined) ?? [],
+    deployments: (values.deployment as string[] | undefined) ?? [],
     cwd: io.cwd,
     ...registryOptions(values, io),
     ...(wantsCluster

@@ -143,7 +143,7 @@ export async function runAppCheck(opts: AppCheckOptions): Promise<Report> {
           image: withTag(image, HEAD_LABEL),
           previousImage: withTag(image, opts.base),
         });
-        for (const f of found.findings) findings.push(inEnvironment(f, dep, depLabel, env));
+        for (const f of found.findings) findings.push(inEnvironment(f, dep, depLabel, env, headRefLabel));
       }
     }
     if (runs === 0) {
@@ -160,11 +160,16 @@ export async function runAppCheck(opts: AppCheckOptions): Promise<Report> {
  * A finding from a GitOps repository, told from the app's pull request: which environment
  * breaks if this is merged and deployed, and where (file:line in that repository at its ref).
  */
-function inEnvironment(f: Finding, dep: DeploymentSpec, depLabel: string, env: string): Finding {
+function inEnvironment(f: Finding, dep: DeploymentSpec, depLabel: string, env: string, headRef: string): Finding {
+  // GitOps files are another repository's; the app's lines at head are this one's (annotations go there).
   const locations: Location[] = f.locations.map((l) =>
-    l.file && (l.repo === undefined || l.repo === 'gitops') ? { ...l, repo: dep.name, ...(dep.ref ? { ref: dep.ref } : {}) } : l,
+    l.file && (l.repo === undefined || l.repo === 'gitops')
+      ? { ...l, repo: dep.name, ...(dep.ref ? { ref: dep.ref } : {}), local: false }
+      : l.file && l.ref === headRef
+        ? { ...l, local: true }
+        : { ...l, local: false },
   );
-  const first = locations.find((l) => l.repo === dep.name && l.file);
+  const first = locations.find((l) => l.repo === dep.name && l.local === false && l.file);
   const where = first ? ` (${depLabel} ${first.file}${first.line ? `:${first.line}` : ''})` : '';
   const fails = f.severity === 'error' && /fail to start/.test(f.message);
   const lead = fails

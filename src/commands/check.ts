@@ -27,7 +27,7 @@ import { compareContracts } from '../contract/compare.js';
 import type { Contract } from '../contract/model.js';
 import { CHECKS } from '../checks/index.js';
 import { KeydriftError } from '../errors.js';
-import { appRepoConfigFromText } from '../images/app-config.js';
+import { appRepoConfigFromText, withDeploymentPaths } from '../images/app-config.js';
 import type { ContainerContext, RenameInfo, VersionInfo } from '../checks/types.js';
 import { clusterCheck } from '../drift/pr.js';
 import type { LiveSource } from '../cluster/source.js';
@@ -42,6 +42,10 @@ export interface CheckOptions {
   /** `IMAGE_REPO=PATH_OR_URL` mappings from the command line. */
   sources?: string[];
   cwd?: string;
+  /** App-repo mode: `NAME=PATH` locations of deployments (relative to `cwd`); they win over `.keydrift.yaml`. */
+  deployments?: string[];
+  /** App-repo mode: local deployment paths from `.keydrift.yaml` must lie inside this directory (the Action's workspace). */
+  confineTo?: string;
   /** `--cluster` (PR mode): also report keys that exist only live and that this change drops. */
   cluster?: LiveSource;
 }
@@ -158,7 +162,13 @@ export async function runCheck(opts: CheckOptions): Promise<Report> {
   if (appConfig) {
     if (!opts.base) throw new KeydriftError(`${CONFIG_FILE} names deployments (an application repository): give --base REF, the version to compare this change with`);
     const { runAppCheck } = await import('./app-check.js');
-    return runAppCheck({ repo: repoDir, base: opts.base, ...(opts.head ? { head: opts.head } : {}), config: appConfig, configFile: CONFIG_FILE });
+    return runAppCheck({
+      repo: repoDir,
+      base: opts.base,
+      ...(opts.head ? { head: opts.head } : {}),
+      config: withDeploymentPaths(appConfig, opts.deployments ?? [], cwd, opts.confineTo),
+      configFile: CONFIG_FILE,
+    });
   }
   const baseTree = opts.base ? await GitTree.open(repoDir, opts.base) : undefined;
   const mappings = await loadMappings(headTree, headTree.root, opts.sources ?? [], cwd);

@@ -98,3 +98,33 @@ export function appRepoConfigFromText(text: string, file: string, baseDir: strin
   }
   return parseAppRepoConfig(doc.toJS(), file, baseDir);
 }
+
+/**
+ * Deployment locations given by the caller (`NAME=PATH`, the Action's `deployments` input or
+ * the CLI's `--deployment`), which win over `.keydrift.yaml`; a name not in the file is added.
+ * With `confineTo`, a local path that only the file names must lie inside that directory: a
+ * pull request's config never points keydrift at the rest of the machine.
+ */
+export function withDeploymentPaths(cfg: AppRepoConfig, given: string[], cwd: string, confineTo?: string): AppRepoConfig {
+  const deployments = cfg.deployments.map((d) => ({ ...d }));
+  for (const g of given) {
+    const eq = g.indexOf('=');
+    if (eq <= 0 || eq === g.length - 1) throw new KeydriftError(`deployment '${g}': expected NAME=PATH`);
+    const name = g.slice(0, eq).trim();
+    const location = path.resolve(cwd, g.slice(eq + 1).trim());
+    const d = deployments.find((x) => x.name === name);
+    if (d) Object.assign(d, { location, isUrl: false, given: true });
+    else deployments.push({ name, location, isUrl: false, paths: [], given: true } as DeploymentSpec);
+  }
+  if (confineTo) {
+    const root = path.resolve(confineTo);
+    for (const d of deployments as (DeploymentSpec & { given?: boolean })[]) {
+      if (d.isUrl || d.given) continue;
+      const rel = path.relative(root, d.location);
+      if (rel.startsWith('..') || path.isAbsolute(rel)) {
+        throw new KeydriftError(`deployment '${d.name}' in .keydrift.yaml: ${d.location} is outside the workspace; check it out inside it, or name it in the 'deployments' input`);
+      }
+    }
+  }
+  return { ...cfg, deployments: deployments.map(({ given: _g, ...d }: DeploymentSpec & { given?: boolean }) => d) };
+}

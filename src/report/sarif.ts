@@ -40,7 +40,7 @@ export function repoRelative(file: string, prefix = ''): string {
 
 /** Locations that are files of the repository being scanned, in the order the check gave them. */
 export function localFileLocations(f: Finding): Location[] {
-  return f.locations.filter((l) => l.file && (l.repo === undefined || l.repo === 'gitops'));
+  return f.locations.filter((l) => l.file && (l.local ?? (l.repo === undefined || l.repo === 'gitops')));
 }
 
 /** How a place outside this repository is named in words. */

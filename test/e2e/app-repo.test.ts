@@ -3,98 +3,18 @@
  * renames REDIS_HOST/REDIS_PORT to REDIS_URL; a GitOps repository runs the app in two
  * environments, staging (already provides REDIS_URL) and prod (does not). Only prod breaks.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { commit, initRepo } from '../helpers/git.js';
+import { commit } from '../helpers/git.js';
+import { APP_CONFIG, buildAppRepos, CONFIG_FALLBACK, CONFIG_NEW, CONFIG_OLD, overlay } from '../helpers/app-repo.js';
 import { runCli } from '../helpers/cli.js';
 
-const CONFIG_OLD = `export const config = {
-  port: Number(process.env.PORT ?? 8080),
-  redis: {
-    host: process.env.REDIS_HOST,
-    port: Number(process.env.REDIS_PORT),
-  },
-};
-`;
-const CONFIG_NEW = `const REDIS_URL = process.env.REDIS_URL;
-if (!REDIS_URL) {
-  throw new Error('REDIS_URL must be set');
-}
-export const config = {
-  port: Number(process.env.PORT ?? 8080),
-  redis: { url: REDIS_URL },
-};
-`;
-const CONFIG_FALLBACK = `const REDIS_URL = process.env.REDIS_URL ?? process.env.REDIS_HOST;
-if (!REDIS_URL) {
-  throw new Error('REDIS_URL must be set');
-}
-export const config = { redis: { url: REDIS_URL } };
-`;
-
-const APP_CONFIG = (extra = '') => `app:
-  image: ghcr.io/acme/user-auth
-deployments:
-  - name: gitops
-    path: ../gitops
-${extra}`;
-
-const BASE_DEPLOY = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: user-auth
-spec:
-  selector:
-    matchLabels: {app: user-auth}
-  template:
-    metadata:
-      labels: {app: user-auth}
-    spec:
-      containers:
-        - name: user-auth
-          image: ghcr.io/acme/user-auth:3.13.2
-          envFrom:
-            - configMapRef:
-                name: user-auth-config
-`;
-const overlay = (ns: string, withUrl: boolean) => ({
-  [`apps/user-auth/overlays/${ns}/kustomization.yaml`]: `namespace: ${ns}
-resources:
-  - ../../base
-  - configmap.yaml
-`,
-  [`apps/user-auth/overlays/${ns}/configmap.yaml`]: `apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: user-auth-config
-data:
-  REDIS_HOST: redis.${ns}.svc
-  REDIS_PORT: "6379"
-${withUrl ? `  REDIS_URL: redis://redis.${ns}.svc:6379/0\n` : ''}`,
-});
-
-function build(newConfig: string) {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'kd-apprepo-'));
-  const gitops = initRepo(path.join(root, 'gitops'));
-  commit(gitops, {
-    'apps/user-auth/base/kustomization.yaml': 'resources:\n  - deployment.yaml\n',
-    'apps/user-auth/base/deployment.yaml': BASE_DEPLOY,
-    ...overlay('staging', true),
-    ...overlay('prod', false),
-  });
-  const app = initRepo(path.join(root, 'user-auth'));
-  commit(app, { 'src/config.ts': CONFIG_OLD, 'package.json': '{"name":"user-auth","main":"src/config.ts"}\n', '.keydrift.yaml': APP_CONFIG() }, 'v1', 'v3.13.2');
-  commit(app, { 'src/config.ts': newConfig }, 'use REDIS_URL');
-  return { root, gitops, app };
-}
-
 describe('keydrift check in an application repository', () => {
-  let repos: ReturnType<typeof build>;
+  let repos: ReturnType<typeof buildAppRepos>;
   afterEach(() => rmSync(repos.root, { recursive: true, force: true }));
 
   it('names only the environment that breaks, with the GitOps-side patch', async () => {
-    repos = build(CONFIG_NEW);
+    repos = buildAppRepos(CONFIG_NEW);
     const r = await runCli(['check', '--repo', repos.app, '--base', 'v3.13.2', '--format', 'json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(1);
@@ -118,7 +38,7 @@ describe('keydrift check in an application repository', () => {
   });
 
   it('is clean when every environment already provides the new key', async () => {
-    repos = build(CONFIG_NEW);
+    repos = buildAppRepos(CONFIG_NEW);
     commit(repos.gitops, overlay('prod', true), 'prod gets REDIS_URL');
     const r = await runCli(['check', '--repo', repos.app, '--base', 'v3.13.2']);
     expect(r.stderr).toBe('');
@@ -126,7 +46,7 @@ describe('keydrift check in an application repository', () => {
   });
 
   it('a rename the app still honours through a fallback is not an error', async () => {
-    repos = build(CONFIG_FALLBACK);
+    repos = buildAppRepos(CONFIG_FALLBACK);
     const r = await runCli(['check', '--repo', repos.app, '--base', 'v3.13.2', '--format', 'json']);
     expect(r.stderr).toBe('');
     const report = JSON.parse(r.stdout);
@@ -138,7 +58,7 @@ describe('keydrift check in an application repository', () => {
   });
 
   it('checks the working tree when no --head is given', async () => {
-    repos = build(CONFIG_OLD);
+    repos = buildAppRepos(CONFIG_OLD);
     writeFileSync(path.join(repos.app, 'src/config.ts'), CONFIG_NEW);
     const r = await runCli(['check', '--repo', repos.app, '--base', 'v3.13.2', '--format', 'json']);
     expect(r.code).toBe(1);
@@ -146,7 +66,7 @@ describe('keydrift check in an application repository', () => {
   });
 
   it('a deployment path that does not exist, or no --base, is exit 2 with one line', async () => {
-    repos = build(CONFIG_NEW);
+    repos = buildAppRepos(CONFIG_NEW);
     const noBase = await runCli(['check', '--repo', repos.app]);
     expect(noBase.code).toBe(2);
     expect(noBase.stderr.trim().split('\n')).toHaveLength(1);
@@ -160,7 +80,7 @@ describe('keydrift check in an application repository', () => {
   });
 
   it('says so when no deployment runs the image', async () => {
-    repos = build(CONFIG_NEW);
+    repos = buildAppRepos(CONFIG_NEW);
     commit(repos.app, { '.keydrift.yaml': APP_CONFIG().replace('ghcr.io/acme/user-auth', 'ghcr.io/acme/other') });
     const r = await runCli(['check', '--repo', repos.app, '--base', 'v3.13.2', '--format', 'json']);
     expect(r.code).toBe(0);
