@@ -48,7 +48,7 @@ export const missingKeyRule: CauseRule = {
       const evidence: string[] = [`${app} requires ${e.name}: ${reads.map((r) => `${r.evidence.file}:${r.evidence.line} (${r.evidence.pattern})`).join(', ')}`];
       evidence.push(
         old.length
-          ? `the live container gets ${old.join(', ')} (from ${oldFrom}) but not ${e.name}; ${app} reads none of ${old.join(', ')}${rename ? ` (${rename.reasons.join('; ')})` : ''}`
+          ? `the live container gets ${old.join(', ')} from ${oldFrom} but not ${e.name}; ${app} reads none of ${old.join(', ')}${rename ? ` (${rename.reasons.join('; ')})` : ''}`
           : `the live container does not get ${e.name} (from env, envFrom or a default in the image)`,
       );
       if (last) evidence.push(`pod ${last.status.pod}: last run ended with ${describeExit(last.term)}${last.status.waiting ? `, now ${last.status.waiting.reason}` : ''}, ${last.status.restartCount} restarts`);

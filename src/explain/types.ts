@@ -134,6 +134,8 @@ export interface Explanation {
   containers: { name: string; init: boolean; image: string; state: string; restarts: number; lastExit?: string }[];
   causes: Cause[];
   drift: Finding[];
+  /** What happened when, oldest first: events (reason and parsed parts only), terminations. */
+  timeline: { time: string; what: string }[];
   /** What keydrift cannot see, with the command that shows it. */
   notSeen: { what: string; command: string }[];
   skipped: Skip[];
