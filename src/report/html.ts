@@ -37,7 +37,7 @@ th,td{text-align:left;padding:6px 10px;border-bottom:1px solid var(--line);verti
 code,pre{font:13px/1.45 ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace}
 pre{background:#101828;color:#f2f4f7;padding:10px 12px;border-radius:6px;overflow:auto;white-space:pre}
 .k{color:var(--mute);font-size:13px}.fate{font-weight:600}.fix{color:var(--ok)}
-ol.causes>li{margin-bottom:12px}.evidence{margin:4px 0 0;padding-left:18px}
+#timeline td:first-child{white-space:nowrap}ol.causes>li{margin-bottom:12px}.evidence{margin:4px 0 0;padding-left:18px}
 .d-add{color:#75e0a7}.d-del{color:#fda29b}.d-hunk{color:#84caff}
 `;
 
