@@ -261,7 +261,8 @@ async function cmdExplain(args: string[], io: Io): Promise<number> {
     cwd: io.cwd,
   });
   io.stdout(format === 'json' ? renderExplainJson(x) : format === 'html' ? renderExplainHtml(x) : renderExplainText(x, { color: useColor(io) }));
-  return x.causes.length ? 1 : 0;
+  // 1: failing now, or a likely cause (one that is more than history) was found.
+  return x.failing || x.causes.some((c) => c.score >= 40) ? 1 : 0;
 }
 
 async function cmdContract(args: string[], io: Io): Promise<number> {

@@ -69,6 +69,22 @@ export const exitCodeRule: CauseRule = {
     const crashing = c.statuses.some((s) => s.restartCount > 0 || s.waiting?.reason === 'CrashLoopBackOff');
     if (last.term.exitCode === 0 && !crashing) return [];
     const m = exitMeaning(last.term.exitCode);
+    const recovered = c.statuses.length > 0 && c.statuses.every((s) => s.running && s.ready);
+    if (recovered) {
+      // Running and ready now: the exit is history, worth saying but not the answer to "why is it failing".
+      return [
+        {
+          id: 'exit-code',
+          score: 20,
+          container: c.name,
+          summary: `Container ${c.name} is running and ready now; before, it restarted (last stop: ${describeExit(last.term)}).`,
+          evidence: [`${statusLabel(last.status)}: the run before this one ended with ${describeExit(last.term)}`, `meaning: ${m.advice}`],
+          locations: [c.gitLocation ?? c.location],
+          explainsExit: true,
+          details: { exitCode: last.term.exitCode, recovered: true },
+        },
+      ];
+    }
     return [
       {
         id: 'exit-code',

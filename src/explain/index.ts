@@ -9,11 +9,13 @@ import { imagePullRule } from './image-pull.js';
 import { oomRule } from './oom.js';
 import { missingKeyRule } from './missing-key.js';
 import { probeKillRule } from './probe-kill.js';
+import { evictedRule } from './evicted.js';
+import { liveOnlyFixRule } from './live-only-fix.js';
 import { exitCodeRule, describeExit } from './exit-code.js';
 import { lastExit, restarts } from './util.js';
 
 /** Every rule; `exit-code` last: it speaks only when nothing else explains the exit. */
-export const CAUSE_RULES: CauseRule[] = [configRefRule, imagePullRule, oomRule, missingKeyRule, probeKillRule, exitCodeRule];
+export const CAUSE_RULES: CauseRule[] = [configRefRule, imagePullRule, oomRule, evictedRule, missingKeyRule, liveOnlyFixRule, probeKillRule, exitCodeRule];
 
 function stateOf(c: ContainerFacts): string {
   const states = new Map<string, number>();
@@ -88,6 +90,7 @@ export function explain(ctx: ExplainContext): Explanation {
       return { name: c.name, init: c.init, image: c.image, state: stateOf(c), restarts: restarts(c), ...(last ? { lastExit: describeExit(last.term) } : {}) };
     }),
     causes,
+    failing: ctx.containers.some((c) => !c.statuses.length || c.statuses.some((s) => !s.running || !s.ready)) || ctx.pods.some((p) => p.reason === 'Evicted' || p.phase === 'Failed'),
     drift: ctx.drift,
     notSeen,
     skipped: ctx.skipped,

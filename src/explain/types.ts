@@ -133,6 +133,8 @@ export interface Explanation {
   pods: ExplainContext['pods'];
   containers: { name: string; init: boolean; image: string; state: string; restarts: number; lastExit?: string }[];
   causes: Cause[];
+  /** A container is not running and ready now (or a pod failed): the workload is failing at this moment. */
+  failing: boolean;
   drift: Finding[];
   /** What happened when, oldest first: events (reason and parsed parts only), terminations. */
   timeline: { time: string; what: string }[];

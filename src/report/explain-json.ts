@@ -9,6 +9,7 @@ export function explainToJson(x: Explanation): object {
     workload: x.workload,
     sources: x.sources,
     pods: x.pods,
+    failing: x.failing,
     containers: x.containers,
     causes: x.causes.map((c) => ({
       id: c.id,

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { startFakeApiServer, type FakeApiServer } from '../../src/testing/fake-apiserver.js';
+import { managedFieldsEntry, startFakeApiServer, type FakeApiServer } from '../../src/testing/fake-apiserver.js';
 import { runCli } from '../helpers/cli.js';
 import { gitRepo, rm } from '../drift/helpers.js';
 import { buildIncident, EXAMPLE_SECRET_VALUE, type IncidentRepos } from '../../src/example/incident.js';
@@ -53,6 +53,10 @@ const termPod = pod('term', 't3u4v', [termC], [{ name: 'svc', restartCount: 2, s
 const pullC = container({ name: 'app', image: 'ghcr.io/acme/app:9.9.9' });
 const pullPod = pod('pull', 'w5x6y', [pullC], [{ name: 'app', image: 'ghcr.io/acme/app:9.9.9', state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "ghcr.io/acme/app:9.9.9"' } } }], { phase: 'Pending' });
 
+// Evicted: the node ran out of memory.
+const evC = container({ name: 'cache' });
+const evPod = pod('ev', 'c9d0e', [evC], [{ name: 'cache', state: { terminated: { exitCode: 137, reason: 'ContainerStatusUnknown' } } }], { phase: 'Failed', reason: 'Evicted' });
+
 // Healthy.
 const okC = container({ name: 'app' });
 const okPod = pod('ok', 'z7a8b', [okC], [{ name: 'app', ready: true, state: { running: { startedAt: '2026-11-20T13:00:00Z' } } }]);
@@ -81,6 +85,9 @@ const objects: Record<string, unknown>[] = [
   deployment('pull', [pullC]),
   pullPod,
   event({ kind: 'Pod', name: (pullPod.metadata as any).name, container: 'app' }, 'Failed', 'Failed to pull image "ghcr.io/acme/app:9.9.9": rpc error: code = NotFound desc = failed to pull and unpack image "ghcr.io/acme/app:9.9.9": failed to resolve reference "ghcr.io/acme/app:9.9.9": ghcr.io/acme/app:9.9.9: not found', { count: 3 }),
+  deployment('ev', [evC]),
+  evPod,
+  event({ kind: 'Pod', name: (evPod.metadata as any).name }, 'Evicted', 'The node was low on resource: memory. Threshold quantity: 100Mi, available: 42Mi. Container cache was using 1200Mi, request is 0, has larger consumption of memory.', { count: 1 }),
   deployment('ok', [okC]),
   okPod,
 ];
@@ -133,6 +140,7 @@ describe('keydrift explain on the fake API server: the most likely cause, exactl
     ['Deployment/prod/cmd', 'exit-code', 'Container job keeps stopping: exit code 127 (command not found), reason StartError.', ['meaning: the command or entrypoint named in the image or in `command:`/`args:` does not exist in the image (a typo, a different base image, a PATH that lacks it)']],
     ['Deployment/prod/zero', 'exit-code', 'Container once keeps exiting successfully: exit code 0 (exited successfully), reason Completed.', ['pod zero-7d9f8b6c4-q1r2s (6 restarts, waiting: CrashLoopBackOff): last run ended with exit code 0 (exited successfully), reason Completed']],
     ['Deployment/prod/term', 'exit-code', 'Container svc keeps stopping: exit code 143 (terminated by SIGTERM), reason Error.', []],
+    ['Deployment/prod/ev', 'evicted', 'Pods of ev were evicted: their node ran short of memory.', ['1 pod with status reason Evicted (ev-7d9f8b6c4-c9d0e)', 'event Evicted ×1: the node was low on memory']],
     ['Deployment/prod/pull', 'image-pull', 'Container app never starts: the node cannot pull ghcr.io/acme/app:9.9.9.', ['1 pod waiting with ImagePullBackOff', 'event Failed ×3: pulling ghcr.io/acme/app:9.9.9 failed — the registry has no such image or tag']],
   ];
 
@@ -280,6 +288,37 @@ describe('the incident: the rename, most likely first, live and from a dump', ()
     expect(x.causes.map((c: any) => c.id)).toEqual(['missing-key']);
     expect(x.causes[0].summary).toMatch(/^user-auth 3\.14\.0 reads REDIS_URL; the pod gets REDIS_HOST, REDIS_PORT/);
     expect(r.stdout).not.toContain(EXAMPLE_SECRET_VALUE);
+  });
+
+  it('after the kubectl patch: running again, but only thanks to a live change git does not have — its fate', async () => {
+    const objs = incidentExplainObjects().map((o: any) => {
+      if (o.kind === 'ConfigMap') {
+        o.data.REDIS_URL = 'redis://redis-master.prod.svc.cluster.local:6379/0';
+        o.metadata.managedFields.push(managedFieldsEntry({ manager: 'kubectl-patch', operation: 'Update', time: '2026-11-20T14:03:27Z', keys: ['REDIS_URL'] }));
+      }
+      if (o.kind === 'Pod') {
+        const st = o.status.containerStatuses[0];
+        st.state = { running: { startedAt: '2026-11-20T14:05:00Z' } };
+        st.ready = true;
+        st.started = true;
+      }
+      return o;
+    });
+    const srv3 = await startFakeApiServer({ objects: objs });
+    try {
+      const r = await runCli(['explain', 'Deployment/prod/user-auth', '--kubeconfig', srv3.writeKubeconfig(), '--repo', repos.gitops, '--format', 'json']);
+      const x = JSON.parse(r.stdout);
+      expect(x.failing).toBe(false);
+      expect(x.causes.map((c: any) => c.id)).toEqual(['live-only-fix', 'exit-code']);
+      expect(x.causes[0].summary).toMatch(/^user-auth 3\.14\.0 requires REDIS_URL, and the container gets it only from a change made by hand in the cluster \(kubectl-patch, 2026-11-20T14:03:27Z\) that git does not have — kept: /);
+      expect(x.causes[0].patch).toContain('+  REDIS_URL: redis://redis-master.prod.svc.cluster.local:6379/0');
+      expect(x.causes[1].summary).toBe('Container user-auth is running and ready now; before, it restarted (last stop: exit code 1 (the application stopped with an error), reason Error).');
+      expect(x.drift.map((f: any) => `${f.check} ${f.key}`)).toEqual(['live-only-key REDIS_URL']);
+      expect(r.code).toBe(1);
+      expect(r.stdout).not.toContain(EXAMPLE_SECRET_VALUE);
+    } finally {
+      await srv3.close();
+    }
   });
 
   it('a dump without events says so', async () => {
