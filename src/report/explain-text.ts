@@ -19,8 +19,8 @@ export function renderExplainText(x: Explanation, opts: { color: boolean }): str
   }
   lines.push('');
   x.causes.forEach((cause, i) => {
-    if (i === 0) lines.push(c(ANSI.bold, 'Most likely cause'));
-    if (i === 1) lines.push(c(ANSI.bold, 'Other possible causes'));
+    if (i === 0) lines.push(c(ANSI.bold, x.failing ? 'Most likely cause' : 'Not failing now; what keydrift found'));
+    if (i === 1) lines.push(c(ANSI.bold, x.failing ? 'Other possible causes' : 'Also'));
     lines.push(`  ${i + 1}. ${c(i === 0 ? ANSI.red : ANSI.yellow, cause.summary)}  ${c(ANSI.dim, `[${cause.id}]`)}`);
     for (const e of cause.evidence) lines.push(`     - ${e}`);
     cause.locations.forEach((l, j) => lines.push(`     ${j === 0 ? 'at ' : '   '}${formatLocation(l)}`));

@@ -177,7 +177,7 @@ export function renderExplainHtml(x: Explanation): string {
   const restarts = x.containers.reduce((n, c) => n + c.restarts, 0);
   const states = [...new Set(x.containers.map((c) => c.state))].join('; ');
   const summary = [
-    `<p class="verdict">${e(top ? `Most likely cause: ${top.summary}` : 'No cause found: the containers are not failing in a way keydrift recognises.')}</p>`,
+    `<p class="verdict">${e(top ? `${x.failing ? 'Most likely cause' : 'Not failing now; found'}: ${top.summary}` : 'No cause found: the containers are not failing in a way keydrift recognises.')}</p>`,
     `<p>${e(`${wl} has ${x.pods.length} pod${x.pods.length === 1 ? '' : 's'} (${states || 'no status'}), ${restarts} restart${restarts === 1 ? '' : 's'} in all.`)}</p>`,
     top?.fix ? `<p><strong>What to do:</strong> <span class="fix">${e(top.fix)}</span></p>` : '',
   ].join('\n');
@@ -197,7 +197,7 @@ export function renderExplainHtml(x: Explanation): string {
   const body = [
     `<h1>${e(title)}</h1>`,
     `<p class="src">${e(`${x.sources.live}${x.sources.git ? ` and ${x.sources.git}` : ''}`)}</p>`,
-    `<section class="summary ${top ? 'error' : 'ok'}" id="summary"><h2 style="margin-top:0;border:0">Summary</h2>${summary}</section>`,
+    `<section class="summary ${x.failing ? 'error' : top ? 'warning' : 'ok'}" id="summary"><h2 style="margin-top:0;border:0">Summary</h2>${summary}</section>`,
     `<section id="containers"><h2>Containers</h2>${containers}</section>`,
     `<section id="causes"><h2>Causes, most likely first</h2>${causes}</section>`,
     tl.length ? `<section id="timeline"><h2>Timeline</h2><table><thead><tr><th>When</th><th>What</th></tr></thead><tbody>${tl.map((r) => `<tr><td>${e(when(r.time))}</td><td>${e(r.what)}</td></tr>`).join('')}</tbody></table></section>` : '',
