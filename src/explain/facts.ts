@@ -30,12 +30,14 @@ export function parseMessage(msg: unknown): ParsedMessage {
   }
   if ((m = /failed (liveness|startup) probe, will be restarted/.exec(msg))) out.killedByProbe = m[1] as 'liveness' | 'startup';
   // Pull failures: `Failed to pull image "ref": …`, `Back-off pulling image "ref"`.
-  if ((m = /(?:pull(?:ing)? image|image) "([A-Za-z0-9._\/:@-]{1,400})"/.exec(msg)) && /pull/i.test(msg)) {
+  // Only failures are classified: "Successfully pulled image … in 401ms" is not a 401.
+  if ((m = /(?:Failed to pull image|Back-off pulling image) "([A-Za-z0-9._\/:@-]{1,400})"/.exec(msg))) {
     out.image = m[1]!;
-    if (/not found|manifest unknown|does not exist/i.test(msg)) out.pullFailure = 'not-found';
-    else if (/unauthorized|authentication required|denied|403 Forbidden|401/i.test(msg)) out.pullFailure = 'unauthorized';
-    else if (/failed to pull|ErrImagePull|pull access/i.test(msg)) out.pullFailure = 'other';
-  }
+    const rest = msg.slice(m.index + m[0].length);
+    if (/\bnot found\b|manifest unknown|does not exist/i.test(rest)) out.pullFailure = 'not-found';
+    else if (/unauthorized|authentication required|access denied|denied: |\b403 Forbidden\b|\b401 Unauthorized\b/i.test(rest)) out.pullFailure = 'unauthorized';
+    else out.pullFailure = 'other';
+  } else if (/^Error: (ErrImagePull|ImagePullBackOff)$/.test(msg.trim())) out.pullFailure = 'other';
   if ((m = /low on resource: ([a-z-]+)/.exec(msg))) out.evictedFor = m[1]!;
   return out;
 }

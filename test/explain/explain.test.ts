@@ -362,6 +362,8 @@ describe('exit codes and messages', () => {
     ['Container web failed liveness probe, will be restarted', { killedByProbe: 'liveness' }],
     ['Error: secret "db-creds" not found', { missingObject: { kind: 'Secret', name: 'db-creds' } }],
     ["Error: couldn't find key password in Secret prod/db-creds", { missingKey: { kind: 'Secret', name: 'db-creds', key: 'password' } }],
+    ['Successfully pulled image "ghcr.io/acme/app:1.0.0" in 401ms (401ms including waiting). Image size: 5 bytes.', {}],
+    ['Failed to pull image "ghcr.io/acme/app:2.0.0": rpc error: code = Unknown desc = failed to resolve reference: unexpected status: 401 Unauthorized', { image: 'ghcr.io/acme/app:2.0.0', pullFailure: 'unauthorized' }],
     ['The node was low on resource: memory. Threshold quantity: 100Mi, available: 20Mi.', { evictedFor: 'memory' }],
   ])('parses %s into names and classes only', (msg, want) => {
     const p = parseMessage(msg);

@@ -163,3 +163,17 @@ d('HTML report in headless Chromium', () => {
     expect(escapeHtml(`"'<>&`)).toBe('&quot;&#39;&lt;&gt;&amp;');
   });
 });
+
+describe('keydrift check --format html', () => {
+  it('the PR check on the incident: the verdict, the finding and its patch, self-contained, no Secret value', async () => {
+    const r = await runCli(['check', '--repo', repos.gitops, '--base', repos.base, '--head', repos.head, '--format', 'html']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('');
+    expectSelfContained(r.stdout);
+    const t = text(r.stdout);
+    expect(t).toContain('Summary Action needed: 2 problems will break a rollout or be undone.');
+    expect(t).toContain('missing-key REDIS_URL container user-auth');
+    expect(t).toContain('+ value: "redis://$(REDIS_HOST):$(REDIS_PORT)/0"');
+    expect(r.stdout).not.toContain(EXAMPLE_SECRET_VALUE);
+  });
+});
