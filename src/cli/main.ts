@@ -51,7 +51,7 @@ Usage:
                  [--namespace NS]... [--format text|json|sarif|markdown|html] [--fail-on error|warning|info|never]
   keydrift explain WORKLOAD (--kubeconfig FILE [--context NAME] | --in-cluster | --cluster-dump PATH) [--namespace NS]
                  [--repo DIR [--ref REF]] [--source IMAGE_REPO=PATH_OR_URL]... [--registry …] [--format text|json|html]
-                 (why is it failing: WORKLOAD is Kind/namespace/name, Kind/name or a pod name; exit 1 when a cause is found)
+                 (why is it failing: WORKLOAD is Kind/namespace/name, Kind/name or a pod name; exit 1 when failing or a likely cause is found)
   keydrift render [PATH] [--ref REF] [--format yaml|json]
                  (what keydrift sees: Kustomize, Helm and ArgoCD/Flux apps rendered; Secret values redacted)
 

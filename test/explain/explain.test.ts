@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { managedFieldsEntry, startFakeApiServer, type FakeApiServer } from '../../src/testing/fake-apiserver.js';
 import { runCli } from '../helpers/cli.js';
+import { readLive } from '../../src/cluster/source.js';
 import { gitRepo, rm } from '../drift/helpers.js';
 import { buildIncident, EXAMPLE_SECRET_VALUE, type IncidentRepos } from '../../src/example/incident.js';
 import { incidentExplainObjects, writeIncidentExplainDump } from '../../src/example/incident-explain.js';
@@ -177,6 +178,16 @@ describe('keydrift explain on the fake API server: the most likely cause, exactl
     expect(lists.find((r) => r.resource === 'events')).toMatchObject({ namespace: 'prod', query: { limit: '500' } });
     expect(lists.find((r) => r.resource === 'pods')).toMatchObject({ namespace: 'prod' });
     expect(lists.every((r) => r.namespace === 'prod' || ['applications', 'kustomizations', 'helmreleases'].includes(r.resource!))).toBe(true);
+  });
+
+  it('events are read for explain only: drift and check list no events (the reader change is additive)', async () => {
+    srv.resetLog();
+    await readLive({ kubeconfig: kc });
+    expect(srv.requests.some((r) => r.resource === 'events')).toBe(false);
+    srv.resetLog();
+    const live = await readLive({ kubeconfig: kc, events: true, namespaces: ['prod'] });
+    expect(srv.requests.filter((r) => r.resource === 'events')).toHaveLength(1);
+    expect(live.objects.filter((o) => o.kind === 'Event').length).toBe(objects.filter((o) => o.kind === 'Event').length);
   });
 
   it('text: most likely first, evidence, fix, and what keydrift cannot see — never a probe URL or termination message', async () => {
