@@ -8,6 +8,10 @@ import { probeThrottleKill } from '../../src/checks/probe-throttle-kill.js';
 import type { ContainerContext } from '../../src/checks/types.js';
 import { runCli } from '../helpers/cli.js';
 import { gitRepo, rm } from '../drift/helpers.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { buildIncident } from '../../src/example/incident.js';
 
 const deploy = (container: string) => `apiVersion: apps/v1
 kind: Deployment
@@ -69,5 +73,30 @@ describe('probe-throttle-kill in keydrift check', () => {
     expect(f.locations[0]).toMatchObject({ file: 'apps/web/deployment.yaml', line: 14 });
     expect(r.code).toBe(0);
     expect((await runCli(['check', '--repo', repo, '--fail-on', 'warning'])).code).toBe(1);
+  });
+});
+
+describe('probe-throttle-kill in keydrift audit', () => {
+  let tmp: string;
+  let repo: string;
+  beforeAll(async () => {
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'kd-probe-audit-'));
+    const incident = await buildIncident(path.join(tmp, 'incident'));
+    repo = gitRepo({
+      '.keydrift.yaml': `sources:\n  ghcr.io/acme/user-auth:\n    path: ${incident.app}\n    ref: "v{tag}"\n`,
+      'apps/user-auth/deployment.yaml': deploy('livenessProbe:\n  httpGet: { path: /healthz, port: 8080 }\nresources:\n  limits: { cpu: 200m }').replace('example.com/web:2.0', 'ghcr.io/acme/user-auth:3.13.2'),
+    });
+  });
+  afterAll(() => {
+    rm(repo);
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('audit of the next version reports the fragile probe of every container that runs it', async () => {
+    const r = await runCli(['audit', '--repo', repo, '--image', 'ghcr.io/acme/user-auth:3.14.0', '--format', 'json']);
+    const f = JSON.parse(r.stdout).findings.filter((x: any) => x.check === 'probe-throttle-kill');
+    expect(f).toHaveLength(1);
+    expect(f[0].locations[0]).toMatchObject({ file: 'apps/user-auth/deployment.yaml', line: 12 });
+    expect(f[0].message).toContain('it has a CPU limit of 200m');
   });
 });

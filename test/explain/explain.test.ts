@@ -14,7 +14,7 @@ import { gitRepo, rm } from '../drift/helpers.js';
 import { buildIncident, EXAMPLE_SECRET_VALUE, type IncidentRepos } from '../../src/example/incident.js';
 import { incidentExplainObjects, writeIncidentExplainDump } from '../../src/example/incident-explain.js';
 import { exitMeaning } from '../../src/explain/exit-code.js';
-import { parseMessage } from '../../src/explain/facts.js';
+import { eventFact, parseMessage } from '../../src/explain/facts.js';
 import { container, deployment, event, NS, pod } from './helpers.js';
 
 const CANARY = 'kd-canary-explain-3e9b71c0';
@@ -365,6 +365,23 @@ describe('exit codes and messages', () => {
     [131, 'killed by SIGQUIT'],
     [42, "the application exited with its own error code"],
   ])('%i: %s', (code, meaning) => expect(exitMeaning(code).meaning).toBe(meaning));
+
+  it('an events.k8s.io/v1 Event (regarding, note, series) reads like a core one', () => {
+    const e = eventFact({
+      apiVersion: 'events.k8s.io/v1',
+      kind: 'Event',
+      metadata: { name: 'web-1.17a', namespace: 'prod' },
+      regarding: { kind: 'Pod', name: 'web-1', namespace: 'prod', fieldPath: 'spec.containers{web}' },
+      reason: 'Killing',
+      note: 'Container web failed liveness probe, will be restarted',
+      type: 'Normal',
+      eventTime: '2026-11-20T14:00:00.000000Z',
+      series: { count: 7, lastObservedTime: '2026-11-20T14:10:00.000000Z' },
+      reportingController: 'kubelet',
+      reportingInstance: 'node-1',
+    });
+    expect(e).toEqual({ reason: 'Killing', type: 'Normal', count: 7, firstTime: '2026-11-20T14:00:00.000000Z', lastTime: '2026-11-20T14:10:00.000000Z', object: { kind: 'Pod', name: 'web-1' }, container: 'web', parsed: { killedByProbe: 'liveness' } });
+  });
 
   it.each([
     [`Liveness probe failed: Get "http://10.0.0.1:8080/h?key=${CANARY}": context deadline exceeded`, { probe: 'liveness', probeFailure: 'timeout' }],
