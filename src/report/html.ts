@@ -110,7 +110,9 @@ function summaryHtml(report: Report): string {
     }
     lines.push('</ul>');
   }
-  const fixes = [...new Set(report.findings.filter((f) => f.severity === 'error' && f.fix).map((f) => f.fix!))];
+  // What to do: the fixes of the errors, or of the warnings when there is no error.
+  const top = report.findings.some((f) => f.severity === 'error') ? 'error' : 'warning';
+  const fixes = [...new Set(report.findings.filter((f) => f.severity === top && f.fix).map((f) => f.fix!))];
   if (fixes.length) lines.push(`<p><strong>What to do:</strong></p><ul>${fixes.map((x) => `<li class="fix">${e(x)}</li>`).join('')}</ul>`);
   return `<section class="summary ${v.cls}" id="summary"><h2 style="margin-top:0;border:0">Summary</h2>${lines.join('\n')}</section>`;
 }

@@ -100,7 +100,8 @@ d('HTML report in headless Chromium', () => {
     const summary = sectionText(dom, 'summary');
     expect(summary).toMatch(/^Summary (Action needed|Needs attention): /);
     expect(summary).toContain('1 change was made by hand in the cluster.');
-    expect(summary).toMatch(/REDIS_URL/);
+    expect(summary).toContain('REDIS_URL exists only in the cluster.');
+    expect(summary).toContain('What to do: Make it permanent in git: add REDIS_URL to apps/user-auth/configmap.yaml, keeping the other keys (patch below).');
     const timeline = sectionText(dom, 'timeline');
     expect(timeline).toBe('Timeline When Who What App 2026-11-20 14:03:27 UTC by hand kubectl-patch (Update) added REDIS_URL in ConfigMap/prod/user-auth-config ArgoCD app argocd/user-auth');
     const findings = sectionText(dom, 'findings');
