@@ -155,6 +155,12 @@ describe('keydrift explain on the fake API server: the most likely cause, exactl
     if (x.containers[0].lastExit) expect(x.notSeen[0].command).toBe(`kubectl logs -n prod ${x.pods[0].name} -c ${x.containers[0].name} --previous`);
     expect(stdout).not.toContain(CANARY);
     expect(stdout).not.toContain(CANARY_B64);
+    // Every format: the text and the HTML report carry the same summary, and no secret either.
+    for (const format of ['text', 'html']) {
+      const r = await runCli(['explain', workload, '--kubeconfig', kc, '--format', format]);
+      expect(r.stdout).toContain(format === 'html' ? summary.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;') : summary);
+      for (const bad of [CANARY, CANARY_B64, 'healthz', 'executable file not found']) expect(r.stdout).not.toContain(bad);
+    }
   });
 
   it('a healthy workload: no cause, exit 0', async () => {
