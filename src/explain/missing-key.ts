@@ -10,6 +10,7 @@ import { describeOrigin, evidenceLocation, provides, versionLabel } from '../che
 import { objLocation } from '../sources/yaml.js';
 import { valueFromOldNames, envPatch } from '../fix/env-patch.js';
 import type { ContainerProvision } from '../resolve/provision.js';
+import type { Snapshot } from '../sources/snapshot.js';
 import type { Cause, CauseRule, ContainerFacts, ExplainContext } from './types.js';
 import { describeExit } from './exit-code.js';
 import { isCrashing, lastExit } from './util.js';
@@ -18,8 +19,10 @@ const stem = (n: string) => (n.includes('_') ? n.slice(0, n.lastIndexOf('_')) : 
 /** Exit codes an app gives itself when a start-up check fails. */
 const APP_EXIT = (code: number | undefined) => code !== undefined && code !== 0 && code < 126;
 
+/** The live container as the checks see one (only its provision and contract are read). */
 function asCtx(p: ContainerProvision, c: ContainerFacts, ctx: ExplainContext): ContainerContext {
-  return { snapshot: ctx.gitSnapshot ?? { objects: [], skipped: [], texts: new Map() } as never, provision: p, ...(c.current ? { current: c.current } : {}), ...(c.previous ? { previous: c.previous } : {}), renames: c.renames };
+  const snapshot: Snapshot = ctx.gitSnapshot ?? { origin: { type: 'dir', label: ctx.liveSource, root: '' }, objects: [], problems: [], texts: new Map(), skipped: [] };
+  return { snapshot, provision: p, ...(c.current ? { current: c.current } : {}), ...(c.previous ? { previous: c.previous } : {}), renames: c.renames };
 }
 
 export const missingKeyRule: CauseRule = {
