@@ -27,7 +27,10 @@ export const probeKillRule: CauseRule = {
       const words: Record<string, string> = { timeout: 'no answer within the timeout', 'http-status': `HTTP ${[...new Set(fails.map((e) => e.parsed.httpStatus).filter(Boolean))].join('/')}`, 'connection-refused': 'connection refused', 'command-failed': 'the probe command failed', other: 'failed' };
       evidence.push(`event Unhealthy ×${n(fails)}: liveness probe — ${classes.map((k) => words[k]).join(', ')}`);
     }
-    if (killed.length) evidence.push(`${plural(killed.length, 'termination')} with ${[...new Set(killed.map((t) => t.exitCode))].join('/')} (SIGKILL after the grace period / SIGTERM): killed from outside, not a crash`);
+    if (killed.length) {
+      const codes = [...new Set(killed.map((t) => t.exitCode!))].sort();
+      evidence.push(`${plural(killed.length, 'termination')} with exit code ${codes.map((x) => `${x} (${x === 137 ? 'SIGKILL' : 'SIGTERM'})`).join(' or ')}: killed from outside, not a crash`);
+    }
     if (risk) evidence.push(`${describeProbeRisk(risk)}: under load the CPU limit throttles the app, the probe times out, and each restart adds start-up CPU while the other replicas take the load`);
     const timeouts = fails.some((e) => e.parsed.probeFailure === 'timeout');
     const score = kills.length || fails.length ? (risk ? 86 : 75) : 55;

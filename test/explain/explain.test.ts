@@ -134,7 +134,7 @@ describe('keydrift explain on the fake API server: the most likely cause, exactl
       [
         'event Killing ×12: the kubelet restarted web because it failed its liveness probe',
         'event Unhealthy ×36: liveness probe — no answer within the timeout',
-        '1 termination with 137 (SIGKILL after the grace period / SIGTERM): killed from outside, not a crash',
+        '1 termination with exit code 137 (SIGKILL): killed from outside, not a crash',
         'its liveness probe gives up after 1 s (timeoutSeconds) and restarts it after 3 failures (failureThreshold; 30 s at periodSeconds 10), and it has a CPU limit of 500m: under load the CPU limit throttles the app, the probe times out, and each restart adds start-up CPU while the other replicas take the load',
       ],
     ],
