@@ -8,8 +8,9 @@ cd "$(dirname "$0")/.."
 # Debian packages the test suite uses. git: real repositories in temp folders.
 # docker-registry: a real OCI registry on a loopback port for test/images.
 # ripgrep: the baseline of the source-scan benchmark. openssl: key and certificate
-# of the token-auth registry in test/images.
-DEBS=(git docker-registry ripgrep openssl)
+# of the token-auth registry in test/images. chromium + fonts-dejavu-core: the HTML report is
+# loaded in real headless Chromium in test/report/html.test.ts (text and a screenshot).
+DEBS=(git docker-registry ripgrep openssl chromium fonts-dejavu-core)
 
 missing=()
 for p in "${DEBS[@]}"; do

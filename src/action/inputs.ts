@@ -17,6 +17,8 @@ export interface ActionInputs {
   kubeconfig?: string;
   comment: boolean;
   sarifFile?: string;
+  /** Write the self-contained HTML report here (relative to GITHUB_WORKSPACE), to attach as an artifact. */
+  htmlReport?: string;
   token?: string;
   /** `IMAGE_REPO=PATH_OR_URL` source mappings, one per line (as the CLI's --source). */
   sources: string[];
@@ -29,8 +31,8 @@ export interface ActionInputs {
 }
 
 /** Every input the code reads, with the action.yml default; test/action keeps action.yml in step. */
-export const INPUT_NAMES = ['mode', 'repo-path', 'base-ref', 'head-ref', 'fail-on', 'kubeconfig', 'comment', 'sarif-file', 'token', 'sources', 'deployments', 'image', 'workload'] as const;
-export const OUTPUT_NAMES = ['findings', 'errors', 'report-json', 'sarif-file'] as const;
+export const INPUT_NAMES = ['mode', 'repo-path', 'base-ref', 'head-ref', 'fail-on', 'kubeconfig', 'comment', 'sarif-file', 'token', 'sources', 'deployments', 'image', 'workload', 'html-report'] as const;
+export const OUTPUT_NAMES = ['findings', 'errors', 'report-json', 'sarif-file', 'html-report'] as const;
 
 function oneOf<T extends string>(name: string, v: string, allowed: readonly T[], dflt: T): T {
   if (v === '') return dflt;
@@ -60,6 +62,7 @@ export function readInputs(get: (name: string) => string): ActionInputs {
     ...(kubeconfig.trim() ? { kubeconfig } : {}),
     comment: bool('comment', s('comment'), true),
     ...(opt('sarif-file') ? { sarifFile: opt('sarif-file')! } : {}),
+    ...(opt('html-report') ? { htmlReport: opt('html-report')! } : {}),
     ...(opt('token') ? { token: opt('token')! } : {}),
     sources: get('sources')
       .split(/\r?\n/)

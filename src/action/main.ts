@@ -12,6 +12,7 @@ import { SEVERITY_RANK, type Finding, type Report } from '../model.js';
 import { isKeydriftError } from '../errors.js';
 import { renderJson, summarize } from '../report/json.js';
 import { renderSarif } from '../report/sarif.js';
+import { renderHtml } from '../report/html.js';
 import { escapeMd, GITHUB_COMMENT_LIMIT, renderMarkdown } from '../report/markdown.js';
 import { ANNOTATION_CAP, planAnnotations } from './annotations.js';
 import { markerFor, upsertComment, type CommentApi, type CommentResult } from './comment.js';
@@ -131,11 +132,19 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       await fs.mkdir(path.dirname(sarifPath), { recursive: true });
       await fs.writeFile(sarifPath, renderSarif(report, { pathPrefix: prefix }));
     }
+    let htmlPath: string | undefined;
+    if (inputs.htmlReport) {
+      htmlPath = path.resolve(workspace, inputs.htmlReport);
+      await fs.mkdir(path.dirname(htmlPath), { recursive: true });
+      const sources = (report as { sources?: { git: string; live: string } }).sources;
+      await fs.writeFile(htmlPath, renderHtml(report, sources ? { sources } : {}));
+    }
     const counts = summarize(report.findings);
     core.setOutput('findings', String(report.findings.length));
     core.setOutput('errors', String(counts.error));
     core.setOutput('report-json', reportPath);
     core.setOutput('sarif-file', sarifPath ?? '');
+    core.setOutput('html-report', htmlPath ?? '');
 
     // Annotations: setFailed adds one error annotation of its own, so keep a slot for it.
     const failing = failingCount(report, inputs.failOn);

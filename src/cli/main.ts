@@ -19,6 +19,10 @@ import { renderText } from '../report/text.js';
 import { renderSarif } from '../report/sarif.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { contractToJson, contractToLabel, renderContractText } from '../report/contract.js';
+import { runExplain } from '../commands/explain.js';
+import { renderExplainText } from '../report/explain-text.js';
+import { renderExplainJson } from '../report/explain-json.js';
+import { renderExplainHtml, renderHtml } from '../report/html.js';
 import { VERSION } from '../version.js';
 import type { RegistryOptions } from '../images/registry.js';
 
@@ -35,17 +39,20 @@ const USAGE = `keydrift ${VERSION} — configuration keys an image reads vs what
 Usage:
   keydrift check [--repo DIR] [--base REF] [--head REF] [--source IMAGE_REPO=PATH_OR_URL]...
                  [--deployment NAME=PATH]...   (in an app repository whose .keydrift.yaml names deployments)
-                 [--format text|json|sarif|markdown] [--fail-on error|warning|info|never]
+                 [--format text|json|sarif|markdown|html] [--fail-on error|warning|info|never]
                  [--cluster [--kubeconfig FILE] [--context NAME] | --in-cluster | --cluster-dump PATH] [--namespace NS]...
                  [--registry [--insecure-registry HOST[:PORT]]... [--platform OS/ARCH]]
   keydrift audit --image IMAGE:TAG [--repo DIR] [--ref REF] [--workload KIND/NS/NAME]
-                 [--source IMAGE_REPO=PATH_OR_URL]... [--format text|json|sarif|markdown] [--fail-on …]
+                 [--source IMAGE_REPO=PATH_OR_URL]... [--format text|json|sarif|markdown|html] [--fail-on …]
                  [--registry [--insecure-registry HOST[:PORT]]... [--platform OS/ARCH]]
   keydrift contract PATH[@REF] [--format text|json|label] [--push IMAGE_REF [--insecure-registry HOST[:PORT]]...]
   keydrift contract IMAGE_REF [--insecure-registry HOST[:PORT]]... [--platform OS/ARCH[/VARIANT]]
                     [--source IMAGE_REPO=PATH_OR_URL]... [--format text|json]
   keydrift drift [--repo DIR] [--ref REF] (--kubeconfig FILE [--context NAME] | --in-cluster | --cluster-dump PATH)
-                 [--namespace NS]... [--format text|json|sarif|markdown] [--fail-on error|warning|info|never]
+                 [--namespace NS]... [--format text|json|sarif|markdown|html] [--fail-on error|warning|info|never]
+  keydrift explain WORKLOAD (--kubeconfig FILE [--context NAME] | --in-cluster | --cluster-dump PATH) [--namespace NS]
+                 [--repo DIR [--ref REF]] [--source IMAGE_REPO=PATH_OR_URL]... [--registry …] [--format text|json|html]
+                 (why is it failing: WORKLOAD is Kind/namespace/name, Kind/name or a pod name; exit 1 when failing or a likely cause is found)
   keydrift render [PATH] [--ref REF] [--format yaml|json]
                  (what keydrift sees: Kustomize, Helm and ArgoCD/Flux apps rendered; Secret values redacted)
 
@@ -55,7 +62,7 @@ Exit codes: 0 no findings at or above --fail-on, 1 findings at or above it, 2 ke
 type Fail = 'error' | 'warning' | 'info' | 'never';
 const FORMATS = ['text', 'json'] as const;
 const CONTRACT_FORMATS = ['text', 'json', 'label'] as const;
-const CHECK_FORMATS = ['text', 'json', 'sarif', 'markdown'] as const;
+const CHECK_FORMATS = ['text', 'json', 'sarif', 'markdown', 'html'] as const;
 
 type Values = Record<string, string | boolean | string[] | boolean[] | undefined>;
 
@@ -93,6 +100,8 @@ function renderReport(report: Report, format: (typeof CHECK_FORMATS)[number], io
       return renderSarif(report);
     case 'markdown':
       return renderMarkdown(report);
+    case 'html':
+      return renderHtml(report);
     case 'text':
       return renderText(report, { color: useColor(io) });
   }
@@ -192,7 +201,7 @@ async function cmdDrift(args: string[], io: Io): Promise<number> {
     namespaces: (values.namespace as string[] | undefined) ?? [],
     cwd: io.cwd,
   });
-  io.stdout(format === 'text' ? renderDriftText(report, { color: useColor(io) }) : renderReport(report, format, io));
+  io.stdout(format === 'text' ? renderDriftText(report, { color: useColor(io) }) : format === 'html' ? renderHtml(report, report.sources ? { sources: report.sources } : {}) : renderReport(report, format, io));
   return exitCodeFor(report, failOn);
 }
 
@@ -223,6 +232,41 @@ async function cmdAudit(args: string[], io: Io): Promise<number> {
   });
   io.stdout(renderReport(report, format, io));
   return exitCodeFor(report, failOn);
+}
+
+async function cmdExplain(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, {
+    repo: { type: 'string' },
+    ref: { type: 'string' },
+    kubeconfig: { type: 'string' },
+    context: { type: 'string' },
+    'in-cluster': { type: 'boolean' },
+    'cluster-dump': { type: 'string' },
+    namespace: { type: 'string', short: 'n' },
+    source: { type: 'string', multiple: true },
+    format: { type: 'string' },
+    ...REGISTRY_FLAGS,
+  });
+  if (values.help) return io.stdout(USAGE), 0;
+  if (positionals.length !== 1) throw new KeydriftError('explain: expected one WORKLOAD (Kind/namespace/name, Kind/name or a pod name)');
+  if (values.ref && !values.repo) throw new KeydriftError('explain: --ref needs --repo');
+  const format = oneOf('format', values.format, ['text', 'json', 'html'] as const, 'text');
+  const x = await runExplain({
+    workload: positionals[0]!,
+    ...(values.repo ? { repo: values.repo as string } : {}),
+    ...(values.ref ? { ref: values.ref as string } : {}),
+    ...(values.kubeconfig ? { kubeconfig: values.kubeconfig as string } : {}),
+    ...(values.context ? { context: values.context as string } : {}),
+    ...(values['in-cluster'] ? { inCluster: true } : {}),
+    ...(values['cluster-dump'] ? { clusterDump: values['cluster-dump'] as string } : {}),
+    namespaces: values.namespace ? [values.namespace as string] : [],
+    sources: (values.source as string[] | undefined) ?? [],
+    ...registryOptions(values, io),
+    cwd: io.cwd,
+  });
+  io.stdout(format === 'json' ? renderExplainJson(x) : format === 'html' ? renderExplainHtml(x) : renderExplainText(x, { color: useColor(io) }));
+  // 1: failing now, or a likely cause (one that is more than history) was found.
+  return x.failing || x.causes.some((c) => c.score >= 40) ? 1 : 0;
 }
 
 async function cmdContract(args: string[], io: Io): Promise<number> {
@@ -303,6 +347,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return await cmdContract(rest, io);
       case 'render':
         return await cmdRender(rest, io);
+      case 'explain':
+        return await cmdExplain(rest, io);
       case '--version':
       case '-v':
         io.stdout(VERSION + '\n');

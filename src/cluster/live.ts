@@ -129,11 +129,16 @@ export function toLiveObject(raw: Record<string, any>, hasher: SecretHasher): Li
   return { ...base, body: raw };
 }
 
+/** Events, read only when asked (`keydrift explain`): what the kubelet and controllers said about pods. */
+export const EVENT_KINDS: typeof LIVE_KINDS = [{ apiVersions: ['v1'], kind: 'Event', label: 'Events' }];
+
 export interface ReadClusterOptions {
   /** Only these namespaces (default: all). GitOps owners are still read cluster-wide when allowed. */
   namespaces?: string[];
   /** Kinds to read (default LIVE_KINDS). */
   kinds?: string[];
+  /** Kinds read besides those (EVENT_KINDS for `explain`). */
+  extraKinds?: typeof LIVE_KINDS;
 }
 
 /**
@@ -143,7 +148,7 @@ export interface ReadClusterOptions {
  */
 export async function readCluster(client: ClusterClient, opts: ReadClusterOptions = {}, hasher = new SecretHasher()): Promise<LiveSnapshot> {
   const served = await client.groupVersions();
-  const wanted = LIVE_KINDS.filter((k) => !opts.kinds || opts.kinds.includes(k.kind));
+  const wanted = [...LIVE_KINDS.filter((k) => !opts.kinds || opts.kinds.includes(k.kind)), ...(opts.extraKinds ?? [])];
   const nss = opts.namespaces?.length ? [...new Set(opts.namespaces)] : [undefined];
   type Part = { objects: LiveObject[]; skipped: Skip[]; unreadable: { kind: string; namespace?: string }[] };
   const tasks: (() => Promise<Part>)[] = [];

@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { KeydriftError } from '../errors.js';
 import { openCluster, type ClusterClient, type RetryPolicy } from './client.js';
-import { readCluster, type LiveSnapshot } from './live.js';
+import { EVENT_KINDS, readCluster, type LiveSnapshot } from './live.js';
 import { readClusterDump } from './dump.js';
 import { SecretHasher } from './secret-digest.js';
 
@@ -22,6 +22,8 @@ export interface LiveSource {
   pageSize?: number;
   /** A ready client (tests, bench). */
   client?: ClusterClient;
+  /** Also read Events (`keydrift explain`). */
+  events?: boolean;
 }
 
 export async function readLive(opts: LiveSource, hasher = new SecretHasher(), cwd = process.cwd()): Promise<LiveSnapshot> {
@@ -39,5 +41,5 @@ export async function readLive(opts: LiveSource, hasher = new SecretHasher(), cw
       ...(opts.retry ? { retry: opts.retry } : {}),
       ...(opts.pageSize ? { pageSize: opts.pageSize } : {}),
     });
-  return readCluster(client, { namespaces }, hasher);
+  return readCluster(client, { namespaces, ...(opts.events ? { extraKinds: EVENT_KINDS } : {}) }, hasher);
 }

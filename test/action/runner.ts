@@ -38,6 +38,8 @@ export interface RunOptions {
   apiUrl?: string;
   repository?: string;
   extraEnv?: Record<string, string>;
+  /** The bundle to run (default dist/index.js). */
+  dist?: string;
 }
 
 const unescape = (s: string) => s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%25/g, '%');
@@ -104,7 +106,7 @@ export async function runAction(o: RunOptions): Promise<ActionRun> {
     ...o.extraEnv,
   };
   for (const [k, v] of Object.entries(o.inputs)) env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v;
-  const child = spawn(process.execPath, [DIST], { cwd: o.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [o.dist ?? DIST], { cwd: o.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -113,7 +115,7 @@ export async function runAction(o: RunOptions): Promise<ActionRun> {
   const outputText = readFileSync(outputPath, 'utf8');
   const summary = readFileSync(summaryPath, 'utf8');
   const outputs = parseOutputs(outputText);
-  const files = ['report-json', 'sarif-file'].map((k) => (outputs[k] ? readFileSync(outputs[k]!, 'utf8') : '')).join('\n');
+  const files = ['report-json', 'sarif-file', 'html-report'].map((k) => (outputs[k] ? readFileSync(outputs[k]!, 'utf8') : '')).join('\n');
   return { code, stdout, stderr, outputs, summary, annotations: parseAnnotations(stdout), runnerTemp: dir, everything: [stdout, stderr, outputText, summary, files].join('\n') };
 }
 

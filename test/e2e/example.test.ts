@@ -35,4 +35,14 @@ describe('npm run example', () => {
     expect(r.stdout + r.stderr).not.toContain(EXAMPLE_SECRET_VALUE);
     expect(r.stdout + r.stderr).not.toContain(Buffer.from(EXAMPLE_SECRET_VALUE).toString('base64'));
   });
+
+  it('explain: the crash-looping pods, the rename as the most likely cause, exit 1', () => {
+    const r = run('explain');
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('Most likely cause\n  1. user-auth 3.14.0 reads REDIS_URL; the pod gets REDIS_HOST, REDIS_PORT: the key was renamed');
+    expect(r.stdout).toContain('3× waiting: CrashLoopBackOff; 24 restarts; last exit code 1 (the application stopped with an error), reason Error');
+    expect(r.stdout).toContain('kubectl logs -n prod user-auth-6c9d7f8b5d-wl7hd -c user-auth --previous');
+    expect(r.stdout + r.stderr).not.toContain(EXAMPLE_SECRET_VALUE);
+    expect(r.stdout).not.toContain('ECONNREFUSED');
+  });
 });
