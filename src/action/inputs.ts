@@ -20,6 +20,8 @@ export interface ActionInputs {
   token?: string;
   /** `IMAGE_REPO=PATH_OR_URL` source mappings, one per line (as the CLI's --source). */
   sources: string[];
+  /** Directories (relative to GITHUB_WORKSPACE) a `.keydrift.yaml` `path:` may point into, besides the workspace. */
+  sourceRoots?: string[];
   /** mode audit: the image version to roll out (REPOSITORY:TAG). */
   image?: string;
   /** mode audit: only this workload (Kind/namespace/name, Kind/name or name). */
@@ -27,7 +29,7 @@ export interface ActionInputs {
 }
 
 /** Every input the code reads, with the action.yml default; test/action keeps action.yml in step. */
-export const INPUT_NAMES = ['mode', 'repo-path', 'base-ref', 'head-ref', 'fail-on', 'kubeconfig', 'comment', 'sarif-file', 'token', 'sources', 'image', 'workload'] as const;
+export const INPUT_NAMES = ['mode', 'repo-path', 'base-ref', 'head-ref', 'fail-on', 'kubeconfig', 'comment', 'sarif-file', 'token', 'sources', 'source-roots', 'image', 'workload'] as const;
 export const OUTPUT_NAMES = ['findings', 'errors', 'report-json', 'sarif-file'] as const;
 
 function oneOf<T extends string>(name: string, v: string, allowed: readonly T[], dflt: T): T {
@@ -41,6 +43,15 @@ function bool(name: string, v: string, dflt: boolean): boolean {
   if (['true', 'True', 'TRUE'].includes(v)) return true;
   if (['false', 'False', 'FALSE'].includes(v)) return false;
   throw new KeydriftError(`input '${name}' must be true or false (got '${v}')`);
+}
+
+/** A multi-line input, one entry per line (blank lines and `#` comments left out); absent when empty. */
+function lines(name: 'source-roots', get: (name: string) => string): { sourceRoots?: string[] } {
+  const l = get(name)
+    .split(/\r?\n/)
+    .map((x) => x.trim())
+    .filter((x) => x && !x.startsWith('#'));
+  return l.length ? { sourceRoots: l } : {};
 }
 
 export function readInputs(get: (name: string) => string): ActionInputs {
@@ -63,6 +74,7 @@ export function readInputs(get: (name: string) => string): ActionInputs {
       .split(/\r?\n/)
       .map((l) => l.trim())
       .filter((l) => l && !l.startsWith('#')),
+    ...lines('source-roots', get),
     ...(opt('image') ? { image: opt('image')! } : {}),
     ...(opt('workload') ? { workload: opt('workload')! } : {}),
   };

@@ -61,6 +61,7 @@ export async function runMode(inputs: ActionInputs, ctx: ModeContext): Promise<M
         ...(base ? { base } : {}),
         ...(head ? { head } : {}),
         sources: inputs.sources,
+        sourceRoots: [ctx.workspace, ...(inputs.sourceRoots ?? [])],
         cwd: ctx.workspace,
         // With a cluster: does this change drop a key that exists only live?
         ...(ctx.kubeconfigPath ? { cluster: { kubeconfig: ctx.kubeconfigPath } } : {}),
@@ -83,6 +84,7 @@ export async function runMode(inputs: ActionInputs, ctx: ModeContext): Promise<M
         ...(ref ? { ref } : {}),
         ...(inputs.workload ? { workload: inputs.workload } : {}),
         sources: inputs.sources,
+        sourceRoots: [ctx.workspace, ...(inputs.sourceRoots ?? [])],
         cwd: ctx.workspace,
       }).catch(withFetchHint);
       const root = await rootFor(repoDir, !!ref);

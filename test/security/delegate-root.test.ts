@@ -85,7 +85,9 @@ function writeFiles(dir: string, files: Record<string, string>): void {
 
 describe('preflight reads kustomizations as the tool does', () => {
   let sb: Sandbox;
-  beforeEach(() => (sb = sandbox('kd-sec-pf-')));
+  beforeEach(() => {
+    sb = sandbox("kd-sec-pf-");
+  });
   afterEach(() => sb.cleanup());
 
   it.each([
