@@ -9,18 +9,14 @@
  * Defence in depth against a configuration file written behind keydrift's back (a pull request
  * that managed to write `~/.gitconfig` could set `url."ext::sh -c …".insteadOf` and run a
  * command at the next clone): git reads no global or system configuration
- * (`GIT_CONFIG_GLOBAL=/dev/null`, `GIT_CONFIG_NOSYSTEM=1`, and an empty HOME for gits older than
- * 2.32), and configuration set last, which wins, forbids the `ext::` transport, hooks and
+ * (`GIT_CONFIG_GLOBAL=/dev/null`, `GIT_CONFIG_NOSYSTEM=1`, and HOME=/dev/null for gits older
+ * than 2.32), and configuration set last, which wins, forbids the `ext::` transport, hooks and
  * fsmonitor. `KEYDRIFT_GIT_USER_CONFIG=1` (from the workflow or the shell, never the repository)
  * lets git read the user's own configuration again — credential helpers, `insteadOf` — the
  * restrictions still apply. For URLs a pull request chose (Kustomize remote bases),
  * `untrustedUrls` also forbids local `file://` transports.
  */
-import { mkdtempSync } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import type { SimpleGitOptions } from 'simple-git';
-import { trackTemp } from '../cleanup.js';
 
 const INTERACTIVE_ONLY = new Set(['editor', 'git_editor', 'git_sequence_editor', 'pager', 'git_pager', 'git_external_diff', 'git_template_dir', 'prefix']);
 
@@ -40,23 +36,15 @@ export const GIT_UNTRUSTED_URLS: [string, string][] = [
   ['protocol.git.allow', 'always'],
 ];
 
-let emptyHome: string | undefined;
-function isolatedHome(): string {
-  if (!emptyHome) {
-    emptyHome = mkdtempSync(path.join(os.tmpdir(), 'keydrift-git-home-'));
-    trackTemp(emptyHome);
-  }
-  return emptyHome;
-}
-
 export function gitEnv(extra: Record<string, string> = {}, base: NodeJS.ProcessEnv = process.env, opts: { untrustedUrls?: boolean } = {}): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(base)) if (v !== undefined && !INTERACTIVE_ONLY.has(k.toLowerCase())) out[k] = v;
   if (base.KEYDRIFT_GIT_USER_CONFIG !== '1') {
     out.GIT_CONFIG_GLOBAL = '/dev/null';
     out.GIT_CONFIG_NOSYSTEM = '1';
-    out.HOME = isolatedHome();
-    out.XDG_CONFIG_HOME = out.HOME;
+    // No file can exist below /dev/null, and git ignores ENOTDIR as it ignores ENOENT.
+    out.HOME = '/dev/null';
+    out.XDG_CONFIG_HOME = '/dev/null';
   }
   const pairs = [...GIT_LOCKDOWN, ...(opts.untrustedUrls ? GIT_UNTRUSTED_URLS : [])];
   const n0 = Number(out.GIT_CONFIG_COUNT);

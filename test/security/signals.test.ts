@@ -65,7 +65,7 @@ const exited = (c: ChildProcess) => new Promise<number | null>((r) => c.on('clos
     const grandchild = Number(readFileSync(pidFile, 'utf8'));
     child.kill(sig);
     expect(await done).toBe(code);
-    expect(readdirSync(sb.tmp)).toEqual([]); // the copy, and git's empty HOME, are gone
+    expect(readdirSync(sb.tmp)).toEqual([]); // the copy of the repository is gone
     await until('the tool’s child to die', () => !alive(grandchild), 5000);
   });
 
