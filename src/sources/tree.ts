@@ -2,7 +2,7 @@
  * A read-only view of a file tree: a directory on disk, or a git repository at a ref
  * (read from the object database, without checking anything out).
  */
-import { promises as fs } from 'node:fs';
+import { constants as fsConstants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { simpleGit } from 'simple-git';
@@ -63,22 +63,39 @@ export class DirTree implements FileTree {
   }
 
   private realRoot?: Promise<string>;
+  /** Resolved directories, each checked to be inside the root (undefined when it is not). */
+  private realDirs = new Map<string, Promise<string | undefined>>();
 
   /**
    * The file at repo-relative `p`; undefined when it is missing, when `p` is not a normal
-   * relative path (`../x`, `/etc/x`, …) or when it resolves, through a symlink, outside the root.
+   * relative path (`../x`, `/etc/x`, …), when its directory resolves, through a symlink,
+   * outside the root, or when it is itself a symlink (as a git tree, keydrift reads no symlink).
    */
   async read(p: string): Promise<string | undefined> {
     return (await this.readBytes(p))?.toString('utf8');
   }
 
+  private realDir(dir: string): Promise<string | undefined> {
+    let d = this.realDirs.get(dir);
+    if (!d) {
+      this.realRoot ??= fs.realpath(this.root);
+      d = (async () => {
+        const root = await this.realRoot!;
+        const real = await fs.realpath(path.join(this.root, ...dir.split('/').filter(Boolean))).catch(() => undefined);
+        return real !== undefined && isInside(root, real) ? real : undefined;
+      })();
+      this.realDirs.set(dir, d);
+    }
+    return d;
+  }
+
   private async readBytes(p: string): Promise<Buffer | undefined> {
     if (pathProblem(p)) return undefined;
+    const i = p.lastIndexOf('/');
+    const dir = await this.realDir(i < 0 ? '' : p.slice(0, i));
+    if (dir === undefined) return undefined;
     try {
-      this.realRoot ??= fs.realpath(this.root);
-      const real = await fs.realpath(path.join(this.root, ...p.split('/')));
-      if (!isInside(await this.realRoot, real)) return undefined;
-      return await fs.readFile(real);
+      return await fs.readFile(path.join(dir, p.slice(i + 1)), { flag: fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW });
     } catch {
       return undefined;
     }
