@@ -64,23 +64,14 @@ const SIGNALS: Record<string, number> = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 };
 let installed = false;
 
 /** For the entry points: clean up and exit on SIGINT/SIGTERM/SIGHUP; also clean up at exit. */
-export function installSignalCleanup(onSignal?: () => void): void {
+export function installSignalCleanup(): void {
   if (installed) return;
   installed = true;
   for (const [sig, n] of Object.entries(SIGNALS)) {
     process.on(sig as NodeJS.Signals, () => {
       cleanupNow();
-      try {
-        onSignal?.();
-      } finally {
-        process.exit(128 + n);
-      }
+      process.exit(128 + n);
     });
   }
   process.on('exit', cleanupNow);
-}
-
-/** For tests: what is registered now. */
-export function registered(): { temps: string[]; children: number } {
-  return { temps: [...temps], children: children.size };
 }

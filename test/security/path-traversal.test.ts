@@ -6,13 +6,13 @@
  * copy-out itself refuses any path that is not a normal relative path (defence in depth).
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { mkdirSync, mkdtempSync, realpathSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { pathProblem } from '../../src/sources/paths.js';
 import { writeConfined } from '../../src/sources/materialise.js';
-import { GitTree } from '../../src/sources/tree.js';
+import { DirTree, GitTree } from '../../src/sources/tree.js';
 import { CM, DELEGATED_KUSTOMIZATION, repoWithTree, sandbox, walk, type Sandbox } from './helpers.js';
 
 describe('normal relative paths', () => {
@@ -89,5 +89,25 @@ describe('a crafted tree with a `..` entry', () => {
     repoWithTree(repo, { '..': { 'x.yaml': CM }, 'ok.yaml': CM });
     const t = await GitTree.open(repo, 'HEAD');
     await expect(t.list()).rejects.toThrow(/tree entry "\.\.\/x\.yaml" has a '\.\.' segment/);
+  });
+});
+
+describe('reading a working tree', () => {
+  it('reads only normal paths whose file is inside the root and not a symlink', async () => {
+    const outer = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'kd-sec-dir-')));
+    try {
+      const root = path.join(outer, 'repo');
+      mkdirSync(path.join(root, 'a'), { recursive: true });
+      writeFileSync(path.join(root, 'a/in.yaml'), 'inside');
+      writeFileSync(path.join(outer, 'secret.txt'), 'outside');
+      symlinkSync(path.join(outer, 'secret.txt'), path.join(root, 'a/link.txt'));
+      symlinkSync(outer, path.join(root, 'up'));
+      const t = new DirTree(root);
+      expect(await t.read('a/in.yaml')).toBe('inside');
+      for (const p of ['../secret.txt', 'a/../../secret.txt', `${outer}/secret.txt`, 'a/link.txt', 'up/secret.txt', 'a//in.yaml']) expect(await t.read(p)).toBeUndefined();
+      expect(await t.list()).toEqual(['a/in.yaml']);
+    } finally {
+      rmSync(outer, { recursive: true, force: true });
+    }
   });
 });
