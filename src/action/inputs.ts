@@ -24,6 +24,8 @@ export interface ActionInputs {
   sources: string[];
   /** App-repo mode: `NAME=PATH` where each GitOps repository is checked out (trusted: from the workflow). */
   deployments: string[];
+  /** Directories (relative to GITHUB_WORKSPACE) a `.keydrift.yaml` `path:` may point into, besides the workspace. */
+  sourceRoots?: string[];
   /** mode audit: the image version to roll out (REPOSITORY:TAG). */
   image?: string;
   /** mode audit: only this workload (Kind/namespace/name, Kind/name or name). */
@@ -31,7 +33,7 @@ export interface ActionInputs {
 }
 
 /** Every input the code reads, with the action.yml default; test/action keeps action.yml in step. */
-export const INPUT_NAMES = ['mode', 'repo-path', 'base-ref', 'head-ref', 'fail-on', 'kubeconfig', 'comment', 'sarif-file', 'token', 'sources', 'deployments', 'image', 'workload', 'html-report'] as const;
+export const INPUT_NAMES = ['mode', 'repo-path', 'base-ref', 'head-ref', 'fail-on', 'kubeconfig', 'comment', 'sarif-file', 'token', 'sources', 'source-roots', 'deployments', 'image', 'workload', 'html-report'] as const;
 export const OUTPUT_NAMES = ['findings', 'errors', 'report-json', 'sarif-file', 'html-report'] as const;
 
 function oneOf<T extends string>(name: string, v: string, allowed: readonly T[], dflt: T): T {
@@ -45,6 +47,15 @@ function bool(name: string, v: string, dflt: boolean): boolean {
   if (['true', 'True', 'TRUE'].includes(v)) return true;
   if (['false', 'False', 'FALSE'].includes(v)) return false;
   throw new KeydriftError(`input '${name}' must be true or false (got '${v}')`);
+}
+
+/** A multi-line input, one entry per line (blank lines and `#` comments left out); absent when empty. */
+function lines(name: 'source-roots', get: (name: string) => string): { sourceRoots?: string[] } {
+  const l = get(name)
+    .split(/\r?\n/)
+    .map((x) => x.trim())
+    .filter((x) => x && !x.startsWith('#'));
+  return l.length ? { sourceRoots: l } : {};
 }
 
 export function readInputs(get: (name: string) => string): ActionInputs {
@@ -72,6 +83,7 @@ export function readInputs(get: (name: string) => string): ActionInputs {
       .split(/\r?\n/)
       .map((l) => l.trim())
       .filter((l) => l && !l.startsWith('#')),
+    ...lines('source-roots', get),
     ...(opt('image') ? { image: opt('image')! } : {}),
     ...(opt('workload') ? { workload: opt('workload')! } : {}),
   };

@@ -19,6 +19,7 @@ import { markerFor, upsertComment, type CommentApi, type CommentResult } from '.
 import { readInputs, type ActionInputs, type FailOn } from './inputs.js';
 import { runMode, type PullRequestRefs } from './modes.js';
 import { gitTopLevel } from '../sources/tree.js';
+import { removeTemp, trackTemp } from '../cleanup.js';
 
 /** The job summary file takes up to 1 MiB; stay well below it. */
 const SUMMARY_LIMIT = 900_000;
@@ -110,6 +111,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     let kubeconfigPath: string | undefined;
     if (inputs.kubeconfig) {
       kubeconfigDir = await fs.mkdtemp(path.join(env.RUNNER_TEMP || os.tmpdir(), 'keydrift-kube-'));
+      // Removed on SIGINT/SIGTERM and at any exit too, not only at the end of run() (src/cleanup.ts).
+      trackTemp(kubeconfigDir);
       kubeconfigPath = path.join(kubeconfigDir, 'config');
       await fs.writeFile(kubeconfigPath, inputs.kubeconfig, { mode: 0o600 });
     }
@@ -210,6 +213,6 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
         .catch(() => undefined);
     }
   } finally {
-    if (kubeconfigDir) await fs.rm(kubeconfigDir, { recursive: true, force: true });
+    if (kubeconfigDir) removeTemp(kubeconfigDir);
   }
 }

@@ -61,6 +61,7 @@ export async function runMode(inputs: ActionInputs, ctx: ModeContext): Promise<M
         ...(base ? { base } : {}),
         ...(head ? { head } : {}),
         sources: inputs.sources,
+        sourceRoots: [ctx.workspace, ...(inputs.sourceRoots ?? [])],
         cwd: ctx.workspace,
         // App-repo mode: the workflow says where the GitOps repositories are checked out; paths a
         // pull request's .keydrift.yaml names must stay inside the workspace.
@@ -87,6 +88,7 @@ export async function runMode(inputs: ActionInputs, ctx: ModeContext): Promise<M
         ...(ref ? { ref } : {}),
         ...(inputs.workload ? { workload: inputs.workload } : {}),
         sources: inputs.sources,
+        sourceRoots: [ctx.workspace, ...(inputs.sourceRoots ?? [])],
         cwd: ctx.workspace,
       }).catch(withFetchHint);
       const root = await rootFor(repoDir, !!ref);

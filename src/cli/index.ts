@@ -1,4 +1,8 @@
 import { main } from './main.js';
+import { installSignalCleanup } from '../cleanup.js';
+
+// Stopped (Ctrl-C, a CI cancel): kill kubectl/helm and remove materialised repositories first.
+installSignalCleanup();
 
 const code = await main(process.argv.slice(2), {
   stdout: (s) => process.stdout.write(s),

@@ -37,13 +37,13 @@ export interface Io {
 const USAGE = `keydrift ${VERSION} — configuration keys an image reads vs what its containers get
 
 Usage:
-  keydrift check [--repo DIR] [--base REF] [--head REF] [--source IMAGE_REPO=PATH_OR_URL]...
+  keydrift check [--repo DIR] [--base REF] [--head REF] [--source IMAGE_REPO=PATH_OR_URL]... [--source-root DIR]...
                  [--deployment NAME=PATH]...   (in an app repository whose .keydrift.yaml names deployments)
                  [--format text|json|sarif|markdown|html] [--fail-on error|warning|info|never]
                  [--cluster [--kubeconfig FILE] [--context NAME] | --in-cluster | --cluster-dump PATH] [--namespace NS]...
                  [--registry [--insecure-registry HOST[:PORT]]... [--platform OS/ARCH]]
   keydrift audit --image IMAGE:TAG [--repo DIR] [--ref REF] [--workload KIND/NS/NAME]
-                 [--source IMAGE_REPO=PATH_OR_URL]... [--format text|json|sarif|markdown|html] [--fail-on …]
+                 [--source IMAGE_REPO=PATH_OR_URL]... [--source-root DIR]... [--format text|json|sarif|markdown|html] [--fail-on …]
                  [--registry [--insecure-registry HOST[:PORT]]... [--platform OS/ARCH]]
   keydrift contract PATH[@REF] [--format text|json|label] [--push IMAGE_REF [--insecure-registry HOST[:PORT]]...]
   keydrift contract IMAGE_REF [--insecure-registry HOST[:PORT]]... [--platform OS/ARCH[/VARIANT]]
@@ -135,6 +135,7 @@ async function cmdCheck(args: string[], io: Io): Promise<number> {
     head: { type: 'string' },
     source: { type: 'string', multiple: true },
     deployment: { type: 'string', multiple: true },
+    'source-root': { type: 'string', multiple: true },
     format: { type: 'string' },
     'fail-on': { type: 'string' },
     cluster: { type: 'boolean' },
@@ -156,6 +157,7 @@ async function cmdCheck(args: string[], io: Io): Promise<number> {
     ...(values.head ? { head: values.head as string } : {}),
     sources: (values.source as string[] | undefined) ?? [],
     deployments: (values.deployment as string[] | undefined) ?? [],
+    ...(values['source-root'] ? { sourceRoots: values['source-root'] as string[] } : {}),
     cwd: io.cwd,
     ...registryOptions(values, io),
     ...(wantsCluster
@@ -212,6 +214,7 @@ async function cmdAudit(args: string[], io: Io): Promise<number> {
     image: { type: 'string' },
     workload: { type: 'string' },
     source: { type: 'string', multiple: true },
+    'source-root': { type: 'string', multiple: true },
     format: { type: 'string' },
     'fail-on': { type: 'string' },
     ...REGISTRY_FLAGS,
@@ -227,6 +230,7 @@ async function cmdAudit(args: string[], io: Io): Promise<number> {
     ...(values.ref ? { ref: values.ref as string } : {}),
     ...(values.workload ? { workload: values.workload as string } : {}),
     sources: (values.source as string[] | undefined) ?? [],
+    ...(values['source-root'] ? { sourceRoots: values['source-root'] as string[] } : {}),
     ...registryOptions(values, io),
     cwd: io.cwd,
   });

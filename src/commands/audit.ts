@@ -25,6 +25,8 @@ export interface AuditOptions {
   /** Only this workload: `Kind/namespace/name`, `Kind/name` or `name`. */
   workload?: string;
   sources?: string[];
+  /** More directories a `.keydrift.yaml` `path:` may point into (`--source-root`). */
+  sourceRoots?: string[];
   /** Read image configs from their registry (Env defaults, OCI source labels). */
   registry?: RegistryOptions;
   cwd?: string;
@@ -43,7 +45,7 @@ export async function runAudit(o: AuditOptions): Promise<Report> {
   const target = parseImageRef(o.image);
   if (!target || !target.tag) throw new KeydriftError(`--image '${o.image}': expected an image reference with a tag (REPOSITORY:TAG)`);
   const tree = await openTree(path.resolve(cwd, o.repo), o.ref);
-  const mappings = await loadMappings(tree, tree.root, o.sources ?? [], cwd);
+  const mappings = await loadMappings(tree, tree.root, o.sources ?? [], cwd, o.sourceRoots);
   if (!o.registry && !findMapping(mappings, target)) {
     throw new KeydriftError(`no source mapping for ${target.repository}: add it to ${CONFIG_FILE}, pass --source ${target.repository}=PATH, or read OCI labels with --registry`);
   }

@@ -20,7 +20,7 @@ import { resolveContainer } from '../resolve/provision.js';
 import { canonicalRepository, parseImageRef, type ImageRef } from '../images/ref.js';
 import type { RegistryOptions } from '../images/registry.js';
 import { contractForImage } from '../images/oci-contract.js';
-import { findMapping, parseConfig, parseSourceArg, type SourceMapping } from '../images/mapping.js';
+import { findMapping, parseConfig, parseSourceArg, sourceRoots, type SourceMapping } from '../images/mapping.js';
 import { openSource } from '../images/source.js';
 import { buildContract } from '../contract/build.js';
 import { compareContracts } from '../contract/compare.js';
@@ -48,6 +48,8 @@ export interface CheckOptions {
   confineTo?: string;
   /** `--cluster` (PR mode): also report keys that exist only live and that this change drops. */
   cluster?: LiveSource;
+  /** More directories a `.keydrift.yaml` `path:` may point into (`--source-root`); see sourceRoots. */
+  sourceRoots?: string[];
 }
 
 export const CONFIG_FILE = '.keydrift.yaml';
@@ -102,10 +104,10 @@ export class ContractCache implements ContractSource {
   }
 }
 
-export async function loadMappings(tree: FileTree, repoDir: string, sourceArgs: string[], cwd: string): Promise<SourceMapping[]> {
+export async function loadMappings(tree: FileTree, repoDir: string, sourceArgs: string[], cwd: string, extraRoots: string[] = []): Promise<SourceMapping[]> {
   const cli = sourceArgs.map((a) => parseSourceArg(a, cwd));
   const text = await tree.read(CONFIG_FILE);
-  const file = text === undefined ? [] : parseConfig(text, CONFIG_FILE, repoDir).sources;
+  const file = text === undefined ? [] : parseConfig(text, CONFIG_FILE, repoDir, sourceRoots(repoDir, extraRoots.map((r) => path.resolve(cwd, r)))).sources;
   return [...cli, ...file];
 }
 
@@ -171,7 +173,7 @@ export async function runCheck(opts: CheckOptions): Promise<Report> {
     });
   }
   const baseTree = opts.base ? await GitTree.open(repoDir, opts.base) : undefined;
-  const mappings = await loadMappings(headTree, headTree.root, opts.sources ?? [], cwd);
+  const mappings = await loadMappings(headTree, headTree.root, opts.sources ?? [], cwd, opts.sourceRoots);
   // With a base, only the apps whose inputs changed are rendered (src/render/pr.ts).
   const { head: headSnap, base: baseSnap } = await loadPrSnapshots(headTree, baseTree);
 

@@ -9,9 +9,11 @@
  *       ref: "v{tag}"             # how a tag maps to a git ref (default: v{tag}, then {tag})
  *       dir: services/auth        # sub-directory of a monorepo (optional)
  */
+import { realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseDocument } from 'yaml';
 import { KeydriftError } from '../errors.js';
+import { isInside, pathProblem } from '../sources/paths.js';
 import { canonicalRepository, parseImageRef, type ImageRef } from './ref.js';
 
 export interface SourceMapping {
@@ -39,8 +41,46 @@ export function isGitUrl(s: string): boolean {
   return /^(?:https?|ssh|git|file):\/\//.test(s) || /^[\w.-]+@[\w.-]+:/.test(s);
 }
 
-/** Parse `.keydrift.yaml`. Paths are resolved against `baseDir`. */
-export function parseConfig(text: string, file: string, baseDir: string): KeydriftConfig {
+/**
+ * Where a `path:` in `.keydrift.yaml` may point — the file comes from the repository (a pull
+ * request), so it must not name `/etc` or `/proc/self`: the workspace, i.e. the directory that
+ * holds the GitOps repository (checkouts side by side, as `path: ../user-auth` expects; the
+ * repository itself when it sits at `/`), plus the roots the user gives (`--source-root`, the
+ * Action's `source-roots` and `GITHUB_WORKSPACE`) — never roots named by the repository.
+ */
+export function sourceRoots(baseDir: string, extra: string[] = []): string[] {
+  const abs = path.resolve(baseDir);
+  const parent = path.dirname(abs);
+  return [parent === path.parse(parent).root ? abs : parent, ...extra.map((r) => path.resolve(r))];
+}
+
+function real(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
+/** A `path:` source resolved and checked against the roots (symlinks resolved where they exist). */
+function confinedSource(raw: string, baseDir: string, roots: string[], where: string): string {
+  if (raw.includes('\0')) throw new KeydriftError(`${where}: path contains a NUL byte`);
+  const abs = path.resolve(baseDir, raw);
+  const r = real(abs);
+  if (roots.some((root) => isInside(real(root), r))) return abs;
+  throw new KeydriftError(
+    `${where}: path '${raw}' is outside the workspace (${roots.join(', ')}); a source named by the repository must be beside or inside it (allow another directory with --source-root DIR, or the Action's source-roots input)`,
+  );
+}
+
+/** A `git:` URL named by the repository: over the network only (a local `file://` clone reads outside the workspace). */
+function networkGitUrl(url: string, where: string): string {
+  if (/^(?:https?|ssh|git):\/\/[^/\s]/i.test(url) || /^[\w.-]+@[\w.-]+:[^/]/.test(url)) return url;
+  throw new KeydriftError(`${where}: git URL '${url.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^@/\s]+@/gi, '$1')}' is not a network URL (https://, ssh://, git://, user@host:path); name a local repository with --source`);
+}
+
+/** Parse `.keydrift.yaml`. Paths are resolved against `baseDir` and must stay inside `roots` (default: `sourceRoots(baseDir)`). */
+export function parseConfig(text: string, file: string, baseDir: string, roots: string[] = sourceRoots(baseDir)): KeydriftConfig {
   const doc = parseDocument(text);
   if (doc.errors.length) {
     const e = doc.errors[0]!;
@@ -57,10 +97,14 @@ export function parseConfig(text: string, file: string, baseDir: string): Keydri
     if (!s || typeof s !== 'object' || (!s.path && !s.git)) {
       throw new KeydriftError(`${file}: source of '${image}' needs 'path' or 'git'`);
     }
+    const where = `${file}: source of '${image}'`;
+    if (s.dir !== undefined && s.dir !== null && s.dir !== '' && pathProblem(String(s.dir).replace(/^\/+|\/+$/g, ''))) {
+      throw new KeydriftError(`${where}: dir '${String(s.dir)}' must be a sub-directory (a relative path without '..')`);
+    }
     const refs = s.ref === undefined ? DEFAULT_REF_TEMPLATES : Array.isArray(s.ref) ? s.ref.map(String) : [String(s.ref)];
     sources.push({
       image,
-      location: s.git ? String(s.git) : path.resolve(baseDir, String(s.path)),
+      location: s.git ? networkGitUrl(String(s.git), where) : confinedSource(String(s.path), baseDir, roots, where),
       isUrl: !!s.git,
       refTemplates: refs,
       ...(s.dir ? { dir: String(s.dir).replace(/^\/+|\/+$/g, '') } : {}),

@@ -3,13 +3,22 @@
  * directory of this repository); hooks are left out (`--no-hooks`), no post-renderer is
  * ever passed, nothing is fetched (`--dependency-update` is never used). Objects get
  * file-level provenance: the chart template named in helm's `# Source:` comment.
+ *
+ * The chart is copied into a private temporary directory — from a working tree too, so that a
+ * symlink in the chart (read by `.Files.Get`) never leads helm out of the repository — and
+ * value files must be normal paths inside the repository (`../../x`, `$values/../x` are
+ * refused, in a working tree as at a git ref). helm is stopped after `KEYDRIFT_TOOL_TIMEOUT`
+ * seconds (default 120) and on SIGINT/SIGTERM.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import type { FileTree } from '../sources/tree.js';
+import { makeTemp, writeConfined } from '../sources/materialise.js';
+import { pathProblem, quotePath } from '../sources/paths.js';
+import { killChild, removeTemp, trackChild } from '../cleanup.js';
+import { toolTimeoutMs } from './kustomize/delegate.js';
 import type { AppSource } from './apps.js';
 
 export function findHelm(): string | undefined {
@@ -28,15 +37,28 @@ export interface HelmDoc {
   text: string;
 }
 
-function run(cmd: string, args: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
+function run(cmd: string, args: string[], cwd: string): Promise<{ code: number; out: string; err: string; timedOut?: number }> {
+  const timeout = toolTimeoutMs();
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HELM_NO_PLUGINS: '1' } });
+    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HELM_NO_PLUGINS: '1' }, detached: true });
+    trackChild(child);
     let out = '';
     let err = '';
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killChild(child);
+    }, timeout);
     child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
     child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
-    child.on('error', (e) => resolve({ code: -1, out, err: e.message }));
-    child.on('close', (code) => resolve({ code: code ?? -1, out, err }));
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      resolve({ code: -1, out, err: e.message });
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, out, err, ...(timedOut ? { timedOut: timeout / 1000 } : {}) });
+    });
   });
 }
 
@@ -48,21 +70,19 @@ export async function helmTemplate(
   namespace: string | undefined,
 ): Promise<{ ok: true; docs: HelmDoc[]; inputs: string[] } | { ok: false; error: string }> {
   const h = src.helm ?? { releaseName: 'release', valueFiles: [], values: [], parameters: [] };
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'keydrift-helm-'));
+  for (const vf of h.valueFiles) {
+    const why = pathProblem(vf);
+    if (why) return { ok: false, error: `values file ${quotePath(vf)} ${why}: keydrift reads value files inside the repository only` };
+  }
+  if (src.path && pathProblem(src.path)) return { ok: false, error: `chart path ${quotePath(src.path)} ${pathProblem(src.path)}` };
+  const tmp = makeTemp('keydrift-helm-');
   try {
     const files = await tree.list();
     const prefix = src.path ? `${src.path}/` : '';
     const chartFiles = files.filter((f) => f.startsWith(prefix));
-    let chartDir: string;
-    if (tree.commit) {
-      const texts = await tree.readMany(chartFiles);
-      for (const [f, t] of texts) {
-        const p = path.join(tmp, 'chart', ...f.slice(prefix.length).split('/'));
-        mkdirSync(path.dirname(p), { recursive: true });
-        writeFileSync(p, t);
-      }
-      chartDir = path.join(tmp, 'chart');
-    } else chartDir = path.join(tree.root, ...src.path.split('/').filter(Boolean));
+    const chartDir = path.join(tmp, 'chart');
+    mkdirSync(chartDir, { mode: 0o700 });
+    writeConfined(chartDir, await tree.readManyBytes(chartFiles), src.path, tree.label);
     const args = ['template', h.releaseName, chartDir, '--no-hooks', '--skip-tests'];
     if (namespace) args.push('--namespace', namespace);
     const inputs = [...chartFiles];
@@ -70,17 +90,18 @@ export async function helmTemplate(
       const text = await tree.read(vf);
       if (text === undefined) return { ok: false, error: `values file ${vf} not found` };
       const p = path.join(tmp, `values-${args.length}.yaml`);
-      writeFileSync(p, text);
+      writeFileSync(p, text, { flag: 'wx', mode: 0o600 });
       args.push('--values', p);
       inputs.push(vf);
     }
     for (const v of h.values) {
       const p = path.join(tmp, `values-${args.length}.yaml`);
-      writeFileSync(p, typeof v === 'string' ? v : stringify(v));
+      writeFileSync(p, typeof v === 'string' ? v : stringify(v), { flag: 'wx', mode: 0o600 });
       args.push('--values', p);
     }
     for (const prm of h.parameters) args.push(prm.forceString ? '--set-string' : '--set', `${prm.name}=${prm.value}`);
     const r = await run(helm, args, tmp);
+    if (r.timedOut) return { ok: false, error: `helm template did not finish within ${r.timedOut} s and was stopped (set KEYDRIFT_TOOL_TIMEOUT to wait longer)` };
     if (r.code !== 0) return { ok: false, error: `helm template failed: ${r.err.trim().split('\n')[0]}` };
     const docs: HelmDoc[] = r.out.split(/^---\s*$/m).map((text) => {
       const m = /^# Source: [^/\n]+\/(.+)$/m.exec(text);
@@ -88,6 +109,6 @@ export async function helmTemplate(
     });
     return { ok: true, docs: docs.filter((d) => d.text.trim()), inputs };
   } finally {
-    rmSync(tmp, { recursive: true, force: true });
+    removeTemp(tmp);
   }
 }

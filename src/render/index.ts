@@ -561,6 +561,7 @@ export async function renderKustomize(tree: FileTree, k: Kustomizer, dir: string
       if (!e.delegate) return { objects: [], inputs, texts, error: { reason: why } };
       if (!tool) return { objects: [], inputs, texts, error: { reason: `${why}; neither kustomize nor kubectl is on PATH to build it` } };
       const r = await delegateBuild(tree, dir, tool);
+      if (!r.ok && r.refused) return { objects: [], inputs, texts, error: { reason: `${why}; ${tool.label} ${r.error}` } };
       if (!r.ok) {
         // The tool's message may quote a secret source's line: not shown when secrets are generated.
         const hasSecrets = inputs.some((f) => /secretGenerator/.test((k.host as Partial<TreeHost>).texts?.get(f) ?? ''));

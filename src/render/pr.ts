@@ -7,6 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { FileTree } from '../sources/tree.js';
+import { gitEnv } from '../sources/git-env.js';
 import { loadSnapshot, type LoadedSnapshot, type LoadOptions } from '../sources/snapshot.js';
 import { newRenderCache } from './host.js';
 import type { AppInfo, RenderOptions } from './index.js';
@@ -14,7 +15,7 @@ import type { RenderCache } from './host.js';
 
 function git(cwd: string, args: string[]): Promise<string | undefined> {
   return new Promise((resolve) => {
-    const child = spawn('git', args, { cwd, stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn('git', args, { cwd, stdio: ['ignore', 'pipe', 'ignore'], env: gitEnv() });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
     child.on('error', () => resolve(undefined));

@@ -2,11 +2,13 @@
  * A read-only view of a file tree: a directory on disk, or a git repository at a ref
  * (read from the object database, without checking anything out).
  */
-import { promises as fs } from 'node:fs';
+import { constants as fsConstants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { simpleGit } from 'simple-git';
 import { KeydriftError } from '../errors.js';
+import { gitEnv, GIT_UNSAFE } from './git-env.js';
+import { isInside, pathProblem, quotePath } from './paths.js';
 
 export interface FileTree {
   /** Human label used in messages: "gitops repo /x at main (abc1234)". */
@@ -21,6 +23,8 @@ export interface FileTree {
   /** Texts of the given files (missing ones are absent from the map). */
   readMany(paths: string[]): Promise<Map<string, string>>;
   read(p: string): Promise<string | undefined>;
+  /** Contents as bytes (for copying files out: packaged subcharts, images); missing ones absent. */
+  readManyBytes(paths: string[]): Promise<Map<string, Buffer>>;
 }
 
 const SKIP_DIRS = new Set(['.git', 'node_modules']);
@@ -58,12 +62,54 @@ export class DirTree implements FileTree {
     return out.sort();
   }
 
+  private realRoot?: Promise<string>;
+  /** Resolved directories, each checked to be inside the root (undefined when it is not). */
+  private realDirs = new Map<string, Promise<string | undefined>>();
+
+  /**
+   * The file at repo-relative `p`; undefined when it is missing, when `p` is not a normal
+   * relative path (`../x`, `/etc/x`, …), when its directory resolves, through a symlink,
+   * outside the root, or when it is itself a symlink (as a git tree, keydrift reads no symlink).
+   */
   async read(p: string): Promise<string | undefined> {
+    return (await this.readBytes(p))?.toString('utf8');
+  }
+
+  private realDir(dir: string): Promise<string | undefined> {
+    let d = this.realDirs.get(dir);
+    if (!d) {
+      this.realRoot ??= fs.realpath(this.root);
+      d = (async () => {
+        const root = await this.realRoot!;
+        const real = await fs.realpath(path.join(this.root, ...dir.split('/').filter(Boolean))).catch(() => undefined);
+        return real !== undefined && isInside(root, real) ? real : undefined;
+      })();
+      this.realDirs.set(dir, d);
+    }
+    return d;
+  }
+
+  private async readBytes(p: string): Promise<Buffer | undefined> {
+    if (pathProblem(p)) return undefined;
+    const i = p.lastIndexOf('/');
+    const dir = await this.realDir(i < 0 ? '' : p.slice(0, i));
+    if (dir === undefined) return undefined;
     try {
-      return await fs.readFile(path.join(this.root, ...p.split('/')), 'utf8');
+      return await fs.readFile(path.join(dir, p.slice(i + 1)), { flag: fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW });
     } catch {
       return undefined;
     }
+  }
+
+  async readManyBytes(paths: string[]): Promise<Map<string, Buffer>> {
+    const out = new Map<string, Buffer>();
+    await Promise.all(
+      paths.map(async (p) => {
+        const b = await this.readBytes(p);
+        if (b !== undefined) out.set(p, b);
+      }),
+    );
+    return out;
   }
 
   async readMany(paths: string[]): Promise<Map<string, string>> {
@@ -78,10 +124,15 @@ export class DirTree implements FileTree {
   }
 }
 
+/** simple-git on a local repository, with the environment keydrift gives git (git-env.ts). */
+export function localGit(dir: string) {
+  return simpleGit({ baseDir: dir, unsafe: GIT_UNSAFE }).env(gitEnv());
+}
+
 /** Is `dir` inside a git work tree? Returns its top level, or undefined. */
 export async function gitTopLevel(dir: string): Promise<string | undefined> {
   try {
-    const top = await simpleGit(dir).revparse(['--show-toplevel']);
+    const top = await localGit(dir).revparse(['--show-toplevel']);
     return top.trim();
   } catch {
     return undefined;
@@ -110,7 +161,7 @@ export class GitTree implements FileTree {
     const top = await gitTopLevel(abs);
     if (!top) {
       // A bare repository (e.g. a cache clone) has no top level but can still be read.
-      const bare = await simpleGit(abs)
+      const bare = await localGit(abs)
         .revparse(['--is-bare-repository'])
         .catch(() => 'false');
       if (bare.trim() !== 'true') throw new KeydriftError(`${repoDir}: not a git repository`);
@@ -131,7 +182,11 @@ export class GitTree implements FileTree {
       const [mode, type, sha] = rec.slice(0, tab).split(' ');
       // Regular files only: no symlinks (120000) or submodules (commit).
       if (type !== 'blob' || mode === '120000') continue;
-      files.push({ path: rec.slice(tab + 1), sha: sha! });
+      const p = rec.slice(tab + 1);
+      // `git mktree` writes entries git would never check out (`..`, `.git`, `a\\b`): refuse the tree.
+      const why = pathProblem(p);
+      if (why) throw new KeydriftError(`${this.label} (${this.commit.slice(0, 12)}): tree entry ${quotePath(p)} ${why}: not a path git would check out; refusing to read this tree`);
+      files.push({ path: p, sha: sha! });
     }
     files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     this.files = files;
@@ -147,15 +202,21 @@ export class GitTree implements FileTree {
   }
 
   async readMany(paths: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const [p, b] of await this.readManyBytes(paths)) out.set(p, b.toString('utf8'));
+    return out;
+  }
+
+  async readManyBytes(paths: string[]): Promise<Map<string, Buffer>> {
     const bySha = new Map((await this.entries()).map((e) => [e.path, e.sha]));
     const wanted = paths.filter((p) => bySha.has(p));
-    const out = new Map<string, string>();
+    const out = new Map<string, Buffer>();
     if (wanted.length === 0) return out;
     const blobs = await catFileBatch(
       this.root,
       wanted.map((p) => bySha.get(p)!),
     );
-    wanted.forEach((p, i) => out.set(p, blobs[i]!.toString('utf8')));
+    wanted.forEach((p, i) => out.set(p, blobs[i]!));
     return out;
   }
 }
@@ -164,7 +225,7 @@ export class GitTree implements FileTree {
 export async function resolveCommit(repo: string, ref: string): Promise<string | undefined> {
   if (ref.startsWith('-')) return undefined;
   try {
-    const sha = await simpleGit(repo).revparse(['--verify', '--quiet', `${ref}^{commit}`]);
+    const sha = await localGit(repo).revparse(['--verify', '--quiet', `${ref}^{commit}`]);
     return sha.trim() || undefined;
   } catch {
     return undefined;
@@ -173,7 +234,7 @@ export async function resolveCommit(repo: string, ref: string): Promise<string |
 
 function runGit(cwd: string, args: string[], input?: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('git', args, { cwd, stdio: ['pipe', 'pipe', 'pipe'], env: gitEnv() });
     const chunks: Buffer[] = [];
     let err = '';
     child.stdout.on('data', (c: Buffer) => chunks.push(c));
@@ -241,6 +302,12 @@ export class SubTree implements FileTree {
   async readMany(paths: string[]) {
     const m = await this.inner.readMany(paths.map((p) => `${this.dir}/${p}`));
     const out = new Map<string, string>();
+    for (const [k, v] of m) out.set(k.slice(this.dir.length + 1), v);
+    return out;
+  }
+  async readManyBytes(paths: string[]) {
+    const m = await this.inner.readManyBytes(paths.map((p) => `${this.dir}/${p}`));
+    const out = new Map<string, Buffer>();
     for (const [k, v] of m) out.set(k.slice(this.dir.length + 1), v);
     return out;
   }

@@ -10,7 +10,10 @@ import { runCli } from '../helpers/cli.js';
 describe('git environment', () => {
   it('drops what only interactive git uses, keeps the rest', () => {
     const env = gitEnv({ GIT_TERMINAL_PROMPT: '0' }, { EDITOR: 'vi', PAGER: 'less', GIT_SSH_COMMAND: 'ssh -i k', PATH: '/bin', prefix: '/usr' });
-    expect(env).toEqual({ GIT_SSH_COMMAND: 'ssh -i k', PATH: '/bin', GIT_TERMINAL_PROMPT: '0' });
+    expect(env).toMatchObject({ GIT_SSH_COMMAND: 'ssh -i k', PATH: '/bin', GIT_TERMINAL_PROMPT: '0' });
+    for (const k of ['EDITOR', 'PAGER', 'prefix']) expect(env).not.toHaveProperty(k);
+    // Only keydrift's own isolation and lockdown besides (test/security/git-config.test.ts).
+    expect(Object.keys(env).filter((k) => !['GIT_SSH_COMMAND', 'PATH', 'GIT_TERMINAL_PROMPT'].includes(k) && !/^(GIT_CONFIG_|HOME$|XDG_CONFIG_HOME$)/.test(k))).toEqual([]);
   });
 
   it('simple-git accepts it even when npm has set EDITOR (as it does for every npm script)', async () => {

@@ -1,14 +1,32 @@
 /**
  * Delegation to the real tool for what the native renderer does not support: `kustomize
- * build` or `kubectl kustomize`, found on PATH. It needs a directory: for a git tree the
- * files are materialised into a temporary directory, which is removed afterwards.
- * Objects from delegation have file-level provenance only.
+ * build` or `kubectl kustomize`, found on PATH. It needs a directory: the repository's files
+ * (regular files only: no symlinks, no `.git`) are materialised into a private temporary
+ * directory — for a working tree too, so a symlink can never lead the tool out — which is
+ * removed afterwards, and on SIGINT/SIGTERM. Objects from delegation have file-level provenance.
+ *
+ * The repository is the only root the tool may reach. Before it runs, every kustomization the
+ * build can reach locally is read (`preflight`): a `resources`/`bases`/`components`/
+ * `generators`/`transformers`/`validators` entry that leaves the repository (`../../x`,
+ * `/abs`), that is a local git remote (`file://`, `git::file://…`, `git::/path`), or that is a
+ * symlink in the working tree refuses the build, saying why. Files a kustomization loads
+ * (patches, generator files, replacements, crds, openapi) are confined by the tool itself with
+ * `--load-restrictor LoadRestrictionsRootOnly`, passed explicitly. Git run by the tool for
+ * remote bases gets keydrift's locked-down environment with local transports forbidden
+ * (git-env.ts), never prompts, and the whole build is stopped after a timeout
+ * (`KEYDRIFT_TOOL_TIMEOUT`, seconds, default 120) with a message naming the remote bases.
  */
 import { spawnSync, spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync, existsSync } from 'node:fs';
-import * as os from 'node:os';
+import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import * as posix from 'node:path/posix';
+import { parseAllDocuments } from 'yaml';
 import type { FileTree } from '../../sources/tree.js';
+import { gitEnv } from '../../sources/git-env.js';
+import { makeTemp, writeConfined } from '../../sources/materialise.js';
+import { confinedJoin, isInside, pathProblem, quotePath } from '../../sources/paths.js';
+import { killChild, removeTemp, trackChild } from '../../cleanup.js';
+import { KUSTOMIZATION_FILES } from './build.js';
 
 export interface KustomizeTool {
   cmd: string;
@@ -40,22 +58,51 @@ export function resetKustomizeTool(): void {
   cached = undefined;
 }
 
+const RESTRICT = ['--load-restrictor', 'LoadRestrictionsRootOnly'];
+
+/** Run the tool synchronously on a trusted directory (tests and benchmarks compare with it). */
 export function runKustomizeTool(tool: KustomizeTool, dir: string): { ok: true; yaml: string } | { ok: false; error: string } {
-  const r = spawnSync(tool.cmd, [...tool.args, dir], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 120000 });
+  const r = spawnSync(tool.cmd, [...tool.args, ...RESTRICT, dir], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 120000 });
   if (r.error) return { ok: false, error: `${tool.label} could not be run: ${r.error.message}` };
   if (r.status !== 0) return { ok: false, error: cleanError(r.stderr) };
   return { ok: true, yaml: r.stdout };
 }
 
-function runAsync(tool: KustomizeTool, dir: string): Promise<{ ok: true; yaml: string } | { ok: false; error: string }> {
+/** How long a delegated build (or `helm template`) may take, in ms: `KEYDRIFT_TOOL_TIMEOUT` seconds, default 120. */
+export function toolTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const s = Number(env.KEYDRIFT_TOOL_TIMEOUT);
+  return Number.isFinite(s) && s > 0 ? Math.round(s * 1000) : 120_000;
+}
+
+export type DelegateResult = { ok: true; yaml: string } | { ok: false; error: string; /** Refused before the tool ran, or stopped: `error` ("was not run: …", "did not finish …") quotes nothing but paths. */ refused?: boolean };
+
+function runAsync(tool: KustomizeTool, dir: string, remotes: string[]): Promise<DelegateResult> {
+  const timeout = toolTimeoutMs();
   return new Promise((resolve) => {
-    const child = spawn(tool.cmd, [...tool.args, dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = gitEnv({ GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never', GIT_HTTP_LOW_SPEED_LIMIT: '1000', GIT_HTTP_LOW_SPEED_TIME: '30' }, process.env, { untrustedUrls: true });
+    // Its own process group, so that a stop kills the git it runs for remote bases as well.
+    const child = spawn(tool.cmd, [...tool.args, ...RESTRICT, dir], { stdio: ['ignore', 'pipe', 'pipe'], env, detached: true });
+    trackChild(child);
     let out = '';
     let err = '';
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killChild(child);
+    }, timeout);
     child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
     child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
-    child.on('error', (e) => resolve({ ok: false, error: `${tool.label} could not be run: ${e.message}` }));
-    child.on('close', (code) => resolve(code === 0 ? { ok: true, yaml: out } : { ok: false, error: cleanError(err) }));
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      resolve({ ok: false, error: `${tool.label} could not be run: ${e.message}` });
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (timedOut) {
+        const what = remotes.length ? ` (remote bases: ${remotes.slice(0, 3).join(', ')}${remotes.length > 3 ? ', …' : ''})` : '';
+        resolve({ ok: false, error: `did not finish within ${timeout / 1000} s${what} and was stopped; a remote base that does not answer holds a build (set KEYDRIFT_TOOL_TIMEOUT to wait longer)`, refused: true });
+      } else resolve(code === 0 ? { ok: true, yaml: out } : { ok: false, error: cleanError(err) });
+    });
   });
 }
 
@@ -64,24 +111,95 @@ function cleanError(stderr: string): string {
   return s.split('\n').map((l) => l.trim()).filter((l) => l && l !== '>').join(' ').slice(0, 300) || 'failed';
 }
 
+/** Entries of a kustomization that name another kustomization root (a directory) or a remote. */
+const ROOT_FIELDS = ['resources', 'bases', 'components', 'generators', 'transformers', 'validators'] as const;
+
+/** A remote git base over the network: `https://`, `http://`, `ssh://`, `git://`, `git@host:`, `github.com/…`. */
+const NETWORK_REMOTE = /^(?:git::)?(?:(?:https?|ssh|git):\/\/[^/\s]|git@[\w.-]+:)|^(?:github\.com|gitlab\.com|bitbucket\.org)\//i;
+/** Spellings of a local git remote, or of a transport a pull request must not pick. */
+const LOCAL_REMOTE = /^(?:git::)?file:|^git::(?!(?:https?|ssh|git):\/\/|git@)|^[a-z][a-z0-9+.-]*::/i;
+
+export interface Preflight {
+  /** Why the build must not run, or undefined. */
+  refusal?: string;
+  /** Remote bases met (for the timeout message). */
+  remotes: string[];
+}
+
 /**
- * Build `dir` (repo-relative) of `tree` with the real tool. Plain directories are built in
- * place; git trees are materialised (only the files under the common ancestor of `dir`
- * and the files it may reference: the whole tree, bounded) into a temp dir.
+ * Walk the kustomizations the build of `dir` reaches locally and decide whether the tool may
+ * run: every root it would load must be inside the repository, and every remote a network one.
  */
-export async function delegateBuild(tree: FileTree, dir: string, tool: KustomizeTool): Promise<{ ok: true; yaml: string } | { ok: false; error: string }> {
-  if (!tree.commit) return runAsync(tool, path.join(tree.root, ...dir.split('/').filter(Boolean)));
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'keydrift-kustomize-'));
-  try {
-    const files = await tree.list();
-    const texts = await tree.readMany(files.filter((f) => !/\.(png|jpe?g|gif|ico|tgz|gz|zip|jar)$/i.test(f)));
-    for (const [f, t] of texts) {
-      const p = path.join(tmp, ...f.split('/'));
-      mkdirSync(path.dirname(p), { recursive: true });
-      writeFileSync(p, t);
+export async function preflight(tree: FileTree, dir: string): Promise<Preflight> {
+  const files = new Set(await tree.list());
+  const dirs = new Set<string>(['']);
+  for (const f of files) for (let i = f.indexOf('/'); i > 0; i = f.indexOf('/', i + 1)) dirs.add(f.slice(0, i));
+  const remotes: string[] = [];
+  const seen = new Set<string>();
+  const queue = [dir];
+  let realRoot: string | undefined;
+  while (queue.length) {
+    const d = queue.shift()!;
+    if (seen.has(d)) continue;
+    seen.add(d);
+    const kf = KUSTOMIZATION_FILES.map((n) => (d ? `${d}/${n}` : n)).find((f) => files.has(f));
+    if (!kf) continue;
+    // Read as the tool does (merge keys, field names in any case); what cannot be read is not built.
+    const bodies: any[] = [];
+    try {
+      for (const doc of parseAllDocuments((await tree.read(kf)) ?? '', { merge: true, uniqueKeys: false })) {
+        if (doc.errors.length) throw new Error('unreadable');
+        bodies.push(doc.toJS({ maxAliasCount: 100 }));
+      }
+    } catch {
+      return { refusal: `${kf} could not be read to check what the delegated build would reach; fix its YAML`, remotes };
     }
-    return await runAsync(tool, path.join(tmp, ...dir.split('/').filter(Boolean)));
+    const lists: [string, unknown[]][] = [];
+    for (const k of bodies) {
+      if (!k || typeof k !== 'object' || Array.isArray(k)) continue;
+      for (const [key, v] of Object.entries(k)) if ((ROOT_FIELDS as readonly string[]).includes(key.toLowerCase()) && Array.isArray(v)) lists.push([key, v]);
+    }
+    for (const [field, list] of lists) {
+      for (const entry of list) {
+        if (typeof entry !== 'string' || entry.includes('\n')) continue; // inline configs: loaded under the root-only restrictor
+        const e = entry.trim();
+        const refuse = (why: string) => `${kf}: ${field} entry ${quotePath(e)} ${why}; a delegated build may reach this repository only`;
+        if (LOCAL_REMOTE.test(e)) return { refusal: refuse('is a local git remote'), remotes };
+        if (NETWORK_REMOTE.test(e)) {
+          remotes.push(e.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^@/\s]+@/gi, '$1'));
+          continue;
+        }
+        if (e.includes('\0') || e.includes('\\')) return { refusal: refuse('is not a plain path'), remotes };
+        if (posix.isAbsolute(e)) return { refusal: refuse('is an absolute path outside the repository'), remotes };
+        const p = posix.normalize(posix.join(d || '.', e)).replace(/\/+$/, '');
+        if (p === '..' || p.startsWith('../')) return { refusal: refuse('leaves the repository'), remotes };
+        const rel = p === '.' ? '' : p;
+        if (rel && pathProblem(rel)) return { refusal: refuse(pathProblem(rel)!), remotes };
+        if (dirs.has(rel)) queue.push(rel);
+        else if (!files.has(rel) && !tree.commit) {
+          // Not a regular file or directory of the tree: in a working tree, a symlink keydrift does not follow.
+          realRoot ??= await fs.realpath(tree.root);
+          const real = await fs.realpath(confinedJoin(tree.root, rel)).catch(() => undefined);
+          if (real !== undefined) return { refusal: refuse(isInside(realRoot, real) ? 'goes through a symlink, which keydrift does not follow' : 'is a symlink to outside the repository'), remotes };
+        }
+      }
+    }
+  }
+  return { remotes };
+}
+
+/**
+ * Build `dir` (repo-relative) of `tree` with the real tool, from a materialised copy of the
+ * repository, after the preflight allowed it.
+ */
+export async function delegateBuild(tree: FileTree, dir: string, tool: KustomizeTool): Promise<DelegateResult> {
+  const pf = await preflight(tree, dir);
+  if (pf.refusal) return { ok: false, error: `was not run: ${pf.refusal}`, refused: true };
+  const tmp = makeTemp('keydrift-kustomize-');
+  try {
+    writeConfined(tmp, await tree.readManyBytes(await tree.list()), '', tree.label);
+    return await runAsync(tool, dir ? confinedJoin(tmp, dir) : tmp, pf.remotes);
   } finally {
-    rmSync(tmp, { recursive: true, force: true });
+    removeTemp(tmp);
   }
 }
