@@ -6,6 +6,7 @@
 import { createTwoFilesPatch } from 'diff';
 import type { Snapshot } from '../sources/snapshot.js';
 import type { ContainerRef } from '../resolve/workloads.js';
+import { own } from '../own.js';
 
 export interface NewEnv {
   name: string;
@@ -107,7 +108,7 @@ export function valueFromOldNames(newName: string, oldNames: string[]): string |
   const user = find('USER', 'USERNAME');
   const pass = find('PASSWORD', 'PASS');
   const db = find('DB', 'DATABASE', 'NAME', 'DBNAME');
-  const scheme = SCHEMES[stem.split('_').pop()!] ?? SCHEMES[stem] ?? stem.toLowerCase().split('_').pop()!;
+  const scheme = own(SCHEMES, stem.split('_').pop()!) ?? own(SCHEMES, stem) ?? stem.toLowerCase().split('_').pop()!;
   const auth = user ? `$(${user})${pass ? `:$(${pass})` : ''}@` : pass ? `:$(${pass})@` : '';
   const hostPort = `$(${host})${port ? `:$(${port})` : ''}`;
   const pathPart = db ? `/$(${db})` : scheme === 'redis' ? '/0' : '';

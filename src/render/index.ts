@@ -15,6 +15,7 @@ import { findHelm, helmTemplate, NO_HELM_REASON } from './helm.js';
 import { provOf, renderedObject, setKeyLoc, srcOfObject, tag, type SrcDoc } from './prov.js';
 import { stringify as stringifyYaml } from 'yaml';
 import { parseYamlDocs } from './prov.js';
+import { hasOwn } from '../own.js';
 
 /** An app as the snapshot lists it. */
 export interface AppInfo {
@@ -527,7 +528,7 @@ function applyAppNamespace(o: KObject, spec: AppSpec): void {
 function substituteVars(node: any, vars: Record<string, string>): void {
   if (node?.metadata?.annotations?.['kustomize.toolkit.fluxcd.io/substitute'] === 'disabled') return;
   const sub = (s: string) =>
-    s.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[=-]([^}]*))?\}/g, (m, k: string, d: string | undefined) => (k in vars ? vars[k]! : d !== undefined ? d : m));
+    s.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[=-]([^}]*))?\}/g, (m, k: string, d: string | undefined) => (hasOwn(vars, k) ? vars[k]! : d !== undefined ? d : m));
   const walk = (n: any) => {
     if (Array.isArray(n)) n.forEach((x, i) => (typeof x === 'string' ? (n[i] = sub(x)) : walk(x)));
     else if (n && typeof n === 'object') for (const k of Object.keys(n)) typeof n[k] === 'string' ? (n[k] = sub(n[k])) : walk(n[k]);
