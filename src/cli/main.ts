@@ -19,6 +19,7 @@ import { renderText } from '../report/text.js';
 import { renderSarif } from '../report/sarif.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { contractToJson, renderContractText } from '../report/contract.js';
+import { oneLine } from '../report/escape.js';
 import { VERSION } from '../version.js';
 import type { RegistryOptions } from '../images/registry.js';
 
@@ -300,12 +301,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
         throw new KeydriftError(`unknown command '${cmd}' (try: keydrift --help)`);
     }
   } catch (e) {
+    // One line, whatever the message quotes (paths and names come from input).
     if (isKeydriftError(e)) {
-      io.stderr(`keydrift: ${e.message}\n`);
+      io.stderr(`keydrift: ${oneLine(e.message)}\n`);
     } else {
       // Never a stack trace: one line, and the stack only on request.
-      const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
-      io.stderr(`keydrift: internal error: ${msg}\n`);
+      const msg = e instanceof Error ? e.message.split('\n')[0]! : String(e);
+      io.stderr(`keydrift: internal error: ${oneLine(msg)}\n`);
       if (io.env.KEYDRIFT_DEBUG) io.stderr(String((e as Error)?.stack ?? e) + '\n');
     }
     return 2;

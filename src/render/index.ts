@@ -10,6 +10,7 @@ import { parseManifests, type KObject, type YamlProblem } from '../sources/yaml.
 import { treeHost, newRenderCache, type RenderCache, type TreeHost } from './host.js';
 import { Kustomizer, KustomizeError, Unsupported, KUSTOMIZATION_FILES, CLUSTER_SCOPED, kustomizationFileIn, type RenderHost, type Res } from './kustomize/build.js';
 import { delegateBuild, findKustomizeTool } from './kustomize/delegate.js';
+import { toolOutputMayShowSecret } from './kustomize/tool-output.js';
 import { appsOf, isAppObject, mayDeclareApp, type AppSpec, type AppSource } from './apps.js';
 import { findHelm, helmTemplate, NO_HELM_REASON } from './helm.js';
 import { provOf, renderedObject, setKeyLoc, srcOfObject, tag, type SrcDoc } from './prov.js';
@@ -563,9 +564,9 @@ export async function renderKustomize(tree: FileTree, k: Kustomizer, dir: string
       if (!tool) return { objects: [], inputs, texts, error: { reason: `${why}; neither kustomize nor kubectl is on PATH to build it` } };
       const r = await delegateBuild(tree, dir, tool);
       if (!r.ok) {
-        // The tool's message may quote a secret source's line: not shown when secrets are generated.
-        const hasSecrets = inputs.some((f) => /secretGenerator/.test((k.host as Partial<TreeHost>).texts?.get(f) ?? ''));
-        return { objects: [], inputs, texts, error: { reason: `${tool.label} failed: ${hasSecrets ? 'details not shown (the kustomization generates Secrets; run it yourself to see the message)' : r.error}` } };
+        // The tool's message may quote a Secret's value: not shown when the build may include one.
+        const hasSecrets = await toolOutputMayShowSecret(k.host, dir, inputs);
+        return { objects: [], inputs, texts, error: { reason: `${tool.label} failed: ${hasSecrets ? 'details not shown (the build may include a Secret, whose value the message could quote; run it yourself to see the message)' : r.error}` } };
       }
       const kf = kustomizationFileIn(k.host, dir) ?? dir;
       const objs: KObject[] = [];

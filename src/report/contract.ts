@@ -2,6 +2,7 @@
 import type { Contract } from '../contract/model.js';
 import { VERSION } from '../version.js';
 import { JSON_SCHEMA_VERSION } from './json.js';
+import { oneLine } from './escape.js';
 
 export function contractToJson(c: Contract): object {
   return {
@@ -54,5 +55,6 @@ export function renderContractText(c: Contract): string {
     lines.push('Unresolved reads (not checked):');
     for (const u of c.unresolved) lines.push(`  ${u.evidence.file}:${u.evidence.line}  ${u.reason}`);
   }
-  return lines.join('\n') + '\n';
+  // Names, files and patterns come from the scanned source: one clean line each.
+  return lines.map(oneLine).join('\n') + '\n';
 }
