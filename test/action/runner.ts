@@ -38,6 +38,8 @@ export interface RunOptions {
   apiUrl?: string;
   repository?: string;
   extraEnv?: Record<string, string>;
+  /** The bundle to run (default dist/index.js): a fresh bundle of src/ in test/security. */
+  dist?: string;
 }
 
 const unescape = (s: string) => s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%25/g, '%');
@@ -104,7 +106,7 @@ export async function runAction(o: RunOptions): Promise<ActionRun> {
     ...o.extraEnv,
   };
   for (const [k, v] of Object.entries(o.inputs)) env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v;
-  const child = spawn(process.execPath, [DIST], { cwd: o.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [o.dist ?? DIST], { cwd: o.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
