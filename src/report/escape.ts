@@ -28,7 +28,7 @@ export function escapeMd(s: string): string {
 
 /** Inline code that survives backticks and pipes in its content (code spans neither link nor mention). */
 export function mdCode(s: string): string {
-  const t = stripControls(s).replace(/\r?\n/g, ' ');
+  const t = stripControls(s.replace(/\r?\n|\r/g, ' '));
   const runs = t.match(/`+/g) ?? [];
   const fence = '`'.repeat(Math.max(0, ...runs.map((r) => r.length)) + 1);
   const pad = t.startsWith('`') || t.endsWith('`') || t.startsWith(' ') || t.endsWith(' ') ? ' ' : '';
