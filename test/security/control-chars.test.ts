@@ -10,6 +10,7 @@ import { renderDriftText } from '../../src/drift/text.js';
 import { renderContractText } from '../../src/report/contract.js';
 import { toSarif } from '../../src/report/sarif.js';
 import { annotationFor } from '../../src/action/annotations.js';
+import { renderImageContractText } from '../../src/commands/contract.js';
 import { runCli } from '../helpers/cli.js';
 import { prRepo } from './helpers.js';
 
@@ -63,6 +64,11 @@ describe('terminal output', () => {
       filesScanned: 1,
       skipped: [],
     } as any);
+    expect(controls(out, false)).toEqual([]);
+  });
+
+  it('image contract text: labels and registry notes', () => {
+    const out = renderImageContractText(`x${NASTY}`, { image: { digest: `sha256:${NASTY}`, manifestDigest: `sha256:${NASTY}`, platform: NASTY }, sourceFrom: 'labels', notes: [NASTY] } as any, 'contract\n');
     expect(controls(out, false)).toEqual([]);
   });
 

@@ -82,9 +82,9 @@ describe('an API server that serves no groups', () => {
   });
 
   it('the fake server behaves like one: empty discovery, every resource 404', async () => {
-    const api = await (await fetch(`${srv.url}/api`)).json();
+    const api = (await (await fetch(`${srv.url}/api`)).json()) as { versions: string[] };
     expect(api.versions).toEqual([]);
-    expect((await (await fetch(`${srv.url}/apis`)).json()).groups).toEqual([]);
+    expect(((await (await fetch(`${srv.url}/apis`)).json()) as { groups: unknown[] }).groups).toEqual([]);
     expect((await fetch(`${srv.url}/api/v1/configmaps`)).status).toBe(404);
   });
 
