@@ -5,6 +5,7 @@
  */
 import type { Finding, Severity } from '../model.js';
 import { localFileLocations, repoRelative } from '../report/sarif.js';
+import { oneLine } from '../report/escape.js';
 
 export const ANNOTATION_CAP = 10;
 
@@ -23,8 +24,9 @@ export function annotationFor(f: Finding, pathPrefix = ''): Annotation {
   const l = localFileLocations(f)[0];
   return {
     level: LEVEL[f.severity],
-    title: `keydrift/${f.check}${f.key ? `: ${f.key}` : ''}`,
-    message: f.fix ? `${f.message}\nFix: ${f.fix}` : f.message,
+    // The log viewer renders escape sequences: none from input reaches it.
+    title: oneLine(`keydrift/${f.check}${f.key ? `: ${f.key}` : ''}`),
+    message: oneLine(f.message) + (f.fix ? `\nFix: ${oneLine(f.fix)}` : ''),
     ...(l ? { file: repoRelative(l.file!, pathPrefix) } : {}),
     ...(l?.line ? { startLine: l.line } : {}),
     finding: f,

@@ -14,6 +14,7 @@ import { renderJson, summarize } from '../report/json.js';
 import { renderSarif } from '../report/sarif.js';
 import { renderHtml } from '../report/html.js';
 import { escapeMd, GITHUB_COMMENT_LIMIT, renderMarkdown } from '../report/markdown.js';
+import { mdCode } from '../report/escape.js';
 import { ANNOTATION_CAP, planAnnotations } from './annotations.js';
 import { markerFor, upsertComment, type CommentApi, type CommentResult } from './comment.js';
 import { readInputs, type ActionInputs, type FailOn } from './inputs.js';
@@ -97,7 +98,7 @@ function overflowNote(overflow: Finding[], prefix: string): string | undefined {
   return [
     `GitHub shows at most ${ANNOTATION_CAP} annotations of each level per step; ${overflow.length} more finding${overflow.length === 1 ? ' is' : 's are'} listed here only:`,
     '',
-    ...listed.map((f) => `- ${f.severity} \`${f.check}\`${f.key ? ` \`${f.key}\`` : ''}${escapeMd(where(f))}`),
+    ...listed.map((f) => `- ${f.severity} ${mdCode(f.check)}${f.key ? ` ${mdCode(f.key)}` : ''}${escapeMd(where(f))}`),
     ...(overflow.length > listed.length ? [`- … and ${overflow.length - listed.length} more, in the tables below`] : []),
   ].join('\n');
 }

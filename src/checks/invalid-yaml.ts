@@ -14,7 +14,7 @@ export const invalidYaml: SnapshotCheck = {
       .map((p) => ({
         check: 'invalid-yaml',
         severity: 'error' as const,
-        message: `${p.file}:${p.line}: ${p.message}; objects in this document were not checked.`,
+        message: `${p.file}:${p.line}${p.column ? `:${p.column}` : ''}: ${p.message}; objects in this document were not checked.`,
         locations: [{ file: p.file, line: p.line, repo: 'gitops' }],
         fix: 'Fix the YAML syntax.',
       }));

@@ -23,6 +23,7 @@ import { runExplain } from '../commands/explain.js';
 import { renderExplainText } from '../report/explain-text.js';
 import { renderExplainJson } from '../report/explain-json.js';
 import { renderExplainHtml, renderHtml } from '../report/html.js';
+import { oneLine } from '../report/escape.js';
 import { VERSION } from '../version.js';
 import type { RegistryOptions } from '../images/registry.js';
 
@@ -367,12 +368,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
         throw new KeydriftError(`unknown command '${cmd}' (try: keydrift --help)`);
     }
   } catch (e) {
+    // One line, whatever the message quotes (paths and names come from input).
     if (isKeydriftError(e)) {
-      io.stderr(`keydrift: ${e.message}\n`);
+      io.stderr(`keydrift: ${oneLine(e.message)}\n`);
     } else {
       // Never a stack trace: one line, and the stack only on request.
-      const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
-      io.stderr(`keydrift: internal error: ${msg}\n`);
+      const msg = e instanceof Error ? e.message.split('\n')[0]! : String(e);
+      io.stderr(`keydrift: internal error: ${oneLine(msg)}\n`);
       if (io.env.KEYDRIFT_DEBUG) io.stderr(String((e as Error)?.stack ?? e) + '\n');
     }
     return 2;

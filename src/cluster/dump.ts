@@ -9,6 +9,7 @@ import { parseAllDocuments } from 'yaml';
 import { KeydriftError } from '../errors.js';
 import type { Skip } from '../model.js';
 import { SecretHasher } from './secret-digest.js';
+import { badAlias, badAliasMessage, genericDescription } from '../sources/yaml-safe.js';
 import { toLiveObject, type LiveObject, type LiveSnapshot } from './live.js';
 
 const DUMP_RE = /\.(ya?ml|json)$/i;
@@ -31,6 +32,15 @@ async function filesOf(p: string): Promise<string[]> {
   };
   await walk(p);
   return out;
+}
+
+/** A Kubernetes object (kind, metadata.name) or a list of them (`kind: List`, `ConfigMapList`, … with `items`). */
+function isDumpDoc(doc: unknown): boolean {
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return false;
+  const d = doc as Record<string, any>;
+  if (typeof d.kind !== 'string' || !d.kind) return false;
+  if ((d.kind === 'List' || d.kind.endsWith('List')) && Array.isArray(d.items)) return true;
+  return !!d.metadata && typeof d.metadata === 'object' && typeof d.metadata.name === 'string';
 }
 
 function flatten(doc: unknown, out: Record<string, any>[]): void {
@@ -57,29 +67,47 @@ export async function readClusterDump(p: string, opts: { namespaces?: string[] }
   const objects: LiveObject[] = [];
   const skipped: Skip[] = [];
   const nss = opts.namespaces?.length ? new Set(opts.namespaces) : undefined;
+  // Fail closed: a dump in which nothing is a Kubernetes object or list (random bytes, a
+  // file of another kind) is not an empty cluster; comparing with it would say "no drift".
+  let recognised = false;
   for (const f of files) {
     const text = await fs.readFile(f, 'utf8');
     const raws: Record<string, any>[] = [];
     let problem: string | undefined;
+    let foreign = 0;
     try {
       for (const d of parseAllDocuments(text)) {
         if ('errors' in d && d.errors.length) {
-          problem = `line ${d.errors[0]!.linePos?.[0]?.line ?? '?'}: ${d.errors[0]!.message.split('\n')[0]}`;
+          // Never echo the text (a dump holds Secret values): the line and the kind of error only.
+          problem ??= `line ${d.errors[0]!.linePos?.[0]?.line ?? '?'}: ${genericDescription(d.errors[0])}`;
           continue;
         }
-        flatten(d.toJS({ maxAliasCount: 100 }), raws);
+        const alias = badAlias(d);
+        if (alias) {
+          problem ??= `line ${text.slice(0, alias.offset).split('\n').length}: ${badAliasMessage(alias.problem)}`;
+          continue;
+        }
+        const js = d.toJS({ maxAliasCount: 100 });
+        if (js === null || js === undefined) continue;
+        if (isDumpDoc(js)) recognised = true;
+        else foreign++;
+        flatten(js, raws);
       }
     } catch (e) {
-      problem = (e as Error).message.split('\n')[0];
+      problem ??= genericDescription(e);
     }
-    // Never echo the text: a dump holds Secret values.
-    if (problem) skipped.push({ what: `dump ${f}`, reason: `not read completely: ${problem.replace(/:\s.*$/, '') || 'YAML error'}` });
+    if (!problem && foreign) problem = `${foreign} document${foreign === 1 ? ' is' : 's are'} not a Kubernetes object or list`;
+    if (problem) skipped.push({ what: `dump ${f}`, reason: `not read completely: ${problem}` });
     for (const r of raws) {
       const o = toLiveObject(r, hasher);
       if (!o) continue;
       if (nss && o.namespace && !nss.has(o.namespace) && !['Application', 'Kustomization', 'HelmRelease'].includes(o.kind)) continue;
       objects.push(o);
     }
+  }
+  if (!recognised) {
+    const why = skipped[0] ? ` (${skipped[0].what.replace(/^dump /, '')}: ${skipped[0].reason.replace(/^not read completely: /, '')})` : '';
+    throw new KeydriftError(`--cluster-dump ${p}: not a cluster dump: no Kubernetes object or list in it${why}`);
   }
   return { source: `dump ${p}`, objects, skipped, hasher };
 }

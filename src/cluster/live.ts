@@ -3,6 +3,7 @@
  * turned into key → opaque digest on arrival; their values are not kept.
  */
 import type { Skip } from '../model.js';
+import { KeydriftError } from '../errors.js';
 import { SecretDigest, SecretHasher } from './secret-digest.js';
 import { ApiStatusError, type ClusterClient } from './client.js';
 
@@ -148,6 +149,8 @@ export interface ReadClusterOptions {
  */
 export async function readCluster(client: ClusterClient, opts: ReadClusterOptions = {}, hasher = new SecretHasher()): Promise<LiveSnapshot> {
   const served = await client.groupVersions();
+  // Fail closed: a server without the core API is not a cluster to compare with ("no drift").
+  if (!served.has('v1')) throw new KeydriftError(`the API server at ${client.label} serves no core v1 API (discovery listed ${served.size ? [...served].slice(0, 3).join(', ') + (served.size > 3 ? ', …' : '') : 'no API groups'}): not a Kubernetes cluster keydrift can compare with`);
   const wanted = [...LIVE_KINDS.filter((k) => !opts.kinds || opts.kinds.includes(k.kind)), ...(opts.extraKinds ?? [])];
   const nss = opts.namespaces?.length ? [...new Set(opts.namespaces)] : [undefined];
   type Part = { objects: LiveObject[]; skipped: Skip[]; unreadable: { kind: string; namespace?: string }[] };

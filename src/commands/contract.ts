@@ -9,6 +9,7 @@ import { contractForImage, mappingsFromConfigFile, type ImageContract } from '..
 import { openTree } from '../sources/tree.js';
 import { buildContract } from '../contract/build.js';
 import type { Contract } from '../contract/model.js';
+import { oneLine } from '../report/escape.js';
 
 export async function runContract(opts: { path: string; ref?: string }): Promise<Contract> {
   const tree = await openTree(opts.path, opts.ref);
@@ -65,8 +66,9 @@ export function renderImageContractText(ref: string, r: ImageContract, contractT
     ...(r.image.platform ? [`  platform ${r.image.platform}`] : []),
     `  source ${r.sourceFrom === 'labels' ? 'from the image labels' : r.sourceFrom === 'mapping' ? 'from the source mapping' : r.sourceFrom === 'explicit' ? 'given' : 'not found'}`,
   ];
-  const notes = r.notes.length ? ['Notes:', ...r.notes.map((n) => `  ${n}`)] : [];
-  return [...head, contractText.replace(/\n$/, ''), ...notes].join('\n') + '\n';
+  // Notes quote the image's labels and the registry's answers: one clean line each.
+  const notes = r.notes.length ? ['Notes:', ...r.notes.map((n) => `  ${oneLine(n)}`)] : [];
+  return [...head.map(oneLine), contractText.replace(/\n$/, ''), ...notes].join('\n') + '\n';
 }
 
 /** JSON: the contract document plus the image it was read from (no Env values: names are in imageDefaults). */

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
 import { stringify } from 'yaml';
 import { KeydriftError } from '../errors.js';
+import { oneLine } from '../report/escape.js';
 import { DirTree, GitTree, gitTopLevel, type FileTree } from '../sources/tree.js';
 import { loadSnapshot, type Snapshot } from '../sources/snapshot.js';
 import type { KObject } from '../sources/yaml.js';
@@ -43,15 +44,35 @@ export interface RenderCommandResult {
   text: string;
 }
 
-/** A copy of the object with every Secret value replaced by a fixed placeholder. */
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+function redactValues(m: unknown): void {
+  if (m && typeof m === 'object' && !Array.isArray(m)) for (const k of Object.keys(m)) (m as Record<string, unknown>)[k] = REDACTED;
+}
+
+/**
+ * A copy of the object with every Secret value replaced by a fixed placeholder: a Secret's
+ * `data`/`stringData`; the plain `data`/`stringData` of a SealedSecret's `spec.template` and of an
+ * ExternalSecret's `spec.target.template`; the `last-applied-configuration` annotation of any
+ * of these (it holds the whole object, values included); the items of a `List`, likewise.
+ */
 export function redactSecrets(body: Record<string, any>): Record<string, any> {
   const out = JSON.parse(JSON.stringify(body)) as Record<string, any>;
-  if (out.kind === 'Secret') {
-    for (const f of ['data', 'stringData']) {
-      if (out[f] && typeof out[f] === 'object') for (const k of Object.keys(out[f])) out[f][k] = REDACTED;
-    }
-  }
+  redactInPlace(out);
   return out;
+}
+
+function redactInPlace(out: Record<string, any>): void {
+  if (!out || typeof out !== 'object') return;
+  const kind = typeof out.kind === 'string' ? out.kind : '';
+  if (Array.isArray(out.items) && /List$/.test(kind)) for (const it of out.items) redactInPlace(it);
+  if (!/secret/i.test(kind)) return;
+  if (kind === 'Secret') for (const f of ['data', 'stringData']) redactValues(out[f]);
+  for (const t of [out.spec?.template, out.spec?.target?.template]) {
+    if (t && typeof t === 'object') for (const f of ['data', 'stringData']) redactValues(t[f]);
+  }
+  const ann = out.metadata?.annotations;
+  if (ann && typeof ann === 'object' && Object.prototype.hasOwnProperty.call(ann, LAST_APPLIED)) ann[LAST_APPLIED] = REDACTED;
 }
 
 /**
@@ -129,10 +150,11 @@ export async function renderCommand(opts: RenderCommandOptions = {}): Promise<Re
   if (format === 'json') {
     text = JSON.stringify({ schema: 'keydrift/render/v1', objects: items, apps, skipped, problems }, null, 2) + '\n';
   } else {
-    const docs = items.map((it) => `# Source: ${it.source.file}:${it.source.line}${it.app ? ` (app ${it.app})` : ''}\n${stringify(it.object, { lineWidth: 0 })}`);
+    // Comment lines quote file names and messages: one clean line each.
+    const docs = items.map((it) => `# Source: ${oneLine(`${it.source.file}:${it.source.line}${it.app ? ` (app ${it.app})` : ''}`)}\n${stringify(it.object, { lineWidth: 0 })}`);
     const notes = [
-      ...skipped.map((s) => `# skipped: ${s.file}: ${s.reason}`),
-      ...problems.map((p) => `# problem: ${p.file}:${p.line}: ${p.message}`),
+      ...skipped.map((s) => `# skipped: ${oneLine(`${s.file}: ${s.reason}`)}`),
+      ...problems.map((p) => `# problem: ${oneLine(`${p.file}:${p.line}: ${p.message}`)}`),
     ];
     text = (notes.length ? notes.join('\n') + '\n' : '') + docs.join('---\n');
   }

@@ -7,6 +7,7 @@
 import { createTwoFilesPatch } from 'diff';
 import type { Snapshot } from '../sources/snapshot.js';
 import type { KObject } from '../sources/yaml.js';
+import { secretLineRanges, touches } from '../sources/secret-lines.js';
 
 export function unifiedDiff(file: string, before: string, after: string): string {
   const p = createTwoFilesPatch(`a/${file}`, `b/${file}`, before, after, undefined, undefined, { context: 3 });
@@ -169,9 +170,35 @@ export function patchOf(snap: Snapshot, edits: Edit[]): string | undefined {
       after = after.slice(0, e.start) + e.insert + after.slice(e.end);
       lastStart = e.start;
     }
-    out += unifiedDiff(file, text, after);
+    const diff = unifiedDiff(file, text, after);
+    // Context lines must never show a Secret's value: no patch when a hunk meets one.
+    if (showsSecret(snap, file, text, diff)) return undefined;
+    out += diff;
   }
   return out || undefined;
+}
+
+/**
+ * Whether a diff of `file` shows (as context or removed lines) a line that may hold a Secret
+ * value: see secret-lines.ts; also any line of a file a Secret is generated from.
+ */
+export function showsSecret(snap: Snapshot, file: string, text: string, diff: string): boolean {
+  // A file a secretGenerator reads (env file, `files:` source) is a Secret value throughout.
+  const generatorSource = snap.objects.some(
+    (o) =>
+      o.generated?.generator === 'secretGenerator' &&
+      o.generated.file !== file &&
+      ['data', 'stringData'].some((f) => Object.keys(o.body[f] ?? {}).some((k) => o.locate([f, k]).file === file)),
+  );
+  if (generatorSource) return true;
+  const ranges = secretLineRanges(text);
+  if (!ranges.length) return false;
+  for (const m of diff.matchAll(/^@@ -(\d+)(?:,(\d+))? \+\d+(?:,\d+)? @@/gm)) {
+    const from = Number(m[1]);
+    const n = m[2] === undefined ? 1 : Number(m[2]);
+    if (n > 0 && touches(ranges, from, from + n - 1)) return true;
+  }
+  return false;
 }
 
 /** The diff for one key (added, or changed to `value`). */

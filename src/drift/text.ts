@@ -5,6 +5,7 @@
  */
 import type { Finding, Location, Report } from '../model.js';
 import { findingCounts, skippedLines } from '../report/text.js';
+import { forTerminal } from '../report/escape.js';
 
 const ANSI = { red: 31, yellow: 33, blue: 34, dim: 2, bold: 1, green: 32 } as const;
 
@@ -13,7 +14,9 @@ function loc(l: Location): string {
   return `${l.file ?? '?'}${l.line ? `:${l.line}` : ''}${l.note ? `  (${l.note})` : ''}`;
 }
 
-export function renderDriftText(report: Report & { sources?: { git: string; live: string } }, opts: { color: boolean }): string {
+export function renderDriftText(input: Report & { sources?: { git: string; live: string } }, opts: { color: boolean }): string {
+  // Names, keys, managers and messages come from input: no escape sequence reaches the terminal.
+  const report = forTerminal(input);
   const c = (code: number, s: string) => (opts.color ? `\u001b[${code}m${s}\u001b[0m` : s);
   const sev = (f: Finding) => (f.severity === 'error' ? c(ANSI.red, 'error  ') : f.severity === 'warning' ? c(ANSI.yellow, 'warning') : c(ANSI.blue, 'info   '));
   const groups = new Map<string, Finding[]>();

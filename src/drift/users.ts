@@ -4,6 +4,7 @@
  * so the report can say who depends on a key that exists only live.
  */
 import type { LiveObject } from '../cluster/live.js';
+import { own } from '../own.js';
 
 const TEMPLATE: Record<string, string[]> = {
   Deployment: ['spec', 'template', 'spec'],
@@ -25,7 +26,7 @@ export class UsageIndex {
   private uses = new Map<string, Use[]>();
   constructor(objects: LiveObject[]) {
     for (const o of objects) {
-      const path = TEMPLATE[o.kind];
+      const path = own(TEMPLATE, o.kind);
       if (!path) continue;
       // Pods made by a controller are covered by their workload.
       if (o.kind === 'Pod' && Array.isArray(o.body.metadata?.ownerReferences) && o.body.metadata.ownerReferences.length) continue;

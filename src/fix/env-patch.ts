@@ -6,6 +6,8 @@
 import { createTwoFilesPatch } from 'diff';
 import type { Snapshot } from '../sources/snapshot.js';
 import type { ContainerRef } from '../resolve/workloads.js';
+import { secretLineRanges } from '../sources/secret-lines.js';
+import { own } from '../own.js';
 
 export interface NewEnv {
   name: string;
@@ -21,7 +23,10 @@ function lineEnd(text: string, offset: number): number {
 }
 
 export function fileHasSecret(snap: Snapshot, file: string): boolean {
-  return snap.objects.some((o) => o.file === file && (o.kind === 'Secret' || o.kind === 'SealedSecret'));
+  if (snap.objects.some((o) => o.file === file && /secret/i.test(o.kind))) return true;
+  // Also what the objects do not show: a Secret inside a List, a Secret document that does not parse.
+  const text = snap.texts.get(file);
+  return text !== undefined && secretLineRanges(text).length > 0;
 }
 
 export function unifiedDiff(file: string, before: string, after: string): string {
@@ -107,7 +112,7 @@ export function valueFromOldNames(newName: string, oldNames: string[]): string |
   const user = find('USER', 'USERNAME');
   const pass = find('PASSWORD', 'PASS');
   const db = find('DB', 'DATABASE', 'NAME', 'DBNAME');
-  const scheme = SCHEMES[stem.split('_').pop()!] ?? SCHEMES[stem] ?? stem.toLowerCase().split('_').pop()!;
+  const scheme = own(SCHEMES, stem.split('_').pop()!) ?? own(SCHEMES, stem) ?? stem.toLowerCase().split('_').pop()!;
   const auth = user ? `$(${user})${pass ? `:$(${pass})` : ''}@` : pass ? `:$(${pass})@` : '';
   const hostPort = `$(${host})${port ? `:$(${port})` : ''}`;
   const pathPart = db ? `/$(${db})` : scheme === 'redis' ? '/0' : '';

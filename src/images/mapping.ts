@@ -12,6 +12,7 @@
 import { realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseDocument } from 'yaml';
+import { badAlias, badAliasMessage, genericDescription } from '../sources/yaml-safe.js';
 import { KeydriftError } from '../errors.js';
 import { isInside, pathProblem } from '../sources/paths.js';
 import { canonicalRepository, parseImageRef, type ImageRef } from './ref.js';
@@ -86,7 +87,15 @@ export function parseConfig(text: string, file: string, baseDir: string, roots: 
     const e = doc.errors[0]!;
     throw new KeydriftError(`${file}:${e.linePos?.[0]?.line ?? 1}: invalid YAML: ${e.message.split('\n')[0]}`);
   }
-  const body = doc.toJS() ?? {};
+  // An alias to no anchor throws a ReferenceError in toJS; a circular one makes a cyclic object.
+  const alias = badAlias(doc);
+  if (alias) throw new KeydriftError(`${file}:${text.slice(0, alias.offset).split('\n').length}: invalid YAML: ${badAliasMessage(alias.problem)}`);
+  let body: any;
+  try {
+    body = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (e) {
+    throw new KeydriftError(`${file}: invalid YAML: ${genericDescription(e)}`);
+  }
   if (typeof body !== 'object' || Array.isArray(body)) throw new KeydriftError(`${file}: expected a mapping at the top level`);
   const sources: SourceMapping[] = [];
   const raw = body.sources ?? {};

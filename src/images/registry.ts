@@ -15,6 +15,7 @@ import type { ImageDefault } from '../contract/model.js';
 import { parseImageRef, type ImageRef } from './ref.js';
 import { parseWwwAuthenticate } from './registry-auth.js';
 import { lookupDockerCredentials, type RegistryCredentials } from './docker-config.js';
+import { own } from '../own.js';
 
 export const MEDIA_TYPES = {
   ociIndex: 'application/vnd.oci.image.index.v1+json',
@@ -47,7 +48,7 @@ const ARCH_ALIASES: Record<string, string> = { x86_64: 'amd64', 'x86-64': 'amd64
 
 function normArch(a: string): string {
   const l = a.toLowerCase();
-  return ARCH_ALIASES[l] ?? l;
+  return own(ARCH_ALIASES, l) ?? l;
 }
 
 /** The variant implied when none is written (as containerd's platform matcher does). */

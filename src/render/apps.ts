@@ -8,6 +8,7 @@ import * as posix from 'node:path/posix';
 import type { KObject } from '../sources/yaml.js';
 import type { RenderHost } from './kustomize/build.js';
 import { kustomizationFileIn } from './kustomize/build.js';
+import { hasOwn } from '../own.js';
 
 export type AppKind = 'Application' | 'ApplicationSet' | 'Kustomization' | 'HelmRelease' | 'kustomize';
 
@@ -195,7 +196,7 @@ function substituteTemplate(v: any, params: Record<string, string>): any {
   if (typeof v === 'string') {
     return v.replace(/\{\{\s*(\.?[\w.[\]]+)\s*\}\}/g, (m, k: string) => {
       const key = k.replace(/^\./, '').replace(/^path\.path$/, 'path');
-      return key in params ? params[key]! : m;
+      return hasOwn(params, key) ? params[key]! : m;
     });
   }
   if (Array.isArray(v)) return v.map((x) => substituteTemplate(x, params));

@@ -10,11 +10,13 @@ import { parseManifests, type KObject, type YamlProblem } from '../sources/yaml.
 import { treeHost, newRenderCache, type RenderCache, type TreeHost } from './host.js';
 import { Kustomizer, KustomizeError, Unsupported, KUSTOMIZATION_FILES, CLUSTER_SCOPED, kustomizationFileIn, type RenderHost, type Res } from './kustomize/build.js';
 import { delegateBuild, findKustomizeTool } from './kustomize/delegate.js';
+import { toolOutputMayShowSecret } from './kustomize/tool-output.js';
 import { appsOf, isAppObject, mayDeclareApp, type AppSpec, type AppSource } from './apps.js';
 import { findHelm, helmTemplate, NO_HELM_REASON } from './helm.js';
 import { provOf, renderedObject, setKeyLoc, srcOfObject, tag, type SrcDoc } from './prov.js';
 import { stringify as stringifyYaml } from 'yaml';
 import { parseYamlDocs } from './prov.js';
+import { hasOwn } from '../own.js';
 
 /** An app as the snapshot lists it. */
 export interface AppInfo {
@@ -527,7 +529,7 @@ function applyAppNamespace(o: KObject, spec: AppSpec): void {
 function substituteVars(node: any, vars: Record<string, string>): void {
   if (node?.metadata?.annotations?.['kustomize.toolkit.fluxcd.io/substitute'] === 'disabled') return;
   const sub = (s: string) =>
-    s.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[=-]([^}]*))?\}/g, (m, k: string, d: string | undefined) => (k in vars ? vars[k]! : d !== undefined ? d : m));
+    s.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[=-]([^}]*))?\}/g, (m, k: string, d: string | undefined) => (hasOwn(vars, k) ? vars[k]! : d !== undefined ? d : m));
   const walk = (n: any) => {
     if (Array.isArray(n)) n.forEach((x, i) => (typeof x === 'string' ? (n[i] = sub(x)) : walk(x)));
     else if (n && typeof n === 'object') for (const k of Object.keys(n)) typeof n[k] === 'string' ? (n[k] = sub(n[k])) : walk(n[k]);
@@ -563,9 +565,9 @@ export async function renderKustomize(tree: FileTree, k: Kustomizer, dir: string
       const r = await delegateBuild(tree, dir, tool);
       if (!r.ok && r.refused) return { objects: [], inputs, texts, error: { reason: `${why}; ${tool.label} ${r.error}` } };
       if (!r.ok) {
-        // The tool's message may quote a secret source's line: not shown when secrets are generated.
-        const hasSecrets = inputs.some((f) => /secretGenerator/.test((k.host as Partial<TreeHost>).texts?.get(f) ?? ''));
-        return { objects: [], inputs, texts, error: { reason: `${tool.label} failed: ${hasSecrets ? 'details not shown (the kustomization generates Secrets; run it yourself to see the message)' : r.error}` } };
+        // The tool's message may quote a Secret's value: not shown when the build may include one.
+        const hasSecrets = await toolOutputMayShowSecret(k.host, dir, inputs);
+        return { objects: [], inputs, texts, error: { reason: `${tool.label} failed: ${hasSecrets ? 'details not shown (the build may include a Secret, whose value the message could quote; run it yourself to see the message)' : r.error}` } };
       }
       const kf = kustomizationFileIn(k.host, dir) ?? dir;
       const objs: KObject[] = [];

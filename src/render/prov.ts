@@ -7,6 +7,8 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { LineCounter, Parser, Composer, type Document, type Node } from 'yaml';
+import { badAlias, badAliasMessage, safeYamlMessage } from '../sources/yaml-safe.js';
+import { setOwn } from '../own.js';
 import { locateInDoc, type KObject, type PathSeg } from '../sources/yaml.js';
 
 /** A source document: a file and a way to find the line of a path in it. */
@@ -70,7 +72,7 @@ export function provOf(node: object): NodeProv | undefined {
 export function cloneTagged<T>(value: T): T {
   if (!isObj(value)) return value;
   const out: any = Array.isArray(value) ? value.map((v) => cloneTagged(v)) : {};
-  if (!Array.isArray(value)) for (const k of Object.keys(value)) out[k] = cloneTagged((value as any)[k]);
+  if (!Array.isArray(value)) for (const k of Object.keys(value)) setOwn(out, k, cloneTagged((value as any)[k]));
   const p = PROV.get(value);
   if (p) PROV.set(out, { src: p.src, path: p.path, ...(p.keys ? { keys: new Map(p.keys) } : {}) });
   return out;
@@ -215,11 +217,20 @@ export function parseYamlDocs(file: string, text: string): YamlDoc[] {
   let i = 0;
   for (const doc of composer.compose(parser.parse(text), true, text.length)) {
     const docIndex = i++;
+    const docText = () => text.slice(doc.range[0], doc.range[2]);
     if (doc.errors.length) {
       const e = doc.errors[0]!;
-      throw new YamlError(file, e.linePos?.[0]?.line ?? lc.linePos(e.pos[0]).line, e.message.split('\n')[0]!.trim());
+      throw new YamlError(file, e.linePos?.[0]?.line ?? lc.linePos(e.pos[0]).line, safeYamlMessage(e, docText()));
     }
-    const body = doc.toJS({ maxAliasCount: 100 });
+    // A kustomization's secretGenerator literal may be written `*value`: never quoted.
+    const alias = text.includes('*') ? badAlias(doc) : undefined;
+    if (alias) throw new YamlError(file, lc.linePos(alias.offset).line, `column ${lc.linePos(alias.offset).col}: ${badAliasMessage(alias.problem)}`);
+    let body: unknown;
+    try {
+      body = doc.toJS({ maxAliasCount: 100 });
+    } catch (e) {
+      throw new YamlError(file, lc.linePos(doc.range[0]).line, safeYamlMessage(e, docText()));
+    }
     if (body === null || body === undefined) continue;
     const start = doc.contents?.range?.[0] ?? doc.range[0];
     const line = lc.linePos(start).line;

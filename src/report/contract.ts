@@ -2,6 +2,7 @@
 import type { Contract } from '../contract/model.js';
 import { toContractDocument } from '../contract/document.js';
 import { JSON_SCHEMA_VERSION } from './json.js';
+import { oneLine } from './escape.js';
 
 /** `keydrift contract --format json`: the contract document (schema/contract.v1.json). */
 export function contractToJson(c: Contract): object {
@@ -35,5 +36,6 @@ export function renderContractText(c: Contract): string {
     lines.push('Unresolved reads (not checked):');
     for (const u of c.unresolved) lines.push(`  ${u.evidence.file}:${u.evidence.line}  ${u.reason}`);
   }
-  return lines.join('\n') + '\n';
+  // Names, files and patterns come from the scanned source: one clean line each.
+  return lines.map(oneLine).join('\n') + '\n';
 }

@@ -10,6 +10,7 @@
 import type { Finding, Location, Report, Severity } from '../model.js';
 import { summarize } from './json.js';
 import { describeForeign, localFileLocations, repoRelative } from './sarif.js';
+import { escapeMd, mdCode, mdLinkTarget, stripControls } from './escape.js';
 
 /** GitHub's limit on an issue or PR comment body, in characters. */
 export const GITHUB_COMMENT_LIMIT = 65536;
@@ -33,28 +34,14 @@ export interface MarkdownOptions {
 
 const ICON: Record<Severity, string> = { error: '🔴 error', warning: '🟡 warning', info: '🔵 info' };
 
-/** Text safe inside a table cell or a paragraph: no HTML, no pipes, no line breaks. */
-export function escapeMd(s: string): string {
-  return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\|/g, '\\|')
-    .replace(/\r?\n/g, '<br>');
-}
-
-/** Inline code that survives backticks in its content. */
-function code(s: string): string {
-  const runs = s.match(/`+/g) ?? [];
-  const fence = '`'.repeat(Math.max(0, ...runs.map((r) => r.length)) + 1);
-  const pad = s.startsWith('`') || s.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')}${pad}${fence}`;
-}
+// Every input-derived string goes through escape.ts: text, inline code, link targets.
+export { escapeMd } from './escape.js';
+const code = mdCode;
 
 function fenced(lang: string, body: string): string {
-  const runs = body.match(/`{3,}/g) ?? [];
+  const runs = stripControls(body, '\n\t').match(/`{3,}/g) ?? [];
   const fence = '`'.repeat(Math.max(2, ...runs.map((r) => r.length)) + 1);
-  return `${fence}${lang}\n${body.replace(/\n$/, '')}\n${fence}`;
+  return `${fence}${lang}\n${stripControls(body, '\n\t').replace(/\n$/, '')}\n${fence}`;
 }
 
 function plural(n: number, word: string): string {
@@ -74,7 +61,8 @@ function where(f: Finding, opts: MarkdownOptions): string {
   if (l) {
     const p = repoRelative(l.file!, opts.pathPrefix);
     const text = code(`${p}${l.line ? `:${l.line}` : ''}`);
-    const url = opts.fileUrl?.(p, l.line);
+    const raw = opts.fileUrl?.(p, l.line);
+    const url = raw === undefined ? undefined : mdLinkTarget(raw);
     return url ? `[${text}](${url})` : text;
   }
   const other = f.locations[0];
@@ -146,7 +134,7 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
   const more = (omitted: number) =>
     `---\n⚠️ Cut to fit: ` +
     (omitted ? `${plural(omitted, 'finding')} ${omitted === 1 ? 'is' : 'are'} not shown here` : 'some suggested fixes or skipped items are not shown here') +
-    (opts.moreUrl ? `; the full report is in the [job summary](${opts.moreUrl}).` : '; the full report is in the job summary of this run.');
+    (opts.moreUrl && mdLinkTarget(opts.moreUrl) ? `; the full report is in the [job summary](${mdLinkTarget(opts.moreUrl)}).` : '; the full report is in the job summary of this run.');
   // Room kept for the closing line, whatever the number in it.
   const reserve = SEP.length + more(total).length + 8;
   const fits = (extra: string) => out.length + extra.length + reserve <= max;

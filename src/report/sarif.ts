@@ -73,10 +73,15 @@ function messageText(f: Finding): string {
   return parts.join(' ');
 }
 
+/** A relative URI reference for a repo-relative path: what is not a URI path character percent-encoded (`%` too). */
+export function uriOf(p: string): string {
+  return p.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@/]/gu, (c) => encodeURIComponent(c));
+}
+
 function physical(l: Location, prefix: string) {
   return {
     physicalLocation: {
-      artifactLocation: { uri: repoRelative(l.file!, prefix), uriBaseId: '%SRCROOT%' },
+      artifactLocation: { uri: uriOf(repoRelative(l.file!, prefix)), uriBaseId: '%SRCROOT%' },
       ...(l.line ? { region: { startLine: l.line } } : {}),
     },
   };

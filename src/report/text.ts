@@ -4,6 +4,7 @@
  */
 import type { Finding, Location, Report } from '../model.js';
 import { summarize } from './json.js';
+import { forTerminal } from './escape.js';
 
 export interface TextOptions {
   color: boolean;
@@ -18,7 +19,9 @@ export function formatLocation(l: Location): string {
   return `${repo}${where}${l.note ? `  (${l.note})` : ''}`;
 }
 
-export function renderText(report: Report, opts: TextOptions): string {
+export function renderText(input: Report, opts: TextOptions): string {
+  // Names, keys and messages come from input: no escape sequence of theirs reaches the terminal.
+  const report = forTerminal(input);
   const c = (code: number, s: string) => (opts.color ? `\u001b[${code}m${s}\u001b[0m` : s);
   const sev = (f: Finding) =>
     f.severity === 'error' ? c(ANSI.red, 'error  ') : f.severity === 'warning' ? c(ANSI.yellow, 'warning') : c(ANSI.blue, 'info   ');

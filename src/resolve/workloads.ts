@@ -2,6 +2,7 @@
  * Workloads and their containers: every container and initContainer of a pod template.
  */
 import type { KObject, PathSeg } from '../sources/yaml.js';
+import { own } from '../own.js';
 
 export const WORKLOAD_KINDS: Record<string, PathSeg[]> = {
   Pod: ['spec'],
@@ -29,7 +30,7 @@ export interface ContainerRef {
 }
 
 export function isWorkload(o: KObject): boolean {
-  return o.kind in WORKLOAD_KINDS && (o.kind !== 'Rollout' || o.apiVersion.startsWith('argoproj.io/'));
+  return own(WORKLOAD_KINDS, o.kind) !== undefined && (o.kind !== 'Rollout' || o.apiVersion.startsWith('argoproj.io/'));
 }
 
 export function workloadId(o: { kind: string; namespace?: string; name: string }): string {
@@ -50,7 +51,7 @@ function getIn(obj: any, path: PathSeg[]): any {
  * it is returned with `templateRef` so the caller can say why it was skipped.
  */
 export function containersOf(o: KObject): { containers: ContainerRef[]; templateRef?: string } {
-  const podPath = WORKLOAD_KINDS[o.kind];
+  const podPath = own(WORKLOAD_KINDS, o.kind);
   if (!podPath) return { containers: [] };
   if (o.kind === 'Rollout' && o.body.spec?.workloadRef && !o.body.spec?.template) {
     const ref = o.body.spec.workloadRef;
@@ -80,5 +81,5 @@ export function containersOf(o: KObject): { containers: ContainerRef[]; template
 
 /** The pod spec of a workload (for volumes and other pod-level references). */
 export function podSpecPath(o: KObject): PathSeg[] | undefined {
-  return WORKLOAD_KINDS[o.kind];
+  return own(WORKLOAD_KINDS, o.kind);
 }

@@ -5,6 +5,7 @@
  */
 import { LineCounter, Parser, Composer, isMap, isSeq, isPair, isScalar, type Document, type Node } from 'yaml';
 import type { Location } from '../model.js';
+import { badAlias, badAliasMessage, safeYamlMessage } from './yaml-safe.js';
 
 export type PathSeg = string | number;
 
@@ -47,6 +48,9 @@ export interface KObject {
 export interface YamlProblem {
   file: string;
   line: number;
+  /** 1-based column, when known. */
+  column?: number;
+  /** Never quotes the text of a document that is or may be a Secret (see yaml-safe.ts). */
   message: string;
 }
 
@@ -101,24 +105,32 @@ export function parseManifests(file: string, text: string): ParsedFile {
   try {
     for (const d of composer.compose(parser.parse(text), true, text.length)) docs.push(d);
   } catch (e) {
-    return { objects: [], others: [], problems: [{ file, line: 1, message: `YAML could not be parsed: ${(e as Error).message.split('\n')[0]}` }] };
+    return { objects: [], others: [], problems: [{ file, line: 1, message: `YAML could not be parsed: ${safeYamlMessage(e, text)}` }] };
   }
   const objects: KObject[] = [];
   const problems: YamlProblem[] = [];
   const others: ParsedFile['others'] = [];
   const lineAt = (offset: number) => lc.linePos(offset).line;
   docs.forEach((doc, docIndex) => {
+    const docText = () => text.slice(doc.range[0], doc.range[2]);
     if (doc.errors.length > 0) {
       const err = doc.errors[0]!;
-      const line = err.linePos?.[0]?.line ?? lineAt(err.pos[0]);
-      problems.push({ file, line, message: err.message.split('\n')[0]!.trim() });
+      const pos = err.linePos?.[0] ?? lc.linePos(err.pos[0]);
+      problems.push({ file, line: pos.line, column: pos.col, message: safeYamlMessage(err, docText()) });
+      return;
+    }
+    // An alias to no anchor, or into its own anchor (a circular object): by position only.
+    const alias = text.includes('*') ? badAlias(doc) : undefined;
+    if (alias) {
+      const pos = lc.linePos(alias.offset);
+      problems.push({ file, line: pos.line, column: pos.col, message: badAliasMessage(alias.problem) });
       return;
     }
     let body: unknown;
     try {
       body = doc.toJS({ maxAliasCount: 100 });
     } catch (e) {
-      problems.push({ file, line: lineAt(doc.range[0]), message: (e as Error).message.split('\n')[0]! });
+      problems.push({ file, line: lineAt(doc.range[0]), message: safeYamlMessage(e, docText()) });
       return;
     }
     const start = doc.contents?.range?.[0] ?? doc.range[0];

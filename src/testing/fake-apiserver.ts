@@ -145,6 +145,11 @@ export interface FakeApiServerOptions {
   token?: string;
   /** The identity named in 403 messages. */
   user?: string;
+  /**
+   * Serve no API group at all, the core `v1` included (an aggregator or proxy that answers
+   * discovery with empty lists): every resource path is then 404, as on a real server.
+   */
+  noGroups?: boolean;
 }
 
 export interface FakeApiServer {
@@ -308,7 +313,7 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
     const t = typeOfKind(o.kind, o.apiVersion);
     if (t?.crd) installed.add(t.crd);
   }
-  const types = () => RESOURCE_TYPES.filter((t) => (!t.crd || installed.has(t.crd)) && !opts.omitKinds?.includes(t.kind));
+  const types = () => opts.noGroups ? [] : RESOURCE_TYPES.filter((t) => (!t.crd || installed.has(t.crd)) && !opts.omitKinds?.includes(t.kind));
   const requests: RequestLogEntry[] = [];
   const faults = opts.faults ?? [];
   const forbid = opts.forbid ?? [];
@@ -355,7 +360,7 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
       discovery = () => ({ major: '1', minor: '31', gitVersion: 'v1.31.0-keydrift-fake', platform: 'linux/amd64' });
     } else if (segs[0] === 'api' && segs.length === 1) {
       entry.type = 'discovery';
-      discovery = () => ({ kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }] });
+      discovery = () => ({ kind: 'APIVersions', versions: opts.noGroups ? [] : ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }] });
     } else if (segs[0] === 'apis' && segs.length === 1) {
       entry.type = 'discovery';
       discovery = () => {

@@ -38,7 +38,7 @@ export interface RunOptions {
   apiUrl?: string;
   repository?: string;
   extraEnv?: Record<string, string>;
-  /** The bundle to run (default dist/index.js). */
+  /** The bundle to run (default dist/index.js): a fresh bundle of src/ in test/security. */
   dist?: string;
 }
 

@@ -30,8 +30,9 @@ describe('readClusterDump', () => {
     expect(only.objects.map((o) => o.name).sort()).toEqual(['app', 's']);
   });
 
-  it('a broken file is a skip reason that never echoes its text', async () => {
+  it('a broken file beside good ones is a skip reason that never echoes its text', async () => {
     writeFileSync(path.join(dir, 'bad.yaml'), `apiVersion: v1\nkind: Secret\ndata:\n  T: "${VALUE}\n  x: [\n`);
+    writeFileSync(path.join(dir, 'good.yaml'), `apiVersion: v1\nkind: List\nitems: []\n`);
     const live = await readClusterDump(dir);
     expect(live.skipped).toHaveLength(1);
     expect(JSON.stringify(live.skipped)).not.toContain(VALUE);

@@ -22,6 +22,7 @@
 import type { ContractRead, ExtractResult, ReadKind } from '../model.js';
 import type { PyTok } from './python.js';
 import { shorten } from './util.js';
+import { own } from '../../own.js';
 
 interface Line {
   start: number;
@@ -359,7 +360,7 @@ function decoupleAndDjango(ctx: Ctx): void {
     const { pos, kw, close } = callArgs(toks, open);
     const pattern = shorten(toks.slice(i, close + 1).map((x) => x.raw).join('').replace(/,/g, ', '));
     let name = str(toks, pos[0]) ?? str(toks, kw.get('var'));
-    if (!name && lib === 'django-environ' && !pos[0] && DJANGO_DEFAULT_VARS[method]) name = DJANGO_DEFAULT_VARS[method];
+    if (!name && lib === 'django-environ' && !pos[0] && own(DJANGO_DEFAULT_VARS, method)) name = own(DJANGO_DEFAULT_VARS, method);
     if (!name) {
       out.unresolved.push({ evidence: { file: ctx.file, line: ctx.lineOf(t), pattern }, reason: `computed key passed to ${lib}` });
       continue;

@@ -13,6 +13,7 @@ import { parseManifests, type PathSeg } from '../../sources/yaml.js';
 import { cloneTagged, parseYamlDocs, provOf, setKeyLoc, srcOfObject, tag, YamlError, type Loc, type SrcDoc } from '../prov.js';
 import { kustomizeHash } from './hash.js';
 import { jsonPatch, PatchError, strategicMerge } from './patch.js';
+import { hasOwn, own, setOwn } from '../../own.js';
 
 export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
@@ -759,16 +760,16 @@ export function applyFieldSpec(body: Record<string, any>, fs: FieldSpec, fn: (m:
     if (!isMap(node)) return;
     const seg = segs[i]!.replace(/\[\]$/, '');
     if (i === segs.length - 1) {
-      if (!(seg in node)) {
+      if (!hasOwn(node, seg)) {
         if (!fs.create || !createLast) return;
-        node[seg] = {};
+        setOwn(node, seg, {});
       }
       if (isMap(node[seg]) || typeof node[seg] === 'string' || Array.isArray(node[seg])) fn(node, seg);
       return;
     }
-    if (!(seg in node) || node[seg] === null) {
+    if (!hasOwn(node, seg) || node[seg] === null) {
       if (!fs.create) return;
-      node[seg] = {};
+      setOwn(node, seg, {});
     }
     walk(node[seg], i + 1);
   };
@@ -907,7 +908,7 @@ const POD_PATHS: Record<string, string> = {
 };
 
 function podRefs(sub: string[], kinds = Object.keys(POD_PATHS)): FieldSpec[] {
-  return kinds.flatMap((kind) => sub.map((s) => ({ path: `${POD_PATHS[kind]}/${s}`, kind })));
+  return kinds.flatMap((kind) => sub.map((s) => ({ path: `${own(POD_PATHS, kind)}/${s}`, kind })));
 }
 
 export const DEFAULT_NAME_REFS: NameRefConfig[] = [

@@ -4,6 +4,7 @@
  */
 import { cloneTagged, sameProv, setKeyLoc, type SrcDoc } from '../prov.js';
 import type { PathSeg } from '../../sources/yaml.js';
+import { hasOwn, setOwn } from '../../own.js';
 
 const isMap = (v: unknown): v is Record<string, any> => !!v && typeof v === 'object' && !Array.isArray(v);
 
@@ -55,7 +56,7 @@ function mergeMap(dst: Record<string, any>, patch: Record<string, any>, ctx: Ctx
     for (const k of Object.keys(dst)) delete dst[k];
     for (const k of Object.keys(patch)) {
       if (k === '$patch') continue;
-      dst[k] = stripDirectives(cloneTagged(patch[k]));
+      setOwn(dst, k, stripDirectives(cloneTagged(patch[k])));
       setKeyLoc(dst, k, loc(ctx, [...ppath, k]));
     }
     return;
@@ -77,14 +78,15 @@ function mergeMap(dst: Record<string, any>, patch: Record<string, any>, ctx: Ctx
       delete dst[k];
       continue;
     }
-    const dv = dst[k];
+    // Own keys only: a patch key `__proto__` must not reach Object.prototype.
+    const dv = hasOwn(dst, k) ? dst[k] : undefined;
     if (isMap(pv) && isMap(dv)) {
       mergeMap(dv, pv, ctx, here, [...fpath, k]);
     } else if (Array.isArray(pv) && Array.isArray(dv)) {
       dst[k] = mergeList(dv, pv, ctx, here, [...fpath, k]);
     } else if (dv !== pv || typeof pv === 'object') {
       // Same scalar (a merge key, a restated value): the original keeps its place.
-      dst[k] = stripDirectives(cloneTagged(pv));
+      setOwn(dst, k, stripDirectives(cloneTagged(pv)));
       setKeyLoc(dst, k, loc(ctx, here));
     }
   }
@@ -135,7 +137,7 @@ function splitPointer(p: string): string[] {
 function parentOf(doc: any, segs: string[], op: string, path: string): { parent: any; key: string } {
   let cur = doc;
   for (const s of segs.slice(0, -1)) {
-    const next = Array.isArray(cur) ? cur[Number(s)] : isMap(cur) ? cur[s] : undefined;
+    const next = Array.isArray(cur) ? cur[Number(s)] : isMap(cur) && hasOwn(cur, s) ? cur[s] : undefined;
     if (next === undefined || next === null || typeof next !== 'object') throw new PatchError(`JSON patch ${op} ${path}: path does not exist`);
     cur = next;
   }
@@ -153,7 +155,7 @@ export function jsonPatch(doc: Record<string, any>, ops: unknown, src: SrcDoc, p
     const get = (p: string) => {
       let cur: any = doc;
       for (const s of splitPointer(p)) {
-        cur = Array.isArray(cur) ? cur[Number(s)] : isMap(cur) ? cur[s] : undefined;
+        cur = Array.isArray(cur) ? cur[Number(s)] : isMap(cur) && hasOwn(cur, s) ? cur[s] : undefined;
         if (cur === undefined) throw new PatchError(`JSON patch ${o.op} from ${p}: path does not exist`);
       }
       return cur;
@@ -170,8 +172,8 @@ export function jsonPatch(doc: Record<string, any>, ops: unknown, src: SrcDoc, p
           parent[idx] = v;
         }
       } else {
-        if (!insert && !(key in parent)) throw new PatchError(`JSON patch replace ${o.path}: path does not exist`);
-        parent[key] = v;
+        if (!insert && !hasOwn(parent, key)) throw new PatchError(`JSON patch replace ${o.path}: path does not exist`);
+        setOwn(parent, key, v);
         setKeyLoc(parent, key, at);
       }
     };
@@ -182,7 +184,7 @@ export function jsonPatch(doc: Record<string, any>, ops: unknown, src: SrcDoc, p
         if (!(idx >= 0 && idx < parent.length)) throw new PatchError(`JSON patch remove ${p}: index out of range`);
         return parent.splice(idx, 1)[0];
       }
-      if (!(key in parent)) throw new PatchError(`JSON patch remove ${p}: path does not exist`);
+      if (!hasOwn(parent, key)) throw new PatchError(`JSON patch remove ${p}: path does not exist`);
       const v = parent[key];
       delete parent[key];
       return v;
