@@ -29,6 +29,8 @@ export interface LiveObject {
   creationTimestamp?: string;
   /** Keys under data/binaryData/stringData in the `kubectl.kubernetes.io/last-applied-configuration` annotation (client-side apply), when present. */
   lastAppliedKeys?: string[];
+  /** The field manager that owns that annotation (`kubectl-client-side-apply`, `kubectl-replace`, `kubectl-edit`…), from managedFields. */
+  lastAppliedBy?: { manager: string; operation: string; time?: string };
   /** ConfigMap `data`/`binaryData` and Secret `data` keys with their values (Secrets: digests only). */
   values?: Map<string, LiveValue>;
   /** The object as read, for kinds other than Secret (Applications, Flux objects, workloads); for Secrets, metadata and type only. */
@@ -79,6 +81,16 @@ function lastAppliedKeysOf(text: string | undefined): string[] | undefined {
   }
 }
 
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/** Who wrote the last-applied annotation: the newest managedFields entry that owns it. */
+function lastAppliedOwner(mf: ManagedEntry[]): LiveObject['lastAppliedBy'] {
+  const owners = mf.filter((m) => !m.subresource && m.fieldsV1?.['f:metadata']?.['f:annotations']?.[`f:${LAST_APPLIED}`] !== undefined);
+  owners.sort((a, b) => (Date.parse(b.time ?? '') || 0) - (Date.parse(a.time ?? '') || 0));
+  const m = owners[0];
+  return m ? { manager: m.manager, operation: m.operation, ...(m.time ? { time: m.time } : {}) } : undefined;
+}
+
 /** Turn a raw object (from the API or a dump) into a LiveObject; Secret values become digests here. */
 export function toLiveObject(raw: Record<string, any>, hasher: SecretHasher): LiveObject | undefined {
   const meta = raw?.metadata;
@@ -103,8 +115,12 @@ export function toLiveObject(raw: Record<string, any>, hasher: SecretHasher): Li
     managedFields,
     ...(meta.creationTimestamp ? { creationTimestamp: String(meta.creationTimestamp) } : {}),
   };
-  const lastApplied = lastAppliedKeysOf(base.annotations['kubectl.kubernetes.io/last-applied-configuration']);
-  if (lastApplied) Object.assign(base, { lastAppliedKeys: lastApplied });
+  const lastApplied = lastAppliedKeysOf(base.annotations[LAST_APPLIED]);
+  if (lastApplied) {
+    Object.assign(base, { lastAppliedKeys: lastApplied });
+    const by = lastAppliedOwner(managedFields);
+    if (by) Object.assign(base, { lastAppliedBy: by });
+  }
   if (raw.kind === 'Secret') {
     const values = new Map<string, LiveValue>();
     for (const [k, v] of Object.entries(raw.data ?? {})) values.set(k, { type: 'secret', digest: hasher.digestBase64(String(v ?? '')) });
@@ -117,7 +133,7 @@ export function toLiveObject(raw: Record<string, any>, hasher: SecretHasher): Li
       ...base,
       annotations,
       values,
-      body: { apiVersion: base.apiVersion, kind: 'Secret', metadata: { name: base.name, ...(base.namespace ? { namespace: base.namespace } : {}), labels: base.labels, annotations }, ...(raw.type ? { type: String(raw.type) } : {}) },
+      body: { apiVersion: base.apiVersion, kind: 'Secret', metadata: { name: base.name, ...(base.namespace ? { namespace: base.namespace } : {}), labels: base.labels, annotations, ...(Array.isArray(meta.ownerReferences) ? { ownerReferences: meta.ownerReferences } : {}) }, ...(raw.type ? { type: String(raw.type) } : {}) },
     };
   }
   if (raw.kind === 'ConfigMap') {

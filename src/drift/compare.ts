@@ -13,6 +13,7 @@ import { OwnerIndex, type Owner } from './owner.js';
 import { fateOf, type Change, type Fate } from './fate.js';
 import { configMapEdit, patchOf, type Edit, type PatchResult } from './patch.js';
 import { UsageIndex } from './users.js';
+import { secretEdit, secretPatchOf } from './secret-patch.js';
 
 export interface DriftItem {
   change: Change;
@@ -38,6 +39,10 @@ export interface DriftItem {
   keysOnly?: boolean;
   /** Live workloads that read this key: "Deployment prod/user-auth (envFrom)". */
   readBy?: string[];
+  /** Secrets: how to put the change into git, in words (the patch, when there is one, has a placeholder). */
+  secretFix?: string;
+  /** What the owning app's status says of its last sync, to place the manual change in time. */
+  history?: { app: string; lastSync: string; revision?: string; from: 'live' | 'git' };
 }
 
 export interface DriftOptions {
@@ -228,6 +233,9 @@ export function computeDrift(git: Snapshot, live: LiveSnapshot, opts: DriftOptio
         liveLocation: { ...liveLocation, note: `${l.kind} ${l.namespace ? l.namespace + '/' : ''}${l.name} data.${key} (live)` },
         ...(g.keysOnly ? { keysOnly: true } : {}),
         ...(readBy.length ? { readBy } : {}),
+        ...(owner?.engine === 'argocd' && owner.lastSync && who?.class === 'manual'
+          ? { history: { app, lastSync: owner.lastSync.at, ...(owner.lastSync.revision ? { revision: owner.lastSync.revision } : {}), from: owner.from } }
+          : {}),
       };
       if (!secret) {
         if (gv && (gv.type === 'text' || gv.type === 'binary')) item.gitValue = gv.value;
@@ -238,12 +246,18 @@ export function computeDrift(git: Snapshot, live: LiveSnapshot, opts: DriftOptio
           const e = configMapEdit(git, g.obj, key, lv.value, change === 'added' ? 'add' : 'change');
           if (e) edits.push({ item, edit: e });
         }
+      } else if ((!who || who.class === 'manual') && (change === 'added' || change === 'changed')) {
+        // A Secret: the entry to add or change, with a placeholder, never a value.
+        const r = secretEdit(git, g.obj, key, change === 'added' ? 'add' : 'change');
+        item.secretFix = r.how;
+        if (r.edit) edits.push({ item, edit: r.edit });
       }
       items.push(item);
     }
-    const together = edits.length > 1 ? patchOf(git, edits.map((e) => e.edit)) : undefined;
+    const diff = secret ? secretPatchOf : patchOf;
+    const together = edits.length > 1 ? diff(git, edits.map((e) => e.edit)) : undefined;
     for (const { item, edit } of edits) {
-      const patch = together ?? patchOf(git, [edit]);
+      const patch = together ?? diff(git, [edit]);
       if (patch) item.patch = { file: edit.file, line: edit.line, patch };
     }
   }

@@ -3,7 +3,7 @@
  * Follows "GitOps facts the fate must honour" in DESIGN.md.
  */
 import type { LiveObject } from '../cluster/live.js';
-import { fluxStripsManager, type Attribution } from './managed.js';
+import { commandWords, fluxStripsManager, type Attribution } from './managed.js';
 import { ignoredBy, type Owner } from './owner.js';
 
 /** added = only live; changed = both, values differ; pending = only in git; removed-in-git = live key a GitOps engine wrote that git no longer has. */
@@ -39,6 +39,12 @@ function syncWhen(o: Extract<Owner, { engine: 'argocd' }>): string {
   return 'when someone syncs the app (its sync policy is manual)';
 }
 
+/** Who put the key into the last-applied annotation, from the manager that owns the annotation. */
+function annotationWriter(l: LiveObject): string {
+  if (l.lastAppliedBy) return `${commandWords(l.lastAppliedBy.manager)} wrote it into the last-applied-configuration annotation`;
+  return 'the last-applied-configuration annotation holds it (no managedFields entry says who wrote the annotation)';
+}
+
 export function fateOf(i: FateInput): Fate {
   const o = i.owner;
   const what = objWords(i.live);
@@ -70,7 +76,7 @@ export function fateOf(i: FateInput): Fate {
         outcome: 'lost',
         visible: true,
         when: o.selfHeal ? 'within seconds (self-heal)' : `at the next sync (${syncWhen(o)})`,
-        words: `${app} sees it: kubectl apply recorded it in the last-applied-configuration annotation, so the three-way diff finds a key git does not declare (OutOfSync), and the sync removes it — ${o.selfHeal ? 'self-heal: within seconds' : syncWhen(o)}.`,
+        words: `${app} sees it: ${annotationWriter(i.live)}, so the three-way diff finds a key git does not declare (OutOfSync), and the sync removes it — ${o.selfHeal ? 'self-heal: within seconds' : syncWhen(o)}.`,
       };
     }
     if (i.change === 'added') {

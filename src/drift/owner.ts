@@ -29,6 +29,8 @@ export interface ArgoOwner {
   ignoreDifferences: IgnoreRule[];
   syncStatus?: string;
   revision?: string;
+  /** The app's last successful sync: `status.operationState.finishedAt` (phase Succeeded), else the newest `status.history[].deployedAt`. */
+  lastSync?: { at: string; revision?: string };
   /** How the object was matched to the app. */
   trackedBy: string;
   /** Read from the cluster, or from git when the cluster did not list Applications. */
@@ -87,9 +89,21 @@ export function argoOwner(app: Record<string, any>, obj: LiveObject, trackedBy: 
     ignoreDifferences: Array.isArray(spec.ignoreDifferences) ? spec.ignoreDifferences : [],
     ...(app.status?.sync?.status ? { syncStatus: String(app.status.sync.status) } : {}),
     ...(app.status?.sync?.revision ? { revision: String(app.status.sync.revision) } : {}),
+    ...lastSyncOf(app),
     trackedBy,
     from,
   };
+}
+
+function lastSyncOf(app: Record<string, any>): { lastSync?: { at: string; revision?: string } } {
+  const op = app.status?.operationState;
+  const hist = Array.isArray(app.status?.history) ? app.status.history.filter((h: any) => h?.deployedAt) : [];
+  const newest = hist.sort((a: any, b: any) => (Date.parse(b.deployedAt) || 0) - (Date.parse(a.deployedAt) || 0))[0];
+  const fromOp = op?.phase === 'Succeeded' && op.finishedAt ? { at: String(op.finishedAt), revision: op.syncResult?.revision ?? op.operation?.sync?.revision } : undefined;
+  const fromHist = newest ? { at: String(newest.deployedAt), revision: newest.revision } : undefined;
+  const pick = [fromOp, fromHist].filter((x): x is { at: string; revision: any } => !!x).sort((a, b) => (Date.parse(b.at) || 0) - (Date.parse(a.at) || 0))[0];
+  if (!pick) return {};
+  return { lastSync: { at: pick.at, ...(pick.revision ? { revision: String(pick.revision) } : {}) } };
 }
 
 type AppRef = { body: Record<string, any>; from: 'live' | 'git' };
