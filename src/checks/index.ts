@@ -12,8 +12,9 @@ import { liveValueChanged } from './live-value-changed.js';
 import { pendingInGit } from './pending-in-git.js';
 import { fixWillBeLost } from './fix-will-be-lost.js';
 import { willBeReverted } from './will-be-reverted.js';
+import { liveOnlyObject } from './live-only-object.js';
 
-export const CHECKS: Check[] = [missingKey, renamedKey, danglingRef, optionalRefMissing, staleKey, unresolvedRead, invalidYaml, fixWillBeLost, willBeReverted, liveOnlyKey, liveValueChanged, pendingInGit];
+export const CHECKS: Check[] = [missingKey, renamedKey, danglingRef, optionalRefMissing, staleKey, unresolvedRead, invalidYaml, fixWillBeLost, willBeReverted, liveOnlyKey, liveValueChanged, liveOnlyObject, pendingInGit];
 
 export function checkById(id: string): Check | undefined {
   return CHECKS.find((c) => c.meta.id === id);

@@ -44,6 +44,8 @@ export interface LiveSnapshot {
   skipped: Skip[];
   /** Kinds (in a namespace, or everywhere) that could not be read: not compared, and not "missing". */
   unreadable?: { kind: string; namespace?: string }[];
+  /** ArgoCD's argocd-cm / argocd-cmd-params-cm, fetched from the namespaces of the Applications when the ConfigMaps listed did not include them. */
+  argocdConfig?: LiveObject[];
   /** API requests sent, for a cluster. */
   requests?: number;
   hasher: SecretHasher;
@@ -152,6 +154,37 @@ export interface ReadClusterOptions {
   kinds?: string[];
 }
 
+const ARGO_CONFIG = ['argocd-cm', 'argocd-cmd-params-cm'];
+
+/**
+ * ArgoCD's own settings, from the namespace of every Application read, when the ConfigMaps
+ * listed do not hold them already (a --namespace run): two requests per namespace. Not
+ * allowed is a skip reason (git's copy is used when it has one), never a failure.
+ */
+async function readArgoConfig(client: ClusterClient, objects: LiveObject[], unreadable: { kind: string; namespace?: string }[], skipped: Skip[], hasher: SecretHasher, served: Set<string>, listed: boolean, namespaces?: string[]): Promise<LiveObject[]> {
+  if (!served.has('v1')) return [];
+  const nss = [...new Set(objects.filter((o) => o.kind === 'Application' && o.apiVersion.startsWith('argoproj.io/')).map((o) => o.namespace ?? 'argocd'))].sort();
+  const out: LiveObject[] = [];
+  for (const ns of nss) {
+    const listedAll = listed && !unreadable.some((u) => u.kind === 'ConfigMap' && (!u.namespace || u.namespace === ns)) && (!namespaces?.length || namespaces.includes(ns));
+    if (listedAll) continue;
+    for (const name of ARGO_CONFIG) {
+      try {
+        const items = await client.list('v1', 'ConfigMap', { namespace: ns, fieldSelector: `metadata.name=${name}` });
+        for (const it of items) {
+          const o = toLiveObject(it, hasher);
+          if (o) out.push(o);
+        }
+      } catch (e) {
+        if (!(e instanceof ApiStatusError && (e.code === 403 || e.code === 404))) throw e;
+        skipped.push({ what: `ConfigMap ${ns}/${name} (ArgoCD's settings, live)`, reason: `${e.code === 403 ? 'forbidden' : 'not found'}: ${e.message}; git's copy is used when git declares it, else ArgoCD's defaults` });
+        break;
+      }
+    }
+  }
+  return out;
+}
+
 /**
  * Read the live snapshot. Requests grow with kinds, namespaces asked for and pages — never
  * with objects. A kind the credentials may not list is a skip reason, not a failure; a
@@ -212,11 +245,16 @@ export async function readCluster(client: ClusterClient, opts: ReadClusterOption
     }
   };
   await Promise.all(Array.from({ length: Math.min(4, tasks.length) }, worker));
+  const objects = parts.flatMap((p) => p.objects);
+  const skipped = parts.flatMap((p) => p.skipped);
+  const unreadable = parts.flatMap((p) => p.unreadable);
+  const argocdConfig = await readArgoConfig(client, objects, unreadable, skipped, hasher, served, wanted.some((k) => k.kind === 'ConfigMap'), opts.namespaces);
   return {
     source: `cluster ${client.label}`,
-    objects: parts.flatMap((p) => p.objects),
-    skipped: parts.flatMap((p) => p.skipped),
-    unreadable: parts.flatMap((p) => p.unreadable),
+    objects,
+    skipped,
+    unreadable,
+    ...(argocdConfig.length ? { argocdConfig } : {}),
     requests: client.requestCount,
     hasher,
   };
