@@ -175,7 +175,12 @@ export function computeDrift(git: Snapshot, live: LiveSnapshot, opts: DriftOptio
 
   const liveNamespaces = new Set(live.objects.map((o) => o.namespace).filter((x): x is string => !!x));
   const absentNs = new Map<string, number>();
-  const owners = new OwnerIndex(apps, (ns) => argoSettingsFor(ns, live, git));
+  // Once per Application namespace, not per object.
+  const settings = new Map<string, ArgoSettings | undefined>();
+  const owners = new OwnerIndex(apps, (ns) => {
+    if (!settings.has(ns)) settings.set(ns, argoSettingsFor(ns, live, git));
+    return settings.get(ns);
+  });
   const usage = new UsageIndex(live.objects);
   const items: DriftItem[] = [];
   const ref = opts.ref ? ` at ${opts.ref}` : '';

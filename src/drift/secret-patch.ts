@@ -109,7 +109,7 @@ export function secretEdit(snap: Snapshot, obj: KObject, key: string, mode: 'add
 }
 
 /** Line numbers (1-based, by file) that hold values of the Secrets git declares. */
-function secretValueLines(snap: Snapshot): Map<string, Set<number>> {
+function secretValueLines(snap: Snapshot, files: Set<string>): Map<string, Set<number>> {
   const out = new Map<string, Set<number>>();
   const mark = (file: string, from: number, to: number) => {
     const s = out.get(file) ?? new Set<number>();
@@ -117,13 +117,16 @@ function secretValueLines(snap: Snapshot): Map<string, Set<number>> {
     out.set(file, s);
   };
   for (const o of snap.objects) {
+    if (o.kind !== 'Secret' && o.kind !== 'SealedSecret') continue;
+    // Only objects whose values can show in these files (a generator's come from its sources).
+    if (!o.generated && !files.has(o.file)) continue;
     const text = snap.texts.get(o.file);
     const maps: string[][] =
       o.kind === 'Secret' ? [['data'], ['stringData']] : o.kind === 'SealedSecret' ? [['spec', 'encryptedData']] : [];
     if (o.kind === 'Secret' && o.generated) {
       for (const k of Object.keys(o.body.data ?? {})) {
         const loc = o.locate(['data', k]);
-        mark(loc.file, loc.line, loc.line);
+        if (files.has(loc.file)) mark(loc.file, loc.line, loc.line);
       }
       continue;
     }
@@ -143,7 +146,8 @@ function secretValueLines(snap: Snapshot): Map<string, Set<number>> {
 
 /** Redact every context or removed line of `patch` that holds a Secret value in git. */
 export function redactSecretLines(snap: Snapshot, patch: string): string {
-  const marked = secretValueLines(snap);
+  const files = new Set([...patch.matchAll(/^--- a\/(.*)$/gm)].map((m) => m[1]!));
+  const marked = secretValueLines(snap, files);
   let file: string | undefined;
   let old = 0;
   return patch

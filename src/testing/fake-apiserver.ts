@@ -4,8 +4,10 @@
  * versions), list with `limit`/`continue` paging and label/field selectors, get, and
  * `Status` objects for 401/403/404/410/429/5xx. List items omit `kind`/`apiVersion`, as the
  * real API server does. CRD groups (ArgoCD, Flux) appear in discovery only when
- * "installed". Faults (429, 5xx, slow responses, dropped connections) can be injected, and
- * every request is logged.
+ * "installed" (seeded, or created as a CRD object). Writes (create, replace, merge/strategic
+ * patch, server-side apply, delete) keep managedFields the way the real server does; see
+ * `write` and test/e2e-cluster/fake-fidelity.test.ts. Faults (429, 5xx, slow responses,
+ * dropped connections) can be injected, and every request is logged.
  *
  * It is started on 127.0.0.1 with a random port, over HTTP or HTTPS (a self-signed
  * certificate made with the `openssl` command), and writes a real kubeconfig file for it.
@@ -152,7 +154,7 @@ function ownedPaths(fs: Record<string, any>, prefix: FieldPath = []): FieldPath[
   return out;
 }
 /** `.data.REDIS_URL` — how conflict messages name a field. */
-const dotted = (p: FieldPath) => p.map((s) => (/^[A-Za-z0-9_-]+$/.test(s) ? `.${s}` : `.${s}`)).join('');
+const dotted = (p: FieldPath) => p.map((s) => `.${s}`).join('');
 
 // ---- CRD schemas ----------------------------------------------------------------------------
 
