@@ -39,7 +39,7 @@ export const MINIMAL_APP_CRD = {
   },
 };
 
-/** What the suite compares before and after: every object of these kinds, by uid and resourceVersion. */
+/** What the suite compares before and after: every object of these kinds, by uid and resourceVersion (a leader-election lock by uid only). */
 async function inventory(k: RawKube): Promise<string[]> {
   const out: string[] = [];
   const add = async (apiVersion: string, plural: string) => {
@@ -48,7 +48,11 @@ async function inventory(k: RawKube): Promise<string[]> {
       const r = await k.request('GET', `${collection(apiVersion, plural)}?limit=500${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`);
       if (r.status === 404) return; // not served
       if (r.status !== 200) throw new Error(`list ${plural}: HTTP ${r.status}: ${r.body?.message}`);
-      for (const o of r.body.items ?? []) out.push(`${plural}/${o.metadata.namespace ?? '-'}/${o.metadata.name} uid=${o.metadata.uid} rv=${o.metadata.resourceVersion}`);
+      for (const o of r.body.items ?? []) {
+        // A leader-election lock (older controllers keep it in a ConfigMap) changes by itself every few seconds.
+        const moving = o.metadata.annotations?.['control-plane.alpha.kubernetes.io/leader'] !== undefined;
+        out.push(`${plural}/${o.metadata.namespace ?? '-'}/${o.metadata.name} uid=${o.metadata.uid}${moving ? '' : ` rv=${o.metadata.resourceVersion}`}`);
+      }
       cont = r.body.metadata?.continue ?? '';
       if (!cont) return;
     }
