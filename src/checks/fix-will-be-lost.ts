@@ -1,5 +1,5 @@
 import type { DriftCheck } from './types.js';
-import { driftFinding, fixWords, objWords, readersWords, refWords, whoWords } from '../drift/words.js';
+import { driftFinding, fixWords, objWords, readersWords, refWords, whoWords, cap } from '../drift/words.js';
 
 /** A key added by hand that the GitOps engine, a Replace sync or a regeneration will throw away. */
 export const fixWillBeLost: DriftCheck = {
@@ -18,7 +18,7 @@ export const fixWillBeLost: DriftCheck = {
           i,
           'fix-will-be-lost',
           'error',
-          `${i.key} was added to ${objWords(i)} ${whoWords(i)} and ${refWords(ctx.ref)} does not have it: it will be lost ${i.fate.when}.${readersWords(i)} ${i.fate.words}`,
+          `${i.key} exists only in the cluster, in ${objWords(i)}: ${whoWords(i)}. ${cap(refWords(ctx.ref))} does not have it: it will be lost ${i.fate.when}.${readersWords(i)} ${i.fate.words}`,
           fixWords(i, 'add'),
         ),
       );

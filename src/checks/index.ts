@@ -13,8 +13,9 @@ import { pendingInGit } from './pending-in-git.js';
 import { fixWillBeLost } from './fix-will-be-lost.js';
 import { willBeReverted } from './will-be-reverted.js';
 import { probeThrottleKill } from './probe-throttle-kill.js';
+import { liveOnlyObject } from './live-only-object.js';
 
-export const CHECKS: Check[] = [missingKey, renamedKey, danglingRef, optionalRefMissing, staleKey, unresolvedRead, invalidYaml, fixWillBeLost, willBeReverted, liveOnlyKey, liveValueChanged, pendingInGit, probeThrottleKill];
+export const CHECKS: Check[] = [missingKey, renamedKey, danglingRef, optionalRefMissing, staleKey, unresolvedRead, invalidYaml, fixWillBeLost, willBeReverted, liveOnlyKey, liveValueChanged, liveOnlyObject, pendingInGit, probeThrottleKill];
 
 export function checkById(id: string): Check | undefined {
   return CHECKS.find((c) => c.meta.id === id);

@@ -1,5 +1,5 @@
 import type { DriftCheck } from './types.js';
-import { driftFinding, fixWords, objWords, readersWords, refWords, whoWords } from '../drift/words.js';
+import { driftFinding, fixWords, objWords, readersWords, refWords, whoWords, cap } from '../drift/words.js';
 
 /** A key added by hand that exists only live, whose fate is to stay (for now). */
 export const liveOnlyKey: DriftCheck = {
@@ -18,7 +18,7 @@ export const liveOnlyKey: DriftCheck = {
           i,
           'live-only-key',
           'warning',
-          `${i.key} exists only in the cluster: added to ${objWords(i)} ${whoWords(i)}; ${refWords(ctx.ref)} does not have it.${readersWords(i)} ${i.fate.words}`,
+          `${i.key} exists only in the cluster, in ${objWords(i)}: ${whoWords(i)}. ${cap(refWords(ctx.ref))} does not have it.${readersWords(i)} ${i.fate.words}`,
           fixWords(i, 'add'),
         ),
       );

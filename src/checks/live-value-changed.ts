@@ -19,8 +19,8 @@ export const liveValueChanged: DriftCheck = {
           'live-value-changed',
           'warning',
           i.secret
-            ? `${i.key} in ${objWords(i)}: changed ${whoWords(i)}; it differs from ${refWords(ctx.ref)}. ${i.fate.words}`
-            : `${i.key} in ${objWords(i)} was changed ${whoWords(i)} and differs from ${refWords(ctx.ref)}. ${i.fate.words}`,
+            ? `${i.key} in ${objWords(i)}: changed in the cluster; ${whoWords(i)}. It differs from ${refWords(ctx.ref)}. ${i.fate.words}`
+            : `${i.key} in ${objWords(i)} was changed in the cluster: ${whoWords(i)}. It differs from ${refWords(ctx.ref)}. ${i.fate.words}`,
           fixWords(i, 'set'),
         ),
       );

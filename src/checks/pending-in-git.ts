@@ -21,7 +21,7 @@ export const pendingInGit: DriftCheck = {
               ? `${i.key} is in ${objWords(i)} in ${refWords(ctx.ref)} but not in the cluster yet. ${i.fate.words}`
               : i.change === 'removed-in-git'
                 ? `${i.key} in ${objWords(i)} was written by ${i.who?.manager} and ${refWords(ctx.ref)} no longer has it. ${i.fate.words}`
-                : `${i.key} in ${objWords(i)} was last written by ${i.who?.manager}${i.who?.time ? ` at ${i.who.time}` : ''}; ${refWords(ctx.ref)} has another value that is not synced yet.`;
+                : `${i.key} in ${objWords(i)} is owned by ${i.who?.manager}${i.who?.time ? ` (its last write to this object was at ${i.who.time})` : ''}; ${refWords(ctx.ref)} has another value that is not synced yet.`;
         return driftFinding(i, 'pending-in-git', 'info', msg);
       });
   },

@@ -1,5 +1,5 @@
 import type { DriftCheck } from './types.js';
-import { driftFinding, fixWords, objWords, readersWords, refWords, whoWords } from '../drift/words.js';
+import { driftFinding, fixWords, objWords, readersWords, refWords, whoWords, cap } from '../drift/words.js';
 
 /** A declared key whose live value was changed by hand and that the GitOps engine will set back. */
 export const willBeReverted: DriftCheck = {
@@ -18,7 +18,7 @@ export const willBeReverted: DriftCheck = {
           i,
           'will-be-reverted',
           'error',
-          `${i.key} in ${objWords(i)} was changed ${whoWords(i)} and ${refWords(ctx.ref)} has another value.${readersWords(i)} ${i.fate.words}`,
+          `${i.key} in ${objWords(i)} was changed in the cluster: ${whoWords(i)}. ${cap(refWords(ctx.ref))} has another value.${readersWords(i)} ${i.fate.words}`,
           fixWords(i, 'set'),
         ),
       );

@@ -30,6 +30,8 @@ export interface LiveObject {
   creationTimestamp?: string;
   /** Keys under data/binaryData/stringData in the `kubectl.kubernetes.io/last-applied-configuration` annotation (client-side apply), when present. */
   lastAppliedKeys?: string[];
+  /** The field manager that owns that annotation (`kubectl-client-side-apply`, `kubectl-replace`, `kubectl-edit`…), from managedFields. */
+  lastAppliedBy?: { manager: string; operation: string; time?: string };
   /** ConfigMap `data`/`binaryData` and Secret `data` keys with their values (Secrets: digests only). */
   values?: Map<string, LiveValue>;
   /** The object as read, for kinds other than Secret (Applications, Flux objects, workloads); for Secrets, metadata and type only. */
@@ -43,6 +45,8 @@ export interface LiveSnapshot {
   skipped: Skip[];
   /** Kinds (in a namespace, or everywhere) that could not be read: not compared, and not "missing". */
   unreadable?: { kind: string; namespace?: string }[];
+  /** ArgoCD's argocd-cm / argocd-cmd-params-cm, fetched from the namespaces of the Applications when the ConfigMaps listed did not include them. */
+  argocdConfig?: LiveObject[];
   /** API requests sent, for a cluster. */
   requests?: number;
   hasher: SecretHasher;
@@ -80,6 +84,16 @@ function lastAppliedKeysOf(text: string | undefined): string[] | undefined {
   }
 }
 
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/** Who wrote the last-applied annotation: the newest managedFields entry that owns it. */
+function lastAppliedOwner(mf: ManagedEntry[]): LiveObject['lastAppliedBy'] {
+  const owners = mf.filter((m) => !m.subresource && m.fieldsV1?.['f:metadata']?.['f:annotations']?.[`f:${LAST_APPLIED}`] !== undefined);
+  owners.sort((a, b) => (Date.parse(b.time ?? '') || 0) - (Date.parse(a.time ?? '') || 0));
+  const m = owners[0];
+  return m ? { manager: m.manager, operation: m.operation, ...(m.time ? { time: m.time } : {}) } : undefined;
+}
+
 /** Turn a raw object (from the API or a dump) into a LiveObject; Secret values become digests here. */
 export function toLiveObject(raw: Record<string, any>, hasher: SecretHasher): LiveObject | undefined {
   const meta = raw?.metadata;
@@ -104,8 +118,12 @@ export function toLiveObject(raw: Record<string, any>, hasher: SecretHasher): Li
     managedFields,
     ...(meta.creationTimestamp ? { creationTimestamp: String(meta.creationTimestamp) } : {}),
   };
-  const lastApplied = lastAppliedKeysOf(base.annotations['kubectl.kubernetes.io/last-applied-configuration']);
-  if (lastApplied) Object.assign(base, { lastAppliedKeys: lastApplied });
+  const lastApplied = lastAppliedKeysOf(base.annotations[LAST_APPLIED]);
+  if (lastApplied) {
+    Object.assign(base, { lastAppliedKeys: lastApplied });
+    const by = lastAppliedOwner(managedFields);
+    if (by) Object.assign(base, { lastAppliedBy: by });
+  }
   if (raw.kind === 'Secret') {
     const values = new Map<string, LiveValue>();
     for (const [k, v] of Object.entries(raw.data ?? {})) values.set(k, { type: 'secret', digest: hasher.digestBase64(String(v ?? '')) });
@@ -118,7 +136,7 @@ export function toLiveObject(raw: Record<string, any>, hasher: SecretHasher): Li
       ...base,
       annotations,
       values,
-      body: { apiVersion: base.apiVersion, kind: 'Secret', metadata: { name: base.name, ...(base.namespace ? { namespace: base.namespace } : {}), labels: base.labels, annotations }, ...(raw.type ? { type: String(raw.type) } : {}) },
+      body: { apiVersion: base.apiVersion, kind: 'Secret', metadata: { name: base.name, ...(base.namespace ? { namespace: base.namespace } : {}), labels: base.labels, annotations, ...(Array.isArray(meta.ownerReferences) ? { ownerReferences: meta.ownerReferences } : {}) }, ...(raw.type ? { type: String(raw.type) } : {}) },
     };
   }
   if (raw.kind === 'ConfigMap') {
@@ -140,6 +158,37 @@ export interface ReadClusterOptions {
   kinds?: string[];
   /** Kinds read besides those (EVENT_KINDS for `explain`). */
   extraKinds?: typeof LIVE_KINDS;
+}
+
+const ARGO_CONFIG = ['argocd-cm', 'argocd-cmd-params-cm'];
+
+/**
+ * ArgoCD's own settings, from the namespace of every Application read, when the ConfigMaps
+ * listed do not hold them already (a --namespace run): two requests per namespace. Not
+ * allowed is a skip reason (git's copy is used when it has one), never a failure.
+ */
+async function readArgoConfig(client: ClusterClient, objects: LiveObject[], unreadable: { kind: string; namespace?: string }[], skipped: Skip[], hasher: SecretHasher, served: Set<string>, listed: boolean, namespaces?: string[]): Promise<LiveObject[]> {
+  if (!served.has('v1')) return [];
+  const nss = [...new Set(objects.filter((o) => o.kind === 'Application' && o.apiVersion.startsWith('argoproj.io/')).map((o) => o.namespace ?? 'argocd'))].sort();
+  const out: LiveObject[] = [];
+  for (const ns of nss) {
+    const listedAll = listed && !unreadable.some((u) => u.kind === 'ConfigMap' && (!u.namespace || u.namespace === ns)) && (!namespaces?.length || namespaces.includes(ns));
+    if (listedAll) continue;
+    for (const name of ARGO_CONFIG) {
+      try {
+        const items = await client.list('v1', 'ConfigMap', { namespace: ns, fieldSelector: `metadata.name=${name}` });
+        for (const it of items) {
+          const o = toLiveObject(it, hasher);
+          if (o) out.push(o);
+        }
+      } catch (e) {
+        if (!(e instanceof ApiStatusError && (e.code === 403 || e.code === 404))) throw e;
+        skipped.push({ what: `ConfigMap ${ns}/${name} (ArgoCD's settings, live)`, reason: `${e.code === 403 ? 'forbidden' : 'not found'}: ${e.message}; git's copy is used when git declares it, else ArgoCD's defaults` });
+        break;
+      }
+    }
+  }
+  return out;
 }
 
 /**
@@ -204,11 +253,16 @@ export async function readCluster(client: ClusterClient, opts: ReadClusterOption
     }
   };
   await Promise.all(Array.from({ length: Math.min(4, tasks.length) }, worker));
+  const objects = parts.flatMap((p) => p.objects);
+  const skipped = parts.flatMap((p) => p.skipped);
+  const unreadable = parts.flatMap((p) => p.unreadable);
+  const argocdConfig = await readArgoConfig(client, objects, unreadable, skipped, hasher, served, wanted.some((k) => k.kind === 'ConfigMap'), opts.namespaces);
   return {
     source: `cluster ${client.label}`,
-    objects: parts.flatMap((p) => p.objects),
-    skipped: parts.flatMap((p) => p.skipped),
-    unreadable: parts.flatMap((p) => p.unreadable),
+    objects,
+    skipped,
+    unreadable,
+    ...(argocdConfig.length ? { argocdConfig } : {}),
     requests: client.requestCount,
     hasher,
   };

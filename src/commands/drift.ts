@@ -35,8 +35,8 @@ export async function runDrift(opts: DriftOptions): Promise<DriftResult> {
   const tree = await openTree(repoDir, ref);
   const hasher = new SecretHasher();
   const [snap, live] = await Promise.all([loadSnapshot(tree), readLive(opts, hasher, cwd)]);
-  const { items, skipped, compared } = computeDrift(snap, live, { ...(opts.namespaces ? { namespaces: opts.namespaces } : {}), ...(ref ? { ref } : {}) });
-  const findings = runDriftChecks({ items, ...(ref ? { ref } : {}), liveSource: live.source });
+  const { items, skipped, compared, liveOnlyObjects } = computeDrift(snap, live, { ...(opts.namespaces ? { namespaces: opts.namespaces } : {}), ...(ref ? { ref } : {}) });
+  const findings = runDriftChecks({ items, liveOnlyObjects, ...(ref ? { ref } : {}), liveSource: live.source });
   const allSkipped: Skip[] = [
     ...snap.skipped.map((s) => ({ what: s.file, reason: s.reason, location: { file: s.file, repo: 'gitops' } })),
     ...live.skipped,

@@ -10,9 +10,11 @@ import type { LiveObject, LiveSnapshot, LiveValue } from '../cluster/live.js';
 import type { SecretDigest, SecretHasher } from '../cluster/secret-digest.js';
 import { attributeKey, type Attribution } from './managed.js';
 import { OwnerIndex, type Owner } from './owner.js';
-import { fateOf, type Change, type Fate } from './fate.js';
+import { argoSettings, type ArgoSettings } from './argocd-settings.js';
+import { fateOf, liveOnlyObjectFate, type Change, type Fate } from './fate.js';
 import { configMapEdit, patchOf, type Edit, type PatchResult } from './patch.js';
 import { UsageIndex } from './users.js';
+import { secretEdit, secretPatchOf } from './secret-patch.js';
 
 export interface DriftItem {
   change: Change;
@@ -37,6 +39,22 @@ export interface DriftItem {
   /** Git only knows the key names (SealedSecret, ExternalSecret, SOPS): values were not compared. */
   keysOnly?: boolean;
   /** Live workloads that read this key: "Deployment prod/user-auth (envFrom)". */
+  readBy?: string[];
+  /** Secrets: how to put the change into git, in words (the patch, when there is one, has a placeholder). */
+  secretFix?: string;
+  /** What the owning app's status says of its last sync, to place the manual change in time. */
+  history?: { app: string; lastSync: string; revision?: string; from: 'live' | 'git' };
+}
+
+/** A ConfigMap/Secret that exists only live, inside an app (tracked by it), and that git does not declare. */
+export interface LiveOnlyObject {
+  object: ObjectRef;
+  secret: boolean;
+  live: LiveObject;
+  owner: Owner;
+  app: string;
+  fate: Fate;
+  liveLocation: Location;
   readBy?: string[];
 }
 
@@ -114,7 +132,26 @@ function engineLabel(o: Owner): string {
   }
 }
 
-export function computeDrift(git: Snapshot, live: LiveSnapshot, opts: DriftOptions = {}): { items: DriftItem[]; skipped: Skip[]; compared: string[] } {
+/**
+ * ArgoCD's settings for Applications in `ns`: argocd-cm and argocd-cmd-params-cm from the
+ * cluster (listed, or fetched for the app's namespace), else as git declares them.
+ */
+function argoSettingsFor(ns: string, live: LiveSnapshot, git: Snapshot): ArgoSettings | undefined {
+  const liveCm = (name: string) => [...live.objects, ...(live.argocdConfig ?? [])].find((o) => o.kind === 'ConfigMap' && o.name === name && o.namespace === ns);
+  const cm = liveCm('argocd-cm');
+  const params = liveCm('argocd-cmd-params-cm');
+  if (cm || params) return argoSettings(cm?.body.data, params?.body.data, 'live', `argocd-cm in namespace ${ns} (live)`);
+  const gitCm = (name: string) => {
+    const c = git.objects.filter((o) => o.kind === 'ConfigMap' && o.name === name);
+    return c.find((o) => o.namespace === ns) ?? c.find((o) => !o.namespace);
+  };
+  const gcm = gitCm('argocd-cm');
+  const gparams = gitCm('argocd-cmd-params-cm');
+  if (gcm || gparams) return argoSettings(gcm?.body.data, gparams?.body.data, 'git', `${(gcm ?? gparams)!.file}`);
+  return undefined;
+}
+
+export function computeDrift(git: Snapshot, live: LiveSnapshot, opts: DriftOptions = {}): { items: DriftItem[]; skipped: Skip[]; compared: string[]; liveOnlyObjects: LiveOnlyObject[] } {
   const skipped: Skip[] = [];
   const compared: string[] = [];
   const nss = opts.namespaces?.length ? new Set(opts.namespaces) : undefined;
@@ -138,7 +175,12 @@ export function computeDrift(git: Snapshot, live: LiveSnapshot, opts: DriftOptio
 
   const liveNamespaces = new Set(live.objects.map((o) => o.namespace).filter((x): x is string => !!x));
   const absentNs = new Map<string, number>();
-  const owners = new OwnerIndex(apps);
+  // Once per Application namespace, not per object.
+  const settings = new Map<string, ArgoSettings | undefined>();
+  const owners = new OwnerIndex(apps, (ns) => {
+    if (!settings.has(ns)) settings.set(ns, argoSettingsFor(ns, live, git));
+    return settings.get(ns);
+  });
   const usage = new UsageIndex(live.objects);
   const items: DriftItem[] = [];
   const ref = opts.ref ? ` at ${opts.ref}` : '';
@@ -228,6 +270,9 @@ export function computeDrift(git: Snapshot, live: LiveSnapshot, opts: DriftOptio
         liveLocation: { ...liveLocation, note: `${l.kind} ${l.namespace ? l.namespace + '/' : ''}${l.name} data.${key} (live)` },
         ...(g.keysOnly ? { keysOnly: true } : {}),
         ...(readBy.length ? { readBy } : {}),
+        ...(owner?.engine === 'argocd' && owner.lastSync && who?.class === 'manual'
+          ? { history: { app, lastSync: owner.lastSync.at, ...(owner.lastSync.revision ? { revision: owner.lastSync.revision } : {}), from: owner.from } }
+          : {}),
       };
       if (!secret) {
         if (gv && (gv.type === 'text' || gv.type === 'binary')) item.gitValue = gv.value;
@@ -238,17 +283,75 @@ export function computeDrift(git: Snapshot, live: LiveSnapshot, opts: DriftOptio
           const e = configMapEdit(git, g.obj, key, lv.value, change === 'added' ? 'add' : 'change');
           if (e) edits.push({ item, edit: e });
         }
+      } else if ((!who || who.class === 'manual') && (change === 'added' || change === 'changed')) {
+        // A Secret: the entry to add or change, with a placeholder, never a value.
+        const r = secretEdit(git, g.obj, key, change === 'added' ? 'add' : 'change');
+        item.secretFix = r.how;
+        if (r.edit) edits.push({ item, edit: r.edit });
       }
       items.push(item);
     }
-    const together = edits.length > 1 ? patchOf(git, edits.map((e) => e.edit)) : undefined;
+    const diff = secret ? secretPatchOf : patchOf;
+    const together = edits.length > 1 ? diff(git, edits.map((e) => e.edit)) : undefined;
     for (const { item, edit } of edits) {
-      const patch = together ?? patchOf(git, [edit]);
+      const patch = together ?? diff(git, [edit]);
       if (patch) item.patch = { file: edit.file, line: edit.line, patch };
     }
   }
+  const liveOnlyObjects = liveOnly(git, live, owners, usage, new Set(compared), nss);
   for (const [ns, n] of [...absentNs].sort()) {
     skipped.push({ what: `namespace ${ns}`, reason: `git declares ${n} ConfigMap/Secret${n === 1 ? '' : 's'} there and the cluster has no such namespace (another cluster's?): not compared` });
   }
-  return { items, skipped, compared };
+  return { items, skipped, compared, liveOnlyObjects };
+}
+
+/** The live name a git object declares: ConfigMap/Secret as is, a SealedSecret's or ExternalSecret's target Secret. */
+function declaredTarget(o: KObject): { kind: string; name: string; ns?: string } | undefined {
+  const ns = o.namespace ? { ns: o.namespace } : {};
+  if (o.kind === 'ConfigMap' || o.kind === 'Secret') return { kind: o.kind, name: o.name, ...ns };
+  if (o.kind === 'SealedSecret') return { kind: 'Secret', name: o.body.spec?.template?.metadata?.name ?? o.name, ...(o.body.spec?.template?.metadata?.namespace ? { ns: o.body.spec.template.metadata.namespace } : ns) };
+  if (o.kind === 'ExternalSecret') return { kind: 'Secret', name: o.body.spec?.target?.name ?? o.name, ...ns };
+  return undefined;
+}
+
+/**
+ * ConfigMaps and Secrets a GitOps app tracks (its tracking annotation/label, its
+ * status.resources, Flux's inventory labels) that git does not declare: what the engine's
+ * prune will do with them. Objects a controller made (ownerReferences), Helm release
+ * records, service-account tokens and kube-root-ca.crt are not an app's.
+ */
+function liveOnly(git: Snapshot, live: LiveSnapshot, owners: OwnerIndex, usage: UsageIndex, compared: Set<string>, nss?: Set<string>): LiveOnlyObject[] {
+  const declared = new Set<string>();
+  for (const o of git.objects) {
+    const t = declaredTarget(o);
+    if (!t) continue;
+    declared.add(`${t.kind}|${t.ns ?? ''}|${t.name}`);
+    if (!t.ns) declared.add(`${t.kind}|*|${t.name}`);
+  }
+  const unreadable = (kind: string, ns: string | undefined) => (live.unreadable ?? []).some((u) => u.kind === kind && (!u.namespace || u.namespace === ns));
+  const out: LiveOnlyObject[] = [];
+  for (const l of live.objects) {
+    if (l.kind !== 'ConfigMap' && l.kind !== 'Secret') continue;
+    if (nss && !nss.has(l.namespace ?? '')) continue;
+    if (unreadable(l.kind, l.namespace)) continue;
+    if (compared.has(`${l.kind}/${l.namespace ?? '-'}/${l.name}`)) continue;
+    if (declared.has(`${l.kind}|${l.namespace ?? ''}|${l.name}`) || declared.has(`${l.kind}|*|${l.name}`)) continue;
+    const meta = l.body.metadata ?? {};
+    if (Array.isArray(meta.ownerReferences) && meta.ownerReferences.length) continue;
+    if (l.name === 'kube-root-ca.crt' || ['helm.sh/release.v1', 'kubernetes.io/service-account-token'].includes(String(l.body.type ?? ''))) continue;
+    const owner = owners.find(l);
+    if (!owner || (owner.engine !== 'argocd' && owner.engine !== 'flux-kustomize')) continue;
+    const readBy = usage.readersOfObject(l.kind, l.namespace, l.name);
+    out.push({
+      object: { apiVersion: 'v1', kind: l.kind, ...(l.namespace ? { namespace: l.namespace } : {}), name: l.name },
+      secret: l.kind === 'Secret',
+      live: l,
+      owner,
+      app: engineLabel(owner),
+      fate: liveOnlyObjectFate(owner, l),
+      liveLocation: { object: { apiVersion: l.apiVersion, kind: l.kind, ...(l.namespace ? { namespace: l.namespace } : {}), name: l.name }, note: `${l.kind} ${l.namespace ? l.namespace + '/' : ''}${l.name} (live)` },
+      ...(readBy.length ? { readBy } : {}),
+    });
+  }
+  return out.sort((a, b) => (`${a.object.namespace}/${a.object.kind}/${a.object.name}` < `${b.object.namespace}/${b.object.kind}/${b.object.name}` ? -1 : 1));
 }

@@ -3,8 +3,8 @@
  * Follows "GitOps facts the fate must honour" in DESIGN.md.
  */
 import type { LiveObject } from '../cluster/live.js';
-import { fluxStripsManager, type Attribution } from './managed.js';
-import { ignoredBy, type Owner } from './owner.js';
+import { commandWords, fluxStripsManager, type Attribution } from './managed.js';
+import { ignoredBy, updateIgnoredBy, type Owner } from './owner.js';
 
 /** added = only live; changed = both, values differ; pending = only in git; removed-in-git = live key a GitOps engine wrote that git no longer has. */
 export type Change = 'added' | 'changed' | 'pending' | 'removed-in-git';
@@ -39,6 +39,12 @@ function syncWhen(o: Extract<Owner, { engine: 'argocd' }>): string {
   return 'when someone syncs the app (its sync policy is manual)';
 }
 
+/** Who put the key into the last-applied annotation, from the manager that owns the annotation. */
+function annotationWriter(l: LiveObject): string {
+  if (l.lastAppliedBy) return `${commandWords(l.lastAppliedBy.manager)} wrote it into the last-applied-configuration annotation`;
+  return 'the last-applied-configuration annotation holds it (no managedFields entry says who wrote the annotation)';
+}
+
 export function fateOf(i: FateInput): Fate {
   const o = i.owner;
   const what = objWords(i.live);
@@ -62,7 +68,19 @@ export function fateOf(i: FateInput): Fate {
     const app = `ArgoCD app ${o.app}`;
     const replace = o.syncOptions.includes('Replace=true') || o.resourceSyncOptions.includes('Replace=true');
     const respect = o.syncOptions.includes('RespectIgnoreDifferences=true');
-    const ssa = o.syncOptions.includes('ServerSideApply=true') || o.resourceSyncOptions.includes('ServerSideApply=true');
+    const ssa = (o.syncOptions.includes('ServerSideApply=true') || o.resourceSyncOptions.includes('ServerSideApply=true')) && !o.resourceSyncOptions.includes('ServerSideApply=false');
+    // Server-side diff: the app's or the object's compare-options, else argocd-cmd-params-cm for every app.
+    const ssdOpt = o.compareOptions.includes('ServerSideDiff=true') ? 'compare-options ServerSideDiff=true' : !o.compareOptions.includes('ServerSideDiff=false') && o.settings?.serverSideDiff ? `controller.diff.server.side=true in argocd-cmd-params-cm${o.settings.from === 'git' ? ' (as git declares it)' : ''}` : undefined;
+    if (i.change === 'added' && !ssa && ssdOpt && i.live.lastAppliedKeys?.includes(i.key)) {
+      // Server-side diff ignores the annotation (no difference, self-heal does not act); the
+      // sync itself is still a client-side apply, whose three-way merge removes the key.
+      return {
+        outcome: 'lost',
+        visible: false,
+        when: `at the next sync (${syncWhen(o)})`,
+        words: `${app} does not show it (server-side diff, ${ssdOpt}), so self-heal does not act on it; but its syncs are client-side applies, and ${annotationWriter(i.live)}: the three-way merge of the next sync removes it — ${syncWhen(o)}.`,
+      };
+    }
     if (i.change === 'added' && !ssa && i.live.lastAppliedKeys?.includes(i.key)) {
       // `kubectl apply` wrote the key into the last-applied annotation: ArgoCD's three-way
       // diff now sees a key the previous apply declared and git does not — a removal.
@@ -70,7 +88,7 @@ export function fateOf(i: FateInput): Fate {
         outcome: 'lost',
         visible: true,
         when: o.selfHeal ? 'within seconds (self-heal)' : `at the next sync (${syncWhen(o)})`,
-        words: `${app} sees it: kubectl apply recorded it in the last-applied-configuration annotation, so the three-way diff finds a key git does not declare (OutOfSync), and the sync removes it — ${o.selfHeal ? 'self-heal: within seconds' : syncWhen(o)}.`,
+        words: `${app} sees it: ${annotationWriter(i.live)}, so the three-way diff finds a key git does not declare (OutOfSync), and the sync removes it — ${o.selfHeal ? 'self-heal: within seconds' : syncWhen(o)}.`,
       };
     }
     if (i.change === 'added') {
@@ -119,14 +137,30 @@ export function fateOf(i: FateInput): Fate {
         words: `${app} hides it from the diff (${ign}), so self-heal does not act on it; but ignoreDifferences hides the difference only: any sync still applies git's value — reverted ${syncWhen(o)} (set RespectIgnoreDifferences=true to keep it).`,
       };
     }
-    if (o.selfHeal)
+    const force = ssa ? ` Its server-side apply forces conflicts, so ownership of ${i.key} moves back to argocd-controller.` : '';
+    const quiet = updateIgnoredBy(o, i.live, i.key, i.who?.manager);
+    if (o.selfHeal && quiet) {
+      const every = o.settings?.reconciliation ? `timeout.reconciliation ${o.settings.reconciliation} in argocd-cm` : 'timeout.reconciliation: ArgoCD refreshes every app every 2–3 minutes by default';
+      return {
+        outcome: 'reverted',
+        visible: true,
+        when: 'at the next periodic refresh (self-heal)',
+        words: `${app} ignores updates of this field (${quiet}), so the change did not trigger a refresh: it shows as OutOfSync at the next periodic refresh (${every}), and self-heal then reverts it to git's value.${force}`,
+      };
+    }
+    if (o.selfHeal) {
+      const sh = o.settings?.selfHeal;
+      const backoff = sh?.configured
+        ? `retries back off from ${sh.timeout} s, ×${sh.factor} each, up to ${sh.cap} s, as argocd-cmd-params-cm sets${o.settings!.from === 'git' ? ' in git' : ''}`
+        : 'retries back off from 2 s, ×3 each, up to 300 s';
       return {
         outcome: 'reverted',
         visible: true,
         when: 'within seconds (self-heal)',
-        words: `${app} shows it as OutOfSync and has automated sync with self-heal: reverted to git's value within seconds (retries back off from 2 s, ×3 each, up to 300 s).`,
+        words: `${app} shows it as OutOfSync and has automated sync with self-heal: reverted to git's value within seconds (${backoff}).${force}`,
       };
-    return { outcome: 'reverted', visible: true, when: syncWhen(o), words: `${app} shows it as OutOfSync: reverted to git's value ${syncWhen(o)}.` };
+    }
+    return { outcome: 'reverted', visible: true, when: syncWhen(o), words: `${app} shows it as OutOfSync: reverted to git's value ${syncWhen(o)}.${force}` };
   }
 
   if (o.engine === 'flux-kustomize') {
@@ -177,4 +211,36 @@ export function fateOf(i: FateInput): Fate {
   if (i.change === 'added') return { outcome: 'kept', when: 'survives upgrades', words: `Helm release ${o.app} keeps keys its chart does not render: it survives, but exists only in the cluster.` };
   if (i.change === 'pending' || i.change === 'removed-in-git') return { outcome: 'applied', when: 'at the next helm upgrade', words: `Helm release ${o.app} applies it at the next helm upgrade.` };
   return { outcome: 'reverted', when: 'at the next helm upgrade', words: `Helm release ${o.app}: the next helm upgrade writes the chart's value back.` };
+}
+
+/** What the engine does with an object it tracks that git no longer (or never) declares: prune it, or keep it. */
+export function liveOnlyObjectFate(o: Owner, l: LiveObject): Fate {
+  const what = objWords(l);
+  if (o.engine === 'argocd') {
+    const app = `ArgoCD app ${o.app}`;
+    const res = [...o.resourceSyncOptions];
+    if (res.includes('Prune=false'))
+      return { outcome: 'kept', visible: true, when: 'not pruned (Prune=false)', words: `${app} tracks ${what} but git does not declare it: the app shows it as requiring pruning, and its sync-options annotation Prune=false keeps it.` };
+    if (res.includes('Prune=confirm'))
+      return { outcome: 'kept', visible: true, when: 'when someone confirms the prune', words: `${app} tracks ${what} but git does not declare it: with Prune=confirm it is deleted only when someone confirms the prune.` };
+    if (o.automated && o.prune)
+      return {
+        outcome: 'lost',
+        visible: true,
+        when: o.selfHeal ? 'at the next sync (self-heal: within seconds)' : 'at the next sync (the next git revision of this app)',
+        words: `${app} tracks ${what} but git does not declare it${o.requiresPruning ? ' (status.resources: requiresPruning)' : ''}: with automated sync and prune: true it is pruned at the next sync${o.selfHeal ? ' — self-heal syncs within seconds' : ' (the next git revision of this app)'}${o.syncOptions.includes('PruneLast=true') ? ', after the other resources (PruneLast=true)' : ''}.`,
+      };
+    if (o.automated)
+      return { outcome: 'kept', visible: true, when: 'kept (prune: false)', words: `${app} tracks ${what} but git does not declare it: the app shows it as requiring pruning, and automated sync without prune: true keeps it; a manual sync with prune deletes it.` };
+    return { outcome: 'kept', visible: true, when: 'until someone syncs with prune', words: `${app} tracks ${what} but git does not declare it: it stays until someone syncs the app with prune.` };
+  }
+  if (o.engine === 'flux-kustomize') {
+    const ks = `Flux Kustomization ${o.app}`;
+    if (l.annotations['kustomize.toolkit.fluxcd.io/prune'] === 'disabled')
+      return { outcome: 'kept', visible: false, when: 'not pruned (kustomize.toolkit.fluxcd.io/prune: disabled)', words: `${ks} labelled ${what} but git does not declare it; its annotation kustomize.toolkit.fluxcd.io/prune: disabled keeps it.` };
+    if (o.prune)
+      return { outcome: 'lost', visible: true, when: `at the next reconcile (every ${o.interval})`, words: `${ks} applied ${what} and git no longer declares it: with prune: true it is garbage-collected at the next reconcile (every ${o.interval}).` };
+    return { outcome: 'kept', visible: false, when: 'kept (prune: false)', words: `${ks} applied ${what} and git no longer declares it: without prune: true it is left in the cluster.` };
+  }
+  return { outcome: 'kept', when: 'never, by itself', words: `${what} exists only in the cluster.` };
 }

@@ -63,3 +63,25 @@ export function attributeKey(mf: ManagedEntry[], key: string): Attribution | und
     ...(pick.c.engine ? { engine: pick.c.engine } : {}),
   };
 }
+
+/** The kubectl command behind each of kubectl's field managers. */
+const COMMANDS: Record<string, string> = {
+  'kubectl-client-side-apply': 'kubectl apply (client-side)',
+  'kubectl-replace': 'kubectl replace',
+  'kubectl-edit': 'kubectl edit',
+  'kubectl-create': 'kubectl create --save-config',
+  'kubectl-patch': 'kubectl patch',
+  'kubectl-set': 'kubectl set',
+  'kubectl-annotate': 'kubectl annotate',
+  'kubectl-label': 'kubectl label',
+  'kubectl-rollout': 'kubectl rollout',
+  'kubectl-scale': 'kubectl scale',
+  // kubectl before 1.18 wrote every change as field manager "kubectl".
+  kubectl: 'kubectl',
+};
+
+/** "kubectl replace (field manager kubectl-replace)", or "field manager X" for anything else. */
+export function commandWords(manager: string): string {
+  const c = COMMANDS[manager];
+  return c ? `${c} (field manager ${manager})` : `field manager ${manager}`;
+}

@@ -5,6 +5,7 @@
  * labels, interval, suspend, drift detection), or a bare Helm release.
  */
 import type { LiveObject } from '../cluster/live.js';
+import type { ArgoSettings } from './argocd-settings.js';
 
 export interface IgnoreRule {
   group?: string;
@@ -27,8 +28,16 @@ export interface ArgoOwner {
   /** Per-resource `argocd.argoproj.io/sync-options` annotation. */
   resourceSyncOptions: string[];
   ignoreDifferences: IgnoreRule[];
+  /** `argocd.argoproj.io/compare-options` of the Application and of the object (ServerSideDiff=true, IgnoreExtraneous…). */
+  compareOptions: string[];
+  /** ArgoCD's system settings (argocd-cm, argocd-cmd-params-cm) for the app's namespace, when known. */
+  settings?: ArgoSettings;
+  /** The Application's `status.resources` entry for the object says it requires pruning. */
+  requiresPruning?: boolean;
   syncStatus?: string;
   revision?: string;
+  /** The app's last successful sync: `status.operationState.finishedAt` (phase Succeeded), else the newest `status.history[].deployedAt`. */
+  lastSync?: { at: string; revision?: string };
   /** How the object was matched to the app. */
   trackedBy: string;
   /** Read from the cluster, or from git when the cluster did not list Applications. */
@@ -72,8 +81,12 @@ function trackingApp(id: string | undefined): { name: string; namespace?: string
   return us > 0 ? { namespace: app.slice(0, us), name: app.slice(us + 1) } : { name: app };
 }
 
-export function argoOwner(app: Record<string, any>, obj: LiveObject, trackedBy: string, from: 'live' | 'git'): ArgoOwner {
+export function argoOwner(app: Record<string, any>, obj: LiveObject, trackedBy: string, from: 'live' | 'git', settings?: ArgoSettings): ArgoOwner {
   const spec = app.spec ?? {};
+  const group = obj.apiVersion.includes('/') ? obj.apiVersion.split('/')[0] : '';
+  const res = (Array.isArray(app.status?.resources) ? app.status.resources : []).find(
+    (r: any) => r && (r.group ?? '') === group && r.kind === obj.kind && (r.namespace ?? '') === (obj.namespace ?? '') && r.name === obj.name,
+  );
   const auto = spec.syncPolicy?.automated;
   const automated = !!auto && auto.enabled !== false;
   return {
@@ -85,11 +98,26 @@ export function argoOwner(app: Record<string, any>, obj: LiveObject, trackedBy: 
     syncOptions: list(spec.syncPolicy?.syncOptions),
     resourceSyncOptions: list(obj.annotations['argocd.argoproj.io/sync-options']),
     ignoreDifferences: Array.isArray(spec.ignoreDifferences) ? spec.ignoreDifferences : [],
+    compareOptions: [...list(app.metadata?.annotations?.['argocd.argoproj.io/compare-options']), ...list(obj.annotations['argocd.argoproj.io/compare-options'])],
+    ...(settings ? { settings } : {}),
+    ...(res?.requiresPruning === true ? { requiresPruning: true } : {}),
     ...(app.status?.sync?.status ? { syncStatus: String(app.status.sync.status) } : {}),
     ...(app.status?.sync?.revision ? { revision: String(app.status.sync.revision) } : {}),
+    ...lastSyncOf(app),
     trackedBy,
     from,
   };
+}
+
+function lastSyncOf(app: Record<string, any>): { lastSync?: { at: string; revision?: string } } {
+  const op = app.status?.operationState;
+  const hist = Array.isArray(app.status?.history) ? app.status.history.filter((h: any) => h?.deployedAt) : [];
+  const newest = hist.sort((a: any, b: any) => (Date.parse(b.deployedAt) || 0) - (Date.parse(a.deployedAt) || 0))[0];
+  const fromOp = op?.phase === 'Succeeded' && op.finishedAt ? { at: String(op.finishedAt), revision: op.syncResult?.revision ?? op.operation?.sync?.revision } : undefined;
+  const fromHist = newest ? { at: String(newest.deployedAt), revision: newest.revision } : undefined;
+  const pick = [fromOp, fromHist].filter((x): x is { at: string; revision: any } => !!x).sort((a, b) => (Date.parse(b.at) || 0) - (Date.parse(a.at) || 0))[0];
+  if (!pick) return {};
+  return { lastSync: { at: pick.at, ...(pick.revision ? { revision: String(pick.revision) } : {}) } };
 }
 
 type AppRef = { body: Record<string, any>; from: 'live' | 'git' };
@@ -102,7 +130,11 @@ export class OwnerIndex {
   private argoByName = new Map<string, AppRef[]>();
   private byResource = new Map<string, AppRef>();
   private flux = new Map<string, AppRef>();
-  constructor(apps: AppRef[]) {
+  /** `settingsFor(namespace)`: ArgoCD's settings for Applications in that namespace. */
+  constructor(
+    apps: AppRef[],
+    private settingsFor: (namespace: string) => ArgoSettings | undefined = () => undefined,
+  ) {
     for (const a of apps) {
       const m = a.body.metadata ?? {};
       if (a.body.kind === 'Application') {
@@ -126,12 +158,12 @@ export class OwnerIndex {
     const tid = trackingApp(obj.annotations['argocd.argoproj.io/tracking-id']);
     if (tid) {
       const a = (this.argoByName.get(tid.name) ?? []).find((x) => !tid.namespace || appNs(x.body) === tid.namespace);
-      if (a) return argoOwner(a.body, obj, 'annotation argocd.argoproj.io/tracking-id', a.from);
+      if (a) return argoOwner(a.body, obj, 'annotation argocd.argoproj.io/tracking-id', a.from, this.settingsFor(appNs(a.body)));
     }
     // 2. status.resources of an Application.
     const group = obj.apiVersion.includes('/') ? obj.apiVersion.split('/')[0] : '';
     const byRes = this.byResource.get(`${group}|${obj.kind}|${obj.namespace ?? ''}|${obj.name}`);
-    if (byRes) return argoOwner(byRes.body, obj, 'Application status.resources', byRes.from);
+    if (byRes) return argoOwner(byRes.body, obj, 'Application status.resources', byRes.from, this.settingsFor(appNs(byRes.body)));
     // 3. Flux inventory labels.
     const ksName = obj.labels['kustomize.toolkit.fluxcd.io/name'];
     if (ksName) {
@@ -164,7 +196,7 @@ export class OwnerIndex {
     const inst = obj.labels['app.kubernetes.io/instance'];
     if (inst) {
       const a = this.argoByName.get(inst)?.[0];
-      if (a) return argoOwner(a.body, obj, 'label app.kubernetes.io/instance', a.from);
+      if (a) return argoOwner(a.body, obj, 'label app.kubernetes.io/instance', a.from, this.settingsFor(appNs(a.body)));
     }
     // 5. A Helm release without a controller.
     if (obj.labels['app.kubernetes.io/managed-by'] === 'Helm') {
@@ -189,23 +221,46 @@ function fluxOptOut(obj: LiveObject): { optOut?: string } {
 
 const escPointer = (k: string) => k.replace(/~/g, '~0').replace(/\//g, '~1');
 
-/** The ignoreDifferences rule (as words) that hides `data.KEY` of `obj`, if any. */
-export function ignoredBy(owner: ArgoOwner, obj: LiveObject, key: string, manager?: string): string | undefined {
+/** Does `r` cover `data.KEY` of `obj`? The rule's own words when it does. */
+function ruleHides(r: IgnoreRule, obj: LiveObject, key: string, manager: string | undefined, label: string): string | undefined {
   const group = obj.apiVersion.includes('/') ? obj.apiVersion.split('/')[0]! : '';
+  if (!r || (r.kind !== '*' && r.kind !== obj.kind) || (r.group !== '*' && (r.group ?? '') !== group)) return undefined;
+  if (r.name && r.name !== obj.name) return undefined;
+  if (r.namespace && r.namespace !== obj.namespace) return undefined;
+  for (const p of r.jsonPointers ?? []) {
+    if (['/data', '/binaryData', '/stringData'].includes(p) || p === `/data/${escPointer(key)}` || p === `/binaryData/${escPointer(key)}`) return `${label} jsonPointers ${p}`;
+  }
+  for (const q of r.jqPathExpressions ?? []) {
+    const norm = q.replace(/\s+/g, '');
+    if (norm === '.data' || norm === `.data.${key}` || norm === `.data["${key}"]` || norm === `.data."${key}"` || norm === '.data[]') return `${label} jqPathExpressions ${q}`;
+  }
+  if (manager && (r.managedFieldsManagers ?? []).includes(manager)) return `${label} managedFieldsManagers ${manager}`;
+  return undefined;
+}
+
+const settingsNote = (o: ArgoOwner) => (o.settings?.from === 'git' ? `, as git declares it (${o.settings.where}; the cluster's could not be read)` : '');
+
+/** The ignoreDifferences rule (as words) that hides `data.KEY` of `obj`, if any: the Application's, then argocd-cm's. */
+export function ignoredBy(owner: ArgoOwner, obj: LiveObject, key: string, manager?: string): string | undefined {
   for (const r of owner.ignoreDifferences) {
-    if (!r || r.kind !== obj.kind || (r.group ?? '') !== group) continue;
-    if (r.name && r.name !== obj.name) continue;
-    if (r.namespace && r.namespace !== obj.namespace) continue;
-    for (const p of r.jsonPointers ?? []) {
-      if (['/data', '/binaryData', '/stringData'].includes(p) || p === `/data/${escPointer(key)}` || p === `/binaryData/${escPointer(key)}`)
-        return `ignoreDifferences jsonPointers ${p}`;
-    }
-    for (const q of r.jqPathExpressions ?? []) {
-      const norm = q.replace(/\s+/g, '');
-      if (norm === '.data' || norm === `.data.${key}` || norm === `.data["${key}"]` || norm === `.data."${key}"` || norm === '.data[]')
-        return `ignoreDifferences jqPathExpressions ${q}`;
-    }
-    if (manager && (r.managedFieldsManagers ?? []).includes(manager)) return `ignoreDifferences managedFieldsManagers ${manager}`;
+    const w = ruleHides(r, obj, key, manager, 'ignoreDifferences');
+    if (w) return w;
+  }
+  for (const r of owner.settings?.ignoreDifferences ?? []) {
+    const w = ruleHides(r, obj, key, manager, r.source);
+    if (w) return w + settingsNote(owner);
+  }
+  return undefined;
+}
+
+/** The argocd-cm ignoreResourceUpdates rule that keeps a change of `data.KEY` from refreshing the app, if any. */
+export function updateIgnoredBy(owner: ArgoOwner, obj: LiveObject, key: string, manager?: string): string | undefined {
+  const st = owner.settings;
+  if (!st?.ignoreResourceUpdatesEnabled) return undefined;
+  const rules = [...st.ignoreResourceUpdates, ...(st.ignoreDifferencesOnResourceUpdates ? st.ignoreDifferences : [])];
+  for (const r of rules) {
+    const w = ruleHides(r, obj, key, manager, r.source);
+    if (w) return w + settingsNote(owner);
   }
   return undefined;
 }

@@ -69,7 +69,7 @@ export function changeDropsLiveKeys(base: Snapshot, head: Snapshot, live: LiveSn
           { ...item, fate: { outcome: 'lost', when: 'at the sync of this change', words: '' } },
           'fix-will-be-lost',
           'error',
-          `This change turns on Replace=true for ${objWords(i)}${headLabel}: the next sync replaces the whole object, without ${i.key}, which exists only in the cluster (added ${whoWords(i)}, never put in git).`,
+          `This change turns on Replace=true for ${objWords(i)}${headLabel}: the next sync replaces the whole object, without ${i.key}, which exists only in the cluster (${whoWords(i)}; never put in git).`,
           fixWords(item, 'add'),
         ),
       );
@@ -94,7 +94,7 @@ export function changeDropsLiveKeys(base: Snapshot, head: Snapshot, live: LiveSn
         { ...item, fate: { outcome: 'lost', when: 'at the sync of this change', words: '' } },
         'fix-will-be-lost',
         'error',
-        `${what}, which exists only in the cluster: added ${whoWords(i)} and never put in git. It is lost when this change is synced.`,
+        `${what}, which exists only in the cluster and was never put in git: ${whoWords(i)}. It is lost when this change is synced.`,
         regenerated ? fixWords(item, 'add') : `Put ${i.key} into git where the object's keys now live before merging, or keep the object.`,
       ),
     );

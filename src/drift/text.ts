@@ -26,6 +26,8 @@ export function renderDriftText(input: Report & { sources?: { git: string; live:
   }
   const lines: string[] = [];
   if (report.sources) lines.push(c(ANSI.dim, `${report.sources.git} vs ${report.sources.live}`), '');
+  if (report.findings.some((f) => (f.details as { time?: string } | undefined)?.time))
+    lines.push(c(ANSI.dim, "Apps and changes ordered by the newest manual change, as managedFields know it: each field manager's last write to the object (they keep no time per key)."), '');
   // One object's manual changes share one patch: print it once.
   const printed = new Map<string, string>();
   for (const [app, fs] of groups) {
@@ -34,7 +36,7 @@ export function renderDriftText(input: Report & { sources?: { git: string; live:
       const d = (f.details ?? {}) as Record<string, any>;
       lines.push(`  ${sev(f)} ${c(ANSI.bold, f.check)}${f.key ? ` ${f.key}` : ''}  ${c(ANSI.dim, String(d.object ?? ''))}`);
       lines.push(`    ${f.message}`);
-      if (d.manager) lines.push(`    who:  ${d.manager} (${d.operation || '?'})${d.time ? `, ${d.time}` : ''}${d.managerClass === 'gitops' ? ' — GitOps' : ''}`);
+      if (d.manager) lines.push(`    who:  ${d.manager} (${d.operation || '?'})${d.managerClass === 'gitops' ? ' — GitOps' : ''}${d.time ? `; its last write to this object: ${d.time}` : ''}${d.lastSync ? `; last sync of the app: ${d.lastSync.finishedAt}` : ''}`);
       if (d.fate?.when) lines.push(`    fate: ${d.fate.outcome}, ${d.fate.when}`);
       f.locations.forEach((l, i) => lines.push(`    ${i === 0 ? 'at   ' : '     '} ${loc(l)}`));
       if (f.fix) lines.push(`    ${c(ANSI.green, 'fix:')} ${f.fix}`);

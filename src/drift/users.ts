@@ -71,4 +71,10 @@ export class UsageIndex {
     const out = (this.uses.get(`${kind}|${namespace ?? ''}|${name}`) ?? []).filter((u) => u.key === undefined || u.key === key).map((u) => `${u.workload} (${u.how})`);
     return [...new Set(out)].sort();
   }
+
+  /** Every live workload that reads any key of the object. */
+  readersOfObject(kind: string, namespace: string | undefined, name: string): string[] {
+    const out = (this.uses.get(`${kind}|${namespace ?? ''}|${name}`) ?? []).map((u) => `${u.workload} (${u.how})`);
+    return [...new Set(out)].sort();
+  }
 }

@@ -4,8 +4,10 @@
  * versions), list with `limit`/`continue` paging and label/field selectors, get, and
  * `Status` objects for 401/403/404/410/429/5xx. List items omit `kind`/`apiVersion`, as the
  * real API server does. CRD groups (ArgoCD, Flux) appear in discovery only when
- * "installed". Faults (429, 5xx, slow responses, dropped connections) can be injected, and
- * every request is logged.
+ * "installed" (seeded, or created as a CRD object). Writes (create, replace, merge/strategic
+ * patch, server-side apply, delete) keep managedFields the way the real server does; see
+ * `write` and test/e2e-cluster/fake-fidelity.test.ts. Faults (429, 5xx, slow responses,
+ * dropped connections) can be injected, and every request is logged.
  *
  * It is started on 127.0.0.1 with a random port, over HTTP or HTTPS (a self-signed
  * certificate made with the `openssl` command), and writes a real kubeconfig file for it.
@@ -57,16 +59,62 @@ const CRD_GROUPS: Record<string, 'argocd' | 'flux'> = {
   'source.toolkit.fluxcd.io': 'flux',
 };
 
-/** The FieldsV1 keys a write touches under data/stringData/binaryData and metadata labels/annotations. */
-function touched(body: Record<string, any>): { path: string[]; value: unknown }[] {
-  const out: { path: string[]; value: unknown }[] = [];
-  for (const f of ['data', 'binaryData']) for (const [k, v] of Object.entries(body?.[f] ?? {})) out.push({ path: [f, k], value: v });
-  for (const [k, v] of Object.entries(body?.stringData ?? {})) out.push({ path: ['data', k], value: Buffer.from(String(v)).toString('base64') });
-  for (const f of ['labels', 'annotations']) for (const [k, v] of Object.entries(body?.metadata?.[f] ?? {})) out.push({ path: ['metadata', f, k], value: v });
+// ---- managed fields ---------------------------------------------------------------------
+//
+// The API server tracks ownership per field (FieldsV1: `f:data: {f:KEY: {}}`). An Update
+// (POST, PUT, merge/strategic patch) makes the writer own every field whose value it changed
+// or added, taking it from the others; a map the Update created is owned with its `.` entry.
+// An Apply owns exactly the fields of the configuration it sends: a field another manager
+// owns with a different value is a conflict (409) unless `force=true`, the same value is
+// shared, and a field the applier stops sending is removed when nobody else owns it.
+
+type FieldPath = string[];
+const isMap = (v: unknown): v is Record<string, any> => !!v && typeof v === 'object' && !Array.isArray(v);
+/** Metadata fields that are tracked (the rest is the server's own). */
+const TRACKED_META = ['labels', 'annotations', 'finalizers', 'ownerReferences'];
+
+/** Leaf field paths of an object as managedFields count them (lists and scalars are leaves). */
+export function fieldLeaves(o: Record<string, any>): { path: FieldPath; value: unknown }[] {
+  const out: { path: FieldPath; value: unknown }[] = [];
+  const walk = (v: unknown, p: FieldPath) => {
+    if (isMap(v) && Object.keys(v).length > 0) for (const [k, x] of Object.entries(v)) walk(x, [...p, k]);
+    else out.push({ path: p, value: v });
+  };
+  for (const [k, v] of Object.entries(o ?? {})) {
+    if (k === 'apiVersion' || k === 'kind' || k === 'status') continue;
+    if (k === 'metadata') {
+      for (const m of TRACKED_META) if (v?.[m] !== undefined) walk(v[m], ['metadata', m]);
+      continue;
+    }
+    walk(v, [k]);
+  }
   return out;
 }
-
-function hasField(fs: Record<string, any>, p: string[]): boolean {
+/** Map paths of an object (data, metadata.labels, spec…), for the `.` entries of an Update that creates them. */
+function mapPaths(o: Record<string, any>): FieldPath[] {
+  const out: FieldPath[] = [];
+  const walk = (v: unknown, p: FieldPath) => {
+    if (!isMap(v)) return;
+    out.push(p);
+    for (const [k, x] of Object.entries(v)) walk(x, [...p, k]);
+  };
+  for (const [k, v] of Object.entries(o ?? {})) {
+    if (k === 'apiVersion' || k === 'kind' || k === 'status') continue;
+    if (k === 'metadata') for (const m of TRACKED_META) walk(v?.[m], ['metadata', m]);
+    else walk(v, [k]);
+  }
+  return out;
+}
+const getPath = (o: unknown, p: FieldPath) => p.reduce<any>((c, seg) => (isMap(c) ? c[seg] : undefined), o);
+const hasPath = (o: unknown, p: FieldPath) => {
+  let c: any = o;
+  for (const seg of p) {
+    if (!isMap(c) || !(seg in c)) return false;
+    c = c[seg];
+  }
+  return true;
+};
+function hasField(fs: Record<string, any>, p: FieldPath): boolean {
   let cur: any = fs;
   for (const seg of p) {
     cur = cur?.[`f:${seg}`];
@@ -74,11 +122,12 @@ function hasField(fs: Record<string, any>, p: string[]): boolean {
   }
   return true;
 }
-function addField(fs: Record<string, any>, p: string[]): void {
+function addField(fs: Record<string, any>, p: FieldPath, dot = false): void {
   let cur: any = fs;
   for (const seg of p) cur = cur[`f:${seg}`] ??= {};
+  if (dot) cur['.'] = {};
 }
-function dropField(fs: Record<string, any>, p: string[]): void {
+function dropField(fs: Record<string, any>, p: FieldPath): void {
   const parents: any[] = [fs];
   let cur: any = fs;
   for (const seg of p.slice(0, -1)) {
@@ -87,13 +136,65 @@ function dropField(fs: Record<string, any>, p: string[]): void {
     parents.push(cur);
   }
   delete cur[`f:${p[p.length - 1]}`];
-  // Remove maps left empty (or holding only '.').
+  // Remove maps left empty (a map still owned with '.' stays).
   for (let i = p.length - 1; i > 0; i--) {
-    const m = parents[i];
-    const keys = Object.keys(m).filter((k) => k !== '.');
-    if (keys.length === 0) delete parents[i - 1][`f:${p[i - 1]}`];
+    if (Object.keys(parents[i]).length === 0) delete parents[i - 1][`f:${p[i - 1]}`];
     else break;
   }
+}
+/** Every owned leaf path of a FieldsV1 set ('.' entries excluded). */
+function ownedPaths(fs: Record<string, any>, prefix: FieldPath = []): FieldPath[] {
+  const out: FieldPath[] = [];
+  for (const [k, v] of Object.entries(fs ?? {})) {
+    if (!k.startsWith('f:')) continue;
+    const p = [...prefix, k.slice(2)];
+    const sub = Object.keys(v ?? {}).filter((x) => x.startsWith('f:'));
+    if (sub.length) out.push(...ownedPaths(v, p));
+    else if (!('.' in (v ?? {}))) out.push(p);
+  }
+  return out;
+}
+/** `.data.REDIS_URL` — how conflict messages name a field. */
+const dotted = (p: FieldPath) => p.map((s) => `.${s}`).join('');
+
+// ---- CRD schemas ----------------------------------------------------------------------------
+
+/** The schema of `version` in a CRD object, if it declares one. */
+function crdSchema(crd: Record<string, any> | undefined, version: string): Record<string, any> | undefined {
+  const v = (crd?.spec?.versions ?? []).find((x: any) => x?.name === version);
+  return v?.schema?.openAPIV3Schema;
+}
+/**
+ * Structural-schema pruning as the API server does it for custom resources: fields the
+ * schema does not declare are dropped, unless `x-kubernetes-preserve-unknown-fields` keeps
+ * them; apiVersion, kind and metadata are always kept at the root. Returns the pruned paths.
+ */
+export function pruneBySchema(obj: Record<string, any>, schema: Record<string, any>): string[] {
+  const pruned: string[] = [];
+  const walk = (v: any, s: any, p: string, root: boolean) => {
+    if (!isMap(v) || !s) return;
+    if (Array.isArray(v)) return;
+    const props = s.properties ?? {};
+    for (const k of Object.keys(v)) {
+      if (root && (k === 'apiVersion' || k === 'kind' || k === 'metadata')) continue;
+      const sub = props[k] ?? (isMap(s.additionalProperties) ? s.additionalProperties : undefined);
+      if (sub) {
+        if (Array.isArray(v[k]) && sub.items) for (const it of v[k]) walk(it, sub.items, `${p}.${k}[]`, false);
+        else if (!sub['x-kubernetes-preserve-unknown-fields']) walk(v[k], sub, `${p}.${k}`, false);
+        continue;
+      }
+      if (s['x-kubernetes-preserve-unknown-fields'] || s.additionalProperties === true) continue;
+      pruned.push(`${p}.${k}`);
+      delete v[k];
+    }
+  };
+  walk(obj, schema, '', true);
+  return pruned;
+}
+/** The first field of `obj` a server-side apply would find undeclared (SSA does not prune: it fails). */
+function undeclaredField(obj: Record<string, any>, schema: Record<string, any>): string | undefined {
+  const copy = structuredClone(obj);
+  return pruneBySchema(copy, schema)[0];
 }
 
 const gv = (t: ResourceType) => (t.group ? `${t.group}/${t.version}` : t.version);
@@ -313,6 +414,12 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
     const t = typeOfKind(o.kind, o.apiVersion);
     if (t?.crd) installed.add(t.crd);
   }
+  // A seeded CRD object serves its group, as an installed CRD does.
+  for (const o of opts.objects ?? []) if (o.kind === 'CustomResourceDefinition' && CRD_GROUPS[o.spec?.group]) installed.add(CRD_GROUPS[o.spec.group]!);
+  // The namespaces every cluster has; a create in any other namespace needs it to exist
+  // (seeded objects may sit in namespaces that have no Namespace object).
+  for (const n of ['default', 'kube-system', 'kube-public']) if (!store.has(`namespaces||${n}`)) put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: n }, status: { phase: 'Active' } });
+  const namespacesEnforced = () => true;
   const types = () => opts.noGroups ? [] : RESOURCE_TYPES.filter((t) => (!t.crd || installed.has(t.crd)) && !opts.omitKinds?.includes(t.kind));
   const requests: RequestLogEntry[] = [];
   const faults = opts.faults ?? [];
@@ -527,10 +634,11 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
   };
 
   /**
-   * Writes, enough for the end-to-end suite to run against this server: create, delete,
-   * merge/strategic-merge patch and server-side apply, with managedFields kept the way the
-   * API server keeps them (an Update takes the fields it sets from every other manager; an
-   * Apply owns exactly the fields it applies).
+   * Writes, as the API server makes them: create (POST), replace (PUT), merge and strategic
+   * merge patch, server-side apply (with conflicts), delete — with managedFields kept the way
+   * the server keeps them (see "managed fields" above), no-op writes left untouched, creates
+   * refused in a namespace that does not exist, a new namespace given its kube-root-ca.crt,
+   * and custom resources pruned by their CRD's structural schema.
    */
   const write = (t: ResourceType, ns: string | undefined, name: string | undefined, req: http.IncomingMessage, query: Record<string, string>, text: string, send: (c: number, b: unknown) => void) => {
     let body: Record<string, any>;
@@ -539,68 +647,184 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
     } catch {
       return send(400, status(400, 'BadRequest', 'the body is not JSON'));
     }
+    const ct = String(req.headers['content-type'] ?? '');
+    const apply = req.method === 'PATCH' && ct.startsWith('application/apply-patch');
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-    const manager = query.fieldManager ?? 'unknown';
+    // Without fieldManager, an Update is attributed to the user agent's program name (as the real server does).
+    const manager = query.fieldManager ?? String(req.headers['user-agent'] ?? 'unknown').split('/')[0]!;
+    if (apply && !query.fieldManager) return send(400, status(400, 'BadRequest', 'PATCH, application/apply-patch+yaml requires fieldManager'));
     const key = keyOf(t, ns, name ?? body?.metadata?.name);
     const existing = store.get(key);
+    const res = `${t.plural}${t.group ? '.' + t.group : ''}`;
+    const details = (n: string | undefined) => ({ name: n, ...(t.group ? { group: t.group } : {}), kind: t.plural });
+    const notFound = () => send(404, status(404, 'NotFound', `${res} "${name}" not found`, details(name)));
+
     if (req.method === 'DELETE') {
-      if (!existing) return send(404, status(404, 'NotFound', `${t.plural} "${name}" not found`, { name, kind: t.plural }));
+      if (!existing) return notFound();
       store.delete(key);
       if (t.kind === 'Namespace') for (const [k, o] of [...store]) if (o.metadata?.namespace === name) store.delete(k);
-      rv++;
-      return send(200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 200 });
-    }
-    const record = (o: Record<string, any>, op: 'Apply' | 'Update', fields: { path: string[]; value: unknown }[], changed: (p: string[]) => boolean) => {
-      const mf: Record<string, any>[] = (o.metadata.managedFields ??= []);
-      for (const m of mf) {
-        if (m.manager === manager && m.operation === op) continue;
-        for (const f of fields) if (m.operation === 'Update' || changed(f.path)) dropField(m.fieldsV1, f.path);
+      if (t.kind === 'CustomResourceDefinition') {
+        const plural = existing.spec?.names?.plural;
+        for (const [k, o] of [...store]) if (k.startsWith(`${plural}|`) && String(o.apiVersion).startsWith(`${existing.spec?.group}/`)) store.delete(k);
+        const engine = CRD_GROUPS[existing.spec?.group];
+        if (engine && ![...store.values()].some((o) => o.kind === 'CustomResourceDefinition' && CRD_GROUPS[o.spec?.group] === engine)) installed.delete(engine);
       }
-      let mine = mf.find((m) => m.manager === manager && m.operation === op);
-      if (!mine) mf.push((mine = { manager, operation: op, apiVersion: gv(t), time: now, fieldsType: 'FieldsV1', fieldsV1: {} }));
-      if (op === 'Apply') mine.fieldsV1 = {};
-      mine.time = now;
-      for (const f of fields) addField(mine.fieldsV1, f.path);
-      o.metadata.managedFields = mf.filter((m) => Object.keys(m.fieldsV1).length > 0);
-    };
-    const crdInstalled = (o: Record<string, any>) => {
-      if (t.kind === 'CustomResourceDefinition' && CRD_GROUPS[o.spec?.group]) installed.add(CRD_GROUPS[o.spec.group]!);
-    };
-    if (req.method === 'POST') {
-      if (existing) return send(409, status(409, 'AlreadyExists', `${t.plural} "${body.metadata?.name}" already exists`, { name: body.metadata?.name, kind: t.plural }));
-      const o: Record<string, any> = { ...body, apiVersion: gv(t), kind: t.kind, metadata: { ...body.metadata, ...(t.namespaced ? { namespace: ns ?? body.metadata?.namespace ?? 'default' } : {}) } };
-      if (o.stringData) (o.data = { ...(o.data ?? {}), ...Object.fromEntries(Object.entries(o.stringData).map(([k, v]) => [k, Buffer.from(String(v)).toString('base64')])) }), delete o.stringData;
-      delete o.metadata.managedFields;
-      record(o, 'Update', touched(body), () => true);
-      put(o);
-      crdInstalled(o);
-      return send(201, store.get(key));
+      rv++;
+      return send(200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: details(name), code: 200 });
     }
-    if (req.method === 'PATCH') {
-      const ct = String(req.headers['content-type'] ?? '');
-      const apply = ct.startsWith('application/apply-patch');
-      if (!existing && !apply) return send(404, status(404, 'NotFound', `${t.plural} "${name}" not found`, { name, kind: t.plural }));
-      const o = structuredClone(existing ?? { apiVersion: gv(t), kind: t.kind, metadata: { name, ...(t.namespaced ? { namespace: ns ?? 'default' } : {}) } });
-      const before = structuredClone(o);
-      const merge = (dst: any, src: any) => {
-        for (const [k, v] of Object.entries(src ?? {})) {
-          if (v === null) delete dst[k];
-          else if (v && typeof v === 'object' && !Array.isArray(v) && dst[k] && typeof dst[k] === 'object' && !Array.isArray(dst[k])) merge(dst[k], v);
-          else dst[k] = structuredClone(v);
-        }
-      };
-      const { metadata: pm, stringData, ...rest } = body;
+    if (!['POST', 'PUT', 'PATCH'].includes(req.method ?? '')) return send(405, status(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource'));
+
+    const objName = req.method === 'POST' ? body?.metadata?.name : name;
+    if (req.method === 'POST' && name) return send(405, status(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource'));
+    if (typeof objName !== 'string' || !objName) return send(422, status(422, 'Invalid', `${t.kind} "" is invalid: metadata.name: Required value: name or generateName is required`, { kind: t.kind, causes: [{ reason: 'FieldValueRequired', message: 'Required value: name or generateName is required', field: 'metadata.name' }] }));
+    if (body?.metadata?.name !== undefined && body.metadata.name !== objName)
+      return send(400, status(400, 'BadRequest', `the name of the object (${body.metadata.name}) does not match the name on the URL (${objName})`));
+    const nameRe = t.kind === 'Namespace' ? /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/ : /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+    if (!existing && (!nameRe.test(objName) || objName.length > (t.kind === 'Namespace' ? 63 : 253))) {
+      const what = t.kind === 'Namespace' ? "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character" : "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
+      return send(422, status(422, 'Invalid', `${t.kind} "${objName}" is invalid: metadata.name: Invalid value: "${objName}": ${what}`, { name: objName, ...(t.group ? { group: t.group } : {}), kind: t.kind, causes: [{ reason: 'FieldValueInvalid', message: `Invalid value: "${objName}": ${what}`, field: 'metadata.name' }] }));
+    }
+    const nsName = t.namespaced ? (ns ?? body?.metadata?.namespace ?? 'default') : undefined;
+    if (!existing && nsName && !store.has(keyOf(typeOfKind('Namespace')!, undefined, nsName)) && namespacesEnforced() && ![...store.values()].some((x) => x.metadata?.namespace === nsName))
+      return send(404, status(404, 'NotFound', `namespaces "${nsName}" not found`, { name: nsName, kind: 'namespaces' }));
+    if (req.method === 'POST' && existing) return send(409, status(409, 'AlreadyExists', `${res} "${objName}" already exists`, details(objName)));
+    if (req.method === 'PUT' && !existing) return notFound();
+    if (req.method === 'PATCH' && !existing && !apply) return notFound();
+    if ((req.method === 'PUT' || req.method === 'PATCH') && body?.metadata?.resourceVersion && existing && body.metadata.resourceVersion !== existing.metadata.resourceVersion)
+      return send(409, status(409, 'Conflict', `Operation cannot be fulfilled on ${res} "${objName}": the object has been modified; please apply your changes to the latest version and try again`, details(objName)));
+
+    // The CRD of a custom resource, for its schema.
+    const crd = t.crd ? [...store.values()].find((o) => o.kind === 'CustomResourceDefinition' && o.spec?.group === t.group && o.spec?.names?.plural === t.plural) : undefined;
+    const schema = crdSchema(crd, t.version);
+    if (apply && schema) {
+      const bad = undeclaredField(body, schema);
+      // The real server answers 500 here (kubernetes/kubernetes#122480), with this message.
+      if (bad) return send(500, status(500, 'InternalError', `failed to create typed patch object (${nsName ? nsName + '/' : ''}${objName}; ${gv(t)}, Kind=${t.kind}): ${bad}: field not declared in schema`));
+    }
+
+    const stringDataToData = (o: Record<string, any>) => {
+      if (t.kind === 'Secret' && o.stringData) {
+        o.data = { ...(o.data ?? {}), ...Object.fromEntries(Object.entries(o.stringData).map(([k, v]) => [k, Buffer.from(String(v)).toString('base64')])) };
+        delete o.stringData;
+      }
+    };
+    const before: Record<string, any> = existing ? structuredClone(existing) : { apiVersion: gv(t), kind: t.kind, metadata: { name: objName, ...(nsName ? { namespace: nsName } : {}) } };
+    let o: Record<string, any>;
+    const merge = (dst: any, src: any) => {
+      for (const [k, v] of Object.entries(src ?? {})) {
+        if (v === null) delete dst[k];
+        else if (isMap(v) && isMap(dst[k])) merge(dst[k], v);
+        else dst[k] = structuredClone(v);
+      }
+    };
+    if (req.method === 'PUT' || req.method === 'POST') {
+      o = structuredClone(body);
+      o.metadata = { ...(o.metadata ?? {}), name: objName, ...(nsName ? { namespace: nsName } : {}) };
+    } else if (apply) {
+      o = structuredClone(before);
+      const { metadata: pm, ...rest } = structuredClone(body);
       merge(o, rest);
-      if (pm?.labels) merge((o.metadata.labels ??= {}), pm.labels);
-      if (pm?.annotations) merge((o.metadata.annotations ??= {}), pm.annotations);
-      if (stringData) merge((o.data ??= {}), Object.fromEntries(Object.entries(stringData).map(([k, v]) => [k, Buffer.from(String(v)).toString('base64')])));
-      const get = (x: any, p: string[]) => p.reduce((c, seg) => c?.[seg], x);
-      record(o, apply ? 'Apply' : 'Update', touched(body), (p) => JSON.stringify(get(before, p)) !== JSON.stringify(get(o, p)));
-      put(o);
-      crdInstalled(o);
-      return send(200, store.get(key));
+      for (const m of TRACKED_META) if (pm?.[m] !== undefined) o.metadata[m] = isMap(pm[m]) ? { ...(o.metadata[m] ?? {}), ...pm[m] } : pm[m];
+    } else {
+      if (!ct.startsWith('application/merge-patch+json') && !ct.startsWith('application/strategic-merge-patch+json'))
+        return send(415, status(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`));
+      o = structuredClone(before);
+      const { metadata: pm, ...rest } = structuredClone(body);
+      merge(o, rest);
+      for (const m of TRACKED_META) if (pm?.[m] !== undefined) (isMap(pm[m]) ? merge((o.metadata[m] ??= {}), pm[m]) : (o.metadata[m] = pm[m]));
+      for (const m of TRACKED_META) if (isMap(o.metadata[m]) && Object.keys(o.metadata[m]).length === 0) delete o.metadata[m];
     }
-    return send(405, status(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource'));
+    stringDataToData(o);
+    o.apiVersion = gv(t);
+    o.kind = t.kind;
+    if (schema) pruneBySchema(o, schema);
+    // What the server keeps whatever the client sends.
+    for (const k of ['uid', 'creationTimestamp', 'resourceVersion', 'managedFields', 'generation']) {
+      if (before.metadata?.[k] !== undefined) o.metadata[k] = structuredClone(before.metadata[k]);
+      else delete o.metadata[k];
+    }
+    if (existing && before.status !== undefined && t.kind === 'CustomResourceDefinition') o.status = structuredClone(before.status);
+
+    // managedFields.
+    const mf: Record<string, any>[] = structuredClone(before.metadata?.managedFields ?? []);
+    const op: 'Apply' | 'Update' = apply ? 'Apply' : 'Update';
+    let mine = mf.find((m) => m.manager === manager && m.operation === op && !m.subresource);
+    const newLeaves = fieldLeaves(o);
+    const changedPaths = newLeaves.filter((l) => !hasPath(before, l.path) || JSON.stringify(getPath(before, l.path)) !== JSON.stringify(l.value)).map((l) => l.path);
+    const removedPaths = fieldLeaves(before).filter((l) => !hasPath(o, l.path)).map((l) => l.path);
+    if (apply) {
+      const applied = fieldLeaves({ ...body, metadata: body.metadata ?? {} }).map((l) => l.path);
+      const conflicts: { manager: string; path: FieldPath }[] = [];
+      for (const p of applied) {
+        if (!hasPath(before, p) || JSON.stringify(getPath(before, p)) === JSON.stringify(getPath(o, p))) continue;
+        for (const m of mf) if (m !== mine && hasField(m.fieldsV1 ?? {}, p)) conflicts.push({ manager: m.manager, path: p });
+      }
+      if (conflicts.length && query.force !== 'true') {
+        const byMgr = [...new Set(conflicts.map((c) => c.manager))];
+        const msg = `Apply failed with ${conflicts.length} conflict${conflicts.length === 1 ? '' : 's'}: ${byMgr.map((m) => `conflict${conflicts.filter((c) => c.manager === m).length === 1 ? '' : 's'} with "${m}"${conflicts.length === 1 ? ` using ${gv(t)}: ${dotted(conflicts[0]!.path)}` : ''}`).join(', ')}`;
+        return send(409, status(409, 'Conflict', msg, { causes: conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with "${c.manager}" using ${gv(t)}`, field: dotted(c.path) })) }));
+      }
+      // Fields this applier sent before and no longer sends: removed when nobody else owns them.
+      const previously = mine ? ownedPaths(mine.fieldsV1) : [];
+      const appliedKey = new Set(applied.map((p) => p.join('\u0000')));
+      for (const p of previously) {
+        if (appliedKey.has(p.join('\u0000'))) continue;
+        if (mf.some((m) => m !== mine && hasField(m.fieldsV1 ?? {}, p))) continue;
+        const parent = getPath(o, p.slice(0, -1));
+        if (isMap(parent)) delete parent[p[p.length - 1]!];
+        removedPaths.push(p);
+      }
+      for (const m of mf) if (m !== mine) for (const c of conflicts) dropField(m.fieldsV1 ?? {}, c.path);
+      if (!mine) mf.push((mine = { manager, operation: 'Apply', apiVersion: gv(t), time: now, fieldsType: 'FieldsV1', fieldsV1: {} }));
+      const had = JSON.stringify(mine.fieldsV1);
+      mine.fieldsV1 = {};
+      for (const p of applied) addField(mine.fieldsV1, p);
+      if (had !== JSON.stringify(mine.fieldsV1) || changedPaths.length || removedPaths.length) mine.time = now;
+    } else if (changedPaths.length || removedPaths.length || !existing) {
+      for (const m of mf) if (m !== mine) for (const p of changedPaths) dropField(m.fieldsV1 ?? {}, p);
+      if (!mine) mf.push((mine = { manager, operation: 'Update', apiVersion: gv(t), time: now, fieldsType: 'FieldsV1', fieldsV1: {} }));
+      mine.time = now;
+      for (const p of changedPaths) addField(mine.fieldsV1, p);
+      // Maps this write created are owned with their '.' entry.
+      for (const mp of mapPaths(o)) if (!hasPath(before, mp)) addField(mine.fieldsV1, mp, true);
+    }
+    for (const m of mf) for (const p of removedPaths) dropField(m.fieldsV1 ?? {}, p);
+    const kept = mf.filter((m) => Object.keys(m.fieldsV1 ?? {}).length > 0);
+    if (kept.length) o.metadata.managedFields = kept;
+    else delete o.metadata.managedFields;
+
+    // A write that changes nothing is a no-op: same object, same resourceVersion.
+    if (existing && JSON.stringify({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } }) === JSON.stringify({ ...existing, metadata: { ...existing.metadata, resourceVersion: undefined } }))
+      return send(200, existing);
+
+    if (t.kind === 'CustomResourceDefinition' && !existing) {
+      o.status = {
+        conditions: [
+          { type: 'NamesAccepted', status: 'True', reason: 'NoConflicts', message: 'no conflicts found', lastTransitionTime: now },
+          { type: 'Established', status: 'True', reason: 'InitialNamesAccepted', message: 'the initial names have been accepted', lastTransitionTime: now },
+        ],
+        acceptedNames: o.spec?.names ?? {},
+        storedVersions: (o.spec?.versions ?? []).filter((v: any) => v?.storage).map((v: any) => v.name),
+      };
+    }
+    if (t.kind === 'Namespace' && !existing) o.status = { phase: 'Active' };
+    put(o);
+    if (t.kind === 'CustomResourceDefinition' && CRD_GROUPS[o.spec?.group]) installed.add(CRD_GROUPS[o.spec.group]!);
+    if (t.kind === 'Namespace' && !existing) {
+      // The root CA ConfigMap kube-controller-manager puts in every namespace.
+      put({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: {
+          name: 'kube-root-ca.crt',
+          namespace: objName,
+          annotations: { 'kubernetes.io/description': 'Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.' },
+          managedFields: [{ manager: 'kube-controller-manager', operation: 'Update', apiVersion: 'v1', time: now, fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { '.': {}, 'f:ca.crt': {} }, 'f:metadata': { 'f:annotations': { '.': {}, 'f:kubernetes.io/description': {} } } } }],
+        },
+        data: { 'ca.crt': '-----BEGIN CERTIFICATE-----\nfake\n-----END CERTIFICATE-----\n' },
+      });
+    }
+    return send(req.method === 'POST' || (apply && !existing) ? 201 : 200, store.get(key));
   };
 
   const serve = (req: http.IncomingMessage, res: http.ServerResponse) => {

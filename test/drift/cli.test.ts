@@ -29,8 +29,8 @@ describe('keydrift drift (CLI)', () => {
     const r = await runCli(['drift', '--repo', repo, '--ref', 'main', '--kubeconfig', srv.writeKubeconfig(), '--namespace', 'prod']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^git \S+@main \([0-9a-f]{7}\) vs cluster http:\/\/127\.0\.0\.1:\d+ \(context fake\)\n\nArgoCD app argocd\/user-auth\n {2}warning live-only-key REDIS_URL/);
-    expect(r.stdout).toContain(`kubectl-patch (Update), ${T_PATCH}`);
+    expect(r.stdout).toMatch(/^git \S+@main \([0-9a-f]{7}\) vs cluster http:\/\/127\.0\.0\.1:\d+ \(context fake\)\n\nApps and changes ordered by the newest manual change, as managedFields know it: each field manager's last write to the object \(they keep no time per key\)\.\n\nArgoCD app argocd\/user-auth\n {2}warning live-only-key REDIS_URL/);
+    expect(r.stdout).toContain(`who:  kubectl-patch (Update); its last write to this object: ${T_PATCH}`);
     expect(r.stdout).toContain('+  REDIS_URL: redis://redis.prod.svc:6379/0');
     expect(r.stdout).toContain('keydrift drift: 1 finding (0 errors, 1 warning, 0 info); 1 live object compared with git');
     // --namespace prod: billing's ConfigMap is not looked at.
@@ -63,7 +63,7 @@ describe('keydrift drift (CLI)', () => {
     delete bare.metadata.managedFields;
     writeFileSync(dump, stringify({ apiVersion: 'v1', kind: 'List', items: [bare] }));
     const r = await runCli(['drift', '--repo', repo, '--ref', 'main', '--cluster-dump', dump, '-n', 'prod']);
-    expect(r.stdout).toContain('added to ConfigMap prod/user-auth-config by someone unknown (the object carries no managedFields: dump it with kubectl get --show-managed-fields)');
+    expect(r.stdout).toContain('in ConfigMap prod/user-auth-config: who made it is unknown (the object carries no managedFields: dump it with kubectl get --show-managed-fields)');
   });
 
   it('an unreachable cluster: exit 2, one line, nothing on stdout', async () => {

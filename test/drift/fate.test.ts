@@ -20,7 +20,7 @@ describe('changed declared key', () => {
     const [f, ...rest] = drift(GIT, [cm, argoApp({ selfHeal: true })]).findings;
     expect(rest).toEqual([]);
     expect(f).toMatchObject({ check: 'will-be-reverted', severity: 'error', key: 'REDIS_HOST' });
-    expect(f!.message).toContain(`was changed by kubectl-patch (Update) at ${T_PATCH}`);
+    expect(f!.message).toContain(`was changed in the cluster: kubectl-patch (Update) owns it; its last write to this object was at ${T_PATCH}`);
     expect(f!.message).toContain("reverted to git's value within seconds");
     expect(f!.details).toMatchObject({ gitValue: 'redis.prod.svc', liveValue: 'redis-new.prod.svc', fate: { outcome: 'reverted', visibleToGitOps: true } });
     expect(f!.patch).toContain('-  REDIS_HOST: redis.prod.svc\n+  REDIS_HOST: redis-new.prod.svc\n');
@@ -65,13 +65,28 @@ describe('added key (exists only live)', () => {
     expect(f!.message).toContain('Replace=true replaces the whole object at every sync');
     expect(f!.patch).toContain('+  REDIS_URL: redis://redis.prod.svc:6379/0');
   });
-  it('added with kubectl apply (client-side): the last-applied annotation makes ArgoCD see it and remove it', () => {
+  it.each([
+    // The manager that owns the annotation names the command (issue 11.3), whoever owns the key.
+    ['kubectl-client-side-apply', 'kubectl apply (client-side) (field manager kubectl-client-side-apply) wrote it into the last-applied-configuration annotation'],
+    ['kubectl-replace', 'kubectl replace (field manager kubectl-replace) wrote it into the last-applied-configuration annotation'],
+    ['kubectl-edit', 'kubectl edit (field manager kubectl-edit) wrote it into the last-applied-configuration annotation'],
+    ['kubectl-create', 'kubectl create --save-config (field manager kubectl-create) wrote it into the last-applied-configuration annotation'],
+    ['deploy-bot', 'field manager deploy-bot wrote it into the last-applied-configuration annotation'],
+  ])('added, and %s wrote the last-applied annotation: ArgoCD sees it and removes it', (manager, words) => {
+    const lastApplied = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'user-auth-config', namespace: 'prod' }, data: ADDED });
+    const cm = liveConfigMap({ data: ADDED, patched: ['REDIS_URL'], patchManager: manager, patchAnnotations: ['kubectl.kubernetes.io/last-applied-configuration'], annotations: { 'kubectl.kubernetes.io/last-applied-configuration': lastApplied } });
+    const [f] = drift(GIT, [cm, argoApp()]).findings;
+    expect(f).toMatchObject({ check: 'fix-will-be-lost', key: 'REDIS_URL' });
+    expect(f!.message).toContain('will be lost within seconds (self-heal)');
+    expect(f!.message).toContain(words);
+    expect(f!.message).not.toContain(manager === 'kubectl-client-side-apply' ? 'kubectl replace' : 'kubectl apply');
+  });
+  it('added with kubectl apply, the annotation of unknown origin: says so', () => {
     const lastApplied = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'user-auth-config', namespace: 'prod' }, data: ADDED });
     const cm = liveConfigMap({ data: ADDED, patched: ['REDIS_URL'], patchManager: 'kubectl-client-side-apply', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': lastApplied } });
     const [f] = drift(GIT, [cm, argoApp()]).findings;
     expect(f).toMatchObject({ check: 'fix-will-be-lost', key: 'REDIS_URL' });
-    expect(f!.message).toContain('will be lost within seconds (self-heal)');
-    expect(f!.message).toContain('recorded it in the last-applied-configuration annotation');
+    expect(f!.message).toContain('the last-applied-configuration annotation holds it (no managedFields entry says who wrote the annotation)');
     // With server-side apply, ArgoCD does not use the annotation: invisible again.
     expect(drift(GIT, [cm, argoApp({ syncOptions: ['ServerSideApply=true'] })]).findings[0]!.check).toBe('live-only-key');
   });
@@ -101,7 +116,7 @@ describe('added key (exists only live)', () => {
     const cm = liveConfigMap({ data: CHANGED });
     const [f] = drift(GIT, [cm, argoApp()]).findings;
     expect(f).toMatchObject({ check: 'pending-in-git', key: 'REDIS_HOST', severity: 'info' });
-    expect(f!.message).toContain('was last written by argocd-controller');
+    expect(f!.message).toContain('is owned by argocd-controller');
   });
   it('Flux leaves additions by other managers alone', () => {
     const [f] = drift(GIT, [liveConfigMap({ labels: flux, argoManager: 'kustomize-controller', patchManager: 'k9s', data: ADDED, patched: ['REDIS_URL'] }), ks]).findings;

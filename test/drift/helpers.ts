@@ -67,6 +67,8 @@ export function liveConfigMap(opts: {
   argoKeys?: string[];
   patched?: string[];
   patchManager?: string;
+  /** Annotations the patch manager wrote (owns in managedFields). */
+  patchAnnotations?: string[];
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
   argoManager?: string;
@@ -81,7 +83,7 @@ export function liveConfigMap(opts: {
       ...(opts.annotations ? { annotations: opts.annotations } : {}),
       managedFields: [
         managedFieldsEntry({ manager: opts.argoManager ?? 'argocd-controller', operation: 'Apply', time: T_ARGO, keys: opts.argoKeys ?? Object.keys(opts.data).filter((k) => !(opts.patched ?? []).includes(k)), labels: Object.keys(opts.labels ?? { 'app.kubernetes.io/instance': 'user-auth' }) }),
-        ...(opts.patched?.length ? [managedFieldsEntry({ manager: opts.patchManager ?? 'kubectl-patch', operation: 'Update', time: T_PATCH, keys: opts.patched })] : []),
+        ...(opts.patched?.length ? [managedFieldsEntry({ manager: opts.patchManager ?? 'kubectl-patch', operation: 'Update', time: T_PATCH, keys: opts.patched, ...(opts.patchAnnotations ? { annotations: opts.patchAnnotations } : {}) })] : []),
       ],
     },
     data: opts.data,

@@ -43,8 +43,8 @@ describe('incident: REDIS_URL patched into the live ConfigMap', () => {
     expect(f.check).toBe('live-only-key');
     expect(f.severity).toBe('warning');
     expect(f.key).toBe('REDIS_URL');
-    expect(f.message).toContain(`added to ConfigMap prod/user-auth-config by kubectl-patch (Update) at ${T_PATCH}`);
-    expect(f.message).toContain('git at main does not have it');
+    expect(f.message).toContain(`in ConfigMap prod/user-auth-config: kubectl-patch (Update) owns it; its last write to this object was at ${T_PATCH}`);
+    expect(f.message).toContain('Git at main does not have it');
     expect(f.message).toContain('ArgoCD app argocd/user-auth does not see it');
     expect(f.message).toContain('survives apply but exists only in the cluster');
     expect(f.message).toContain('Read by Deployment prod/user-auth (envFrom).');
@@ -76,7 +76,7 @@ describe('incident: REDIS_URL patched into the live ConfigMap', () => {
 
     const text = renderDriftText(report, { color: false });
     expect(text).toContain('ArgoCD app argocd/user-auth\n  warning live-only-key REDIS_URL');
-    expect(text).toContain(`who:  kubectl-patch (Update), ${T_PATCH}`);
+    expect(text).toContain(`who:  kubectl-patch (Update); its last write to this object: ${T_PATCH}`);
     expect(text).toContain('+  REDIS_URL: redis://redis.prod.svc:6379/0');
   });
 

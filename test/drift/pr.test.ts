@@ -38,7 +38,7 @@ describe('changeDropsLiveKeys', () => {
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ check: 'fix-will-be-lost', severity: 'error', key: 'REDIS_URL' });
     expect(findings[0]!.message).toContain('This change removes ConfigMap prod/user-auth-config from git at HEAD');
-    expect(findings[0]!.message).toContain('added by kubectl-patch (Update)');
+    expect(findings[0]!.message).toContain('kubectl-patch (Update) owns it');
   });
 
   it('the change regenerates the object under a new hash: the patch goes to the head generator', () => {

@@ -66,7 +66,7 @@ describe('drift on rendered git', () => {
     expect(report.findings).toHaveLength(1);
     const f = report.findings[0]!;
     expect(f).toMatchObject({ check: 'fix-will-be-lost', key: 'REDIS_URL' });
-    expect(f.message).toContain(`added to ConfigMap prod/${cmName} by kubectl-patch (Update)`);
+    expect(f.message).toContain(`in ConfigMap prod/${cmName}: kubectl-patch (Update) owns it`);
     expect(f.message).toContain('lost the next time this ConfigMap is regenerated (any change to configMapGenerator user-auth-config in apps/user-auth/kustomization.yaml');
     expect(f.patch).toContain('--- a/apps/user-auth/kustomization.yaml');
     expect(f.patch).toContain('       - REDIS_PORT=6379\n+      - REDIS_URL=redis://redis.prod.svc:6379/0\n');

@@ -73,10 +73,12 @@ describe('Secret drift', () => {
     const byKey = Object.fromEntries(report.findings.map((f) => [f.key, f]));
     expect(Object.keys(byKey).sort()).toEqual(['API_TOKEN', 'REDIS_PASSWORD']);
     expect(byKey.API_TOKEN!.check).toBe('will-be-reverted');
-    expect(byKey.API_TOKEN!.message).toMatch(/^API_TOKEN in Secret prod\/user-auth-secrets was changed by kubectl-edit/);
+    expect(byKey.API_TOKEN!.message).toMatch(/^API_TOKEN in Secret prod\/user-auth-secrets was changed in the cluster: kubectl-edit \(Update\) owns it; its last write to this object was at /);
     expect(byKey.REDIS_PASSWORD!.check).toBe('live-only-key');
     for (const f of report.findings) {
-      expect(f.patch).toBeUndefined();
+      // The patch puts a placeholder where the value goes; git's own values are redacted too.
+      expect(f.patch).toContain('<value from your secret store>');
+      expectClean(f.patch!);
       expect(f.details).not.toHaveProperty('gitValue');
       expect(f.details).not.toHaveProperty('liveValue');
     }

@@ -30,7 +30,7 @@ describe('npm run example', () => {
     const r = run('drift');
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/live-only-key REDIS_URL/);
-    expect(r.stdout).toContain('kubectl-patch (Update), 2026-11-20T14:03:27Z');
+    expect(r.stdout).toContain('kubectl-patch (Update); its last write to this object: 2026-11-20T14:03:27Z');
     expect(r.stdout).toContain('+  REDIS_URL: redis://redis-master.prod.svc.cluster.local:6379/0');
     expect(r.stdout + r.stderr).not.toContain(EXAMPLE_SECRET_VALUE);
     expect(r.stdout + r.stderr).not.toContain(Buffer.from(EXAMPLE_SECRET_VALUE).toString('base64'));
