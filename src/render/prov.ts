@@ -7,6 +7,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { LineCounter, Parser, Composer, type Document, type Node } from 'yaml';
+import { GO_YAML_OPTIONS, goBlockScalars } from '../sources/yaml-compat.js';
 import { locateInDoc, type KObject, type PathSeg } from '../sources/yaml.js';
 
 /** A source document: a file and a way to find the line of a path in it. */
@@ -210,7 +211,7 @@ function locateNode(doc: Document, path: PathSeg[]): Node | undefined {
 export function parseYamlDocs(file: string, text: string): YamlDoc[] {
   const lc = new LineCounter();
   const parser = new Parser(lc.addNewLine);
-  const composer = new Composer({ keepSourceTokens: false });
+  const composer = new Composer({ keepSourceTokens: false, ...GO_YAML_OPTIONS });
   const out: YamlDoc[] = [];
   let i = 0;
   for (const doc of composer.compose(parser.parse(text), true, text.length)) {
@@ -219,6 +220,7 @@ export function parseYamlDocs(file: string, text: string): YamlDoc[] {
       const e = doc.errors[0]!;
       throw new YamlError(file, e.linePos?.[0]?.line ?? lc.linePos(e.pos[0]).line, e.message.split('\n')[0]!.trim());
     }
+    goBlockScalars(doc, text);
     const body = doc.toJS({ maxAliasCount: 100 });
     if (body === null || body === undefined) continue;
     const start = doc.contents?.range?.[0] ?? doc.range[0];

@@ -4,6 +4,7 @@
  * little more than a bare parse.
  */
 import { LineCounter, Parser, Composer, isMap, isSeq, isPair, isScalar, type Document, type Node } from 'yaml';
+import { GO_YAML_OPTIONS, goBlockScalars } from './yaml-compat.js';
 import type { Location } from '../model.js';
 
 export type PathSeg = string | number;
@@ -96,7 +97,7 @@ export function isK8sObject(v: unknown): v is Record<string, any> {
 export function parseManifests(file: string, text: string): ParsedFile {
   const lc = new LineCounter();
   const parser = new Parser(lc.addNewLine);
-  const composer = new Composer({ keepSourceTokens: false, uniqueKeys: true, logLevel: 'error' });
+  const composer = new Composer({ keepSourceTokens: false, uniqueKeys: true, logLevel: 'error', ...GO_YAML_OPTIONS });
   const docs: Document.Parsed[] = [];
   try {
     for (const d of composer.compose(parser.parse(text), true, text.length)) docs.push(d);
@@ -116,6 +117,7 @@ export function parseManifests(file: string, text: string): ParsedFile {
     }
     let body: unknown;
     try {
+      goBlockScalars(doc, text);
       body = doc.toJS({ maxAliasCount: 100 });
     } catch (e) {
       problems.push({ file, line: lineAt(doc.range[0]), message: (e as Error).message.split('\n')[0]! });

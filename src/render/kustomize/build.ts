@@ -152,6 +152,7 @@ export class Kustomizer {
       if (r.generated) r.generated = { ...r.generated, hashed: true };
     }
     fixNameReferences(res, acc.nameRefs);
+    for (const r of res) finalAnnotations(r.body);
     return res.filter((r) => r.body.metadata?.annotations?.['config.kubernetes.io/local-config'] !== 'true');
   }
 
@@ -469,12 +470,18 @@ export class Kustomizer {
     if (typeof k.namespace === 'string' && k.namespace) {
       const ns = k.namespace;
       const loc = fieldLoc('namespace');
+      const accounts = new Set(acc.res.filter((r) => r.body.kind === 'ServiceAccount').flatMap((r) => r.ids.map((i) => i.name)));
       for (const r of acc.res) {
-        if (CLUSTER_SCOPED.has(r.body.kind)) {
-          if (r.body.kind === 'RoleBinding' || r.body.kind === 'ClusterRoleBinding') subjectsNs(r.body, ns, loc);
+        if (r.body.kind === 'Namespace' && groupOf(r.body.apiVersion) === '') {
+          // A Namespace object takes the kustomization's namespace as its name.
+          if (r.body.metadata?.name !== ns) setName(r, ns, loc);
           continue;
         }
-        if (r.body.kind === 'RoleBinding') subjectsNs(r.body, ns, loc);
+        if (CLUSTER_SCOPED.has(r.body.kind)) {
+          if (r.body.kind === 'RoleBinding' || r.body.kind === 'ClusterRoleBinding') subjectsNs(r.body, ns, loc, accounts);
+          continue;
+        }
+        if (r.body.kind === 'RoleBinding') subjectsNs(r.body, ns, loc, accounts);
         if (!isMap(r.body.metadata)) r.body.metadata = {};
         if (r.body.metadata.namespace !== ns) {
           r.body.metadata.namespace = ns;
@@ -488,6 +495,12 @@ export class Kustomizer {
         }
         if (r.body.kind === 'APIService' && isMap(r.body.spec?.service)) r.body.spec.service.namespace = ns;
         if (r.body.kind === 'CustomResourceDefinition' && isMap(r.body.spec?.conversion?.webhook?.clientConfig?.service)) r.body.spec.conversion.webhook.clientConfig.service.namespace = ns;
+      }
+      const seen = new Set<string>();
+      for (const r of acc.res) {
+        const id = curId(r);
+        if (seen.has(id)) throw new KustomizeError(`namespace transformation produces ID conflict: two ${r.body.kind} objects are now ${r.body.metadata?.name}`, kfile, loc.line);
+        seen.add(id);
       }
     }
     // namePrefix / nameSuffix
@@ -615,6 +628,22 @@ export class Kustomizer {
   }
 }
 
+/**
+ * Kustomize writes `metadata.annotations` as a map of strings (`true` → "true", `1` → "1")
+ * and leaves an empty or null one out; labels keep their YAML types.
+ */
+function finalAnnotations(body: Record<string, any>): void {
+  const m = body.metadata;
+  if (!isMap(m) || !('annotations' in m)) return;
+  const a = m.annotations;
+  if (a === null || (isMap(a) && Object.keys(a).length === 0)) {
+    delete m.annotations;
+    return;
+  }
+  if (!isMap(a)) return;
+  for (const [k, v] of Object.entries(a)) if (typeof v === 'number' || typeof v === 'boolean') a[k] = String(v);
+}
+
 /** Base64 as Kustomize writes Secret data: lines of 70 characters, each ending in \n when there is more than one. */
 export function kustomizeBase64(v: string): string {
   const b = Buffer.from(v, 'utf8').toString('base64');
@@ -719,27 +748,44 @@ function select(res: Res[], t: Record<string, any>): Res[] {
 
 function parseSelector(s: unknown): ((m: Record<string, string>) => boolean) | undefined {
   if (typeof s !== 'string' || !s.trim()) return undefined;
-  const terms = s.split(',').map((x) => x.trim());
+  // Commas inside `in (a, b)` / `notin (a, b)` belong to the set, not between requirements.
+  const terms: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of s) {
+    if (ch === '(') depth++;
+    else if (ch === ')') depth = Math.max(0, depth - 1);
+    if (ch === ',' && depth === 0) {
+      terms.push(cur.trim());
+      cur = '';
+    } else cur += ch;
+  }
+  terms.push(cur.trim());
   const preds = terms.map((term) => {
     let m: RegExpExecArray | null;
     if ((m = /^([^!=\s]+)\s*(==|=|!=)\s*(.*)$/.exec(term))) {
       const [, k, op, v] = m;
       return (l: Record<string, string>) => (op === '!=' ? l[k!] !== v : l[k!] === v);
     }
-    if ((m = /^([^\s]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(term))) {
+    if ((m = /^([^\s(]+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(term))) {
       const [, k, op, vs] = m;
       const set = vs!.split(',').map((x) => x.trim());
       return (l: Record<string, string>) => (op === 'in' ? set.includes(l[k!]!) : !set.includes(l[k!]!));
     }
-    if (term.startsWith('!')) return (l: Record<string, string>) => !(term.slice(1) in l);
+    if (term.startsWith('!')) return (l: Record<string, string>) => !(term.slice(1).trim() in l);
     return (l: Record<string, string>) => term in l;
   });
   return (l) => preds.every((p) => p(l));
 }
 
-function subjectsNs(body: Record<string, any>, ns: string, loc: Loc): void {
+/**
+ * Kustomize's namespace transformer on (Cluster)RoleBinding subjects: only a subject named
+ * `default` gets the namespace; every other subject keeps its namespace, or none.
+ */
+function subjectsNs(body: Record<string, any>, ns: string, loc: Loc, accounts: Set<string>): void {
   for (const s of Array.isArray(body.subjects) ? body.subjects : []) {
-    if (isMap(s) && s.kind === 'ServiceAccount' && (s.namespace === undefined || s.namespace === 'default' || s.name === 'default')) {
+    // A ServiceAccount of this build (name reference) follows it into the namespace.
+    if (isMap(s) && (s.name === 'default' || (s.kind === 'ServiceAccount' && accounts.has(s.name) && (s.namespace === undefined || s.namespace === 'default')))) {
       s.namespace = ns;
       setKeyLoc(s, 'namespace', loc);
     }
@@ -822,6 +868,16 @@ function applyLabels(res: Res[], labels: Record<string, any>, o: { selectors: bo
         { path: 'spec/selector/matchLabels', kind: 'ReplicaSet', create: true },
         { path: 'spec/selector/matchLabels', kind: 'DaemonSet', create: true },
         { path: 'spec/selector/matchLabels', kind: 'StatefulSet', create: true },
+        // Pod (anti-)affinity and topology spread selectors of apps Deployments/StatefulSets (Kustomize's commonLabels field specs).
+        ...['Deployment', 'StatefulSet'].flatMap((kind) =>
+          [
+            'spec/template/spec/affinity/podAffinity/preferredDuringSchedulingIgnoredDuringExecution/podAffinityTerm/labelSelector/matchLabels',
+            'spec/template/spec/affinity/podAffinity/requiredDuringSchedulingIgnoredDuringExecution/labelSelector/matchLabels',
+            'spec/template/spec/affinity/podAntiAffinity/preferredDuringSchedulingIgnoredDuringExecution/podAffinityTerm/labelSelector/matchLabels',
+            'spec/template/spec/affinity/podAntiAffinity/requiredDuringSchedulingIgnoredDuringExecution/labelSelector/matchLabels',
+            'spec/template/spec/topologySpreadConstraints/labelSelector/matchLabels',
+          ].map((path) => ({ path, kind, group: 'apps' })),
+        ),
         { path: 'spec/selector/matchLabels', kind: 'Job' },
         { path: 'spec/jobTemplate/spec/selector/matchLabels', kind: 'CronJob' },
         { path: 'spec/selector/matchLabels', kind: 'PodDisruptionBudget' },
