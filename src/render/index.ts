@@ -73,6 +73,8 @@ export interface RenderResult {
 }
 
 const YAML_RE = /\.ya?ml$/i;
+/** Files a directory app applies. */
+const MANIFEST_FILE_RE = /\.(ya?ml|json)$/i;
 
 function chartDirsOf(files: string[]): string[] {
   return files.filter((p) => p === 'Chart.yaml' || p.endsWith('/Chart.yaml')).map((p) => posix.dirname(p)).map((d) => (d === '.' ? '' : d));
@@ -370,7 +372,8 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
             absorb(r);
           }
           for (const f of closures.filesUnder(src.path)) {
-            if (!host.texts.has(f) || (!src.recurse && posix.dirname(f) !== (src.path || '.')) || KUSTOMIZATION_FILES.includes(posix.basename(f))) continue;
+            // Only manifests: Flux and ArgoCD read .yaml/.yml (and .json) files, never README, LICENSE, scripts or Terraform.
+            if (!MANIFEST_FILE_RE.test(f) || !host.texts.has(f) || (!src.recurse && posix.dirname(f) !== (src.path || '.')) || KUSTOMIZATION_FILES.includes(posix.basename(f))) continue;
             if (topNested.some((d) => under(d, f))) continue;
             const p = parsed(f);
             inputs.add(f);
