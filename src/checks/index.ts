@@ -2,6 +2,7 @@
 import type { Check } from './types.js';
 import { danglingRef } from './dangling-ref.js';
 import { invalidYaml } from './invalid-yaml.js';
+import { renderFailed } from './render-failed.js';
 import { missingKey } from './missing-key.js';
 import { optionalRefMissing } from './optional-ref-missing.js';
 import { renamedKey } from './renamed-key.js';
@@ -13,7 +14,7 @@ import { pendingInGit } from './pending-in-git.js';
 import { fixWillBeLost } from './fix-will-be-lost.js';
 import { willBeReverted } from './will-be-reverted.js';
 
-export const CHECKS: Check[] = [missingKey, renamedKey, danglingRef, optionalRefMissing, staleKey, unresolvedRead, invalidYaml, fixWillBeLost, willBeReverted, liveOnlyKey, liveValueChanged, pendingInGit];
+export const CHECKS: Check[] = [missingKey, renamedKey, danglingRef, optionalRefMissing, staleKey, unresolvedRead, invalidYaml, renderFailed, fixWillBeLost, willBeReverted, liveOnlyKey, liveValueChanged, pendingInGit];
 
 export function checkById(id: string): Check | undefined {
   return CHECKS.find((c) => c.meta.id === id);

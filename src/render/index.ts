@@ -567,7 +567,9 @@ export async function renderKustomize(tree: FileTree, k: Kustomizer, dir: string
       if (!r.ok) {
         // The tool's message may quote a secret source's line: not shown when secrets are generated.
         const hasSecrets = inputs.some((f) => /secretGenerator/.test((k.host as Partial<TreeHost>).texts?.get(f) ?? ''));
-        return { objects: [], inputs, texts, error: { reason: `${tool.label} failed: ${hasSecrets ? 'details not shown (the kustomization generates Secrets; run it yourself to see the message)' : r.error}` } };
+        const cause = hasSecrets ? 'details not shown (the kustomization generates Secrets; run it yourself to see the message)' : lastCause(r.error);
+        const kf = kustomizationFileIn(k.host, dir) ?? (dir || '.');
+        return { objects: [], inputs, texts, error: { reason: `${tool.label} failed: ${cause}`, problem: { file: kf, line: 1, message: `${tool.label} ${dir || '.'} failed: ${cause}`, render: { dir: dir || '.', cause } } } };
       }
       const kf = kustomizationFileIn(k.host, dir) ?? dir;
       const objs: KObject[] = [];
@@ -582,10 +584,18 @@ export async function renderKustomize(tree: FileTree, k: Kustomizer, dir: string
     }
     if (e instanceof KustomizeError) {
       const reason = `kustomize build of ${dir || '.'} failed: ${e.file}:${e.line}: ${e.message}`;
-      return { objects: [], inputs, texts, error: { reason, problem: { file: e.file, line: Math.max(1, e.line), message: `kustomize build of ${dir || '.'} failed: ${e.message}` } } };
+      // A broken YAML file stays invalid-yaml; anything else is a render failure (render-failed).
+      const render = /^YAML could not be parsed/.test(e.message) ? {} : { render: { dir: dir || '.', cause: e.message } };
+      return { objects: [], inputs, texts, error: { reason, problem: { file: e.file, line: Math.max(1, e.line), message: `kustomize build of ${dir || '.'} failed: ${e.message}`, ...render } } };
     }
     throw e;
   }
+}
+
+/** Kustomize's cause is the last part of its message ("accumulating resources: …: <cause>"); temporary paths never shown. */
+export function lastCause(msg: string): string {
+  const clean = msg.replace(/\/(?:tmp|var\/folders)\/[^\s'"]*?keydrift-[\w-]+\//g, '').replace(/^error:\s*/i, '').trim();
+  return clean || 'failed';
 }
 
 export function toKObject(r: Res, app: string): KObject {

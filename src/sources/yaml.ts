@@ -49,6 +49,8 @@ export interface YamlProblem {
   file: string;
   line: number;
   message: string;
+  /** Set when a render (kustomize build) failed rather than a YAML parse: the directory built and kustomize's cause. */
+  render?: { dir: string; cause: string };
 }
 
 export interface ParsedFile {
