@@ -529,13 +529,48 @@ function applyAppNamespace(o: KObject, spec: AppSpec): void {
 /** Flux post-build substitution: ${VAR}, ${VAR:=default}, ${VAR:-default}; unknown variables without a default stay as written. */
 function substituteVars(node: any, vars: Record<string, string>): void {
   if (node?.metadata?.annotations?.['kustomize.toolkit.fluxcd.io/substitute'] === 'disabled') return;
-  const sub = (s: string) =>
-    s.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[=-]([^}]*))?\}/g, (m, k: string, d: string | undefined) => (k in vars ? vars[k]! : d !== undefined ? d : m));
+  const sub = (s: string) => (s.includes('${') ? substituteText(s, vars) : s);
   const walk = (n: any) => {
     if (Array.isArray(n)) n.forEach((x, i) => (typeof x === 'string' ? (n[i] = sub(x)) : walk(x)));
     else if (n && typeof n === 'object') for (const k of Object.keys(n)) typeof n[k] === 'string' ? (n[k] = sub(n[k])) : walk(n[k]);
   };
   walk(node);
+}
+
+/**
+ * Flux (drone/envsubst) substitution of one string: `${VAR}`, `${VAR:-default}`, `${VAR:=default}`,
+ * `${VAR-default}`, defaults that are themselves substitutions (`${A:-${APP}}`); `$${` escapes.
+ */
+export function substituteText(s: string, vars: Record<string, string>): string {
+  let i = 0;
+  const parse = (stopAtBrace: boolean): string => {
+    let out = '';
+    while (i < s.length) {
+      if (stopAtBrace && s[i] === '}') return out;
+      if (s.startsWith('$${', i)) {
+        out += '${';
+        i += 3;
+        continue;
+      }
+      const m = s.startsWith('${', i) ? /^\$\{([A-Za-z_][A-Za-z0-9_]*)(:?[-=])?/.exec(s.slice(i)) : null;
+      if (!m) {
+        out += s[i++];
+        continue;
+      }
+      const start = i;
+      i += m[0].length;
+      let dflt: string | undefined;
+      if (m[2]) dflt = parse(true);
+      if (s[i] !== '}') return out + s.slice(start); // unterminated: left as written
+      i++;
+      const k = m[1]!;
+      const empty = m[2]?.startsWith(':');
+      const has = k in vars && !(empty && vars[k] === '');
+      out += has ? vars[k]! : dflt !== undefined ? dflt : s.slice(start, i);
+    }
+    return out;
+  };
+  return parse(false);
 }
 
 interface KustomizeRender {
