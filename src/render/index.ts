@@ -223,7 +223,17 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
   const apps: AppInfo[] = [];
   const chartDirs = chartDirs0;
   const inChart = inChart0;
-  const kustomizer = new Kustomizer(host);
+  const tool0 = opts.delegate === false ? undefined : findKustomizeTool();
+  const kustomizer = new Kustomizer(host, {
+    ...(tool0
+      ? {
+          delegateBase: async (d: string) => {
+            const r = await delegateBuild(tree, d, tool0);
+            return r.ok ? r.yaml : undefined;
+          },
+        }
+      : {}),
+  });
   const closures = new Closures(host, files, cache?.parses);
   // Files some kustomization lists (transitively): never loaded a second time as plain files.
   const kclosed = new Set<string>();
@@ -344,6 +354,7 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
     /** Take one kustomize render into the app: its inputs, texts, objects and any error. */
     const absorb = (r: Awaited<ReturnType<typeof renderKustomize>>) => {
       for (const f of r.inputs) inputs.add(f);
+      if (r.notes?.length) info.notes = [...(info.notes ?? []), ...r.notes];
       for (const [f, t] of r.texts) texts.set(f, t);
       if (r.error) {
         reasons.push(r.error.reason);
@@ -574,6 +585,7 @@ export function substituteText(s: string, vars: Record<string, string>): string 
 }
 
 interface KustomizeRender {
+  notes?: string[];
   objects: KObject[];
   inputs: string[];
   texts: Map<string, string>;
@@ -583,6 +595,7 @@ interface KustomizeRender {
 /** Render one kustomization directory natively, delegating what is not supported. */
 export async function renderKustomize(tree: FileTree, k: Kustomizer, dir: string, tool: ReturnType<typeof findKustomizeTool>, app: string): Promise<KustomizeRender> {
   k.inputs = new Set();
+  k.delegated = [];
   const texts = new Map<string, string>();
   try {
     const res = await k.build(dir);
@@ -591,7 +604,8 @@ export async function renderKustomize(tree: FileTree, k: Kustomizer, dir: string
       const t = await k.host.read(f);
       if (t !== undefined) texts.set(f, t);
     }
-    return { objects: res.map((r) => toKObject(r, app)), inputs, texts };
+    const notes = k.delegated.map((d) => `base ${d.dir} was built by ${tool?.label ?? 'kustomize'} (${d.reason}): its objects have file-level provenance only`);
+    return { objects: res.map((r) => toKObject(r, app)), inputs, texts, ...(notes.length ? { notes } : {}) };
   } catch (e) {
     const inputs = [...k.inputs];
     if (e instanceof Unsupported) {

@@ -112,8 +112,18 @@ export class Kustomizer {
 
   constructor(
     readonly host: RenderHost,
-    readonly opts: { loadRestrictor?: boolean } = {},
+    readonly opts: {
+      loadRestrictor?: boolean;
+      /**
+       * Build a base the native renderer does not support with the real tool (its YAML), so
+       * only that base loses line-level provenance, not the whole app. Undefined: not possible.
+       */
+      delegateBase?: (dir: string) => Promise<string | undefined>;
+    } = {},
   ) {}
+
+  /** Bases built by the real tool during the current top-level build, with the reason. */
+  delegated: { dir: string; reason: string }[] = [];
 
   private async text(p: string, from: Loc): Promise<string> {
     const t = await this.host.read(p);
@@ -205,7 +215,14 @@ export class Kustomizer {
       if (isRemote(entry)) throw new Unsupported(`remote resource '${entry}' is not supported by the native renderer`, kfile, where.line);
       const p = this.resolvePath(dir, entry, where);
       if (this.host.dirs.has(p) || p === '') {
-        const sub = await this.buildBase(p, where);
+        let sub: Acc;
+        try {
+          sub = await this.buildBase(p, where);
+        } catch (e) {
+          const d = e instanceof Unsupported && e.delegate ? await this.delegatedBase(p, e) : undefined;
+          if (!d) throw e;
+          sub = d;
+        }
         for (const r of sub.res) appendRes(acc, r, where);
         acc.nameRefs.push(...sub.nameRefs);
       } else if (this.host.files.has(p)) {
@@ -273,6 +290,37 @@ export class Kustomizer {
       if (e instanceof KustomizeError && !(e instanceof Unsupported) && e.line === 0) throw new KustomizeError(e.message, where.file, where.line);
       throw e;
     }
+  }
+
+  private delegatedCache = new Map<string, Promise<Acc | undefined>>();
+
+  /** A base built by the real tool: its objects, with the base's kustomization as their file. */
+  private delegatedBase(dir: string, why: Unsupported): Promise<Acc | undefined> {
+    const hook = this.opts.delegateBase;
+    if (!hook) return Promise.resolve(undefined);
+    let c = this.delegatedCache.get(dir);
+    if (!c) {
+      c = (async () => {
+        const yaml = await hook(dir);
+        if (yaml === undefined) return undefined;
+        const kf = kustomizationFileIn(this.host, dir) ?? dir;
+        const res: Res[] = [];
+        for (const [i, doc] of yaml.split(/^---[ \t]*$/m).entries()) {
+          if (!doc.trim()) continue;
+          for (const o of parseManifests(kf, doc).objects) {
+            const src: SrcDoc = { file: kf, line: 1, lineOf: () => undefined };
+            res.push({ body: tag(structuredClone(o.body), src), src, docIndex: i, needsHash: false, ids: [{ name: o.name, ns: o.namespace }] });
+          }
+        }
+        return { res, nameRefs: [] };
+      })();
+      this.delegatedCache.set(dir, c);
+    }
+    return c.then((acc) => {
+      if (!acc) return undefined;
+      if (!this.delegated.some((d) => d.dir === dir)) this.delegated.push({ dir, reason: `${why.message} (${why.file}:${why.line})` });
+      return { res: acc.res.map(cloneRes), nameRefs: [] };
+    });
   }
 
   private resolvePath(dir: string, entry: string, where: Loc): string {
