@@ -24,7 +24,26 @@ interface Case {
 
 const get = (objs: any[], kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);
 
+const svc = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec: {}\n';
 const CASES: Case[] = [
+  {
+    name: 'a JSON patch adds an annotation to an object without annotations',
+    files: { 'k/kustomization.yaml': 'resources: [s.yaml]\npatches:\n- target: {kind: Service}\n  patch: |\n    - op: add\n      path: /metadata/annotations/a~1b\n      value: x\n', 'k/s.yaml': svc },
+    dir: 'k',
+    expect: (o) => expect(get(o, 'Service', 's').metadata).toEqual({ name: 's', annotations: { 'a/b': 'x' } }),
+  },
+  {
+    name: 'a JSON patch replace of a missing key of a map sets it',
+    files: { 'k/kustomization.yaml': 'resources: [s.yaml]\npatches:\n- target: {kind: Service}\n  patch: |\n    - op: replace\n      path: /spec/missing\n      value: r\n', 'k/s.yaml': svc },
+    dir: 'k',
+    expect: (o) => expect(get(o, 'Service', 's').spec).toEqual({ missing: 'r' }),
+  },
+  {
+    name: 'a JSON patch add below a missing map fails, as in kustomize',
+    files: { 'k/kustomization.yaml': 'resources: [s.yaml]\npatches:\n- target: {kind: Service}\n  patch: |\n    - op: add\n      path: /spec/deep/er\n      value: [1]\n', 'k/s.yaml': svc },
+    dir: 'k',
+    error: /path does not exist/,
+  },
   {
     name: '`namespace:` renames a Namespace object of a base to the target namespace',
     files: { 'base/kustomization.yaml': 'resources: [ns.yaml]\n', 'base/ns.yaml': ns('_'), 'top/kustomization.yaml': 'namespace: target\nresources: [../base]\n' },
