@@ -434,7 +434,7 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
     if (consumed.has(f) || KUSTOMIZATION_FILES.includes(posix.basename(f))) continue;
     if (inChart(f)) {
       const chart = chartDirs.find((d) => under(d, f));
-      skipped.push({ file: f, reason: `Helm chart template (chart ${chart || '.'}): rendered, not read as YAML` });
+      skipped.push({ file: f, reason: `Helm chart template (chart ${chart || '.'}): no app renders this chart, and a template is not a manifest: not checked` });
       continue;
     }
     if (opts.plainFiles && !opts.plainFiles(f)) continue;

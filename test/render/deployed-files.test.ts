@@ -41,3 +41,21 @@ test.each([
     t.cleanup();
   }
 });
+
+test('a chart nothing renders: its templates are skipped without claiming they were rendered, never invalid-yaml', async () => {
+  const t = writeTree({
+    'clusters/prod/apps.yaml': flux('./apps'),
+    'apps/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: web\n',
+    'charts/unused/Chart.yaml': 'apiVersion: v2\nname: unused\nversion: 0.1.0\n',
+    'charts/unused/templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n',
+  });
+  try {
+    const snap = await loadSnapshot(t.tree, { helm: false });
+    expect(snap.problems).toEqual([]);
+    const s = snap.skipped.find((x) => x.file === 'charts/unused/templates/cm.yaml');
+    if (s) expect(s.reason).not.toMatch(/\brendered,/);
+    expect(snap.skipped.map((x) => x.reason).join('\n')).not.toMatch(/: rendered, not read as YAML/);
+  } finally {
+    t.cleanup();
+  }
+});
