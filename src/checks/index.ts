@@ -2,6 +2,7 @@
 import type { Check } from './types.js';
 import { danglingRef } from './dangling-ref.js';
 import { invalidYaml } from './invalid-yaml.js';
+import { renderFailed } from './render-failed.js';
 import { missingKey } from './missing-key.js';
 import { optionalRefMissing } from './optional-ref-missing.js';
 import { renamedKey } from './renamed-key.js';
@@ -15,7 +16,7 @@ import { willBeReverted } from './will-be-reverted.js';
 import { probeThrottleKill } from './probe-throttle-kill.js';
 import { liveOnlyObject } from './live-only-object.js';
 
-export const CHECKS: Check[] = [missingKey, renamedKey, danglingRef, optionalRefMissing, staleKey, unresolvedRead, invalidYaml, fixWillBeLost, willBeReverted, liveOnlyKey, liveValueChanged, liveOnlyObject, pendingInGit, probeThrottleKill];
+export const CHECKS: Check[] = [missingKey, renamedKey, danglingRef, optionalRefMissing, staleKey, unresolvedRead, invalidYaml, renderFailed, fixWillBeLost, willBeReverted, liveOnlyKey, liveValueChanged, liveOnlyObject, pendingInGit, probeThrottleKill];
 
 export function checkById(id: string): Check | undefined {
   return CHECKS.find((c) => c.meta.id === id);

@@ -10,7 +10,7 @@ export const invalidYaml: SnapshotCheck = {
   scope: 'snapshot',
   run(ctx) {
     return ctx.snapshot.problems
-      .filter((p) => !ctx.changedFiles || ctx.changedFiles.has(p.file))
+      .filter((p) => !p.render && (!ctx.changedFiles || ctx.changedFiles.has(p.file)))
       .map((p) => ({
         check: 'invalid-yaml',
         severity: 'error' as const,

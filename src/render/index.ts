@@ -75,6 +75,8 @@ export interface RenderResult {
 }
 
 const YAML_RE = /\.ya?ml$/i;
+/** Files a directory app applies. */
+const MANIFEST_FILE_RE = /\.(ya?ml|json)$/i;
 
 function chartDirsOf(files: string[]): string[] {
   return files.filter((p) => p === 'Chart.yaml' || p.endsWith('/Chart.yaml')).map((p) => posix.dirname(p)).map((d) => (d === '.' ? '' : d));
@@ -223,7 +225,17 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
   const apps: AppInfo[] = [];
   const chartDirs = chartDirs0;
   const inChart = inChart0;
-  const kustomizer = new Kustomizer(host);
+  const tool0 = opts.delegate === false ? undefined : findKustomizeTool();
+  const kustomizer = new Kustomizer(host, {
+    ...(tool0
+      ? {
+          delegateBase: async (d: string) => {
+            const r = await delegateBuild(tree, d, tool0);
+            return r.ok ? r.yaml : undefined;
+          },
+        }
+      : {}),
+  });
   const closures = new Closures(host, files, cache?.parses);
   // Files some kustomization lists (transitively): never loaded a second time as plain files.
   const kclosed = new Set<string>();
@@ -344,6 +356,7 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
     /** Take one kustomize render into the app: its inputs, texts, objects and any error. */
     const absorb = (r: Awaited<ReturnType<typeof renderKustomize>>) => {
       for (const f of r.inputs) inputs.add(f);
+      if (r.notes?.length) info.notes = [...(info.notes ?? []), ...r.notes];
       for (const [f, t] of r.texts) texts.set(f, t);
       if (r.error) {
         reasons.push(r.error.reason);
@@ -372,7 +385,8 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
             absorb(r);
           }
           for (const f of closures.filesUnder(src.path)) {
-            if (!host.texts.has(f) || (!src.recurse && posix.dirname(f) !== (src.path || '.')) || KUSTOMIZATION_FILES.includes(posix.basename(f))) continue;
+            // Only manifests: Flux and ArgoCD read .yaml/.yml (and .json) files, never README, LICENSE, scripts or Terraform.
+            if (!MANIFEST_FILE_RE.test(f) || !host.texts.has(f) || (!src.recurse && posix.dirname(f) !== (src.path || '.')) || KUSTOMIZATION_FILES.includes(posix.basename(f))) continue;
             if (topNested.some((d) => under(d, f))) continue;
             const p = parsed(f);
             inputs.add(f);
@@ -422,7 +436,7 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
     if (consumed.has(f) || KUSTOMIZATION_FILES.includes(posix.basename(f))) continue;
     if (inChart(f)) {
       const chart = chartDirs.find((d) => under(d, f));
-      skipped.push({ file: f, reason: `Helm chart template (chart ${chart || '.'}): rendered, not read as YAML` });
+      skipped.push({ file: f, reason: `Helm chart template (chart ${chart || '.'}): no app renders this chart, and a template is not a manifest: not checked` });
       continue;
     }
     if (opts.plainFiles && !opts.plainFiles(f)) continue;
@@ -528,8 +542,7 @@ function applyAppNamespace(o: KObject, spec: AppSpec): void {
 /** Flux post-build substitution: ${VAR}, ${VAR:=default}, ${VAR:-default}; unknown variables without a default stay as written. */
 function substituteVars(node: any, vars: Record<string, string>): void {
   if (node?.metadata?.annotations?.['kustomize.toolkit.fluxcd.io/substitute'] === 'disabled') return;
-  const sub = (s: string) =>
-    s.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[=-]([^}]*))?\}/g, (m, k: string, d: string | undefined) => (hasOwn(vars, k) ? vars[k]! : d !== undefined ? d : m));
+  const sub = (s: string) => (s.includes('${') ? substituteText(s, vars) : s);
   const walk = (n: any) => {
     if (Array.isArray(n)) n.forEach((x, i) => (typeof x === 'string' ? (n[i] = sub(x)) : walk(x)));
     else if (n && typeof n === 'object') for (const k of Object.keys(n)) typeof n[k] === 'string' ? (n[k] = sub(n[k])) : walk(n[k]);
@@ -537,7 +550,44 @@ function substituteVars(node: any, vars: Record<string, string>): void {
   walk(node);
 }
 
+/**
+ * Flux (drone/envsubst) substitution of one string: `${VAR}`, `${VAR:-default}`, `${VAR:=default}`,
+ * `${VAR-default}`, defaults that are themselves substitutions (`${A:-${APP}}`); `$${` escapes.
+ */
+export function substituteText(s: string, vars: Record<string, string>): string {
+  let i = 0;
+  const parse = (stopAtBrace: boolean): string => {
+    let out = '';
+    while (i < s.length) {
+      if (stopAtBrace && s[i] === '}') return out;
+      if (s.startsWith('$${', i)) {
+        out += '${';
+        i += 3;
+        continue;
+      }
+      const m = s.startsWith('${', i) ? /^\$\{([A-Za-z_][A-Za-z0-9_]*)(:?[-=])?/.exec(s.slice(i)) : null;
+      if (!m) {
+        out += s[i++];
+        continue;
+      }
+      const start = i;
+      i += m[0].length;
+      let dflt: string | undefined;
+      if (m[2]) dflt = parse(true);
+      if (s[i] !== '}') return out + s.slice(start); // unterminated: left as written
+      i++;
+      const k = m[1]!;
+      const empty = m[2]?.startsWith(':');
+      const has = hasOwn(vars, k) && !(empty && vars[k] === "");
+      out += has ? vars[k]! : dflt !== undefined ? dflt : s.slice(start, i);
+    }
+    return out;
+  };
+  return parse(false);
+}
+
 interface KustomizeRender {
+  notes?: string[];
   objects: KObject[];
   inputs: string[];
   texts: Map<string, string>;
@@ -547,6 +597,7 @@ interface KustomizeRender {
 /** Render one kustomization directory natively, delegating what is not supported. */
 export async function renderKustomize(tree: FileTree, k: Kustomizer, dir: string, tool: ReturnType<typeof findKustomizeTool>, app: string): Promise<KustomizeRender> {
   k.inputs = new Set();
+  k.delegated = [];
   const texts = new Map<string, string>();
   try {
     const res = await k.build(dir);
@@ -555,7 +606,8 @@ export async function renderKustomize(tree: FileTree, k: Kustomizer, dir: string
       const t = await k.host.read(f);
       if (t !== undefined) texts.set(f, t);
     }
-    return { objects: res.map((r) => toKObject(r, app)), inputs, texts };
+    const notes = k.delegated.map((d) => `base ${d.dir} was built by ${tool?.label ?? 'kustomize'} (${d.reason}): its objects have file-level provenance only`);
+    return { objects: res.map((r) => toKObject(r, app)), inputs, texts, ...(notes.length ? { notes } : {}) };
   } catch (e) {
     const inputs = [...k.inputs];
     if (e instanceof Unsupported) {
@@ -567,7 +619,9 @@ export async function renderKustomize(tree: FileTree, k: Kustomizer, dir: string
       if (!r.ok) {
         // The tool's message may quote a Secret's value: not shown when the build may include one.
         const hasSecrets = await toolOutputMayShowSecret(k.host, dir, inputs);
-        return { objects: [], inputs, texts, error: { reason: `${tool.label} failed: ${hasSecrets ? 'details not shown (the build may include a Secret, whose value the message could quote; run it yourself to see the message)' : r.error}` } };
+        const cause = hasSecrets ? 'details not shown (the build may include a Secret, whose value the message could quote; run it yourself to see the message)' : lastCause(r.error);
+        const kf = kustomizationFileIn(k.host, dir) ?? (dir || '.');
+        return { objects: [], inputs, texts, error: { reason: `${tool.label} failed: ${cause}`, problem: { file: kf, line: 1, message: `${tool.label} ${dir || '.'} failed: ${cause}`, render: { dir: dir || '.', cause } } } };
       }
       const kf = kustomizationFileIn(k.host, dir) ?? dir;
       const objs: KObject[] = [];
@@ -582,10 +636,18 @@ export async function renderKustomize(tree: FileTree, k: Kustomizer, dir: string
     }
     if (e instanceof KustomizeError) {
       const reason = `kustomize build of ${dir || '.'} failed: ${e.file}:${e.line}: ${e.message}`;
-      return { objects: [], inputs, texts, error: { reason, problem: { file: e.file, line: Math.max(1, e.line), message: `kustomize build of ${dir || '.'} failed: ${e.message}` } } };
+      // A broken YAML file stays invalid-yaml; anything else is a render failure (render-failed).
+      const render = /^YAML could not be parsed/.test(e.message) ? {} : { render: { dir: dir || '.', cause: e.message } };
+      return { objects: [], inputs, texts, error: { reason, problem: { file: e.file, line: Math.max(1, e.line), message: `kustomize build of ${dir || '.'} failed: ${e.message}`, ...render } } };
     }
     throw e;
   }
+}
+
+/** Kustomize's cause is the last part of its message ("accumulating resources: …: <cause>"); temporary paths never shown. */
+export function lastCause(msg: string): string {
+  const clean = msg.replace(/\/(?:tmp|var\/folders)\/[^\s'"]*?keydrift-[\w-]+\//g, '').replace(/^error:\s*/i, '').trim();
+  return clean || 'failed';
 }
 
 export function toKObject(r: Res, app: string): KObject {

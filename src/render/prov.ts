@@ -9,6 +9,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { LineCounter, Parser, Composer, type Document, type Node } from 'yaml';
 import { badAlias, badAliasMessage, safeYamlMessage } from '../sources/yaml-safe.js';
 import { setOwn } from '../own.js';
+import { GO_YAML_OPTIONS, goBlockScalars } from '../sources/yaml-compat.js';
 import { locateInDoc, type KObject, type PathSeg } from '../sources/yaml.js';
 
 /** A source document: a file and a way to find the line of a path in it. */
@@ -212,7 +213,7 @@ function locateNode(doc: Document, path: PathSeg[]): Node | undefined {
 export function parseYamlDocs(file: string, text: string): YamlDoc[] {
   const lc = new LineCounter();
   const parser = new Parser(lc.addNewLine);
-  const composer = new Composer({ keepSourceTokens: false });
+  const composer = new Composer({ keepSourceTokens: false, ...GO_YAML_OPTIONS });
   const out: YamlDoc[] = [];
   let i = 0;
   for (const doc of composer.compose(parser.parse(text), true, text.length)) {
@@ -225,6 +226,7 @@ export function parseYamlDocs(file: string, text: string): YamlDoc[] {
     // A kustomization's secretGenerator literal may be written `*value`: never quoted.
     const alias = text.includes('*') ? badAlias(doc) : undefined;
     if (alias) throw new YamlError(file, lc.linePos(alias.offset).line, `column ${lc.linePos(alias.offset).col}: ${badAliasMessage(alias.problem)}`);
+    goBlockScalars(doc, text);
     let body: unknown;
     try {
       body = doc.toJS({ maxAliasCount: 100 });

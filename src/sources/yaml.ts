@@ -4,6 +4,7 @@
  * little more than a bare parse.
  */
 import { LineCounter, Parser, Composer, isMap, isSeq, isPair, isScalar, type Document, type Node } from 'yaml';
+import { GO_YAML_OPTIONS, goBlockScalars } from './yaml-compat.js';
 import type { Location } from '../model.js';
 import { badAlias, badAliasMessage, safeYamlMessage } from './yaml-safe.js';
 
@@ -52,6 +53,8 @@ export interface YamlProblem {
   column?: number;
   /** Never quotes the text of a document that is or may be a Secret (see yaml-safe.ts). */
   message: string;
+  /** Set when a render (kustomize build) failed rather than a YAML parse: the directory built and kustomize's cause. */
+  render?: { dir: string; cause: string };
 }
 
 export interface ParsedFile {
@@ -100,7 +103,7 @@ export function isK8sObject(v: unknown): v is Record<string, any> {
 export function parseManifests(file: string, text: string): ParsedFile {
   const lc = new LineCounter();
   const parser = new Parser(lc.addNewLine);
-  const composer = new Composer({ keepSourceTokens: false, uniqueKeys: true, logLevel: 'error' });
+  const composer = new Composer({ keepSourceTokens: false, uniqueKeys: true, logLevel: 'error', ...GO_YAML_OPTIONS });
   const docs: Document.Parsed[] = [];
   try {
     for (const d of composer.compose(parser.parse(text), true, text.length)) docs.push(d);
@@ -128,6 +131,7 @@ export function parseManifests(file: string, text: string): ParsedFile {
     }
     let body: unknown;
     try {
+      goBlockScalars(doc, text);
       body = doc.toJS({ maxAliasCount: 100 });
     } catch (e) {
       problems.push({ file, line: lineAt(doc.range[0]), message: safeYamlMessage(e, docText()) });

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { writeTree } from './helpers.js';
 import { loadSnapshot } from '../../src/sources/snapshot.js';
 import { DirTree } from '../../src/sources/tree.js';
+import { kubeTools } from '../support/kube-tools.js';
 import { findHelm } from '../../src/render/helm.js';
 
 const deploy = (name: string, extra = '') => `apiVersion: apps/v1
@@ -252,10 +253,19 @@ spec:
 });
 
 describe('the incident as an ArgoCD Application over a Helm chart', () => {
-  const helm = findHelm();
+  // A real helm: on PATH, else helm v4 from the kubectl layer devDependency (test/support/kube-tools.ts).
+  const extracted = findHelm() ? undefined : kubeTools().helm;
+  const helm = findHelm() ?? extracted;
   const root = path.resolve('test/fixtures/render/incident');
-  (helm ? test : test.skip)(`renders the chart with helm template${helm ? '' : ' (skipped: helm is not on PATH)'}`, async () => {
-    const snap = await loadSnapshot(new DirTree(root));
+  (helm ? test : test.skip)(`renders the chart with a real helm template${helm ? '' : ` (skipped: no helm: ${kubeTools().why})`}`, async () => {
+    const oldPath = process.env.PATH;
+    if (extracted) process.env.PATH = `${path.dirname(extracted)}${path.delimiter}${oldPath}`;
+    let snap;
+    try {
+      snap = await loadSnapshot(new DirTree(root));
+    } finally {
+      process.env.PATH = oldPath;
+    }
     const app = snap.apps.find((a) => a.id === 'Application/argocd/user-auth-helm')!;
     expect(app.skipped).toBeUndefined();
     const d = snap.objects.find((o) => o.kind === 'Deployment' && o.app === app.id)!;

@@ -13,7 +13,12 @@ import { Closures, scanKustomizationRefs } from '../../src/render/index.js';
 import { KUSTOMIZATION_FILES } from '../../src/render/kustomize/build.js';
 
 function parsedEntries(text: string): string[] {
-  const body = parse(text) ?? {};
+  let body: any;
+  try {
+    body = parse(text) ?? {};
+  } catch {
+    return []; // not YAML (a Jinja template named kustomization.yaml): nothing a parse could find
+  }
   const out: string[] = [];
   for (const f of ['resources', 'bases', 'components', 'configurations', 'transformers', 'patchesStrategicMerge']) if (Array.isArray(body[f])) out.push(...body[f].filter((x: unknown) => typeof x === 'string' && !x.includes('\n')));
   for (const p of [...(body.patches ?? []), ...(body.patchesJson6902 ?? [])]) if (typeof p?.path === 'string') out.push(p.path);

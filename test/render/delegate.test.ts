@@ -4,7 +4,7 @@
  * temp dir — and otherwise skipped with the reason. Never a crash, never a silent pass.
  */
 import { execFileSync } from 'node:child_process';
-import { writeTree, kustomizeTool } from './helpers.js';
+import { writeTree, kustomizeTool, buildReal } from './helpers.js';
 import { loadSnapshot } from '../../src/sources/snapshot.js';
 import { GitTree } from '../../src/sources/tree.js';
 import { resetKustomizeTool } from '../../src/render/kustomize/delegate.js';
@@ -79,4 +79,34 @@ test('helmCharts are never delegated (kustomize would fetch the chart): skipped 
   } finally {
     t.cleanup();
   }
+});
+
+describe('one replacements: in a leaf delegates only that leaf', () => {
+  const files = {
+    'leaf/kustomization.yaml': 'resources: [cm.yaml, d.yaml]\nreplacements:\n- source: {kind: ConfigMap, name: src, fieldPath: data.HOST}\n  targets:\n  - select: {kind: Deployment, name: web}\n    fieldPaths: [spec.template.spec.containers.0.env.0.value]\n',
+    'leaf/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: src\ndata:\n  HOST: redis\n',
+    'leaf/d.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: web\n        env:\n        - {name: HOST, value: x}\n',
+    'app/kustomization.yaml': 'namespace: prod\nnamePrefix: p-\nresources:\n- ../leaf\n- own.yaml\n',
+    'app/own.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: own\ndata:\n  A: "1"\n',
+  };
+  (kustomizeTool ? test : test.skip)(`the parent keeps line provenance for its own objects and equals ${kustomizeTool?.label ?? 'kustomize'}`, async () => {
+    const t = writeTree(files);
+    try {
+      const snap = await loadSnapshot(t.tree);
+      const app = snap.apps.find((a) => a.id === 'kustomize/app')!;
+      expect(app.skipped).toBeUndefined();
+      expect(app.notes?.join('\n')).toMatch(/base leaf was built by .*replacements/);
+      const own = snap.objects.find((o) => o.app === app.id && o.name === 'p-own')!;
+      expect(own.locate(['data', 'A'])).toEqual({ file: 'app/own.yaml', line: 6 });
+      const web = snap.objects.find((o) => o.app === app.id && o.kind === 'Deployment')!;
+      expect(web.file).toBe('leaf/kustomization.yaml');
+      expect(web.body.spec.template.spec.containers[0].env[0].value).toBe('redis');
+      const real = buildReal(`${t.dir}/app`)!;
+      const key = (o: any) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`;
+      const ours = snap.objects.filter((o) => o.app === app.id).map((o) => JSON.parse(JSON.stringify(o.body)));
+      expect(ours.sort((a, b) => key(a).localeCompare(key(b)))).toEqual(real.sort((a, b) => key(a).localeCompare(key(b))));
+    } finally {
+      t.cleanup();
+    }
+  });
 });

@@ -113,8 +113,18 @@ export class Kustomizer {
 
   constructor(
     readonly host: RenderHost,
-    readonly opts: { loadRestrictor?: boolean } = {},
+    readonly opts: {
+      loadRestrictor?: boolean;
+      /**
+       * Build a base the native renderer does not support with the real tool (its YAML), so
+       * only that base loses line-level provenance, not the whole app. Undefined: not possible.
+       */
+      delegateBase?: (dir: string) => Promise<string | undefined>;
+    } = {},
   ) {}
+
+  /** Bases built by the real tool during the current top-level build, with the reason. */
+  delegated: { dir: string; reason: string }[] = [];
 
   private async text(p: string, from: Loc): Promise<string> {
     const t = await this.host.read(p);
@@ -153,6 +163,7 @@ export class Kustomizer {
       if (r.generated) r.generated = { ...r.generated, hashed: true };
     }
     fixNameReferences(res, acc.nameRefs);
+    for (const r of res) finalAnnotations(r.body);
     return res.filter((r) => r.body.metadata?.annotations?.['config.kubernetes.io/local-config'] !== 'true');
   }
 
@@ -205,7 +216,14 @@ export class Kustomizer {
       if (isRemote(entry)) throw new Unsupported(`remote resource '${entry}' is not supported by the native renderer`, kfile, where.line);
       const p = this.resolvePath(dir, entry, where);
       if (this.host.dirs.has(p) || p === '') {
-        const sub = await this.buildBase(p, where);
+        let sub: Acc;
+        try {
+          sub = await this.buildBase(p, where);
+        } catch (e) {
+          const d = e instanceof Unsupported && e.delegate ? await this.delegatedBase(p, e) : undefined;
+          if (!d) throw e;
+          sub = d;
+        }
         for (const r of sub.res) appendRes(acc, r, where);
         acc.nameRefs.push(...sub.nameRefs);
       } else if (this.host.files.has(p)) {
@@ -273,6 +291,37 @@ export class Kustomizer {
       if (e instanceof KustomizeError && !(e instanceof Unsupported) && e.line === 0) throw new KustomizeError(e.message, where.file, where.line);
       throw e;
     }
+  }
+
+  private delegatedCache = new Map<string, Promise<Acc | undefined>>();
+
+  /** A base built by the real tool: its objects, with the base's kustomization as their file. */
+  private delegatedBase(dir: string, why: Unsupported): Promise<Acc | undefined> {
+    const hook = this.opts.delegateBase;
+    if (!hook) return Promise.resolve(undefined);
+    let c = this.delegatedCache.get(dir);
+    if (!c) {
+      c = (async () => {
+        const yaml = await hook(dir);
+        if (yaml === undefined) return undefined;
+        const kf = kustomizationFileIn(this.host, dir) ?? dir;
+        const res: Res[] = [];
+        for (const [i, doc] of yaml.split(/^---[ \t]*$/m).entries()) {
+          if (!doc.trim()) continue;
+          for (const o of parseManifests(kf, doc).objects) {
+            const src: SrcDoc = { file: kf, line: 1, lineOf: () => undefined };
+            res.push({ body: tag(structuredClone(o.body), src), src, docIndex: i, needsHash: false, ids: [{ name: o.name, ns: o.namespace }] });
+          }
+        }
+        return { res, nameRefs: [] };
+      })();
+      this.delegatedCache.set(dir, c);
+    }
+    return c.then((acc) => {
+      if (!acc) return undefined;
+      if (!this.delegated.some((d) => d.dir === dir)) this.delegated.push({ dir, reason: `${why.message} (${why.file}:${why.line})` });
+      return { res: acc.res.map(cloneRes), nameRefs: [] };
+    });
   }
 
   private resolvePath(dir: string, entry: string, where: Loc): string {
@@ -470,12 +519,18 @@ export class Kustomizer {
     if (typeof k.namespace === 'string' && k.namespace) {
       const ns = k.namespace;
       const loc = fieldLoc('namespace');
+      const accounts = new Set(acc.res.filter((r) => r.body.kind === 'ServiceAccount').flatMap((r) => r.ids.map((i) => i.name)));
       for (const r of acc.res) {
-        if (CLUSTER_SCOPED.has(r.body.kind)) {
-          if (r.body.kind === 'RoleBinding' || r.body.kind === 'ClusterRoleBinding') subjectsNs(r.body, ns, loc);
+        if (r.body.kind === 'Namespace' && groupOf(r.body.apiVersion) === '') {
+          // A Namespace object takes the kustomization's namespace as its name.
+          if (r.body.metadata?.name !== ns) setName(r, ns, loc);
           continue;
         }
-        if (r.body.kind === 'RoleBinding') subjectsNs(r.body, ns, loc);
+        if (CLUSTER_SCOPED.has(r.body.kind)) {
+          if (r.body.kind === 'RoleBinding' || r.body.kind === 'ClusterRoleBinding') subjectsNs(r.body, ns, loc, accounts);
+          continue;
+        }
+        if (r.body.kind === 'RoleBinding') subjectsNs(r.body, ns, loc, accounts);
         if (!isMap(r.body.metadata)) r.body.metadata = {};
         if (r.body.metadata.namespace !== ns) {
           r.body.metadata.namespace = ns;
@@ -489,6 +544,12 @@ export class Kustomizer {
         }
         if (r.body.kind === 'APIService' && isMap(r.body.spec?.service)) r.body.spec.service.namespace = ns;
         if (r.body.kind === 'CustomResourceDefinition' && isMap(r.body.spec?.conversion?.webhook?.clientConfig?.service)) r.body.spec.conversion.webhook.clientConfig.service.namespace = ns;
+      }
+      const seen = new Set<string>();
+      for (const r of acc.res) {
+        const id = curId(r);
+        if (seen.has(id)) throw new KustomizeError(`namespace transformation produces ID conflict: two ${r.body.kind} objects are now ${r.body.metadata?.name}`, kfile, loc.line);
+        seen.add(id);
       }
     }
     // namePrefix / nameSuffix
@@ -616,6 +677,22 @@ export class Kustomizer {
   }
 }
 
+/**
+ * Kustomize writes `metadata.annotations` as a map of strings (`true` → "true", `1` → "1")
+ * and leaves an empty or null one out; labels keep their YAML types.
+ */
+function finalAnnotations(body: Record<string, any>): void {
+  const m = body.metadata;
+  if (!isMap(m) || !('annotations' in m)) return;
+  const a = m.annotations;
+  if (a === null || (isMap(a) && Object.keys(a).length === 0)) {
+    delete m.annotations;
+    return;
+  }
+  if (!isMap(a)) return;
+  for (const [k, v] of Object.entries(a)) if (typeof v === 'number' || typeof v === 'boolean') a[k] = String(v);
+}
+
 /** Base64 as Kustomize writes Secret data: lines of 70 characters, each ending in \n when there is more than one. */
 export function kustomizeBase64(v: string): string {
   const b = Buffer.from(v, 'utf8').toString('base64');
@@ -720,27 +797,44 @@ function select(res: Res[], t: Record<string, any>): Res[] {
 
 function parseSelector(s: unknown): ((m: Record<string, string>) => boolean) | undefined {
   if (typeof s !== 'string' || !s.trim()) return undefined;
-  const terms = s.split(',').map((x) => x.trim());
+  // Commas inside `in (a, b)` / `notin (a, b)` belong to the set, not between requirements.
+  const terms: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of s) {
+    if (ch === '(') depth++;
+    else if (ch === ')') depth = Math.max(0, depth - 1);
+    if (ch === ',' && depth === 0) {
+      terms.push(cur.trim());
+      cur = '';
+    } else cur += ch;
+  }
+  terms.push(cur.trim());
   const preds = terms.map((term) => {
     let m: RegExpExecArray | null;
     if ((m = /^([^!=\s]+)\s*(==|=|!=)\s*(.*)$/.exec(term))) {
       const [, k, op, v] = m;
       return (l: Record<string, string>) => (op === '!=' ? l[k!] !== v : l[k!] === v);
     }
-    if ((m = /^([^\s]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(term))) {
+    if ((m = /^([^\s(]+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(term))) {
       const [, k, op, vs] = m;
       const set = vs!.split(',').map((x) => x.trim());
       return (l: Record<string, string>) => (op === 'in' ? set.includes(l[k!]!) : !set.includes(l[k!]!));
     }
-    if (term.startsWith('!')) return (l: Record<string, string>) => !(term.slice(1) in l);
+    if (term.startsWith('!')) return (l: Record<string, string>) => !(term.slice(1).trim() in l);
     return (l: Record<string, string>) => term in l;
   });
   return (l) => preds.every((p) => p(l));
 }
 
-function subjectsNs(body: Record<string, any>, ns: string, loc: Loc): void {
+/**
+ * Kustomize's namespace transformer on (Cluster)RoleBinding subjects: only a subject named
+ * `default` gets the namespace; every other subject keeps its namespace, or none.
+ */
+function subjectsNs(body: Record<string, any>, ns: string, loc: Loc, accounts: Set<string>): void {
   for (const s of Array.isArray(body.subjects) ? body.subjects : []) {
-    if (isMap(s) && s.kind === 'ServiceAccount' && (s.namespace === undefined || s.namespace === 'default' || s.name === 'default')) {
+    // A ServiceAccount of this build (name reference) follows it into the namespace.
+    if (isMap(s) && (s.name === 'default' || (s.kind === 'ServiceAccount' && accounts.has(s.name) && (s.namespace === undefined || s.namespace === 'default')))) {
       s.namespace = ns;
       setKeyLoc(s, 'namespace', loc);
     }
@@ -823,6 +917,16 @@ function applyLabels(res: Res[], labels: Record<string, any>, o: { selectors: bo
         { path: 'spec/selector/matchLabels', kind: 'ReplicaSet', create: true },
         { path: 'spec/selector/matchLabels', kind: 'DaemonSet', create: true },
         { path: 'spec/selector/matchLabels', kind: 'StatefulSet', create: true },
+        // Pod (anti-)affinity and topology spread selectors of apps Deployments/StatefulSets (Kustomize's commonLabels field specs).
+        ...['Deployment', 'StatefulSet'].flatMap((kind) =>
+          [
+            'spec/template/spec/affinity/podAffinity/preferredDuringSchedulingIgnoredDuringExecution/podAffinityTerm/labelSelector/matchLabels',
+            'spec/template/spec/affinity/podAffinity/requiredDuringSchedulingIgnoredDuringExecution/labelSelector/matchLabels',
+            'spec/template/spec/affinity/podAntiAffinity/preferredDuringSchedulingIgnoredDuringExecution/podAffinityTerm/labelSelector/matchLabels',
+            'spec/template/spec/affinity/podAntiAffinity/requiredDuringSchedulingIgnoredDuringExecution/labelSelector/matchLabels',
+            'spec/template/spec/topologySpreadConstraints/labelSelector/matchLabels',
+          ].map((path) => ({ path, kind, group: 'apps' })),
+        ),
         { path: 'spec/selector/matchLabels', kind: 'Job' },
         { path: 'spec/jobTemplate/spec/selector/matchLabels', kind: 'CronJob' },
         { path: 'spec/selector/matchLabels', kind: 'PodDisruptionBudget' },

@@ -162,6 +162,9 @@ export function jsonPatch(doc: Record<string, any>, ops: unknown, src: SrcDoc, p
     };
     if (segs.length === 0) throw new PatchError(`JSON patch ${o.op} on the whole document is not supported`);
     const put = (v: any, insert: boolean) => {
+      // Kustomize keeps internal annotations on every object while patching, so
+      // metadata.annotations always exists for a patch (an empty one is dropped at the end).
+      if (segs.length === 3 && segs[0] === 'metadata' && segs[1] === 'annotations' && isMap(doc.metadata) && (doc.metadata.annotations === undefined || doc.metadata.annotations === null)) doc.metadata.annotations = {};
       const { parent, key } = parentOf(doc, segs, o.op, o.path);
       if (Array.isArray(parent)) {
         const idx = key === '-' ? parent.length : Number(key);
@@ -172,7 +175,7 @@ export function jsonPatch(doc: Record<string, any>, ops: unknown, src: SrcDoc, p
           parent[idx] = v;
         }
       } else {
-        if (!insert && !hasOwn(parent, key)) throw new PatchError(`JSON patch replace ${o.path}: path does not exist`);
+        // Kustomize's JSON patch replaces a missing key of an existing map as if adding it.
         setOwn(parent, key, v);
         setKeyLoc(parent, key, at);
       }
