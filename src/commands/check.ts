@@ -24,6 +24,7 @@ import { findMapping, parseConfig, parseSourceArg, type SourceMapping } from '..
 import { openSource } from '../images/source.js';
 import { buildContract } from '../contract/build.js';
 import { compareContracts } from '../contract/compare.js';
+import { appDrivers } from '../fix/drivers.js';
 import type { Contract } from '../contract/model.js';
 import { CHECKS } from '../checks/index.js';
 import type { ContainerContext, RenameInfo, VersionInfo } from '../checks/types.js';
@@ -267,6 +268,11 @@ export async function evaluateContainer(c: ContainerRef, o: EvaluateOptions): Pr
         if (!('none' in prev)) {
           previous = { image: prevImage, contract: prev.contract };
           if (prev.tree && cur.tree) renames = (await compareContracts(prev.contract, cur.contract, prev.tree, cur.tree)).renames;
+          // A renamed connection string is built from the old keys: the app's drivers can tell its scheme.
+          if (renames.length && cur.tree) {
+            const files = renames.flatMap((r) => r.evidence.slice(r.oldEvidence).map((e) => e.file));
+            current.drivers = await appDrivers(cur.tree, files);
+          }
         }
       }
     }
