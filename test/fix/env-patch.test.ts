@@ -2,8 +2,12 @@ import { describe, expect, it } from '@jest/globals';
 import { valueFromOldNames, SCHEME_PLACEHOLDER, type ValueHints } from '../../src/fix/env-patch.js';
 import { driversIn } from '../../src/fix/drivers.js';
 
-const clear = (vals: Record<string, string>, secrets: string[] = []): ValueHints['provided'] =>
-  new Map([...Object.entries(vals).map(([n, value]) => [n, { value, secret: false }] as const), ...secrets.map((n) => [n, { secret: true }] as const)]);
+const clear = (vals: Record<string, string>, secrets: string[] = []): ValueHints['provided'] => {
+  const m = new Map<string, { value?: string; secret: boolean }>();
+  for (const [n, value] of Object.entries(vals)) m.set(n, { value, secret: false });
+  for (const n of secrets) m.set(n, { secret: true });
+  return m;
+};
 
 describe('valueFromOldNames', () => {
   it.each<[string, string, string[], ValueHints, string | undefined]>([
