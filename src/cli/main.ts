@@ -8,19 +8,11 @@ import * as path from 'node:path';
 import { existsSync } from 'node:fs';
 import { KeydriftError, isKeydriftError } from '../errors.js';
 import { SEVERITY_RANK, type Report, type Severity } from '../model.js';
-import { runCheck } from '../commands/check.js';
-import { imageContractJson, isImageSpec, renderImageContractText, runContract, runImageContract } from '../commands/contract.js';
-import { runDrift } from '../commands/drift.js';
-import { renderDriftText } from '../drift/text.js';
-import { runAudit } from '../commands/audit.js';
-import { renderCommand } from '../commands/render.js';
-import { renderJson } from '../report/json.js';
-import { renderText } from '../report/text.js';
-import { renderSarif } from '../report/sarif.js';
-import { renderMarkdown } from '../report/markdown.js';
-import { contractToJson, renderContractText } from '../report/contract.js';
 import { VERSION } from '../version.js';
 import type { RegistryOptions } from '../images/registry.js';
+// Start-up: each command loads its modules when it runs (`await import()` below), so that
+// `--help` and a bad argument load neither the TypeScript compiler nor the Kubernetes client.
+// test/cli/startup.test.ts keeps it so; bench/startup.bench.js measures it.
 
 export interface Io {
   stdout: (s: string) => void;
@@ -83,16 +75,16 @@ function useColor(io: Io): boolean {
 }
 
 /** One report, any of the report formats: the same pure reporters the Action uses. */
-function renderReport(report: Report, format: (typeof CHECK_FORMATS)[number], io: Io): string {
+async function renderReport(report: Report, format: (typeof CHECK_FORMATS)[number], io: Io): Promise<string> {
   switch (format) {
     case 'json':
-      return renderJson(report);
+      return (await import('../report/json.js')).renderJson(report);
     case 'sarif':
-      return renderSarif(report);
+      return (await import('../report/sarif.js')).renderSarif(report);
     case 'markdown':
-      return renderMarkdown(report);
+      return (await import('../report/markdown.js')).renderMarkdown(report);
     case 'text':
-      return renderText(report, { color: useColor(io) });
+      return (await import('../report/text.js')).renderText(report, { color: useColor(io) });
   }
 }
 
@@ -138,6 +130,7 @@ async function cmdCheck(args: string[], io: Io): Promise<number> {
   const wantsCluster = !!(values.cluster || values.kubeconfig || values['cluster-dump'] || values['in-cluster']);
   const format = oneOf('format', values.format, CHECK_FORMATS, 'text');
   const failOn = oneOf<Fail>('fail-on', values['fail-on'], ['error', 'warning', 'info', 'never'], 'error');
+  const { runCheck } = await import('../commands/check.js');
   const report = await runCheck({
     repo: (values.repo as string | undefined) ?? '.',
     ...(values.base ? { base: values.base as string } : {}),
@@ -157,7 +150,7 @@ async function cmdCheck(args: string[], io: Io): Promise<number> {
         }
       : {}),
   });
-  io.stdout(renderReport(report, format, io));
+  io.stdout(await renderReport(report, format, io));
   return exitCodeFor(report, failOn);
 }
 
@@ -178,6 +171,7 @@ async function cmdDrift(args: string[], io: Io): Promise<number> {
   const format = oneOf('format', values.format, CHECK_FORMATS, 'text');
   // A live key only in the cluster is a warning: a drift report fails on warnings by default.
   const failOn = oneOf<Fail>('fail-on', values['fail-on'], ['error', 'warning', 'info', 'never'], 'warning');
+  const { runDrift } = await import('../commands/drift.js');
   const report = await runDrift({
     repo: (values.repo as string | undefined) ?? '.',
     ...(values.ref ? { ref: values.ref as string } : {}),
@@ -188,7 +182,7 @@ async function cmdDrift(args: string[], io: Io): Promise<number> {
     namespaces: (values.namespace as string[] | undefined) ?? [],
     cwd: io.cwd,
   });
-  io.stdout(format === 'text' ? renderDriftText(report, { color: useColor(io) }) : renderReport(report, format, io));
+  io.stdout(format === 'text' ? (await import('../drift/text.js')).renderDriftText(report, { color: useColor(io) }) : await renderReport(report, format, io));
   return exitCodeFor(report, failOn);
 }
 
@@ -208,6 +202,7 @@ async function cmdAudit(args: string[], io: Io): Promise<number> {
   if (!values.image) throw new KeydriftError('audit: --image IMAGE:TAG is required');
   const format = oneOf('format', values.format, CHECK_FORMATS, 'text');
   const failOn = oneOf<Fail>('fail-on', values['fail-on'], ['error', 'warning', 'info', 'never'], 'error');
+  const { runAudit } = await import('../commands/audit.js');
   const report = await runAudit({
     repo: (values.repo as string | undefined) ?? '.',
     image: values.image as string,
@@ -217,7 +212,7 @@ async function cmdAudit(args: string[], io: Io): Promise<number> {
     ...registryOptions(values, io),
     cwd: io.cwd,
   });
-  io.stdout(renderReport(report, format, io));
+  io.stdout(await renderReport(report, format, io));
   return exitCodeFor(report, failOn);
 }
 
@@ -232,6 +227,8 @@ async function cmdContract(args: string[], io: Io): Promise<number> {
   if (positionals.length !== 1) throw new KeydriftError('contract: expected one PATH[@REF] or IMAGE_REF');
   const format = oneOf('format', values.format, FORMATS, 'text');
   const spec = positionals[0]!;
+  const { imageContractJson, isImageSpec, renderImageContractText, runContract, runImageContract } = await import('../commands/contract.js');
+  const { contractToJson, renderContractText } = await import('../report/contract.js');
   if (isImageSpec(spec, io.cwd)) {
     const r = await runImageContract({
       image: spec,
@@ -262,6 +259,7 @@ async function cmdRender(args: string[], io: Io): Promise<number> {
   if (values.help) return io.stdout(USAGE), 0;
   if (positionals.length > 1) throw new KeydriftError(`render: unexpected argument '${positionals[1]}'`);
   const format = oneOf('format', values.format, ['yaml', 'json'] as const, 'yaml');
+  const { renderCommand } = await import('../commands/render.js');
   const r = await renderCommand({
     path: positionals[0] ?? '.',
     ...(values.ref ? { ref: values.ref as string } : {}),
