@@ -12,6 +12,7 @@
 import * as path from 'node:path';
 import { parseDocument } from 'yaml';
 import { KeydriftError } from '../errors.js';
+import { validateConfig } from './config-schema.js';
 import { canonicalRepository, parseImageRef, type ImageRef } from './ref.js';
 
 export interface SourceMapping {
@@ -46,6 +47,7 @@ export function parseConfig(text: string, file: string, baseDir: string): Keydri
     const e = doc.errors[0]!;
     throw new KeydriftError(`${file}:${e.linePos?.[0]?.line ?? 1}: invalid YAML: ${e.message.split('\n')[0]}`);
   }
+  validateConfig(text, file); // unknown keys, wrong types: exit 2 with file:line (config-schema.ts)
   const body = doc.toJS() ?? {};
   if (typeof body !== 'object' || Array.isArray(body)) throw new KeydriftError(`${file}: expected a mapping at the top level`);
   const sources: SourceMapping[] = [];
