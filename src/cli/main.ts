@@ -18,6 +18,8 @@ export interface Io {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   isTTY: boolean;
+  /** Is stderr a terminal: a one-line progress indicator goes there (never off a TTY). */
+  stderrIsTTY?: boolean;
   env: NodeJS.ProcessEnv;
   cwd: string;
 }
@@ -25,7 +27,7 @@ export interface Io {
 const USAGE = `keydrift ${VERSION} — configuration keys an image reads vs what its containers get
 
 Usage:
-  keydrift check [--repo DIR] [--base REF] [--head REF] [--source IMAGE_REPO=PATH_OR_URL]...
+  keydrift check [--repo DIR] [--base REF] [--head REF] [--source IMAGE_REPO=PATH_OR_URL]... [--quiet]
                  [--format text|json|sarif|markdown] [--fail-on error|warning|info|never]
                  [--cluster [--kubeconfig FILE] [--context NAME] | --in-cluster | --cluster-dump PATH] [--namespace NS]...
                  [--registry [--insecure-registry HOST[:PORT]]... [--platform OS/ARCH]]
@@ -123,6 +125,7 @@ async function cmdCheck(args: string[], io: Io): Promise<number> {
     'in-cluster': { type: 'boolean' },
     'cluster-dump': { type: 'string' },
     namespace: { type: 'string', multiple: true, short: 'n' },
+    quiet: { type: 'boolean', short: 'q' },
     ...REGISTRY_FLAGS,
   });
   if (values.help) return io.stdout(USAGE), 0;
@@ -131,7 +134,10 @@ async function cmdCheck(args: string[], io: Io): Promise<number> {
   const format = oneOf('format', values.format, CHECK_FORMATS, 'text');
   const failOn = oneOf<Fail>('fail-on', values['fail-on'], ['error', 'warning', 'info', 'never'], 'error');
   const { runCheck } = await import('../commands/check.js');
+  const { Progress } = await import('../progress.js');
+  const progress = new Progress({ write: io.stderr, isTTY: !!io.stderrIsTTY }, { quiet: !!values.quiet });
   const report = await runCheck({
+    progress,
     repo: (values.repo as string | undefined) ?? '.',
     ...(values.base ? { base: values.base as string } : {}),
     ...(values.head ? { head: values.head as string } : {}),
@@ -149,7 +155,7 @@ async function cmdCheck(args: string[], io: Io): Promise<number> {
           },
         }
       : {}),
-  });
+  }).finally(() => progress.end()); // never leave the progress line under an error
   io.stdout(await renderReport(report, format, io));
   return exitCodeFor(report, failOn);
 }

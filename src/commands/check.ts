@@ -30,6 +30,7 @@ import { CHECKS } from '../checks/index.js';
 import type { ContainerContext, RenameInfo, VersionInfo } from '../checks/types.js';
 import { clusterCheck } from '../drift/pr.js';
 import type { LiveSource } from '../cluster/source.js';
+import type { Progress } from '../progress.js';
 
 export interface CheckOptions {
   /** GitOps repository (or plain directory). */
@@ -43,6 +44,8 @@ export interface CheckOptions {
   cwd?: string;
   /** `--cluster` (PR mode): also report keys that exist only live and that this change drops. */
   cluster?: LiveSource;
+  /** A one-line progress indicator (workloads checked, contracts read); silent off a TTY. */
+  progress?: Progress;
 }
 
 export const CONFIG_FILE = '.keydrift.yaml';
@@ -63,6 +66,7 @@ export class ContractCache {
   constructor(
     readonly mappings: SourceMapping[],
     readonly registry?: RegistryOptions,
+    readonly progress?: Progress,
   ) {}
 
   /** The contract of `image`, or why there is none (no mapping, no usable source label). */
@@ -87,6 +91,7 @@ export class ContractCache {
         });
         return { contract, tree };
       })();
+      p.then((r) => ('none' in r ? undefined : this.progress?.tick('contracts read')), () => undefined);
       this.cache.set(key, p);
     }
     return p;
@@ -180,12 +185,15 @@ export async function runCheck(opts: CheckOptions): Promise<Report> {
   const headSources = sourceBodies(headSnap);
   const baseSources = baseSnap ? sourceBodies(baseSnap) : undefined;
 
-  const contracts = new ContractCache(mappings, opts.registry);
+  const contracts = new ContractCache(mappings, opts.registry, opts.progress);
+  const workloads = headSnap.objects.filter(isWorkload);
+  opts.progress?.total('workloads checked', workloads.length);
   let fullIndex: SourceIndex | undefined;
   const noSource = new Map<string, string[]>();
   const checked: string[] = [];
 
-  for (const w of headSnap.objects.filter(isWorkload)) {
+  for (const w of workloads) {
+    opts.progress?.tick('workloads checked');
     const { containers, templateRef } = containersOf(w);
     const id = workloadId(w);
     const before = baseWorkloads.get(objKey(w));
@@ -232,6 +240,7 @@ export async function runCheck(opts: CheckOptions): Promise<Report> {
     const [repo, reason] = k.split('\u0000');
     skipped.push({ what: `image ${repo}`, reason: `${reason}: contract checks skipped for ${where.join(', ')}` });
   }
+  opts.progress?.end();
   return { command: 'check', findings: sortFindings(findings), skipped, checked };
 }
 
