@@ -1,6 +1,5 @@
-import type { Finding, Severity } from '../model.js';
+import type { Finding } from '../model.js';
 import type { ContainerCheck } from './types.js';
-import { envPatch, valueFromOldNames } from '../fix/env-patch.js';
 import {
   baseFinding,
   containerEnvLocation,
@@ -8,7 +7,9 @@ import {
   envFromConfigMap,
   evidenceLocation,
   provides,
+  reportedRename,
   runtimeNames,
+  unsetConsequence,
   versionLabel,
 } from './util.js';
 
@@ -51,6 +52,8 @@ export const missingKey: ContainerCheck = {
       if (e.kind !== 'required' && !isNewOptional) continue;
       const has = provides(ctx, e.name, e.match);
       if (has === 'yes') continue;
+      // One cause, one finding: a rename from names the container still gets is renamed-key's.
+      if (reportedRename(ctx, e.name)) continue;
       const reads = e.reads.filter((r) => r.kind === e.kind);
       const where = reads.map((r) => `${r.evidence.file}:${r.evidence.line}`).join(', ');
       const app = versionLabel(cur);
@@ -66,48 +69,25 @@ export const missingKey: ContainerCheck = {
         });
         continue;
       }
-      const rename = ctx.renames.find((r) => r.to === e.name && r.from.some((f) => ctx.provision.vars.has(f)));
-      const oldProvided = rename ? rename.from.filter((f) => ctx.provision.vars.has(f)) : [];
       const cm = envFromConfigMap(ctx);
       const locations = [containerEnvLocation(ctx)];
       if (cm) locations.push(cm.location);
       locations.push(...reads.map((r) => evidenceLocation(cur, r.evidence)));
       let fix: string;
-      let patch: string | undefined;
-      const built = rename ? valueFromOldNames(e.name, oldProvided) : undefined;
-      if (rename && built) {
-        fix = `Add ${e.name} to the container's env built from the keys it already gets (value: ${built}), and keep ${oldProvided.join(', ')} until nothing reads them.`;
-        patch = envPatch(ctx.snapshot, ctx.provision.container, [{ name: e.name, value: built }]);
-      } else if (cm) {
+      if (cm) {
         fix = `Add ${e.name} to ConfigMap ${cm.name} (${cm.location.file}:${cm.location.line}) or to the container's env${e.kind === 'optional' ? ', or confirm the app copes without it' : ''}.`;
       } else {
         fix = `Add ${e.name} to the container's env (${locations[0]!.file}:${locations[0]!.line})${e.kind === 'optional' ? ', or confirm the app copes without it' : ''}.`;
       }
-      // Only a declaration (.env.example) says so, and no code read was found: the name may
-      // be read by a dependency — or only by docker compose. Warn, unless the app enforces
-      // its declarations at start (dotenv-safe).
-      const declarationOnly = e.reads.every((r) => r.declaration) && !e.reads.some((r) => r.enforcedBy);
-      const severity: Severity =
-        e.kind !== 'required' ? 'warning' : declarationOnly || e.confidence === 'medium' ? 'warning' : e.confidence === 'low' ? 'info' : 'error';
-      const consequence =
-        e.kind !== 'required'
-          ? 'the app reads it without a default and will see it unset'
-          : declarationOnly
-            ? `the app declares it as needed (no read was found in its code${e.note ? `; ${e.note}` : ''}), so it may fail to start`
-            : severity === 'error'
-              ? 'the new version will fail to start (CrashLoopBackOff)'
-              : 'the app checks it on a path that may not run at start, so it may fail when that path runs';
+      const { severity, consequence } = unsetConsequence(e);
       out.push({
         check: 'missing-key',
         severity,
         ...baseFinding(ctx),
         key: e.name,
-        message:
-          `${app} ${e.kind === 'required' ? 'requires' : 'newly reads'} ${e.name} (${where}), but ${containerLabel(ctx)} does not get it: ${consequence}.` +
-          (rename ? ` It replaces ${rename.from.join(', ')}, which the container still gets.` : ''),
+        message: `${app} ${e.kind === 'required' ? 'requires' : 'newly reads'} ${e.name} (${where}), but ${containerLabel(ctx)} does not get it: ${consequence}.`,
         locations,
         fix,
-        ...(patch ? { patch } : {}),
         details: { kind: e.kind, confidence: e.confidence },
       });
     }

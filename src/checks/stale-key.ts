@@ -1,6 +1,6 @@
 import type { Finding } from '../model.js';
 import type { ContainerCheck } from './types.js';
-import { baseFinding, describeOrigin, runtimeNames, versionLabel } from './util.js';
+import { baseFinding, describeOrigin, namesKeptByRename, runtimeNames, versionLabel } from './util.js';
 
 export const staleKey: ContainerCheck = {
   meta: {
@@ -17,9 +17,11 @@ export const staleKey: ContainerCheck = {
     // Names other env values are built from are still in use.
     const referenced = new Set<string>();
     for (const v of ctx.provision.vars.values()) for (const r of v.refs ?? []) referenced.add(r);
+    // One cause, one finding: renamed-key already says to keep the old names of a rename it reports.
+    const kept = namesKeptByRename(ctx);
     const out: Finding[] = [];
     for (const v of ctx.provision.vars.values()) {
-      if (v.origin === 'image-default' || !before.has(v.name) || now.has(v.name) || referenced.has(v.name)) continue;
+      if (v.origin === 'image-default' || !before.has(v.name) || now.has(v.name) || referenced.has(v.name) || kept.has(v.name)) continue;
       const replacedBy = ctx.renames.find((r) => r.from.includes(v.name))?.to;
       out.push({
         check: 'stale-key',

@@ -4,6 +4,7 @@ import type { ContainerProvision } from '../resolve/provision.js';
 import type { Snapshot } from '../sources/snapshot.js';
 import type { ImageRef } from '../images/ref.js';
 import type { DriftContext } from '../drift/types.js';
+import type { Driver } from '../fix/drivers.js';
 
 export interface CheckMeta {
   /** Stable id; SARIF rule id is `keydrift/<id>`. */
@@ -20,12 +21,17 @@ export interface RenameInfo {
   to: string;
   confidence: 'high' | 'medium' | 'low';
   reasons: string[];
+  /** The old version's reads first, then the new version's. */
   evidence: Evidence[];
+  /** How many of `evidence` are the old version's reads (labelled with the old ref). */
+  oldEvidence: number;
 }
 
 export interface VersionInfo {
   image: ImageRef;
   contract: Contract;
+  /** Database/cache/broker drivers the version's dependency files declare (for URL schemes). */
+  drivers?: Driver[];
 }
 
 export interface ContainerContext {

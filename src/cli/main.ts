@@ -8,29 +8,19 @@ import * as path from 'node:path';
 import { existsSync } from 'node:fs';
 import { KeydriftError, isKeydriftError } from '../errors.js';
 import { SEVERITY_RANK, type Report, type Severity } from '../model.js';
-import { runCheck } from '../commands/check.js';
-import { imageContractJson, isImageSpec, pushContractTo, renderImageContractText, runContract, runImageContract } from '../commands/contract.js';
-import { runDrift } from '../commands/drift.js';
-import { renderDriftText } from '../drift/text.js';
-import { runAudit } from '../commands/audit.js';
-import { renderCommand } from '../commands/render.js';
-import { renderJson } from '../report/json.js';
-import { renderText } from '../report/text.js';
-import { renderSarif } from '../report/sarif.js';
-import { renderMarkdown } from '../report/markdown.js';
-import { contractToJson, contractToLabel, renderContractText } from '../report/contract.js';
-import { runExplain } from '../commands/explain.js';
-import { renderExplainText } from '../report/explain-text.js';
-import { renderExplainJson } from '../report/explain-json.js';
-import { renderExplainHtml, renderHtml } from '../report/html.js';
 import { oneLine } from '../report/escape.js';
 import { VERSION } from '../version.js';
 import type { RegistryOptions } from '../images/registry.js';
+// Start-up: each command loads its modules when it runs (`await import()` below), so that
+// `--help` and a bad argument load neither the TypeScript compiler nor the Kubernetes client.
+// test/cli/startup.test.ts keeps it so; bench/startup.bench.js measures it.
 
 export interface Io {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   isTTY: boolean;
+  /** Is stderr a terminal: a one-line progress indicator goes there (never off a TTY). */
+  stderrIsTTY?: boolean;
   env: NodeJS.ProcessEnv;
   cwd: string;
 }
@@ -38,7 +28,7 @@ export interface Io {
 const USAGE = `keydrift ${VERSION} — configuration keys an image reads vs what its containers get
 
 Usage:
-  keydrift check [--repo DIR] [--base REF] [--head REF] [--source IMAGE_REPO=PATH_OR_URL]... [--source-root DIR]...
+  keydrift check [--repo DIR] [--base REF] [--head REF] [--source IMAGE_REPO=PATH_OR_URL]... [--source-root DIR]... [--quiet]
                  [--deployment NAME=PATH]...   (in an app repository whose .keydrift.yaml names deployments)
                  [--format text|json|sarif|markdown|html] [--fail-on error|warning|info|never]
                  [--cluster [--kubeconfig FILE] [--context NAME] | --in-cluster | --cluster-dump PATH] [--namespace NS]...
@@ -93,18 +83,18 @@ function useColor(io: Io): boolean {
 }
 
 /** One report, any of the report formats: the same pure reporters the Action uses. */
-function renderReport(report: Report, format: (typeof CHECK_FORMATS)[number], io: Io): string {
+async function renderReport(report: Report, format: (typeof CHECK_FORMATS)[number], io: Io): Promise<string> {
   switch (format) {
     case 'json':
-      return renderJson(report);
+      return (await import('../report/json.js')).renderJson(report);
     case 'sarif':
-      return renderSarif(report);
+      return (await import('../report/sarif.js')).renderSarif(report);
     case 'markdown':
-      return renderMarkdown(report);
+      return (await import('../report/markdown.js')).renderMarkdown(report);
     case 'html':
-      return renderHtml(report);
+      return (await import('../report/html.js')).renderHtml(report);
     case 'text':
-      return renderText(report, { color: useColor(io) });
+      return (await import('../report/text.js')).renderText(report, { color: useColor(io) });
   }
 }
 
@@ -145,6 +135,7 @@ async function cmdCheck(args: string[], io: Io): Promise<number> {
     'in-cluster': { type: 'boolean' },
     'cluster-dump': { type: 'string' },
     namespace: { type: 'string', multiple: true, short: 'n' },
+    quiet: { type: 'boolean', short: 'q' },
     ...REGISTRY_FLAGS,
   });
   if (values.help) return io.stdout(USAGE), 0;
@@ -152,7 +143,11 @@ async function cmdCheck(args: string[], io: Io): Promise<number> {
   const wantsCluster = !!(values.cluster || values.kubeconfig || values['cluster-dump'] || values['in-cluster']);
   const format = oneOf('format', values.format, CHECK_FORMATS, 'text');
   const failOn = oneOf<Fail>('fail-on', values['fail-on'], ['error', 'warning', 'info', 'never'], 'error');
+  const { runCheck } = await import('../commands/check.js');
+  const { Progress } = await import('../progress.js');
+  const progress = new Progress({ write: io.stderr, isTTY: !!io.stderrIsTTY }, { quiet: !!values.quiet });
   const report = await runCheck({
+    progress,
     repo: (values.repo as string | undefined) ?? '.',
     ...(values.base ? { base: values.base as string } : {}),
     ...(values.head ? { head: values.head as string } : {}),
@@ -172,8 +167,8 @@ async function cmdCheck(args: string[], io: Io): Promise<number> {
           },
         }
       : {}),
-  });
-  io.stdout(renderReport(report, format, io));
+  }).finally(() => progress.end()); // never leave the progress line under an error
+  io.stdout(await renderReport(report, format, io));
   return exitCodeFor(report, failOn);
 }
 
@@ -194,6 +189,7 @@ async function cmdDrift(args: string[], io: Io): Promise<number> {
   const format = oneOf('format', values.format, CHECK_FORMATS, 'text');
   // A live key only in the cluster is a warning: a drift report fails on warnings by default.
   const failOn = oneOf<Fail>('fail-on', values['fail-on'], ['error', 'warning', 'info', 'never'], 'warning');
+  const { runDrift } = await import('../commands/drift.js');
   const report = await runDrift({
     repo: (values.repo as string | undefined) ?? '.',
     ...(values.ref ? { ref: values.ref as string } : {}),
@@ -204,7 +200,7 @@ async function cmdDrift(args: string[], io: Io): Promise<number> {
     namespaces: (values.namespace as string[] | undefined) ?? [],
     cwd: io.cwd,
   });
-  io.stdout(format === 'text' ? renderDriftText(report, { color: useColor(io) }) : format === 'html' ? renderHtml(report, report.sources ? { sources: report.sources } : {}) : renderReport(report, format, io));
+  io.stdout(format === 'text' ? (await import('../drift/text.js')).renderDriftText(report, { color: useColor(io) }) : format === 'html' ? (await import('../report/html.js')).renderHtml(report, report.sources ? { sources: report.sources } : {}) : await renderReport(report, format, io));
   return exitCodeFor(report, failOn);
 }
 
@@ -225,6 +221,7 @@ async function cmdAudit(args: string[], io: Io): Promise<number> {
   if (!values.image) throw new KeydriftError('audit: --image IMAGE:TAG is required');
   const format = oneOf('format', values.format, CHECK_FORMATS, 'text');
   const failOn = oneOf<Fail>('fail-on', values['fail-on'], ['error', 'warning', 'info', 'never'], 'error');
+  const { runAudit } = await import('../commands/audit.js');
   const report = await runAudit({
     repo: (values.repo as string | undefined) ?? '.',
     image: values.image as string,
@@ -235,7 +232,7 @@ async function cmdAudit(args: string[], io: Io): Promise<number> {
     ...registryOptions(values, io),
     cwd: io.cwd,
   });
-  io.stdout(renderReport(report, format, io));
+  io.stdout(await renderReport(report, format, io));
   return exitCodeFor(report, failOn);
 }
 
@@ -256,6 +253,7 @@ async function cmdExplain(args: string[], io: Io): Promise<number> {
   if (positionals.length !== 1) throw new KeydriftError('explain: expected one WORKLOAD (Kind/namespace/name, Kind/name or a pod name)');
   if (values.ref && !values.repo) throw new KeydriftError('explain: --ref needs --repo');
   const format = oneOf('format', values.format, ['text', 'json', 'html'] as const, 'text');
+  const { runExplain } = await import('../commands/explain.js');
   const x = await runExplain({
     workload: positionals[0]!,
     ...(values.repo ? { repo: values.repo as string } : {}),
@@ -269,7 +267,13 @@ async function cmdExplain(args: string[], io: Io): Promise<number> {
     ...registryOptions(values, io),
     cwd: io.cwd,
   });
-  io.stdout(format === 'json' ? renderExplainJson(x) : format === 'html' ? renderExplainHtml(x) : renderExplainText(x, { color: useColor(io) }));
+  io.stdout(
+    format === 'json'
+      ? (await import('../report/explain-json.js')).renderExplainJson(x)
+      : format === 'html'
+        ? (await import('../report/html.js')).renderExplainHtml(x)
+        : (await import('../report/explain-text.js')).renderExplainText(x, { color: useColor(io) }),
+  );
   // 1: failing now, or a likely cause (one that is more than history) was found.
   return x.failing || x.causes.some((c) => c.score >= 40) ? 1 : 0;
 }
@@ -286,6 +290,8 @@ async function cmdContract(args: string[], io: Io): Promise<number> {
   if (positionals.length !== 1) throw new KeydriftError('contract: expected one PATH[@REF] or IMAGE_REF');
   const format = oneOf('format', values.format, CONTRACT_FORMATS, 'text');
   const spec = positionals[0]!;
+  const { imageContractJson, isImageSpec, renderImageContractText, runContract, runImageContract } = await import('../commands/contract.js');
+  const { contractToJson, renderContractText } = await import('../report/contract.js');
   if (isImageSpec(spec, io.cwd)) {
     if (values.push) throw new KeydriftError('contract: --push takes the contract of a source PATH[@REF], not of an image');
     if (format === 'label') throw new KeydriftError('contract: --format label prints the contract of a source PATH[@REF]');
@@ -312,6 +318,7 @@ async function cmdContract(args: string[], io: Io): Promise<number> {
   }
   const contract = await runContract({ path: path.resolve(io.cwd, target), ...(ref ? { ref } : {}) });
   if (values.push) {
+    const { pushContractTo } = await import('../commands/contract.js');
     const pushed = await pushContractTo(values.push as string, contract, { insecureRegistries: (values['insecure-registry'] as string[] | undefined) ?? [], env: io.env });
     io.stdout(
       `pushed the contract of ${contract.source.label} (${contract.entries.size} variable${contract.entries.size === 1 ? '' : 's'}) to ${values.push} as ${pushed.digest}` +
@@ -319,7 +326,7 @@ async function cmdContract(args: string[], io: Io): Promise<number> {
     );
     return 0;
   }
-  io.stdout(format === 'json' ? JSON.stringify(contractToJson(contract), null, 2) + '\n' : format === 'label' ? contractToLabel(contract) + '\n' : renderContractText(contract));
+  io.stdout(format === 'json' ? JSON.stringify(contractToJson(contract), null, 2) + '\n' : format === 'label' ? (await import('../report/contract.js')).contractToLabel(contract) + '\n' : renderContractText(contract));
   return 0;
 }
 
@@ -328,6 +335,7 @@ async function cmdRender(args: string[], io: Io): Promise<number> {
   if (values.help) return io.stdout(USAGE), 0;
   if (positionals.length > 1) throw new KeydriftError(`render: unexpected argument '${positionals[1]}'`);
   const format = oneOf('format', values.format, ['yaml', 'json'] as const, 'yaml');
+  const { renderCommand } = await import('../commands/render.js');
   const r = await renderCommand({
     path: positionals[0] ?? '.',
     ...(values.ref ? { ref: values.ref as string } : {}),

@@ -7,6 +7,7 @@
  */
 import { KubeConfig, KubernetesObjectApi, createConfiguration, ServerConfiguration } from '@kubernetes/client-node';
 import { KeydriftError } from '../errors.js';
+import { ApiStatusError } from './api-error.js';
 
 export interface RetryPolicy {
   /** Attempts per request, the first included. */
@@ -20,18 +21,8 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 250, maxDelayMs: 8000, timeoutMs: 30000 };
 
-/** A non-2xx answer from the API server, with the fields of its `Status` object. */
-export class ApiStatusError extends Error {
-  override readonly name = 'ApiStatusError';
-  constructor(
-    readonly code: number,
-    readonly reason: string | undefined,
-    message: string,
-    readonly retryAfterSeconds?: number,
-  ) {
-    super(message);
-  }
-}
+// ApiStatusError (a non-2xx answer with its Status fields) lives in its own file so that reading live objects (dumps included) does not load the client.
+export { ApiStatusError } from './api-error.js';
 
 export interface ListOptions {
   namespace?: string;

@@ -5,7 +5,8 @@
 import type { Skip } from '../model.js';
 import { KeydriftError } from '../errors.js';
 import { SecretDigest, SecretHasher } from './secret-digest.js';
-import { ApiStatusError, type ClusterClient } from './client.js';
+import type { ClusterClient } from './client.js';
+import { ApiStatusError } from './api-error.js';
 
 /** One `managedFields` entry, reduced to what attribution needs. */
 export interface ManagedEntry {

@@ -4,8 +4,8 @@
  */
 import * as path from 'node:path';
 import { KeydriftError } from '../errors.js';
-import { openCluster, type ClusterClient, type RetryPolicy } from './client.js';
-import { EVENT_KINDS, readCluster, type LiveSnapshot } from './live.js';
+import type { ClusterClient, RetryPolicy } from './client.js';
+import type { LiveSnapshot } from './live.js';
 import { readClusterDump } from './dump.js';
 import { SecretHasher } from './secret-digest.js';
 
@@ -32,6 +32,9 @@ export async function readLive(opts: LiveSource, hasher = new SecretHasher(), cw
     if (opts.kubeconfig || opts.context || opts.inCluster) throw new KeydriftError('--cluster-dump cannot be combined with --kubeconfig, --context or --in-cluster');
     return readClusterDump(path.resolve(cwd, opts.clusterDump), { namespaces }, hasher);
   }
+  // The Kubernetes client is loaded only when a cluster is read (start-up: issue 13.8).
+  const { openCluster } = await import('./client.js');
+  const { readCluster, EVENT_KINDS } = await import('./live.js');
   const client =
     opts.client ??
     openCluster({

@@ -24,6 +24,7 @@ import { findMapping, parseConfig, parseSourceArg, sourceRoots, type SourceMappi
 import { openSource } from '../images/source.js';
 import { buildContract } from '../contract/build.js';
 import { compareContracts } from '../contract/compare.js';
+import { appDrivers } from '../fix/drivers.js';
 import type { Contract } from '../contract/model.js';
 import { CHECKS } from '../checks/index.js';
 import { KeydriftError } from '../errors.js';
@@ -31,6 +32,7 @@ import { appRepoConfigFromText, withDeploymentPaths } from '../images/app-config
 import type { ContainerContext, RenameInfo, VersionInfo } from '../checks/types.js';
 import { clusterCheck } from '../drift/pr.js';
 import type { LiveSource } from '../cluster/source.js';
+import type { Progress } from '../progress.js';
 
 export interface CheckOptions {
   /** GitOps repository (or plain directory). */
@@ -50,6 +52,8 @@ export interface CheckOptions {
   cluster?: LiveSource;
   /** More directories a `.keydrift.yaml` `path:` may point into (`--source-root`); see sourceRoots. */
   sourceRoots?: string[];
+  /** A one-line progress indicator (workloads checked, contracts read); silent off a TTY. */
+  progress?: Progress;
 }
 
 export const CONFIG_FILE = '.keydrift.yaml';
@@ -74,6 +78,7 @@ export class ContractCache implements ContractSource {
   constructor(
     readonly mappings: SourceMapping[],
     readonly registry?: RegistryOptions,
+    readonly progress?: Progress,
   ) {}
 
   /** The contract of `image`, or why there is none (no mapping, no usable source label). */
@@ -98,6 +103,7 @@ export class ContractCache implements ContractSource {
         });
         return { contract, tree };
       })();
+      p.then((r) => ('none' in r ? undefined : this.progress?.tick('contracts read')), () => undefined);
       this.cache.set(key, p);
     }
     return p;
@@ -205,12 +211,15 @@ export async function runCheck(opts: CheckOptions): Promise<Report> {
   const headSources = sourceBodies(headSnap);
   const baseSources = baseSnap ? sourceBodies(baseSnap) : undefined;
 
-  const contracts = new ContractCache(mappings, opts.registry);
+  const contracts = new ContractCache(mappings, opts.registry, opts.progress);
+  const workloads = headSnap.objects.filter(isWorkload);
+  opts.progress?.total('workloads checked', workloads.length);
   let fullIndex: SourceIndex | undefined;
   const noSource = new Map<string, string[]>();
   const checked: string[] = [];
 
-  for (const w of headSnap.objects.filter(isWorkload)) {
+  for (const w of workloads) {
+    opts.progress?.tick('workloads checked');
     const { containers, templateRef } = containersOf(w);
     const id = workloadId(w);
     const before = baseWorkloads.get(objKey(w));
@@ -257,6 +266,7 @@ export async function runCheck(opts: CheckOptions): Promise<Report> {
     const [repo, reason] = k.split('\u0000');
     skipped.push({ what: `image ${repo}`, reason: `${reason}: contract checks skipped for ${where.join(', ')}` });
   }
+  opts.progress?.end();
   return { command: 'check', findings: sortFindings(findings), skipped, checked };
 }
 
@@ -295,6 +305,11 @@ export async function evaluateContainer(c: ContainerRef, o: EvaluateOptions): Pr
           // Without both sources (a contract an image carries), renames come from fallbacks,
           // deprecation markers and shared stems only: diff hunks need the code.
           renames = (await compareContracts(prev.contract, cur.contract, prev.tree, cur.tree)).renames;
+          // A renamed connection string is built from the old keys: the app's drivers can tell its scheme.
+          if (renames.length && cur.tree) {
+            const files = renames.flatMap((r) => r.evidence.slice(r.oldEvidence).map((e) => e.file));
+            current.drivers = await appDrivers(cur.tree, files);
+          }
         }
       }
     }

@@ -14,7 +14,8 @@
  *     them looks like a connection string (`_URL`, `_URI`, `_DSN`, `_ADDR`, …); else none.
  * Several removed names that map to the same new name are grouped into one rename; its
  * confidence is that of its strongest member (`reasons` says which signal each name came from),
- * and its evidence lists the old version's reads first, then the new version's.
+ * and its evidence lists the old version's reads first, then the new version's (`oldEvidence`
+ * says how many are the old version's, so each is labelled with the ref where it says that).
  */
 import { structuredPatch } from 'diff';
 import type { FileTree } from '../sources/tree.js';
@@ -26,6 +27,8 @@ export interface Rename {
   confidence: 'high' | 'medium' | 'low';
   reasons: string[];
   evidence: Evidence[];
+  /** The first `oldEvidence` items of `evidence` are reads in the old version, the rest in the new one. */
+  oldEvidence: number;
 }
 
 const CONF: Record<Confidence, number> = { high: 3, medium: 2, low: 1 };
@@ -101,7 +104,7 @@ export async function compareContracts(
     used.add(from);
     let r = byTo.get(to);
     if (!r) {
-      r = { from: [], to, confidence, reasons: [], evidence: [] };
+      r = { from: [], to, confidence, reasons: [], evidence: [], oldEvidence: 0 };
       byTo.set(to, r);
     }
     r.from.push(from);
@@ -227,6 +230,7 @@ export async function compareContracts(
       from: [...r.from].sort(),
       // the old version's evidence first, then the new one's
       evidence: [...(evOld.get(r.to) ?? []).sort(byPlace), ...(evNew.get(r.to) ?? []).sort(byPlace)],
+      oldEvidence: (evOld.get(r.to) ?? []).length,
     }))
     .sort((a, b) => (a.to < b.to ? -1 : a.to > b.to ? 1 : 0));
   return { added, removed, renames };

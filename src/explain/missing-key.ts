@@ -59,7 +59,10 @@ export const missingKeyRule: CauseRule = {
       const gp = c.gitProvision;
       let fix: string;
       let patch: string | undefined;
-      const built = old.length ? valueFromOldNames(e.name, old) : undefined;
+      const builtValue = old.length ? valueFromOldNames(e.name, old) : undefined;
+      // A value whose scheme nothing tells carries a placeholder: said in words, never patched.
+      const built = builtValue?.value;
+      const patchable = !!builtValue && !builtValue.placeholder;
       if (gp && gp.vars.has(e.name)) {
         const v = gp.vars.get(e.name)!;
         const l = v.from?.location ?? v.location;
@@ -72,7 +75,7 @@ export const missingKeyRule: CauseRule = {
           const at = cm ? objLocation(cm.from!.source!.object, ['data'], `ConfigMap ${cm.from!.name} data`) : objLocation(gp.container.workload, [...gp.container.path, Array.isArray(gp.container.spec.env) ? 'env' : 'name'], `container ${c.name}`);
           locations.unshift(at);
           evidence.push(`git does not give it ${e.name} either (${at.file}:${at.line})`);
-          if (built && ctx.gitSnapshot) patch = envPatch(ctx.gitSnapshot, gp.container, [{ name: e.name, value: built }]);
+          if (built && patchable && ctx.gitSnapshot) patch = envPatch(ctx.gitSnapshot, gp.container, [{ name: e.name, value: built }]);
         }
         fix = built
           ? `Add ${e.name} to the container's env built from the keys it already gets (value: ${built}), and keep ${old.join(', ')} until nothing reads them.`

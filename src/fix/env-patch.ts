@@ -8,6 +8,8 @@ import type { Snapshot } from '../sources/snapshot.js';
 import type { ContainerRef } from '../resolve/workloads.js';
 import { secretLineRanges } from '../sources/secret-lines.js';
 import { own } from '../own.js';
+import { chooseScheme } from './url-scheme.js';
+import type { Driver } from './drivers.js';
 
 export interface NewEnv {
   name: string;
@@ -80,41 +82,62 @@ export function envPatch(snap: Snapshot, c: ContainerRef, entries: NewEnv[]): st
   return unifiedDiff(w.file, text, after);
 }
 
-/** Well-known URL schemes by the stem of a variable name (REDIS_HOST → redis). */
-const SCHEMES: Record<string, string> = {
-  REDIS: 'redis',
-  POSTGRES: 'postgres',
-  POSTGRESQL: 'postgres',
-  PG: 'postgres',
-  MYSQL: 'mysql',
-  MARIADB: 'mysql',
-  MONGO: 'mongodb',
-  MONGODB: 'mongodb',
-  AMQP: 'amqp',
-  RABBITMQ: 'amqp',
-  NATS: 'nats',
-  MEMCACHED: 'memcache',
-};
+export interface ValueHints {
+  /**
+   * What the container already gets, by name: `value` only for clear values (literal or
+   * ConfigMap); Secret-derived names are referenced by `$(NAME)`, their values never read.
+   */
+  provided?: Map<string, { value?: string; secret: boolean }>;
+  /** The default the new version's code writes for the new name (code, not a secret). */
+  newDefault?: string;
+  /** Driver schemes the app's dependency files declare (see drivers.ts). */
+  drivers?: Driver[];
+}
+
+export interface BuiltValue {
+  value: string;
+  /** Where the scheme came from, in words; absent when `placeholder` is set. */
+  schemeFrom?: string;
+  /** Set when nothing told the scheme: `value` holds this placeholder, to be replaced. */
+  placeholder?: string;
+}
+
+/** What a value must not be guessed as: a user replaces it before applying. */
+export const SCHEME_PLACEHOLDER = 'REPLACE-WITH-SCHEME';
 
 /**
  * A value for a new name built from the old ones with `$(NAME)` expansion, so the new key
- * carries the same configuration: HOST+PORT → URL, or a plain 1:1 rename.
+ * carries the same configuration: HOST+PORT → URL, or a plain 1:1 rename. The URL scheme
+ * comes from what is known (url-scheme.ts), else a placeholder the caller must call out.
+ * Credentials are `$(NAME)` references to names the container already gets — among the old
+ * names, or `<STEM>_USER`/`<STEM>_PASSWORD` it gets from a Secret — never inlined.
  */
-export function valueFromOldNames(newName: string, oldNames: string[]): string | undefined {
-  if (oldNames.length === 1) return `$(${oldNames[0]})`;
+export function valueFromOldNames(newName: string, oldNames: string[], hints: ValueHints = {}): BuiltValue | undefined {
   const stem = newName.replace(/_(URL|URI|DSN|ADDR|ADDRESS|ENDPOINT)$/, '');
-  if (stem === newName) return undefined;
-  const find = (...suffixes: string[]) =>
-    oldNames.find((n) => suffixes.some((s) => n === `${stem}_${s}`));
-  const host = find('HOST', 'HOSTNAME', 'SERVER', 'ADDR');
+  const find = (...suffixes: string[]) => oldNames.find((n) => suffixes.some((s) => n === `${stem}_${s}`));
+  const host = stem === newName ? undefined : find('HOST', 'HOSTNAME', 'SERVER', 'ADDR');
+  // A plain 1:1 rename carries the value over; a host alone becomes a URL's host.
+  if (oldNames.length === 1 && !host) return { value: `$(${oldNames[0]})` };
   if (!host) return undefined;
   const port = find('PORT');
-  const user = find('USER', 'USERNAME');
-  const pass = find('PASSWORD', 'PASS');
+  // Credentials: among the old names, else ones the container gets from a Secret.
+  const credential = (...suffixes: string[]) =>
+    find(...suffixes) ??
+    suffixes.map((s) => `${stem}_${s}`).find((n) => hints.provided?.get(n)?.secret === true);
+  const user = credential('USER', 'USERNAME');
+  const pass = credential('PASSWORD', 'PASS');
   const db = find('DB', 'DATABASE', 'NAME', 'DBNAME');
-  const scheme = own(SCHEMES, stem.split('_').pop()!) ?? own(SCHEMES, stem) ?? stem.toLowerCase().split('_').pop()!;
+  const portValue = port ? hints.provided?.get(port) : undefined;
+  const choice = chooseScheme({
+    stem,
+    ...(hints.newDefault !== undefined ? { newDefault: hints.newDefault } : {}),
+    ...(port && portValue && !portValue.secret && portValue.value !== undefined ? { port: { name: port, value: portValue.value } } : {}),
+    ...(hints.drivers ? { drivers: hints.drivers } : {}),
+  });
+  const scheme = choice?.scheme ?? SCHEME_PLACEHOLDER;
   const auth = user ? `$(${user})${pass ? `:$(${pass})` : ''}@` : pass ? `:$(${pass})@` : '';
   const hostPort = `$(${host})${port ? `:$(${port})` : ''}`;
   const pathPart = db ? `/$(${db})` : scheme === 'redis' ? '/0' : '';
-  return `${scheme}://${auth}${hostPort}${pathPart}`;
+  const value = `${scheme}://${auth}${hostPort}${pathPart}`;
+  return choice ? { value, schemeFrom: choice.from } : { value, placeholder: SCHEME_PLACEHOLDER };
 }

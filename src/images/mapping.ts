@@ -15,6 +15,7 @@ import { parseDocument } from 'yaml';
 import { badAlias, badAliasMessage, genericDescription } from '../sources/yaml-safe.js';
 import { KeydriftError } from '../errors.js';
 import { isInside, pathProblem } from '../sources/paths.js';
+import { validateConfig } from './config-schema.js';
 import { canonicalRepository, parseImageRef, type ImageRef } from './ref.js';
 
 export interface SourceMapping {
@@ -90,6 +91,7 @@ export function parseConfig(text: string, file: string, baseDir: string, roots: 
   // An alias to no anchor throws a ReferenceError in toJS; a circular one makes a cyclic object.
   const alias = badAlias(doc);
   if (alias) throw new KeydriftError(`${file}:${text.slice(0, alias.offset).split('\n').length}: invalid YAML: ${badAliasMessage(alias.problem)}`);
+  validateConfig(text, file); // unknown keys, wrong types: exit 2 with file:line (config-schema.ts)
   let body: any;
   try {
     body = doc.toJS({ maxAliasCount: 100 }) ?? {};

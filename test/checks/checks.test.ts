@@ -11,9 +11,9 @@ import { resolveContainer } from '../../src/resolve/provision.js';
 import type { Snapshot } from '../../src/sources/snapshot.js';
 import type { Finding } from '../../src/model.js';
 
-function contract(entries: [string, ReadKind][], extra: Partial<Contract> = {}): Contract {
+function contract(entries: [string, ReadKind][], extra: Partial<Contract> = {}, ref = 'v2'): Contract {
   return {
-    source: { label: 'app', location: '/src/app', ref: 'v2' },
+    source: { label: 'app', location: '/src/app', ref },
     entries: new Map(
       entries.map(([name, kind], i) => [
         name,
@@ -84,7 +84,7 @@ function run(c: Case, check?: string): Finding[] {
     snapshot,
     provision,
     ...(cur ? { current: { image: parseImageRef('example.com/web:2.0')!, contract: cur } } : {}),
-    ...(c.previous ? { previous: { image: parseImageRef('example.com/web:1.0')!, contract: contract(c.previous) } } : {}),
+    ...(c.previous ? { previous: { image: parseImageRef('example.com/web:1.0')!, contract: contract(c.previous, {}, 'v1') } } : {}),
     renames: c.renames ?? [],
   };
   return CHECKS.filter((k) => k.scope === 'container' && (!check || k.meta.id === check)).flatMap((k) => (k.scope === 'container' ? k.run(ctx) : []));
@@ -129,7 +129,7 @@ describe('missing-key', () => {
 });
 
 describe('renamed-key', () => {
-  const rename: RenameInfo = { from: ['DB_HOST', 'DB_PORT'], to: 'DB_URL', confidence: 'high', reasons: ['same diff hunk of src/config.ts'], evidence: [] };
+  const rename: RenameInfo = { from: ['DB_HOST', 'DB_PORT'], to: 'DB_URL', confidence: 'high', reasons: ['same diff hunk of src/config.ts'], evidence: [], oldEvidence: 0 };
   it.each<[string, Case, string[]]>([
     ['old keys provided, new one not: error', { container: ENVFROM, docs: CM, current: [['DB_URL', 'optional']], previous: [['DB_HOST', 'optional'], ['DB_PORT', 'optional']], renames: [rename] }, ['renamed-key:error:DB_URL']],
     ['new key provided as well: nothing', { container: `${ENVFROM}\nenv:\n  - name: DB_URL\n    value: x`, docs: CM, current: [['DB_URL', 'optional']], previous: [['DB_HOST', 'optional']], renames: [rename] }, []],
@@ -141,8 +141,9 @@ describe('renamed-key', () => {
 
   it('builds the new key from the old ones, as a patch that adds env', () => {
     const [f] = run({ container: ENVFROM, docs: CM, current: [['DB_URL', 'optional']], previous: [['DB_HOST', 'optional'], ['DB_PORT', 'optional']], renames: [rename] }, 'renamed-key');
-    expect(f!.fix).toContain('value: db://$(DB_HOST):$(DB_PORT)');
-    expect(f!.patch).toContain('+          env:\n+            - name: DB_URL\n+              value: "db://$(DB_HOST):$(DB_PORT)"');
+    // the scheme from the old port the ConfigMap sets (DB_PORT: "5432"), never a made-up db://
+    expect(f!.fix).toContain('value: postgresql://$(DB_HOST):$(DB_PORT); scheme from the old port DB_PORT=5432');
+    expect(f!.patch).toContain('+          env:\n+            - name: DB_URL\n+              value: "postgresql://$(DB_HOST):$(DB_PORT)"');
   });
 
   it('writes no patch against a file that declares a Secret', () => {
@@ -150,6 +151,63 @@ describe('renamed-key', () => {
     const [f] = run({ container: ENVFROM, docs: CM + secret, current: [['DB_URL', 'optional']], previous: [['DB_HOST', 'optional']], renames: [{ ...rename, from: ['DB_HOST'] }] }, 'renamed-key');
     expect(f!.patch).toBeUndefined();
     expect(f!.fix).toContain('$(DB_HOST)');
+  });
+});
+
+describe('one cause, one finding: a renamed key the new version needs', () => {
+  const rename: RenameInfo = { from: ['DB_HOST', 'DB_PORT'], to: 'DB_URL', confidence: 'high', reasons: ['same diff hunk of src/config.ts'], evidence: [], oldEvidence: 0 };
+  const prev: [string, ReadKind][] = [['DB_HOST', 'required'], ['DB_PORT', 'required']];
+  it.each<[string, Case, string[]]>([
+    ['required, old keys provided: one renamed-key error, no missing-key, no stale-key', { container: ENVFROM, docs: CM, current: [['DB_URL', 'required']], previous: prev, renames: [rename] }, ['renamed-key:error:DB_URL']],
+    ['a low-confidence rename of a required key: still one finding, an error', { container: ENVFROM, docs: CM, current: [['DB_URL', 'required']], previous: prev, renames: [{ ...rename, confidence: 'low' }] }, ['renamed-key:error:DB_URL']],
+    ['a new optional read without default: one renamed-key finding', { container: ENVFROM, docs: CM, current: [['DB_URL', 'optional']], previous: prev, renames: [rename] }, ['renamed-key:error:DB_URL']],
+    ['the new key provided too: only the stale old keys (info)', { container: `${ENVFROM}\nenv:\n  - name: DB_URL\n    value: x`, docs: CM, current: [['DB_URL', 'required']], previous: prev, renames: [rename] }, ['stale-key:info:DB_HOST', 'stale-key:info:DB_PORT']],
+    ['no rename: missing-key', { container: ENVFROM, docs: CM, current: [['DB_URL', 'required']], previous: prev }, ['missing-key:error:DB_URL', 'stale-key:info:DB_HOST', 'stale-key:info:DB_PORT']],
+  ])('%s', (_t, c, expected) => {
+    expect(summary(run(c))).toEqual(expected);
+  });
+
+  it('says the new version will fail to start, and carries the container env and the fix', () => {
+    const [f] = run({ container: ENVFROM, docs: CM, current: [['DB_URL', 'required']], previous: prev, renames: [rename] });
+    expect(f!.message).toContain('requires DB_URL');
+    expect(f!.message).toContain('will fail to start');
+    expect(f!.locations[0]).toEqual({ file: 'apps/web.yaml', line: 12, repo: 'gitops', note: 'envFrom of container web' });
+    expect(f!.fix).toMatch(/keep DB_HOST, DB_PORT/);
+    expect(f!.patch).toContain('DB_URL');
+  });
+
+  it('a defaulted new name: the rename, without "fail to start"', () => {
+    const [f] = run({ container: ENVFROM, docs: CM, current: [['DB_URL', 'defaulted']], previous: prev, renames: [rename] });
+    expect(f!.check).toBe('renamed-key');
+    expect(f!.message).not.toContain('fail to start');
+  });
+});
+
+describe('evidence is labelled with the ref where the line says it', () => {
+  it('old read and new read on the same file:line: the old one at the old tag, the new one at the new tag', () => {
+    // DB_HOST at src/config.ts:1 in v1; DB_URL at src/config.ts:1 in v2
+    const rename: RenameInfo = {
+      from: ['DB_HOST'],
+      to: 'DB_URL',
+      confidence: 'high',
+      reasons: ['same diff hunk'],
+      evidence: [
+        { file: 'src/config.ts', line: 1, pattern: 'process.env.DB_HOST' },
+        { file: 'src/config.ts', line: 1, pattern: 'process.env.DB_URL' },
+      ],
+      oldEvidence: 1,
+    };
+    const [f] = run({ container: ENVFROM, docs: CM, current: [['DB_URL', 'required']], previous: [['DB_HOST', 'required']], renames: [rename] }, 'renamed-key');
+    const app = f!.locations.filter((l) => l.repo === 'app');
+    expect(app).toEqual([
+      { file: 'src/config.ts', line: 1, repo: 'app', ref: 'v1', note: 'process.env.DB_HOST' },
+      { file: 'src/config.ts', line: 1, repo: 'app', ref: 'v2', note: 'process.env.DB_URL' },
+    ]);
+  });
+
+  it('missing-key quotes the new version at the new tag', () => {
+    const [f] = run({ container: ENVFROM, docs: CM, current: [['DB_URL', 'required']], previous: [['DB_HOST', 'required']] }, 'missing-key');
+    expect(f!.locations.filter((l) => l.repo === 'app').map((l) => l.ref)).toEqual(['v2']);
   });
 });
 

@@ -59,6 +59,7 @@ describe('compareContracts: the user-auth incident', () => {
           { file: 'src/redis.ts', line: 5, pattern: 'process.env.REDIS_PORT' },
           { file: 'src/redis.ts', line: 4, pattern: 'process.env.REDIS_URL' },
         ],
+        oldEvidence: 2,
       },
     ]);
     const url = newC.entries.get('REDIS_URL')!;
@@ -133,6 +134,7 @@ describe('compareContracts: other rename signals', () => {
             { file: 'src/config.js', line: 2, pattern: 'process.env.SESSION_KEY' },
             { file: 'lib/config.js', line: 2, pattern: 'process.env.COOKIE_SECRET' },
           ],
+          oldEvidence: 1,
         },
       ],
     });

@@ -22,7 +22,7 @@ describe('keydrift audit', () => {
     const rep = JSON.parse(res.stdout);
     expect(rep.command).toBe('audit');
     expect(rep.checked).toEqual(['Deployment/prod/user-auth']);
-    expect(rep.findings.filter((f: any) => f.severity === 'error').map((f: any) => `${f.check} ${f.key}`).sort()).toEqual(['missing-key REDIS_URL', 'renamed-key REDIS_URL']);
+    expect(rep.findings.filter((f: any) => f.severity === 'error').map((f: any) => `${f.check} ${f.key}`).sort()).toEqual(['renamed-key REDIS_URL']);
   });
 
   it('promoting the version already running: nothing to say', async () => {

@@ -11,11 +11,12 @@ const script = new URL('../../scripts/example.js', import.meta.url).pathname;
 const run = (...args: string[]) => spawnSync(process.execPath, [script, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
 
 describe('npm run example', () => {
-  it('the PR check: missing and renamed REDIS_URL, exit 1', () => {
+  it('the PR check: the rename of the required REDIS_URL, one finding, exit 1', () => {
     const r = run();
     expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(/error\s+missing-key REDIS_URL/);
+    expect(r.stdout).not.toMatch(/missing-key/);
     expect(r.stdout).toMatch(/error\s+renamed-key REDIS_URL/);
+    expect(r.stdout).toContain('1 finding (1 error, 0 warnings, 0 info)');
     expect(r.stdout).toContain('+              value: "redis://$(REDIS_HOST):$(REDIS_PORT)/0"');
     expect(r.stdout + r.stderr).not.toContain(EXAMPLE_SECRET_VALUE);
   });

@@ -25,34 +25,29 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const check = (r: IncidentRepos, ...extra: string[]) => runCli(['check', '--repo', r.gitops, '--base', r.base, '--head', r.head, ...extra]);
 
 describe('keydrift check on the deploy commit', () => {
-  it('finds the missing REDIS_URL and the rename, with file:line in both repos, and exits 1', async () => {
+  it('finds the rename of the required REDIS_URL as one finding, with file:line in both repos at their own tags, and exits 1', async () => {
     const r = await check(broken, '--format', 'json');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout);
-    const errors = report.findings.filter((f: any) => f.severity === 'error');
-    expect(errors.map((f: any) => `${f.check} ${f.key}`).sort()).toEqual(['missing-key REDIS_URL', 'renamed-key REDIS_URL']);
+    // One cause, one finding: not missing-key + renamed-key, and no stale-key reminders the fix already says.
+    expect(report.findings.map((f: any) => `${f.severity} ${f.check} ${f.key}`)).toEqual(['error renamed-key REDIS_URL']);
+    expect(report.summary).toMatchObject({ error: 1, warning: 0, info: 0 });
 
-    const missing = errors.find((f: any) => f.check === 'missing-key');
-    expect(missing).toMatchObject({ workload: 'Deployment/prod/user-auth', container: 'user-auth' });
-    expect(missing.locations).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ repo: 'gitops', file: 'apps/user-auth/deployment.yaml', line: 26 }),
-        expect.objectContaining({ repo: 'gitops', file: 'apps/user-auth/configmap.yaml', line: 6 }),
-        expect.objectContaining({ repo: 'user-auth', ref: 'v3.14.0', file: 'src/config.ts', line: 6 }),
-      ]),
-    );
-    expect(missing.message).toContain('fail to start');
-
-    const renamed = errors.find((f: any) => f.check === 'renamed-key');
-    expect(renamed.details).toMatchObject({ from: ['REDIS_HOST', 'REDIS_PORT'], to: 'REDIS_URL' });
-    expect(renamed.locations).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ file: 'apps/user-auth/configmap.yaml', line: 8 }),
-        expect.objectContaining({ file: 'apps/user-auth/configmap.yaml', line: 9 }),
-        expect.objectContaining({ repo: 'user-auth', file: 'src/config.ts' }),
-      ]),
-    );
+    const renamed = report.findings[0];
+    expect(renamed).toMatchObject({ workload: 'Deployment/prod/user-auth', container: 'user-auth' });
+    expect(renamed.message).toContain('requires REDIS_URL');
+    expect(renamed.message).toContain('fail to start');
+    expect(renamed.details).toMatchObject({ from: ['REDIS_HOST', 'REDIS_PORT'], to: 'REDIS_URL', kind: 'required' });
+    expect(renamed.locations).toEqual([
+      expect.objectContaining({ repo: 'gitops', file: 'apps/user-auth/deployment.yaml', line: 26 }),
+      expect.objectContaining({ repo: 'gitops', file: 'apps/user-auth/configmap.yaml', line: 8 }),
+      expect.objectContaining({ repo: 'gitops', file: 'apps/user-auth/configmap.yaml', line: 9 }),
+      // each read at the tag where that line says it
+      expect.objectContaining({ repo: 'user-auth', ref: 'v3.13.2', file: 'src/config.ts', line: 11, note: 'process.env.REDIS_HOST' }),
+      expect.objectContaining({ repo: 'user-auth', ref: 'v3.13.2', file: 'src/config.ts', line: 12, note: 'process.env.REDIS_PORT' }),
+      expect.objectContaining({ repo: 'user-auth', ref: 'v3.14.0', file: 'src/config.ts', line: 6, note: 'process.env.REDIS_URL' }),
+    ]);
     expect(renamed.fix).toContain('redis://$(REDIS_HOST):$(REDIS_PORT)/0');
     expect(renamed.fix).toMatch(/keep REDIS_HOST, REDIS_PORT/);
   });
@@ -85,7 +80,8 @@ describe('keydrift check on the deploy commit', () => {
     const r = await check(broken);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('Deployment prod/user-auth'.replace(' ', '/'));
-    expect(r.stdout).toMatch(/error\s+missing-key REDIS_URL/);
+    expect(r.stdout).toMatch(/error\s+renamed-key REDIS_URL/);
+    expect(r.stdout).toContain('1 finding (1 error, 0 warnings, 0 info)');
     expect(r.stdout).toContain('fix:');
     expect(r.stdout).not.toMatch(/\u001b\[/);
   });

@@ -7,13 +7,14 @@ export interface CliResult {
 }
 
 /** Run the CLI in-process, as the bin does, capturing its output. */
-export async function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; isTTY?: boolean } = {}): Promise<CliResult> {
+export async function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; isTTY?: boolean; stderrIsTTY?: boolean } = {}): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const code = await main(args, {
     stdout: (s) => (stdout += s),
     stderr: (s) => (stderr += s),
     isTTY: opts.isTTY ?? false,
+    stderrIsTTY: opts.stderrIsTTY ?? false,
     env: opts.env ?? {},
     cwd: opts.cwd ?? process.cwd(),
   });

@@ -45,10 +45,10 @@ describe('markdown', () => {
     });
     expect(md.split('\n')[0]).toBe('<!-- keydrift:test -->');
     expect(md).toContain('## keydrift check');
-    expect(md).toContain('**2 errors**, 0 warnings, 2 info in 1 workload checked.');
+    expect(md).toContain('**1 error**, 0 warnings, 0 info in 1 workload checked.');
     expect(md.match(/^### /gm)).toHaveLength(1);
     expect(md).toContain('### Deployment prod/user-auth');
-    expect(md).toContain('| 🔴 error | `missing-key` | user-auth | `REDIS_URL` | [`apps/user-auth/deployment.yaml:26`](https://github.example/acme/gitops/blob/abc/apps/user-auth/deployment.yaml#L26) |');
+    expect(md).toContain('| 🔴 error | `renamed-key` | user-auth | `REDIS_URL` | [`apps/user-auth/deployment.yaml:26`](https://github.example/acme/gitops/blob/abc/apps/user-auth/deployment.yaml#L26) |');
     expect(md).toContain('```diff\n--- a/apps/user-auth/deployment.yaml');
     expect(md).not.toContain('Cut to fit');
     expect(md).not.toContain(EXAMPLE_SECRET_VALUE);

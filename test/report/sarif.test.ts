@@ -8,11 +8,17 @@ import type { Report } from '../../src/model.js';
 import { incidentReport, sarifValidator } from './helpers.js';
 
 let report: Report;
+let fixed: Report;
 let tmp: string;
+let tmpFixed: string;
 beforeAll(async () => {
   ({ report, tmp } = await incidentReport());
+  ({ report: fixed, tmp: tmpFixed } = await incidentReport({ fixed: true }));
 });
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(tmp, { recursive: true, force: true });
+  rmSync(tmpFixed, { recursive: true, force: true });
+});
 
 describe('SARIF', () => {
   it('validates against the SARIF 2.1.0 JSON schema', () => {
@@ -36,26 +42,24 @@ describe('SARIF', () => {
     const rules = log.runs[0].tool.driver.rules;
     expect(rules.map((r: any) => r.id)).toEqual(CHECKS.map((c) => `keydrift/${c.meta.id}`));
     for (const r of log.runs[0].results) expect(rules[r.ruleIndex].id).toBe(r.ruleId);
-    expect(log.runs[0].results.map((r: any) => `${r.ruleId} ${r.level}`)).toEqual([
-      'keydrift/missing-key error',
-      'keydrift/renamed-key error',
-      'keydrift/stale-key note',
-      'keydrift/stale-key note',
-    ]);
+    // one cause, one finding: the rename of the required REDIS_URL
+    expect(log.runs[0].results.map((r: any) => `${r.ruleId} ${r.level}`)).toEqual(['keydrift/renamed-key error']);
+    expect((toSarif(fixed) as any).runs[0].results.map((r: any) => `${r.ruleId} ${r.level}`)).toEqual(['keydrift/stale-key note', 'keydrift/stale-key note']);
   });
 
   it('primary location is the first file of the scanned repo; app-source files are only named in the message', () => {
     const log = toSarif(report) as any;
-    const [missing, renamed] = log.runs[0].results;
-    expect(missing.locations[0].physicalLocation).toEqual({
+    const [renamed] = log.runs[0].results;
+    expect(renamed.locations[0].physicalLocation).toEqual({
       artifactLocation: { uri: 'apps/user-auth/deployment.yaml', uriBaseId: '%SRCROOT%' },
       region: { startLine: 26 },
     });
-    expect(missing.relatedLocations.map((l: any) => `${l.physicalLocation.artifactLocation.uri}:${l.physicalLocation.region.startLine}`)).toEqual([
-      'apps/user-auth/configmap.yaml:6',
+    expect(renamed.relatedLocations.map((l: any) => `${l.physicalLocation.artifactLocation.uri}:${l.physicalLocation.region.startLine}`)).toEqual([
+      'apps/user-auth/configmap.yaml:8',
+      'apps/user-auth/configmap.yaml:9',
     ]);
-    expect(missing.message.text).toContain('See also: user-auth@v3.14.0 src/config.ts:6');
-    expect(renamed.locations[0].physicalLocation.artifactLocation.uri).toBe('apps/user-auth/configmap.yaml');
+    expect(renamed.message.text).toContain('See also: user-auth@v3.13.2 src/config.ts:11');
+    expect(renamed.message.text).toContain('user-auth@v3.14.0 src/config.ts:6');
     const uris = JSON.stringify(log).match(/"uri": ?"[^"]*"/g) ?? [];
     for (const u of uris) expect(u).not.toMatch(/src\/config\.ts|^"uri": ?"\/|\\\\|\.\//);
   });
@@ -67,11 +71,12 @@ describe('SARIF', () => {
   });
 
   it('fingerprints are stable and do not depend on the line', () => {
-    const a = toSarif(report) as any;
-    const moved: Report = { ...report, findings: report.findings.map((f) => ({ ...f, locations: f.locations.map((l) => ({ ...l, ...(l.line ? { line: l.line + 3 } : {}) })) })) };
+    const both: Report = { ...report, findings: [...report.findings, ...fixed.findings] };
+    const a = toSarif(both) as any;
+    const moved: Report = { ...both, findings: both.findings.map((f) => ({ ...f, locations: f.locations.map((l) => ({ ...l, ...(l.line ? { line: l.line + 3 } : {}) })) })) };
     const b = toSarif(moved) as any;
     expect(b.runs[0].results.map((r: any) => r.partialFingerprints)).toEqual(a.runs[0].results.map((r: any) => r.partialFingerprints));
-    expect(new Set(a.runs[0].results.map((r: any) => r.partialFingerprints['keydriftFinding/v1'])).size).toBe(4);
+    expect(new Set(a.runs[0].results.map((r: any) => r.partialFingerprints['keydriftFinding/v1'])).size).toBe(3);
   });
 
   it('a cluster-only finding gets a logical location and still validates', () => {
