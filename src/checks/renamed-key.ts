@@ -37,7 +37,8 @@ export const renamedKey: ContainerCheck = {
         ) && !ctx.current!.contract.entries.get(r.to)?.reads.some((x) => x.evidence.file === e.file && x.evidence.line === e.line);
       const built = valueFromOldNames(r.to, old);
       const patch = built ? envPatch(ctx.snapshot, ctx.provision.container, [{ name: r.to, value: built }]) : undefined;
-      const severity = r.confidence === 'low' ? 'warning' : 'error';
+      // While the new version still reads the old name as a fallback, the rename works: info.
+      const severity = r.honoured ? 'info' : r.confidence === 'low' ? 'warning' : 'error';
       out.push({
         check: 'renamed-key',
         severity,
@@ -46,9 +47,11 @@ export const renamedKey: ContainerCheck = {
         message:
           `${versionLabel(ctx.current)} reads ${r.to} where ${versionLabel(ctx.previous)} read ${r.from.join(', ')} (${r.reasons.join('; ')}). ` +
           `${containerLabel(ctx)} still gets ${old.join(', ')} from ${origins} but not ${r.to}` +
-          (imageDefaultOnly
-            ? `, which only the image's own default sets: the new version will use that default, not the configuration the old one used.`
-            : ': the new version will not see the configuration the old one used.'),
+          (r.honoured
+            ? `: it works, because ${versionLabel(ctx.current)} still reads ${old.join(', ')} as a fallback; move to ${r.to} before the fallback is removed.`
+            : imageDefaultOnly
+              ? `, which only the image's own default sets: the new version will use that default, not the configuration the old one used.`
+              : ': the new version will not see the configuration the old one used.'),
         locations: [...gitLocs, ...r.evidence.map((e) => evidenceLocation(fromPrevious(e) ? ctx.previous : ctx.current, e))],
         fix: built
           ? `Add ${r.to} (value: ${built}) so it is built from the keys the container already gets, and keep ${old.join(', ')} until nothing reads them (rollback needs them).`

@@ -21,6 +21,8 @@ export interface RenameInfo {
   confidence: 'high' | 'medium' | 'low';
   reasons: string[];
   evidence: Evidence[];
+  /** The new version still reads every old name as a fallback (see contract/compare.ts). */
+  honoured?: boolean;
 }
 
 export interface VersionInfo {
