@@ -98,6 +98,14 @@ export function renameShape(from: string, to: string): number {
   return score;
 }
 
+/** The last segments say different things (`…_HOST` vs `…_NAME`), and the new one is no connection string. */
+function incompatible(from: string, to: string): boolean {
+  const fc = SEG_CLASS[segments(from).pop() ?? ''];
+  const tl = segments(to).pop() ?? '';
+  const tc = SEG_CLASS[tl];
+  return !!fc && !!tc && fc !== tc && !CONNECTION.has(tl);
+}
+
 function codeEvidence(c: Contract, name: string): Evidence[] {
   const e = c.entries.get(name);
   if (!e) return [];
@@ -275,20 +283,14 @@ export async function compareContracts(
           const rivals = shaped ? [...best.entries()].filter(([f, c]) => c === shaped && f !== from && renameShape(f, c) >= renameShape(from, c)) : [];
           if (cameNames.length === 1 && goneNames.length <= 3) {
             to = cameNames[0];
-            const fc = SEG_CLASS[segments(from).pop() ?? ''];
-            const tl = segments(to!).pop() ?? '';
-            const tc = SEG_CLASS[tl];
-            if (fc && tc && fc !== tc && !CONNECTION.has(tl)) continue; // HOST → …_NAME: not one setting
+            if (incompatible(from, to!)) continue; // HOST → …_NAME: not one setting
           } else if (shaped && !rivals.length && !taken.has(shaped)) {
             to = shaped;
             confidence = 'medium';
           } else if (goneNames.length === cameNames.length && !best.size) {
             const i = goneNames.indexOf(from);
             to = cameNames[i];
-            const fc = SEG_CLASS[segments(from).pop() ?? ''];
-            const tl = segments(to!).pop() ?? '';
-            const tc = SEG_CLASS[tl];
-            if (fc && tc && fc !== tc && !CONNECTION.has(tl)) continue;
+            if (incompatible(from, to!)) continue;
             confidence = 'medium';
           } else continue;
           taken.add(to!);
@@ -310,7 +312,7 @@ export async function compareContracts(
     if (used.has(from)) continue;
     const st = stem(from);
     if (!st) continue;
-    const cands = added.filter((a) => a !== from && stem(a) === st);
+    const cands = added.filter((a) => a !== from && stem(a) === st && !incompatible(from, a));
     let to: string | undefined;
     let confidence: Confidence = 'medium';
     // Prefer a name a rename already points to.

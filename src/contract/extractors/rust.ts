@@ -72,7 +72,7 @@ function extractRust(file: SourceFile, out: ExtractResult): void {
           }
           envTok = toks[a[0]];
         }
-        if (key === 'default_value' || key === 'default_value_t' || key === 'default_values_t') def = staticString(toks, vr) ?? rangeText(toks, vr);
+        if (key === 'default_value' || key === 'default_value_t' || key === 'default_values_t' || key === 'default_value_os_t' || key === 'default_values_os_t') def = staticString(toks, vr) ?? rangeText(toks, vr);
       }
       if (name && envTok) {
         const read: ContractRead = { name, kind: def !== undefined ? 'defaulted' : 'optional', evidence: ev(envTok, rangeText(toks, [i, close + 2])), confidence: 'high', note: 'clap argument: may also be passed on the command line' };
