@@ -60,3 +60,29 @@ describe('classes 2 and 7: indirection, no silent drops', () => {
     expect(r.unresolved.map((u) => u.reason)).toEqual([...unresolved]);
   });
 });
+
+describe('class 2: PHP backed enum of variable names read through env($this->value)', () => {
+  const PHP = [
+    '<?php', // 1
+    'enum EnvVars: string', // 2
+    '{', // 3
+    "    case DEFAULT_DOMAIN = 'DEFAULT_DOMAIN';", // 4
+    "    case REDIRECT_EXTRA_PATH_MODE = 'REDIRECT_EXTRA_PATH_MODE';", // 5
+    '    public function loadFromEnv(): mixed', // 6
+    '    {', // 7
+    '        return env($this->value) ?? $this->loadFromFileEnv();', // 8
+    '    }', // 9
+    '    private function loadFromFileEnv(): ?string', // 10
+    '    {', // 11
+    "        return env(sprintf('%s_FILE', $this->value));", // 12
+    '    }', // 13
+    '}', // 14
+    '',
+  ].join('\n');
+  it('every case is a read; the _FILE variant stays unresolved', async () => {
+    const { phpExtractor } = await import('../../../src/contract/extractors/php.js');
+    const r = run(phpExtractor, 'module/Core/src/Config/EnvVars.php', PHP);
+    expect(r.reads.map((x) => `${x.name} ${x.kind} ${x.evidence.line} ${x.confidence}`)).toEqual(['DEFAULT_DOMAIN optional 4 medium', 'REDIRECT_EXTRA_PATH_MODE optional 5 medium']);
+    expect(r.unresolved.map((u) => `${u.evidence.line} ${u.reason}`)).toEqual(['12 computed key']);
+  });
+});
