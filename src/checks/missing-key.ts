@@ -38,7 +38,8 @@ export const missingKey: ContainerCheck = {
         const reads = e.requiredOneOf.flatMap((n) => cur.contract.entries.get(n)?.reads ?? []);
         out.push({
           check: 'missing-key',
-          severity: any.includes('maybe') ? 'info' : 'error',
+          // A check that may not run at start (inside a function) is not a certain crash.
+          severity: any.includes('maybe') ? 'info' : reads.some((r) => r.confidence !== 'high') ? 'warning' : 'error',
           ...baseFinding(ctx),
           key: e.requiredOneOf[0]!,
           message: `${versionLabel(cur)} requires one of ${e.requiredOneOf.join(', ')} (${reads.map((r) => `${r.evidence.file}:${r.evidence.line}`).join(', ')}), but ${containerLabel(ctx)} gets none of them${any.includes('maybe') ? ' in git (a source whose keys git does not tell may provide one)' : ': the new version will fail to start'}.`,

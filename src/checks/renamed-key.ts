@@ -40,7 +40,8 @@ export const renamedKey: ContainerCheck = {
       const needed = entry && (entry.kind === 'required' || (entry.kind === 'optional' && entry.confidence !== 'low' && !prevNames.has(r.to)));
       const unset = needed && !imageDefaultOnly ? unsetConsequence(entry) : undefined;
       const renameSeverity: Severity = r.confidence === 'low' ? 'warning' : 'error';
-      const severity = unset && SEVERITY_RANK[unset.severity] > SEVERITY_RANK[renameSeverity] ? unset.severity : renameSeverity;
+      // While the new version still reads the old name as a fallback, the rename works: info.
+      const severity: Severity = r.honoured ? 'info' : unset && SEVERITY_RANK[unset.severity] > SEVERITY_RANK[renameSeverity] ? unset.severity : renameSeverity;
 
       const newDefault = entry?.reads.find((x) => x.default !== undefined)?.default;
       const provided = new Map([...ctx.provision.vars].map(([n, v]) => [n, { secret: v.secret, ...(v.value !== undefined && !v.secret ? { value: v.value } : {}) }]));
@@ -59,7 +60,9 @@ export const renamedKey: ContainerCheck = {
           `Add ${r.to} (value: ${built.value}) so it is built from the keys the container already gets — replace ${built.placeholder} with the URL scheme the app's driver expects (nothing in the port, the app's default or its dependencies tells it) — and ${keep}.`;
       else fix = `Add ${r.to} (value: ${built.value}${built.schemeFrom ? `; scheme from ${built.schemeFrom}` : ''}) so it is built from the keys the container already gets, and ${keep}.`;
 
-      const what = imageDefaultOnly
+      const what = r.honoured
+        ? `: it works, because ${versionLabel(ctx.current)} still reads ${old.join(', ')} as a fallback; move to ${r.to} before the fallback is removed.`
+        : imageDefaultOnly
         ? `, which only the image's own default sets: the new version will use that default, not the configuration the old one used.`
         : unset
           ? `: ${unset.severity === 'error' ? 'the new version will fail to start (CrashLoopBackOff) without it' : unset.consequence}, and will not see the configuration the old one used.`

@@ -25,6 +25,8 @@ export interface RenameInfo {
   evidence: Evidence[];
   /** How many of `evidence` are the old version's reads (labelled with the old ref). */
   oldEvidence: number;
+  /** The new version still reads every old name as a fallback (see contract/compare.ts). */
+  honoured?: boolean;
 }
 
 export interface VersionInfo {

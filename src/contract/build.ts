@@ -29,10 +29,17 @@ const SKIP_DIRS = new Set([
   'node_modules', 'vendor', 'bower_components', '__pycache__', 'venv', 'site-packages', 'coverage',
   'test', 'tests', '__tests__', 'spec', 'specs', 'e2e', 'cypress', 'playwright', 'testdata',
   'fixtures', '__fixtures__', '__mocks__', 'mocks', 'examples', 'example', 'samples', 'docs', 'doc',
-  // CI, deployment and developer tooling that does not ship in the image
+]);
+/**
+ * CI, deployment and developer tooling that does not ship in the image — when it sits beside
+ * the app. Inside a source tree (`server/src/infra/cli.rs`, `internal/deploy/…`) such a name is
+ * just a package of the app.
+ */
+const TOOLING_DIRS = new Set([
   'ci', 'deploy', 'deployment', 'deployments', 'k8s', 'kubernetes', 'helm', 'charts', 'infra',
   'infrastructure', 'terraform', 'hack', 'bench', 'benchmark', 'benchmarks',
 ]);
+const SOURCE_ROOTS = new Set(['src', 'lib', 'internal', 'pkg', 'app', 'cmd', 'server', 'main']);
 const OUTPUT_DIRS = new Set(['dist', 'build', 'out', 'target', '.next', '.nuxt']);
 const SKIP_FILE = [
   /\.(?:test|spec|stories)\.[^/]+$/,
@@ -44,19 +51,34 @@ const SKIP_FILE = [
 ];
 const DEV_DOCKERFILE = /(?:^|[.\-_])(?:dev|develop|development|test|tests|testing|ci|local|debug|devcontainer)(?:[.\-_]|$)/i;
 
-/** Why a path is not part of the shipped app, or undefined when it is. */
-export function skipReason(path: string): string | undefined {
+/**
+ * Why a path is not part of the shipped app, or undefined when it is. `buildRoots` are the
+ * directories holding a Cargo.toml / pom.xml / build.gradle(.kts): only beside one of those is
+ * `target/` build output — elsewhere (docker-mailserver's `target/scripts/…`, which its
+ * Dockerfile copies into the image) it is the app.
+ */
+export function skipReason(path: string, buildRoots?: ReadonlySet<string>): string | undefined {
   const parts = path.split('/');
   const dirs = parts.slice(0, -1);
   const docker = isDockerfile(path);
-  for (const d of dirs) {
+  let inSource = false;
+  for (let i = 0; i < dirs.length; i++) {
+    const d = dirs[i]!;
+    const low = d.toLowerCase();
     if (d.startsWith('.') && !OUTPUT_DIRS.has(d)) return `in ${d}/ (tooling, not the app)`;
-    if (SKIP_DIRS.has(d.toLowerCase())) return `in ${d}/ (not the shipped app)`;
-    if (OUTPUT_DIRS.has(d) && !docker) return `in ${d}/ (build output)`;
+    if (SKIP_DIRS.has(low)) return `in ${d}/ (not the shipped app)`;
+    if (TOOLING_DIRS.has(low) && !inSource) return `in ${d}/ (not the shipped app)`;
+    if (OUTPUT_DIRS.has(d) && !docker) {
+      const parent = dirs.slice(0, i).join('/');
+      if (d !== 'target' || !buildRoots || buildRoots.has(parent)) return `in ${d}/ (build output)`;
+    }
+    if (SOURCE_ROOTS.has(low)) inSource = true;
   }
   for (const re of SKIP_FILE) if (re.test(path)) return 'test file';
   return undefined;
 }
+
+const BUILD_MANIFEST = /(?:^|\/)(?:Cargo\.toml|pom\.xml|build\.gradle(?:\.kts)?|build\.sbt)$/;
 
 /**
  * Names a container always has: PATH and HOME (set by the image / runtime), HOSTNAME (set by
@@ -305,10 +327,16 @@ export async function buildContract(tree: FileTree, source: Contract['source'], 
   const skipped: { file: string; reason: string }[] = [];
   const wanted: string[] = [];
   const root = options.root?.replace(/^\.?\/+|\/+$/g, '') ?? '';
+  const buildRoots = new Set<string>();
+  for (const p of all) {
+    if (!BUILD_MANIFEST.test(p)) continue;
+    const rel = root ? (p.startsWith(root + '/') ? p.slice(root.length + 1) : undefined) : p;
+    if (rel !== undefined) buildRoots.add(rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '');
+  }
   for (const p of all) {
     if (root && !p.startsWith(root + '/')) continue;
     if (!EXTRACTORS.some((ex) => ex.matches(p))) continue;
-    const why = skipReason(root ? p.slice(root.length + 1) : p);
+    const why = skipReason(root ? p.slice(root.length + 1) : p, buildRoots);
     if (why) continue; // not the app: silently out of scope (documented above)
     wanted.push(p);
   }

@@ -29,6 +29,13 @@ export interface Rename {
   evidence: Evidence[];
   /** The first `oldEvidence` items of `evidence` are reads in the old version, the rest in the new one. */
   oldEvidence: number;
+  /**
+   * True when the new version still honours every old name as another name of the same
+   * setting (a fallback `NEW ?? OLD`, urfave/cli `EnvVars("NEW", "OLD")`, a deprecation switch
+   * that still reads OLD): the deployment works, and should move to `to` before the fallback
+   * is removed. A rename is a break only when the configured name leaves the alias set.
+   */
+  honoured?: boolean;
 }
 
 const CONF: Record<Confidence, number> = { high: 3, medium: 2, low: 1 };
@@ -43,6 +50,63 @@ function runtimeNames(c: Contract): Set<string> {
 function stem(name: string): string | undefined {
   const i = name.lastIndexOf('_');
   return i > 0 ? name.slice(0, i) : undefined;
+}
+
+/** Names a version reads in code at run time (declarations in `.env.example` do not count). */
+function codeNames(c: Contract): Set<string> {
+  const s = new Set<string>();
+  for (const [name, e] of c.entries) if (e.reads.some((r) => !r.declaration && r.kind !== 'build-time')) s.add(name);
+  return s;
+}
+
+function segments(name: string): string[] {
+  return name.split(/_+/).filter(Boolean);
+}
+
+/** What the last segment of a name says the value is; undefined when it says nothing known. */
+const SEG_CLASS: Record<string, string> = {
+  HOST: 'address', HOSTNAME: 'address', PORT: 'address', ADDR: 'address', ADDRESS: 'address', SERVER: 'address', ENDPOINT: 'address',
+  USER: 'credential', USERNAME: 'credential', PASSWORD: 'credential', PASS: 'credential', TOKEN: 'credential', SECRET: 'credential', KEY: 'credential',
+  NAME: 'name', DB: 'name', DATABASE: 'name', DIR: 'path', PATH: 'path', FILE: 'path',
+  TIMEOUT: 'duration', INTERVAL: 'duration', TTL: 'duration', ENABLED: 'switch', ENABLE: 'switch', DISABLED: 'switch',
+};
+const CONNECTION = new Set(['URL', 'URI', 'DSN', 'CONNECTION', 'CONN', 'ADDR', 'ADDRESS', 'ENDPOINT']);
+
+/**
+ * How much a removed and an added name look like one setting renamed (0 = not at all):
+ * prefix insertion (`X_HOST` → `APP_X_HOST`), pluralisation (`KEY` → `KEYS`), shared segments
+ * beyond a common product prefix, a merge of address parts into a connection string. Names
+ * whose last segments say different things (`…_HOST` vs `…_NAME`) never pair.
+ */
+export function renameShape(from: string, to: string): number {
+  if (from === to) return 0;
+  const f = segments(from);
+  const t = segments(to);
+  const fl = f[f.length - 1] ?? '';
+  const tl = t[t.length - 1] ?? '';
+  const fc = SEG_CLASS[fl];
+  const tc = SEG_CLASS[tl];
+  if (to.endsWith('_' + from) || from.endsWith('_' + to)) return 10; // prefix inserted or dropped
+  if (to === from + 'S' || from === to + 'S' || to === from + 'ES') return 9; // pluralisation
+  if (fc && tc && fc !== tc && !CONNECTION.has(tl)) return 0;
+  // segments in common, not counting a leading product prefix both share
+  let start = 0;
+  while (start < f.length && start < t.length && f[start] === t[start] && start < 1) start++;
+  const rest = new Set(t.slice(start));
+  let common = 0;
+  for (const x of f.slice(start)) if (rest.has(x)) common++;
+  let score = common * 2;
+  if (fl === tl && fl) score += 2;
+  if (CONNECTION.has(tl) && fc === 'address' && f.slice(0, -1).join('_') === t.slice(0, -1).join('_')) score += 3; // HOST+PORT → URL
+  return score;
+}
+
+/** The last segments say different things (`…_HOST` vs `…_NAME`), and the new one is no connection string. */
+function incompatible(from: string, to: string): boolean {
+  const fc = SEG_CLASS[segments(from).pop() ?? ''];
+  const tl = segments(to).pop() ?? '';
+  const tc = SEG_CLASS[tl];
+  return !!fc && !!tc && fc !== tc && !CONNECTION.has(tl);
 }
 
 function codeEvidence(c: Contract, name: string): Evidence[] {
@@ -88,6 +152,9 @@ export async function compareContracts(
   const removed = [...oldNames].filter((n) => !newNames.has(n)).sort();
   const addedSet = new Set(added);
   const removedSet = new Set(removed);
+  const oldCode = codeNames(oldC);
+  const newCode = codeNames(newC);
+  const honoured = new Map<string, boolean>(); // to → every from still read as an alias
 
   const byTo = new Map<string, Rename>();
   // Evidence in the old and in the new version, kept apart: old first in the result.
@@ -99,8 +166,9 @@ export async function compareContracts(
     for (const e of evs) if (!list.some((x) => x.file === e.file && x.line === e.line && x.pattern === e.pattern)) list.push(e);
     m.set(to, list);
   };
-  const add = (from: string, to: string, confidence: Confidence, reason: string, oldEv: Evidence[], newEv: Evidence[]): void => {
+  const add = (from: string, to: string, confidence: Confidence, reason: string, oldEv: Evidence[], newEv: Evidence[], stillHonoured = false): void => {
     if (from === to || used.has(from) || byTo.has(from)) return;
+    honoured.set(to, (honoured.get(to) ?? true) && stillHonoured);
     used.add(from);
     let r = byTo.get(to);
     if (!r) {
@@ -114,24 +182,51 @@ export async function compareContracts(
     addEv(evNew, to, newEv);
   };
 
-  // (a) fallback chains in the new version: NEW ?? OLD.
+  // Alias sets of the old version: the names each fallback chain reads as one setting.
+  const oldAliases = new Map<string, Set<string>>();
+  for (const f of oldC.fallbacks) for (const n of f.names) oldAliases.set(n, new Set([...(oldAliases.get(n) ?? []), ...f.names]));
+
+  // (a) fallback chains in the new version: NEW ?? OLD, where the old code did not read NEW
+  // (an `.env.example` line naming NEW does not count) or read it only as an alias of OLD.
+  // The old name is still honoured: the rename works and says so (info).
   for (const f of newC.fallbacks) {
     const to = f.names[0]!;
-    if (!addedSet.has(to)) continue;
+    if (!newNames.has(to)) continue;
     for (const from of f.names.slice(1)) {
       if (!oldNames.has(from) || from === to) continue;
-      add(from, to, 'high', `fallback chain ${f.names.join(' → ')}: ${to} is read first, ${from} when it is unset`, codeEvidence(oldC, from), [f.evidence]);
+      if (oldCode.has(to) && !oldAliases.get(to)?.has(from)) continue;
+      if (oldAliases.get(to)?.has(from) && oldC.fallbacks.some((o) => o.names[0] === to && o.names.includes(from))) continue; // same chain before: nothing changed
+      add(from, to, 'high', `fallback chain ${f.names.join(' → ')}: ${to} is read first, ${from} when it is unset`, codeEvidence(oldC, from), [f.evidence], true);
     }
   }
 
-  // (d) deprecation markers in the new version.
+  // (d) deprecation markers in the new version: OLD is still read, NEW preferred.
   for (const [name, e] of newC.entries) {
     const repl = e.deprecated?.replacement;
     if (!repl || repl === name || !oldNames.has(name) || !newNames.has(repl)) continue;
     const hadMarker = oldC.entries.get(name)?.deprecated?.replacement === repl;
     if (!(addedSet.has(repl) || removedSet.has(name) || !hadMarker)) continue;
     const marked = e.reads.filter((r) => r.deprecated?.replacement === repl).map((r) => r.evidence);
-    add(name, repl, 'high', `the source says ${name} is deprecated in favour of ${repl}`, codeEvidence(oldC, name), [...marked, ...codeEvidence(newC, repl)]);
+    add(name, repl, 'high', `the source says ${name} is deprecated in favour of ${repl}`, codeEvidence(oldC, name), [...marked, ...codeEvidence(newC, repl)], newCode.has(name));
+  }
+
+  // (e) the old version's own word: OLD was deprecated in favour of NEW, or OLD was another
+  // name of NEW's setting (`NEW ?? OLD`, `EnvVars("NEW", "OLD")`) — and the new version reads
+  // NEW but no longer OLD: the old name left the alias set.
+  for (const from of removed) {
+    const e = oldC.entries.get(from);
+    const repl = e?.deprecated?.replacement;
+    if (repl && repl !== from && newNames.has(repl)) {
+      const marked = e!.reads.filter((r) => r.deprecated?.replacement === repl).map((r) => r.evidence);
+      add(from, repl, 'high', `${from} was deprecated in favour of ${repl}, and the new version no longer reads ${from}`, marked.length ? marked : codeEvidence(oldC, from), codeEvidence(newC, repl));
+      continue;
+    }
+    for (const f of oldC.fallbacks) {
+      const to = f.names[0]!;
+      if (to === from || !f.names.includes(from) || !newNames.has(to)) continue;
+      add(from, to, 'high', `${from} was read as another name of ${to} (${f.names.join(' → ')}), and the new version no longer reads it`, [f.evidence], codeEvidence(newC, to));
+      break;
+    }
   }
 
   // (b) same diff hunk of the same file (needs both sources: a contract an image carries has none).
@@ -175,18 +270,33 @@ export async function compareContracts(
         const cameNames = [...new Set(came.map((x) => x.name))];
         if (!goneNames.length || !cameNames.length) continue;
         const where = of === nf ? of : `${of} → ${nf}`;
+        // Pair by shape first (prefix insertion, pluralisation, shared segments), then by
+        // position when the hunk removed and added as many names; a single removed and a
+        // single added name pair unless their last segments say different things.
+        const taken = new Set<string>();
+        const best = new Map<string, string>();
+        for (const from of goneNames) {
+          const scored = cameNames.map((c) => ({ c, s: renameShape(from, c) })).filter((x) => x.s > 0).sort((a, b) => b.s - a.s);
+          if (scored.length && (scored.length === 1 || scored[0]!.s > scored[1]!.s)) best.set(from, scored[0]!.c);
+        }
         for (const from of goneNames) {
           let to: string | undefined;
           let confidence: Confidence = 'high';
-          if (cameNames.length === 1) to = cameNames[0];
-          else {
-            // Several new names in one hunk: pick the one sharing the stem, if exactly one does.
-            const st = stem(from);
-            const same = cameNames.filter((c) => st && stem(c) === st);
-            if (same.length === 1) to = same[0];
-            else continue;
+          const shaped = best.get(from);
+          const rivals = shaped ? [...best.entries()].filter(([f, c]) => c === shaped && f !== from && renameShape(f, c) >= renameShape(from, c)) : [];
+          if (cameNames.length === 1 && goneNames.length <= 3) {
+            to = cameNames[0];
+            if (incompatible(from, to!)) continue; // HOST → …_NAME: not one setting
+          } else if (shaped && !rivals.length && !taken.has(shaped)) {
+            to = shaped;
             confidence = 'medium';
-          }
+          } else if (goneNames.length === cameNames.length && !best.size) {
+            const i = goneNames.indexOf(from);
+            to = cameNames[i];
+            if (incompatible(from, to!)) continue;
+            confidence = 'medium';
+          } else continue;
+          taken.add(to!);
           add(
             from,
             to!,
@@ -205,7 +315,7 @@ export async function compareContracts(
     if (used.has(from)) continue;
     const st = stem(from);
     if (!st) continue;
-    const cands = added.filter((a) => a !== from && stem(a) === st);
+    const cands = added.filter((a) => a !== from && stem(a) === st && !incompatible(from, a));
     let to: string | undefined;
     let confidence: Confidence = 'medium';
     // Prefer a name a rename already points to.
@@ -227,6 +337,7 @@ export async function compareContracts(
   const renames = [...byTo.values()]
     .map((r) => ({
       ...r,
+      ...(honoured.get(r.to) && r.from.every((f) => newNames.has(f)) ? { honoured: true } : {}),
       from: [...r.from].sort(),
       // the old version's evidence first, then the new one's
       evidence: [...(evOld.get(r.to) ?? []).sort(byPlace), ...(evNew.get(r.to) ?? []).sort(byPlace)],

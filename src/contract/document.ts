@@ -22,6 +22,18 @@ const KINDS: readonly ReadKind[] = ['required', 'defaulted', 'optional', 'build-
 const CONFIDENCES: readonly Confidence[] = ['high', 'medium', 'low'];
 const MATCHES: readonly NameMatch[] = ['exact', 'case-insensitive', 'spring-relaxed'];
 
+/** Other names of the same setting: every name sharing a fallback chain / alias set with it. */
+export function aliasesOf(c: Contract, name: string): string[] {
+  const out = new Set<string>();
+  for (const f of c.fallbacks) if (f.names.includes(name)) for (const n of f.names) if (n !== name) out.add(n);
+  return [...out].sort();
+}
+
+/** The read that decides the entry's kind, and why (the check that fails, the default, …). */
+export function decidingRead(e: ContractEntry): ContractRead | undefined {
+  return e.reads.find((r) => r.kind === e.kind && !r.declaration) ?? e.reads.find((r) => r.kind === e.kind) ?? e.reads[0];
+}
+
 const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 function readDoc(r: ContractRead) {
@@ -54,6 +66,9 @@ export function toContractDocument(c: Contract, opts: { compact?: boolean } = {}
     ...(e.requiredOneOf ? { requiredOneOf: e.requiredOneOf } : {}),
     ...(e.note ? { note: e.note } : {}),
     ...(e.match && e.match !== 'exact' ? { match: e.match } : {}),
+    // Derived, for readers: the other names of the same setting, and the read that decides the kind.
+    ...(aliasesOf(c, e.name).length ? { aliases: aliasesOf(c, e.name) } : {}),
+    ...((d) => (d ? { because: { file: d.evidence.file, line: d.evidence.line, pattern: d.evidence.pattern, ...(d.note ? { note: d.note } : {}) } } : {}))(decidingRead(e)),
     reads: e.reads.map(readDoc),
   }));
   return {

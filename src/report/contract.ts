@@ -1,6 +1,6 @@
 /** Rendering of a contract (`keydrift contract`). */
-import type { Contract } from '../contract/model.js';
-import { toContractDocument } from '../contract/document.js';
+import type { Contract, ContractEntry } from '../contract/model.js';
+import { aliasesOf, decidingRead, toContractDocument } from '../contract/document.js';
 import { JSON_SCHEMA_VERSION } from './json.js';
 import { oneLine } from './escape.js';
 
@@ -27,14 +27,21 @@ export function renderContractText(c: Contract): string {
     lines.push(
       `  ${e.name.padEnd(w)}  ${e.kind.padEnd(10)}  ${first ? `${first.evidence.file}:${first.evidence.line}` : ''}${more}${dflt !== undefined ? `  default ${JSON.stringify(dflt)}` : ''}${e.confidence !== 'high' ? `  [${e.confidence} confidence]` : ''}${e.deprecated ? `  deprecated${e.deprecated.replacement ? ` → ${e.deprecated.replacement}` : ''}` : ''}`,
     );
+    const pad = ' '.repeat(w + 4);
+    const aliases = aliasesOf(c, e.name);
+    if (aliases.length) lines.push(`${pad}also read as: ${aliases.join(', ')}`);
+    if (e.requiredOneOf) lines.push(`${pad}required: at least one of ${e.requiredOneOf.join(', ')}`);
+    const d = decidingRead(e);
+    // The evidence of the need: what makes it required (the check that fails) or conditional.
+    if (d?.note && (e.kind === 'required' || e.requiredOneOf || e.confidence !== 'high')) lines.push(`${pad}because: ${d.note} (${d.evidence.file}:${d.evidence.line})`);
   }
   if (c.imageDefaults.length) {
     lines.push('Defaults the image carries:');
     for (const d of c.imageDefaults) lines.push(`  ${d.name}  ${d.evidence.file}:${d.evidence.line}`);
   }
   if (c.unresolved.length) {
-    lines.push('Unresolved reads (not checked):');
-    for (const u of c.unresolved) lines.push(`  ${u.evidence.file}:${u.evidence.line}  ${u.reason}`);
+    lines.push(`Unresolved reads (not checked): ${c.unresolved.length}`);
+    for (const u of c.unresolved) lines.push(`  ${u.evidence.file}:${u.evidence.line}  ${u.reason}${u.hint ? ` (name starts ${JSON.stringify(u.hint)})` : ''}  ${u.evidence.pattern}`);
   }
   // Names, files and patterns come from the scanned source: one clean line each.
   return lines.map(oneLine).join('\n') + '\n';

@@ -135,6 +135,7 @@ describe('renamed-key', () => {
     ['new key provided as well: nothing', { container: `${ENVFROM}\nenv:\n  - name: DB_URL\n    value: x`, docs: CM, current: [['DB_URL', 'optional']], previous: [['DB_HOST', 'optional']], renames: [rename] }, []],
     ['a low-confidence rename is a warning', { container: ENVFROM, docs: CM, current: [['DB_URL', 'optional']], previous: [['DB_HOST', 'optional']], renames: [{ ...rename, confidence: 'low' }] }, ['renamed-key:warning:DB_URL']],
     ['no previous version: nothing', { container: ENVFROM, docs: CM, current: [['DB_URL', 'optional']], renames: [rename] }, []],
+    ['the new version still reads the old name as a fallback: info', { container: ENVFROM, docs: CM, current: [['DB_URL', 'optional'], ['DB_HOST', 'optional']], previous: [['DB_HOST', 'optional']], renames: [{ ...rename, from: ['DB_HOST'], honoured: true }] }, ['renamed-key:info:DB_URL']],
   ])('%s', (_t, c, expected) => {
     expect(summary(run(c, 'renamed-key'))).toEqual(expected);
   });

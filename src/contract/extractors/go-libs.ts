@@ -143,6 +143,7 @@ export function extractGoLibs(ctx: Ctx): void {
   const push = (read: ContractRead): void => {
     out.reads.push(read);
   };
+  environSwitch(ctx, toks);
 
   // ---- envconfig
   if (hasEnvconfig) {
@@ -362,5 +363,116 @@ export function extractGoLibs(ctx: Ctx): void {
     if (t.value === 'AutomaticEnv' && toks[i - 1]?.value === '.' && toks[i + 1]?.value === '(') {
       out.unresolved.push({ evidence: { file: ctx.file, line: ctx.line(t), pattern: 'viper.AutomaticEnv()' }, reason: 'viper AutomaticEnv: any configuration key may be read from the environment' });
     }
+  }
+}
+
+const ENV_NAME = /^[A-Z][A-Z0-9_]*$/;
+const DEPRECATED_USE = /\b([A-Z][A-Z0-9_]{1,})\b[^"]*?\bdeprecated\b[^"]*?\b(?:use|in favou?r of)\s+`?([A-Z][A-Z0-9_]{1,})\b/i;
+
+/**
+ * The whole environment parsed by a switch (miniflux's `parseLines(os.Environ())`):
+ *
+ *   for _, line := range lines { key := …; value := …
+ *     switch key {
+ *     case "PROXY_OPTION": slog.Warn("… PROXY_OPTION … deprecated, use MEDIA_PROXY_MODE instead"); p.opts.mediaProxyMode = parseString(value, defaultMediaProxyMode)
+ *     case "MEDIA_PROXY_MODE": p.opts.mediaProxyMode = parseString(value, defaultMediaProxyMode)
+ *
+ * Each case literal is a read (defaulted when its value goes through a parse call with a
+ * default, else optional); a case whose body says "X is deprecated, use Y" marks X deprecated in
+ * favour of Y; cases that assign the same target are one setting with several names (a fallback
+ * chain, the name that is not deprecated first). Only in a file that reads `os.Environ()`.
+ */
+function environSwitch(ctx: Ctx, toks: GoTok[]): void {
+  const { out } = ctx;
+  let environ = false;
+  for (let i = 2; i < toks.length; i++) if (toks[i]!.value === 'Environ' && toks[i - 1]!.value === '.' && toks[i - 2]!.value === 'os') environ = true;
+  if (!environ) return;
+  for (let i = 0; i + 2 < toks.length; i++) {
+    if (toks[i]!.value !== 'switch' || toks[i + 1]!.type !== 'name' || toks[i + 2]!.value !== '{') continue;
+    // the switch body
+    let depth = 0;
+    let end = i + 2;
+    for (let k = i + 2; k < toks.length; k++) {
+      if (toks[k]!.value === '{') depth++;
+      else if (toks[k]!.value === '}' && --depth === 0) {
+        end = k;
+        break;
+      }
+    }
+    // case positions at depth 1
+    const cases: { names: GoTok[]; body: [number, number] }[] = [];
+    depth = 0;
+    for (let k = i + 2; k < end; k++) {
+      const v = toks[k]!.value;
+      if (v === '{') depth++;
+      else if (v === '}') depth--;
+      else if (depth === 1 && (v === 'case' || v === 'default')) {
+        if (cases.length) cases[cases.length - 1]!.body[1] = k;
+        const names: GoTok[] = [];
+        let m = k + 1;
+        for (; m < end && toks[m]!.value !== ':'; m++) if (toks[m]!.type === 'string') names.push(toks[m]!);
+        cases.push({ names: v === 'case' ? names : [], body: [m + 1, end] });
+        k = m;
+      }
+    }
+    const envCases = cases.filter((c) => c.names.length && c.names.every((n) => ENV_NAME.test(n.value)));
+    if (envCases.length < 3 || envCases.length < cases.filter((c) => c.names.length).length / 2) continue; // not a switch over env names
+    const byTarget = new Map<string, { name: string; deprecated: boolean; tok: GoTok }[]>();
+    for (const c of envCases) {
+      const body = toks.slice(c.body[0], c.body[1]);
+      let defaulted = false;
+      let repl: string | undefined;
+      let target: string | undefined;
+      for (let k = 0; k < body.length; k++) {
+        const t = body[k]!;
+        if (t.type === 'string') {
+          const m = DEPRECATED_USE.exec(t.value);
+          if (m && c.names.some((n) => n.value === m[1])) repl = m[2];
+        }
+        // parseX(value, defaultX…) → a default
+        if (t.type === 'name' && /^parse/i.test(t.value) && body[k + 1]?.value === '(') {
+          let d = 0;
+          for (let m = k + 1; m < body.length; m++) {
+            if (body[m]!.value === '(') d++;
+            else if (body[m]!.value === ')' && --d === 0) break;
+            else if (d === 1 && body[m]!.value === ',') defaulted = true;
+          }
+        }
+        // first assignment target: a.b.c = …
+        if (!target && t.value === '=' && k > 0) {
+          let s0 = k - 1;
+          while (s0 >= 2 && body[s0 - 1]!.value === '.' && body[s0 - 2]!.type === 'name') s0 -= 2;
+          if (body[k - 1]!.type === 'name') target = body.slice(s0, k).map((x) => x.value).join('');
+        }
+      }
+      for (const n of c.names) {
+        const read: ContractRead = {
+          name: n.value,
+          kind: defaulted ? 'defaulted' : 'optional',
+          evidence: { file: ctx.file, line: ctx.line(n), pattern: shorten(`case "${n.value}": (switch over os.Environ())`) },
+          confidence: 'high',
+          note: 'matched by a switch over the whole environment',
+        };
+        if (repl && repl !== n.value) read.deprecated = { replacement: repl };
+        out.reads.push(read);
+        if (target) {
+          const l = byTarget.get(target) ?? [];
+          l.push({ name: n.value, deprecated: !!read.deprecated, tok: n });
+          byTarget.set(target, l);
+        }
+      }
+    }
+    for (const group of byTarget.values()) {
+      const names = [...new Set(group.map((g) => g.name))];
+      if (names.length < 2) continue;
+      const preferred = group.filter((g) => !g.deprecated);
+      if (preferred.length !== 1) continue;
+      const p = preferred[0]!;
+      out.fallbacks.push({
+        names: [p.name, ...names.filter((n) => n !== p.name)],
+        evidence: { file: ctx.file, line: ctx.line(p.tok), pattern: shorten(`case "${p.name}" (also ${names.filter((n) => n !== p.name).join(', ')})`) },
+      });
+    }
+    i = end;
   }
 }

@@ -884,10 +884,17 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
       }
     } else {
       const names = runtime.map((r) => r.name);
+      const fn = enclosingFunction(how);
+      const late = fn !== undefined && !STARTUP_FN.test(fn);
       for (const r of runtime) {
         r.kind = 'optional';
         r.requiredOneOf = names;
         r.note = `at least one of ${names.join(', ')} is required (check at line ${line})`;
+        // Same rule as for one name: a check inside a function fails only when it runs.
+        if (late) {
+          r.confidence = 'medium';
+          r.note += ` inside ${fn}(), which may not run at start`;
+        }
       }
     }
   };

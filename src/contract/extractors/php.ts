@@ -27,6 +27,7 @@ function extractPhp(file: SourceFile, out: ExtractResult): void {
     read.kind = 'defaulted';
     read.default = d.type === 'string' || d.type === 'number' ? d.value : shorten(d.raw);
   };
+  let enumDone = false;
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i]!;
     const prev = toks[i - 1]?.value;
@@ -39,6 +40,12 @@ function extractPhp(file: SourceFile, out: ExtractResult): void {
       }
       const name = staticString(toks, args[0]);
       if (!name) {
+        // env($this->value) inside `enum EnvVars: string { case X = 'X'; … }`: every case is a read.
+        if (enumDone && isThisValue(toks, args[0])) continue;
+        if (enumEnvCases(toks, args[0], out, ev)) {
+          enumDone = true;
+          continue;
+        }
         const h = keyHint(toks, args[0]);
         out.unresolved.push({ evidence: ev(t, pattern), reason: 'computed key', ...(h ? { hint: h } : {}) });
         continue;
@@ -76,6 +83,32 @@ function extractPhp(file: SourceFile, out: ExtractResult): void {
       out.reads.push(read);
     }
   }
+}
+
+function isThisValue(toks: Tok[], arg: [number, number] | undefined): boolean {
+  return !!arg && arg[1] - arg[0] === 3 && toks[arg[0]]!.value === '$this' && toks[arg[0] + 1]!.value === '->' && toks[arg[0] + 2]!.value === 'value';
+}
+
+/**
+ * A backed enum of variable names read through its own value (shlink's
+ * `enum EnvVars: string { case DEFAULT_DOMAIN = 'DEFAULT_DOMAIN'; … loadFromEnv() { return env($this->value) … } }`):
+ * the cases are the names. Optional, medium confidence (a default may come from the enum's own
+ * default table). True when the argument was `$this->value` inside such an enum.
+ */
+function enumEnvCases(toks: Tok[], arg: [number, number] | undefined, out: ExtractResult, ev: (t: Tok, p: string) => { file: string; line: number; pattern: string }): boolean {
+  if (!isThisValue(toks, arg)) return false;
+  let e = -1;
+  for (let k = arg![0]; k >= 0; k--) if (toks[k]!.value === 'enum' && toks[k + 1]?.type === 'name') e = k;
+  if (e < 0) return false;
+  let found = false;
+  for (let k = e; k + 3 < toks.length; k++) {
+    if (toks[k]!.value !== 'case' || toks[k + 1]!.type !== 'name' || toks[k + 2]!.value !== '=' || toks[k + 3]!.type !== 'string') continue;
+    const name = toks[k + 3]!.value;
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) continue;
+    found = true;
+    out.reads.push({ name, kind: 'optional', evidence: ev(toks[k]!, `case ${toks[k + 1]!.value} = '${name}' (read through env($this->value))`), confidence: 'medium', note: `enum ${toks[e + 1]!.value}: each case names a variable it reads` });
+  }
+  return found;
 }
 
 export const phpExtractor: Extractor = {

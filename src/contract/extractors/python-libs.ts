@@ -177,6 +177,31 @@ function pydanticSettings(ctx: Ctx): void {
     return cfg;
   };
 
+  // Fields the code supplies when it constructs a settings class (`AppSettings(SECRET=…)`,
+  // `AppSettings(**secret_settings)` with `secret_settings = {"SECRET": …}`): the environment
+  // may set them, but the start does not need it.
+  const supplied = new Map<string, number>();
+  for (let i = 0; i + 1 < toks.length; i++) {
+    const t = toks[i]!;
+    if (t.type !== 'name' || toks[i + 1]!.value !== '(' || !isSettings(t.value) || toks[i - 1]?.value === 'class') continue;
+    const { pos, kw } = callArgs(toks, i + 1);
+    for (const k of kw.keys()) if (!k.startsWith('_')) supplied.set(k, ctx.lineOf(t));
+    for (const p of pos) {
+      if (toks[p[0]]!.value !== '**' || p[1] - p[0] !== 2) continue;
+      const dictName = toks[p[0] + 1]!.value;
+      for (let k = 0; k + 2 < i; k++) {
+        if (toks[k]!.value !== dictName || toks[k + 1]!.value !== '=' || toks[k + 2]!.value !== '{') continue;
+        const close = matchClose(toks, k + 2);
+        let depth = 0;
+        for (let m = k + 3; m < close; m++) {
+          const v = toks[m]!.value;
+          if (v === '(' || v === '[' || v === '{') depth++;
+          else if (v === ')' || v === ']' || v === '}') depth--;
+          else if (depth === 0 && toks[m]!.type === 'string' && toks[m + 1]?.value === ':' && (toks[m - 1]!.value === '{' || toks[m - 1]!.value === ',')) supplied.set(toks[m]!.value, ctx.lineOf(t));
+        }
+      }
+    }
+  }
   for (const [cname, c] of classes) {
     if (!isSettings(cname)) continue;
     const cfg = configOf(cname);
@@ -258,7 +283,11 @@ function pydanticSettings(ctx: Ctx): void {
           kind = def === undefined ? 'optional' : 'defaulted';
         }
       }
-      if (!exact && !cfg.caseSensitive) note = 'pydantic-settings matches this name case-insensitively';
+      if (kind === 'required' && supplied.has(nameTok.value)) {
+        kind = 'defaulted';
+        note = `the code supplies ${nameTok.value} when it constructs the settings (line ${supplied.get(nameTok.value)})`;
+      }
+      if (!exact && !cfg.caseSensitive) note = note ? `${note}; pydantic-settings matches this name case-insensitively` : 'pydantic-settings matches this name case-insensitively';
       const pattern = shorten(`${cname}.${toks.slice(l.start, l.end).map((t) => t.raw).join(' ').replace(/ ([:,)\]])/g, '$1').replace(/([([]) /g, '$1')}`);
       const ev = { file: ctx.file, line: ctx.lineOf(nameTok), pattern };
       if (names.length > 1) out.fallbacks.push({ names, evidence: ev });

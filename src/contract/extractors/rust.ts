@@ -65,9 +65,14 @@ function extractRust(file: SourceFile, out: ExtractResult): void {
         const vr: [number, number] = [a[0] + 2, a[1]];
         if (key === 'env') {
           name = staticString(toks, vr);
+          // `env = APP_DUMP_DIR` where `const APP_DUMP_DIR: &str = "APP_DUMP_DIR";`
+          if (!name && vr[1] - vr[0] === 1 && consts.has(toks[vr[0]]!.value)) name = consts.get(toks[vr[0]]!.value);
+          else if (!name && vr[1] > vr[0]) {
+            out.unresolved.push({ evidence: ev(toks[a[0]]!, rangeText(toks, [a[0], a[1]])), reason: 'clap env name is not a string literal or a known constant' });
+          }
           envTok = toks[a[0]];
         }
-        if (key === 'default_value' || key === 'default_value_t' || key === 'default_values_t') def = staticString(toks, vr) ?? rangeText(toks, vr);
+        if (key === 'default_value' || key === 'default_value_t' || key === 'default_values_t' || key === 'default_value_os_t' || key === 'default_values_os_t') def = staticString(toks, vr) ?? rangeText(toks, vr);
       }
       if (name && envTok) {
         const read: ContractRead = { name, kind: def !== undefined ? 'defaulted' : 'optional', evidence: ev(envTok, rangeText(toks, [i, close + 2])), confidence: 'high', note: 'clap argument: may also be passed on the command line' };
