@@ -23,7 +23,7 @@ export interface ActionInputs {
   /** `IMAGE_REPO=PATH_OR_URL` source mappings, one per line (as the CLI's --source). */
   sources: string[];
   /** App-repo mode: `NAME=PATH` where each GitOps repository is checked out (trusted: from the workflow). */
-  deployments: string[];
+  deployments?: string[];
   /** Directories (relative to GITHUB_WORKSPACE) a `.keydrift.yaml` `path:` may point into, besides the workspace. */
   sourceRoots?: string[];
   /** mode audit: the image version to roll out (REPOSITORY:TAG). */
@@ -79,10 +79,12 @@ export function readInputs(get: (name: string) => string): ActionInputs {
       .split(/\r?\n/)
       .map((l) => l.trim())
       .filter((l) => l && !l.startsWith('#')),
-    deployments: get('deployments')
-      .split(/\r?\n/)
-      .map((l) => l.trim())
-      .filter((l) => l && !l.startsWith('#')),
+    ...((d) => (d.length ? { deployments: d } : {}))(
+      get('deployments')
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter((l) => l && !l.startsWith('#')),
+    ),
     ...lines('source-roots', get),
     ...(opt('image') ? { image: opt('image')! } : {}),
     ...(opt('workload') ? { workload: opt('workload')! } : {}),

@@ -65,7 +65,7 @@ export async function runMode(inputs: ActionInputs, ctx: ModeContext): Promise<M
         cwd: ctx.workspace,
         // App-repo mode: the workflow says where the GitOps repositories are checked out; paths a
         // pull request's .keydrift.yaml names must stay inside the workspace.
-        deployments: inputs.deployments,
+        deployments: inputs.deployments ?? [],
         confineTo: ctx.workspace,
         // With a cluster: does this change drop a key that exists only live?
         ...(ctx.kubeconfigPath ? { cluster: { kubeconfig: ctx.kubeconfigPath } } : {}),

@@ -34,7 +34,7 @@ export interface AppCheckOptions {
 }
 
 /** A label for the version at the PR's head, shown where a tag would be. */
-export const HEAD_LABEL = 'this change';
+export const HEAD_LABEL = '(this change)';
 
 /** Contracts by version label: the app at head and at base, whatever tag the manifests run. */
 class FixedContracts implements ContractSource {

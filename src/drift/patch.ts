@@ -148,7 +148,7 @@ export function configMapEdit(snap: Snapshot, obj: KObject, key: string, value: 
 }
 
 /** One diff for several edits (of one or more files), applied together. */
-export function patchOf(snap: Snapshot, edits: Edit[]): string | undefined {
+export function patchOf(snap: Snapshot, edits: Edit[], redact?: (diff: string) => string): string | undefined {
   const byFile = new Map<string, Edit[]>();
   for (const e of edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
   let out = '';
@@ -170,12 +170,43 @@ export function patchOf(snap: Snapshot, edits: Edit[]): string | undefined {
       after = after.slice(0, e.start) + e.insert + after.slice(e.end);
       lastStart = e.start;
     }
-    const diff = unifiedDiff(file, text, after);
-    // Context lines must never show a Secret's value: no patch when a hunk meets one.
-    if (showsSecret(snap, file, text, diff)) return undefined;
+    const raw = unifiedDiff(file, text, after);
+    // Context lines must never show a Secret's value: no patch when a hunk meets one — unless
+    // the caller redacts them (Secret placeholder patches), and every line of a Secret it left
+    // as it was is structure (kind, metadata, names), never a value.
+    const diff = redact ? redact(raw) : raw;
+    if (redact ? !redactedSafely(snap, file, text, raw, diff) : showsSecret(snap, file, text, raw)) return undefined;
     out += diff;
   }
   return out || undefined;
+}
+
+const STRUCTURE = /^\s*(?:-\s+)?(?:apiVersion|kind|metadata|name|namespace|labels|annotations|type|data|stringData|spec|encryptedData|template|target|secretStoreRef|remoteRef|key|property|secretKey|creationPolicy|immutable)\s*:(?:\s+["']?[\w./-]*["']?)?\s*$|^\s*(?:---|#.*)?$/;
+
+/** A redacted diff shows no Secret value: every context/removed line in a Secret's range was redacted or is structure. */
+function redactedSafely(snap: Snapshot, file: string, text: string, raw: string, diff: string): boolean {
+  if (showsSecret(snap, file, text, raw) === false) return true;
+  const ranges = secretLineRanges(text);
+  if (!ranges.length) return false; // a generator's source file: values throughout
+  const a = raw.split('\n');
+  const b = diff.split('\n');
+  if (a.length !== b.length) return false;
+  let old = 0;
+  for (let i = 0; i < a.length; i++) {
+    const ln = a[i]!;
+    const h = /^@@ -(\d+)/.exec(ln);
+    if (h) {
+      old = Number(h[1]);
+      continue;
+    }
+    if (ln.startsWith('---') || ln.startsWith('+++') || ln.startsWith('+') || ln.startsWith('\\')) continue;
+    if (!ln.startsWith(' ') && !ln.startsWith('-')) continue;
+    const n = old++;
+    if (!touches(ranges, n, n)) continue;
+    if (b[i] !== ln) continue; // redacted
+    if (!STRUCTURE.test(ln.slice(1))) return false;
+  }
+  return true;
 }
 
 /**

@@ -177,6 +177,5 @@ export function redactSecretLines(snap: Snapshot, patch: string): string {
 
 /** The diff of `edits`, with Secret values redacted. */
 export function secretPatchOf(snap: Snapshot, edits: Edit[]): string | undefined {
-  const p = patchOf(snap, edits);
-  return p && redactSecretLines(snap, p);
+  return patchOf(snap, edits, (p) => redactSecretLines(snap, p));
 }

@@ -15,6 +15,7 @@
  */
 import * as path from 'node:path';
 import { parseDocument } from 'yaml';
+import { badAlias, badAliasMessage, genericDescription } from '../sources/yaml-safe.js';
 import { KeydriftError } from '../errors.js';
 import { isGitUrl } from './mapping.js';
 import { parseImageRef } from './ref.js';
@@ -94,9 +95,18 @@ export function appRepoConfigFromText(text: string, file: string, baseDir: strin
   const doc = parseDocument(text);
   if (doc.errors.length) {
     const e = doc.errors[0]!;
-    throw new KeydriftError(`${file}:${e.linePos?.[0]?.line ?? 1}: invalid YAML`);
+    throw new KeydriftError(`${file}:${e.linePos?.[0]?.line ?? 1}: invalid YAML: ${e.message.split('\n')[0]}`);
   }
-  return parseAppRepoConfig(doc.toJS(), file, baseDir);
+  // Aliases to no anchor throw in toJS, circular ones make a cyclic object: said by position.
+  const alias = badAlias(doc);
+  if (alias) throw new KeydriftError(`${file}:${text.slice(0, alias.offset).split('\n').length}: invalid YAML: ${badAliasMessage(alias.problem)}`);
+  let body: unknown;
+  try {
+    body = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    throw new KeydriftError(`${file}: invalid YAML: ${genericDescription(e)}`);
+  }
+  return parseAppRepoConfig(body, file, baseDir);
 }
 
 /**

@@ -50,21 +50,19 @@ describe('PR check on the deploy commit', () => {
 
     expect(r.code).toBe(1);
     expect(r.annotations.map((a) => `${a.level} ${a.props.file}:${a.props.line} ${a.props.title}`)).toEqual([
-      'error apps/user-auth/deployment.yaml:26 keydrift/missing-key: REDIS_URL',
-      'error apps/user-auth/configmap.yaml:8 keydrift/renamed-key: REDIS_URL',
-      'notice apps/user-auth/configmap.yaml:8 keydrift/stale-key: REDIS_HOST',
-      'notice apps/user-auth/configmap.yaml:9 keydrift/stale-key: REDIS_PORT',
+      // One cause, one finding: the rename of a required key (missing-key and stale-key stay silent about it).
+      'error apps/user-auth/deployment.yaml:26 keydrift/renamed-key: REDIS_URL',
       "error undefined:undefined undefined", // setFailed's own line
     ]);
     expect(r.annotations[0]!.message).toContain('the new version will fail to start');
     expect(r.annotations[0]!.message).toContain('\nFix: Add REDIS_URL');
-    expect(r.annotations.at(-1)!.message).toBe("keydrift check: 2 findings at or above 'error'");
+    expect(r.annotations.at(-1)!.message).toBe("keydrift check: 1 finding at or above 'error'");
 
-    expect(r.outputs.findings).toBe('4');
-    expect(r.outputs.errors).toBe('2');
+    expect(r.outputs.findings).toBe('1');
+    expect(r.outputs.errors).toBe('1');
     const report = JSON.parse(readFileSync(r.outputs['report-json']!, 'utf8'));
     expect(report.schemaVersion).toBe(1);
-    expect(report.findings).toHaveLength(4);
+    expect(report.findings).toHaveLength(1);
     expect(r.outputs['sarif-file']).toBe(path.join(broken.gitops, 'keydrift.sarif'));
     const sarif = JSON.parse(readFileSync(r.outputs['sarif-file']!, 'utf8'));
     expect(sarifValidator()(sarif)).toBe(true);
@@ -72,7 +70,7 @@ describe('PR check on the deploy commit', () => {
 
     expect(r.summary).toContain('## keydrift check');
     expect(r.summary).toContain('### Deployment prod/user-auth');
-    expect(r.summary).toContain('| 🔴 error | `missing-key` | user-auth | `REDIS_URL` |');
+    expect(r.summary).toContain('| 🔴 error | `renamed-key` | user-auth | `REDIS_URL` |');
     expect(r.summary).toContain(`https://github.example/acme/gitops/blob/${broken.head}/apps/user-auth/deployment.yaml#L26`);
     expect(r.summary).toMatch(/💬 PR comment created: https:\/\/github\.example\/acme\/gitops\/pull\/7#issuecomment-\d+/);
 
@@ -84,7 +82,7 @@ describe('PR check on the deploy commit', () => {
     expect(gh.requests[before]!.query.per_page).toBe('100');
     const mine = commentsWithMarker(7);
     expect(mine).toHaveLength(1);
-    expect(mine[0]!.body).toContain('| 🔴 error | `missing-key` | user-auth | `REDIS_URL` |');
+    expect(mine[0]!.body).toContain('| 🔴 error | `renamed-key` | user-auth | `REDIS_URL` |');
     expect(gh.problems).toEqual([]);
   });
 
@@ -146,7 +144,7 @@ describe('more findings than GitHub shows annotations', () => {
     const listed = r.summary.split('\n').filter((l) => /^- error `/.test(l));
     expect(listed).toHaveLength(errors - 9);
     expect(r.summary).toContain(`GitHub shows at most 10 annotations of each level per step; ${errors - 9} more findings are listed here only:`);
-    expect(listed[0]).toMatch(/^- error `missing-key` `REDIS_URL` \(apps\/extra\/user-auth-\d\d\.yaml:\d+\)$/);
+    expect(listed[0]).toMatch(/^- error `missing-key` `REDIS_URL` \\\(apps\/extra\/user-auth-\d\d\.yaml:\d+\\\)$/);
   });
 });
 
@@ -158,8 +156,8 @@ describe('fork pull request with a read-only token', () => {
     expect(r.code).toBe(1);
     expect(requestsSince(before)).toEqual(['GET /repos/acme/gitops/issues/9/comments', 'POST /repos/acme/gitops/issues/9/comments']);
     expect(r.summary).toContain('⚠️ Could not comment on this pull request: it comes from a fork, whose token is read-only (HTTP 403: Resource not accessible by integration');
-    expect(r.summary).toContain('| 🔴 error | `missing-key`');
-    expect(r.annotations.filter((a) => a.level === 'error' && a.props.file)).toHaveLength(2);
+    expect(r.summary).toContain('| 🔴 error | `renamed-key`');
+    expect(r.annotations.filter((a) => a.level === 'error' && a.props.file)).toHaveLength(1);
     expect(r.annotations.filter((a) => a.level === 'warning')).toEqual([]);
   });
 
@@ -186,8 +184,8 @@ describe('other modes and inputs', () => {
     expect(r.summary).toContain('## keydrift audit');
     expect(r.summary).toContain('No PR comment: this run is not for a pull request');
     expect(JSON.parse(readFileSync(r.outputs['report-json']!, 'utf8')).command).toBe('audit');
-    expect(r.annotations.find((a) => a.props.title === 'keydrift/missing-key: REDIS_URL')?.props.file).toBe('apps/user-auth/deployment.yaml');
-    expect(r.annotations.find((a) => a.props.title === 'keydrift/renamed-key: REDIS_URL')?.props.file).toBe('apps/user-auth/configmap.yaml');
+    expect(r.annotations.find((a) => a.props.title === 'keydrift/renamed-key: REDIS_URL')?.props.file).toBe('apps/user-auth/deployment.yaml');
+    expect(r.annotations.find((a) => a.props.title === 'keydrift/missing-key: REDIS_URL')).toBeUndefined();
   });
 
   it('repo-path that is its own checkout (actions/checkout path:): paths stay relative to that repository', async () => {

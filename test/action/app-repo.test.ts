@@ -44,7 +44,7 @@ describe('the Action in an application repository', () => {
     // On the app's line that reads REDIS_URL at head, never on the other repository's files.
     expect(errors.map((a) => `${a.props.file}:${a.props.line}`)).toContain('src/config.ts:1');
     expect(errors.every((a) => !String(a.props.file).startsWith('apps/'))).toBe(true);
-    expect(errors.find((a) => a.props.title === 'keydrift/missing-key: REDIS_URL')!.message).toMatch(/^Merging this and deploying it to prod will fail to start/);
+    expect(errors.find((a) => a.props.title === 'keydrift/renamed-key: REDIS_URL')!.message).toMatch(/^Merging this and deploying it to prod will fail to start/);
     const comment = (gh.comments.get(3) ?? []).map((c) => c.body).join('\n');
     expect(comment).toContain('prod/user-auth');
     expect(comment).not.toMatch(/staging\/user-auth.*error/);

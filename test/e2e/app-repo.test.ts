@@ -53,7 +53,7 @@ describe('keydrift check in an application repository', () => {
     expect(report.findings.filter((f: any) => f.severity === 'error')).toEqual([]);
     const info = report.findings.find((f: any) => f.check === 'renamed-key' && f.key === 'REDIS_URL');
     expect(info.severity).toBe('info');
-    expect(info.message).toMatch(/falls back to REDIS_HOST .*it works\. Move to REDIS_URL before the fallback is removed/);
+    expect(info.message).toMatch(/it works, because user-auth \(this change\) still reads REDIS_HOST as a fallback; move to REDIS_URL before the fallback is removed/);
     expect(r.code).toBe(0);
   });
 

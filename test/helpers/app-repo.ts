@@ -29,7 +29,10 @@ export const CONFIG_FALLBACK = `const REDIS_URL = process.env.REDIS_URL ?? proce
 if (!REDIS_URL) {
   throw new Error('REDIS_URL must be set');
 }
-export const config = { redis: { url: REDIS_URL } };
+export const config = {
+  port: Number(process.env.PORT ?? 8080),
+  redis: { url: REDIS_URL, port: Number(process.env.REDIS_PORT ?? 6379) },
+};
 `;
 
 export const APP_CONFIG = (extra = '') => `app:

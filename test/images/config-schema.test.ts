@@ -5,7 +5,8 @@ import { parseConfig } from '../../src/images/mapping.js';
 import { CONFIG_SCHEMA, didYouMean } from '../../src/images/config-schema.js';
 import { KeydriftError } from '../../src/errors.js';
 
-const parse = (text: string) => parseConfig(text, '.keydrift.yaml', '/repo');
+// Paths are confined to the roots (src/images/mapping.ts); here the directory around the repo.
+const parse = (text: string) => parseConfig(text, '.keydrift.yaml', '/ws/repo', ['/ws']);
 function failure(text: string): string {
   try {
     parse(text);

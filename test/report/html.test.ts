@@ -100,7 +100,7 @@ d('HTML report in headless Chromium', () => {
     const summary = sectionText(dom, 'summary');
     expect(summary).toMatch(/^Summary (Action needed|Needs attention): /);
     expect(summary).toContain('1 change was made by hand in the cluster.');
-    expect(summary).toContain('REDIS_URL exists only in the cluster.');
+    expect(summary).toContain('REDIS_URL exists only in the cluster, in ConfigMap prod/user-auth-config.');
     expect(summary).toContain('What to do: Make it permanent in git: add REDIS_URL to apps/user-auth/configmap.yaml, keeping the other keys (patch below).');
     const timeline = sectionText(dom, 'timeline');
     expect(timeline).toBe('Timeline When Who What App 2026-11-20 14:03:27 UTC by hand kubectl-patch (Update) added REDIS_URL in ConfigMap/prod/user-auth-config ArgoCD app argocd/user-auth');
@@ -172,8 +172,10 @@ describe('keydrift check --format html', () => {
     expect(r.stderr).toBe('');
     expectSelfContained(r.stdout);
     const t = text(r.stdout);
-    expect(t).toContain('Summary Action needed: 2 problems will break a rollout or be undone.');
-    expect(t).toContain('missing-key REDIS_URL container user-auth');
+    // One cause, one finding: the rename, which says the new version will fail to start.
+    expect(t).toContain('Summary Action needed: 1 problem will break a rollout or be undone.');
+    expect(t).toContain('renamed-key REDIS_URL container user-auth');
+    expect(t).toContain('the new version will fail to start (CrashLoopBackOff) without it');
     expect(t).toContain('+ value: "redis://$(REDIS_HOST):$(REDIS_PORT)/0"');
     expect(r.stdout).not.toContain(EXAMPLE_SECRET_VALUE);
   });
