@@ -48,6 +48,8 @@ export interface YamlProblem {
   file: string;
   line: number;
   message: string;
+  /** 'cycle': a kustomization includes itself (nothing of its app can be built). */
+  code?: 'cycle';
 }
 
 export interface ParsedFile {
