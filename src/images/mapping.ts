@@ -10,7 +10,8 @@
  *       dir: services/auth        # sub-directory of a monorepo (optional)
  */
 import * as path from 'node:path';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
+import { checkUniqueKeys } from '../sources/yaml-keys.js';
 import { KeydriftError } from '../errors.js';
 import { canonicalRepository, parseImageRef, type ImageRef } from './ref.js';
 
@@ -41,7 +42,9 @@ export function isGitUrl(s: string): boolean {
 
 /** Parse `.keydrift.yaml`. Paths are resolved against `baseDir`. */
 export function parseConfig(text: string, file: string, baseDir: string): KeydriftConfig {
-  const doc = parseDocument(text);
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { uniqueKeys: false, lineCounter: lc });
+  checkUniqueKeys(doc, lc);
   if (doc.errors.length) {
     const e = doc.errors[0]!;
     throw new KeydriftError(`${file}:${e.linePos?.[0]?.line ?? 1}: invalid YAML: ${e.message.split('\n')[0]}`);

@@ -6,7 +6,8 @@
  * path in the file a person edits.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { LineCounter, Parser, Composer, type Document, type Node } from 'yaml';
+import { LineCounter, type Document, type Node } from 'yaml';
+import { composeAll } from '../sources/yaml-keys.js';
 import { locateInDoc, type KObject, type PathSeg } from '../sources/yaml.js';
 
 /** A source document: a file and a way to find the line of a path in it. */
@@ -209,11 +210,9 @@ function locateNode(doc: Document, path: PathSeg[]): Node | undefined {
 /** Parse every document of a YAML text; throws a plain Error with a line on broken YAML. */
 export function parseYamlDocs(file: string, text: string): YamlDoc[] {
   const lc = new LineCounter();
-  const parser = new Parser(lc.addNewLine);
-  const composer = new Composer({ keepSourceTokens: false });
   const out: YamlDoc[] = [];
   let i = 0;
-  for (const doc of composer.compose(parser.parse(text), true, text.length)) {
+  for (const doc of composeAll(text, lc, { keepSourceTokens: false })) {
     const docIndex = i++;
     if (doc.errors.length) {
       const e = doc.errors[0]!;
