@@ -322,7 +322,10 @@ function extractShell(file: SourceFile, out: ExtractResult): void {
       const value = m[2]!;
       const selfRef = new RegExp(String.raw`\$\{?${name}\b`).test(value.split(/\s(?=[A-Za-z_][A-Za-z0-9_]*=)/)[0]!);
       if (!selfRef && !defaultingLines.get(idx)?.has(name)) assigned.add(name);
-      assignedAt.set(name, [...(assignedAt.get(name) ?? []), idx + 1]);
+      // Appended in place: copying the list per assignment was quadratic (50,000 `A=1 \` lines: 33 s).
+      const at = assignedAt.get(name);
+      if (at) at.push(idx + 1);
+      else assignedAt.set(name, [idx + 1]);
       rest = value;
     }
     for (const m of line.matchAll(new RegExp(String.raw`\b(?:for|select)\s+(${NAME})\b`, 'g'))) assigned.add(m[1]!);
