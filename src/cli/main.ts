@@ -343,7 +343,10 @@ async function cmdRender(args: string[], io: Io): Promise<number> {
     cwd: io.cwd,
   });
   io.stdout(r.text);
-  return 0;
+  // A kustomization that includes itself cannot be built at all: keydrift could not do its job.
+  const cycles = r.problems.filter((p) => p.code === 'cycle');
+  for (const p of cycles) io.stderr(`keydrift: ${p.file}:${p.line}: ${p.message}\n`);
+  return cycles.length ? 2 : 0;
 }
 
 export async function main(argv: string[], io: Io): Promise<number> {

@@ -5,7 +5,8 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { LineCounter, parseAllDocuments } from 'yaml';
+import { checkUniqueKeys } from '../sources/yaml-keys.js';
 import { KeydriftError } from '../errors.js';
 import type { Skip } from '../model.js';
 import { SecretHasher } from './secret-digest.js';
@@ -76,7 +77,9 @@ export async function readClusterDump(p: string, opts: { namespaces?: string[] }
     let problem: string | undefined;
     let foreign = 0;
     try {
-      for (const d of parseAllDocuments(text)) {
+      const lc = new LineCounter();
+      for (const d of parseAllDocuments(text, { uniqueKeys: false, lineCounter: lc })) {
+        if ('errors' in d) checkUniqueKeys(d, lc);
         if ('errors' in d && d.errors.length) {
           // Never echo the text (a dump holds Secret values): the line and the kind of error only.
           problem ??= `line ${d.errors[0]!.linePos?.[0]?.line ?? '?'}: ${genericDescription(d.errors[0])}`;

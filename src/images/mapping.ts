@@ -11,8 +11,9 @@
  */
 import { realpathSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { badAlias, badAliasMessage, genericDescription } from '../sources/yaml-safe.js';
+import { checkUniqueKeys } from '../sources/yaml-keys.js';
 import { KeydriftError } from '../errors.js';
 import { isInside, pathProblem } from '../sources/paths.js';
 import { validateConfig } from './config-schema.js';
@@ -83,7 +84,9 @@ function networkGitUrl(url: string, where: string): string {
 
 /** Parse `.keydrift.yaml`. Paths are resolved against `baseDir` and must stay inside `roots` (default: `sourceRoots(baseDir)`). */
 export function parseConfig(text: string, file: string, baseDir: string, roots: string[] = sourceRoots(baseDir)): KeydriftConfig {
-  const doc = parseDocument(text);
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { uniqueKeys: false, lineCounter: lc });
+  checkUniqueKeys(doc, lc);
   if (doc.errors.length) {
     const e = doc.errors[0]!;
     throw new KeydriftError(`${file}:${e.linePos?.[0]?.line ?? 1}: invalid YAML: ${e.message.split('\n')[0]}`);

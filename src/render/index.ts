@@ -8,7 +8,7 @@ import * as posix from 'node:path/posix';
 import type { FileTree } from '../sources/tree.js';
 import { parseManifests, type KObject, type YamlProblem } from '../sources/yaml.js';
 import { treeHost, newRenderCache, type RenderCache, type TreeHost } from './host.js';
-import { Kustomizer, KustomizeError, Unsupported, KUSTOMIZATION_FILES, CLUSTER_SCOPED, kustomizationFileIn, type RenderHost, type Res } from './kustomize/build.js';
+import { Kustomizer, KustomizeError, Unsupported, KUSTOMIZATION_FILES, CLUSTER_SCOPED, kustomizationFileIn, CYCLE_PREFIX, type RenderHost, type Res } from './kustomize/build.js';
 import { delegateBuild, findKustomizeTool } from './kustomize/delegate.js';
 import { toolOutputMayShowSecret } from './kustomize/tool-output.js';
 import { appsOf, isAppObject, mayDeclareApp, type AppSpec, type AppSource } from './apps.js';
@@ -298,6 +298,27 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
     if (chartDirs.some((c) => under(c, d) && c !== d)) continue;
     const kf = kustomizationFileIn(host, d)!;
     specs.push({ id: `kustomize/${d || '.'}`, kind: 'kustomize', name: d || '.', file: kf, line: 1, sources: [{ path: d, renderer: 'kustomize' }], namespaceMode: 'default', notes: [] });
+  }
+  // Kustomizations used only by each other (a cycle nothing else includes) would never be
+  // built, and the cycle never reported: build one of each such group, which reports it.
+  {
+    const reach = (from: string[], seen: Set<string>) => {
+      const todo = [...from];
+      while (todo.length) {
+        const x = todo.pop()!;
+        if (seen.has(x)) continue;
+        seen.add(x);
+        for (const r of closures.refs(x)) if (host.dirs.has(r) && !seen.has(r)) todo.push(r);
+      }
+      return seen;
+    };
+    const reached = reach(specs.flatMap((s) => s.sources.map((x) => x.path)), new Set());
+    for (const d of [...usedAsBase].sort()) {
+      if (reached.has(d) || !kustomizationFileIn(host, d) || appPaths.has(d)) continue;
+      if (!reach(closures.refs(d).filter((r) => host.dirs.has(r)), new Set()).has(d)) continue; // not in a cycle
+      reach([d], reached);
+      specs.push({ id: `kustomize/${d || '.'}`, kind: 'kustomize', name: d || '.', file: kustomizationFileIn(host, d)!, line: 1, sources: [{ path: d, renderer: 'kustomize' }], namespaceMode: 'default', notes: [] });
+    }
   }
 
   for (const d of opts.roots ?? []) {
@@ -638,7 +659,7 @@ export async function renderKustomize(tree: FileTree, k: Kustomizer, dir: string
       const reason = `kustomize build of ${dir || '.'} failed: ${e.file}:${e.line}: ${e.message}`;
       // A broken YAML file stays invalid-yaml; anything else is a render failure (render-failed).
       const render = /^YAML could not be parsed/.test(e.message) ? {} : { render: { dir: dir || '.', cause: e.message } };
-      return { objects: [], inputs, texts, error: { reason, problem: { file: e.file, line: Math.max(1, e.line), message: `kustomize build of ${dir || '.'} failed: ${e.message}`, ...render } } };
+      return { objects: [], inputs, texts, error: { reason, problem: { file: e.file, line: Math.max(1, e.line), message: `kustomize build of ${dir || '.'} failed: ${e.message}`, ...render, ...(e.message.startsWith(CYCLE_PREFIX) ? { code: 'cycle' as const } : {}) } } };
     }
     throw e;
   }

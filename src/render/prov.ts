@@ -6,10 +6,11 @@
  * path in the file a person edits.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { LineCounter, Parser, Composer, type Document, type Node } from 'yaml';
+import { LineCounter, type Document, type Node } from 'yaml';
 import { badAlias, badAliasMessage, safeYamlMessage } from '../sources/yaml-safe.js';
 import { setOwn } from '../own.js';
 import { GO_YAML_OPTIONS, goBlockScalars } from '../sources/yaml-compat.js';
+import { composeAll } from '../sources/yaml-keys.js';
 import { locateInDoc, type KObject, type PathSeg } from '../sources/yaml.js';
 
 /** A source document: a file and a way to find the line of a path in it. */
@@ -212,11 +213,9 @@ function locateNode(doc: Document, path: PathSeg[]): Node | undefined {
 /** Parse every document of a YAML text; throws a plain Error with a line on broken YAML. */
 export function parseYamlDocs(file: string, text: string): YamlDoc[] {
   const lc = new LineCounter();
-  const parser = new Parser(lc.addNewLine);
-  const composer = new Composer({ keepSourceTokens: false, ...GO_YAML_OPTIONS });
   const out: YamlDoc[] = [];
   let i = 0;
-  for (const doc of composer.compose(parser.parse(text), true, text.length)) {
+  for (const doc of composeAll(text, lc, { keepSourceTokens: false, ...GO_YAML_OPTIONS })) {
     const docIndex = i++;
     const docText = () => text.slice(doc.range[0], doc.range[2]);
     if (doc.errors.length) {

@@ -3,8 +3,9 @@
  * and every key. Positions are computed lazily from the parsed document, so loading costs
  * little more than a bare parse.
  */
-import { LineCounter, Parser, Composer, isMap, isSeq, isPair, isScalar, type Document, type Node } from 'yaml';
+import { LineCounter, isMap, isSeq, isPair, isScalar, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { GO_YAML_OPTIONS, goBlockScalars } from './yaml-compat.js';
+import { composeAll } from './yaml-keys.js';
 import type { Location } from '../model.js';
 import { badAlias, badAliasMessage, safeYamlMessage } from './yaml-safe.js';
 
@@ -55,6 +56,8 @@ export interface YamlProblem {
   message: string;
   /** Set when a render (kustomize build) failed rather than a YAML parse: the directory built and kustomize's cause. */
   render?: { dir: string; cause: string };
+  /** 'cycle': a kustomization includes itself (nothing of its app can be built). */
+  code?: 'cycle';
 }
 
 export interface ParsedFile {
@@ -64,13 +67,30 @@ export interface ParsedFile {
   others: { docIndex: number; line: number; body: unknown }[];
 }
 
+/**
+ * Per map, its pairs by key (the first wins, as a linear search would), so looking up every key
+ * of a 40,000-key ConfigMap is linear, not quadratic. Parsed documents are never modified.
+ */
+const PAIRS = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+function pairOf(map: YAMLMap, key: string): Pair | undefined {
+  if (map.items.length < 16) return map.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === key) as Pair | undefined;
+  let idx = PAIRS.get(map);
+  if (!idx) {
+    idx = new Map();
+    for (const p of map.items) if (isPair(p) && isScalar(p.key) && !idx.has(String(p.key.value))) idx.set(String(p.key.value), p as Pair);
+    PAIRS.set(map, idx);
+  }
+  return idx.get(key);
+}
+
 /** Find the node at `path` and the node that "names" it (the key for map entries). */
 export function locateInDoc(doc: Document, path: PathSeg[]): { node?: Node; key?: Node } | undefined {
   let cur: unknown = doc.contents;
   let key: Node | undefined;
   for (const seg of path) {
     if (isMap(cur)) {
-      const pair = cur.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      const pair = pairOf(cur as YAMLMap, String(seg));
       if (!pair) return undefined;
       key = pair.key as Node;
       cur = pair.value;
@@ -102,11 +122,10 @@ export function isK8sObject(v: unknown): v is Record<string, any> {
  */
 export function parseManifests(file: string, text: string): ParsedFile {
   const lc = new LineCounter();
-  const parser = new Parser(lc.addNewLine);
-  const composer = new Composer({ keepSourceTokens: false, uniqueKeys: true, logLevel: 'error', ...GO_YAML_OPTIONS });
-  const docs: Document.Parsed[] = [];
+  let docs: Document.Parsed[] = [];
   try {
-    for (const d of composer.compose(parser.parse(text), true, text.length)) docs.push(d);
+    // Duplicate keys are checked in linear time there (the library's own check is quadratic).
+    docs = composeAll(text, lc, { keepSourceTokens: false, logLevel: 'error', ...GO_YAML_OPTIONS });
   } catch (e) {
     return { objects: [], others: [], problems: [{ file, line: 1, message: `YAML could not be parsed: ${safeYamlMessage(e, text)}` }] };
   }

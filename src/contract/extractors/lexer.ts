@@ -3,6 +3,7 @@
  * PHP, Ruby): it skips comments, keeps string literals as single tokens with their content,
  * and never throws (an unterminated string or comment runs to the end of the text).
  */
+import { spend } from '../budget.js';
 
 export interface Tok {
   type: 'name' | 'string' | 'number' | 'op';
@@ -255,10 +256,36 @@ export function lex(text: string, o: LexOptions): Tok[] {
   return out;
 }
 
+/**
+ * Matching brackets of a token list, computed once per list (a stack; an unmatched opening
+ * bracket closes at the last token), so every look-up is O(1): scanning to the close on each
+ * call made unterminated calls (`env("A", "defa` line after line) quadratic.
+ */
+const MATCHES = new WeakMap<Tok[], Int32Array>();
+
+function matchesOf(toks: Tok[]): Int32Array {
+  let m = MATCHES.get(toks);
+  if (m && m.length === toks.length) return m;
+  m = new Int32Array(toks.length).fill(-1);
+  const stack: number[] = [];
+  for (let k = 0; k < toks.length; k++) {
+    const t = toks[k]!;
+    if (t.type !== 'op') continue;
+    if (t.value === '(' || t.value === '[' || t.value === '{') stack.push(k);
+    else if ((t.value === ')' || t.value === ']' || t.value === '}') && stack.length) m[stack.pop()!] = k;
+  }
+  for (const k of stack) m[k] = toks.length - 1;
+  MATCHES.set(toks, m);
+  return m;
+}
+
 /** Index of the bracket that closes the one at `open`. */
 export function matchBracket(toks: Tok[], open: number): number {
+  const m = open >= 0 && open < toks.length ? matchesOf(toks)[open]! : -1;
+  if (m >= 0) return m;
   let depth = 0;
   for (let k = open; k < toks.length; k++) {
+    spend();
     const t = toks[k]!;
     if (t.type !== 'op') continue;
     if (t.value === '(' || t.value === '[' || t.value === '{') depth++;
@@ -273,12 +300,21 @@ export function matchBracket(toks: Tok[], open: number): number {
 /** Top-level comma-separated argument ranges between `open` and its closing bracket. */
 export function argRanges(toks: Tok[], open: number): { args: [number, number][]; close: number } {
   const close = matchBracket(toks, open);
+  const m = matchesOf(toks);
   const args: [number, number][] = [];
   let depth = 0;
   let s = open + 1;
   for (let k = open + 1; k < close; k++) {
+    spend();
     const t = toks[k]!;
     if (t.type !== 'op') continue;
+    // A nested group is skipped whole: nested calls are not re-scanned once per level.
+    if ((t.value === '(' || t.value === '[' || t.value === '{') && m[k]! > k) {
+      // Unclosed too: the rest of the range is inside it, so no top-level comma follows.
+      if (m[k]! >= close) break;
+      k = m[k]!;
+      continue;
+    }
     if (t.value === '(' || t.value === '[' || t.value === '{') depth++;
     else if (t.value === ')' || t.value === ']' || t.value === '}') depth--;
     else if (t.value === ',' && depth === 0) {
@@ -290,6 +326,10 @@ export function argRanges(toks: Tok[], open: number): { args: [number, number][]
   return { args, close };
 }
 
+/** Longest text `rangeText` builds: patterns and defaults are shortened for display anyway. */
+export const RANGE_TEXT_MAX = 240;
+
+/** The source text of tokens [r0, r1), at most about RANGE_TEXT_MAX characters (then `…`). */
 export function rangeText(toks: Tok[], r: [number, number]): string {
   let s = '';
   for (let k = r[0]; k < r[1]; k++) {
@@ -297,6 +337,7 @@ export function rangeText(toks: Tok[], r: [number, number]): string {
     const prev = toks[k - 1];
     if (k > r[0] && prev && prev.end < t.start) s += ' ';
     s += t.raw;
+    if (s.length > RANGE_TEXT_MAX) return s.slice(0, RANGE_TEXT_MAX) + '…';
   }
   return s;
 }

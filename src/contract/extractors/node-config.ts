@@ -4,9 +4,18 @@
  * `{ "__name": "PORTS", "__format": "json" }`). Each name is an optional read: when the variable
  * is unset, the value comes from the other config files.
  */
-import { parse as parseYaml } from 'yaml';
+import { parseDocument } from 'yaml';
+import { checkUniqueKeys } from '../../sources/yaml-keys.js';
 import type { Extractor, ExtractResult, SourceFile } from '../model.js';
 import { guarded } from './util.js';
+
+/** `yaml.parse`, with duplicate keys checked in linear time (the library's check is quadratic). */
+function parseYaml(text: string): unknown {
+  const d = parseDocument(text, { uniqueKeys: false });
+  checkUniqueKeys(d);
+  if (d.errors.length) throw d.errors[0];
+  return d.toJS();
+}
 
 const FILE = /(?:^|\/)custom-environment-variables\.(?:json|ya?ml)$/;
 

@@ -16,6 +16,7 @@
 import type { ContractRead, Extractor, ExtractResult, SourceFile } from '../model.js';
 import { guarded, LineIndex, shorten, STARTUP_FN } from './util.js';
 import { extractPythonLibs } from './python-libs.js';
+import { spend } from '../budget.js';
 
 export type PyTokType = 'name' | 'string' | 'number' | 'op' | 'nl';
 export interface PyTok {
@@ -320,12 +321,48 @@ function extractPython(file: SourceFile, out: ExtractResult): void {
     return undefined;
   };
   /** Top-level arguments of the call whose `(` is at `open`: token ranges, and the `)` index. */
+  // Brackets matched once (a stack; an unclosed one closes past the end, as the scan below
+  // did), so `os.environ[` repeated unclosed is not scanned to the end once per occurrence.
+  const pmatch = new Int32Array(toks.length).fill(-1);
+  {
+    const stack: number[] = [];
+    for (let k = 0; k < toks.length; k++) {
+      const v = toks[k]!.type === 'op' ? toks[k]!.value : '';
+      if (v === '(' || v === '[' || v === '{') stack.push(k);
+      else if ((v === ')' || v === ']' || v === '}') && stack.length) pmatch[stack.pop()!] = k;
+    }
+    for (const k of stack) pmatch[k] = toks.length;
+  }
+  // Source text of tokens [a, b), at most a few hundred characters (patterns are shortened for display).
+  const rawOf = (a: number, b: number): string => {
+    let s = '';
+    for (let k = a; k < b && s.length <= 240; k++) s += toks[k]!.raw;
+    return s;
+  };
   const argsOf = (open: number): { args: [number, number][]; close: number } => {
     const args: [number, number][] = [];
+    if (open >= 0 && open < toks.length && pmatch[open]! >= 0) {
+      const close = pmatch[open]!;
+      let s = open + 1;
+      for (let k = open + 1; k < close; k++) {
+        spend();
+        const v = toks[k]!.type === 'op' ? toks[k]!.value : '';
+        if (v === '(' || v === '[' || v === '{') {
+          if (pmatch[k]! >= close) break; // unclosed too: no top-level comma follows
+          k = pmatch[k]!;
+        } else if (v === ',') {
+          args.push([s, k]);
+          s = k + 1;
+        }
+      }
+      if (close > s) args.push([s, close]);
+      return { args, close };
+    }
     let depth = 0;
     let s = open + 1;
     let k = open;
     for (; k < toks.length; k++) {
+      spend();
       const v = toks[k]!.type === 'op' ? toks[k]!.value : '';
       if (v === '(' || v === '[' || v === '{') depth++;
       else if (v === ')' || v === ']' || v === '}') {
@@ -367,7 +404,7 @@ function extractPython(file: SourceFile, out: ExtractResult): void {
     if (!c) return undefined;
     const { args, close } = argsOf(c.open);
     consumed.add(i);
-    const pattern = `${c.pattern}(${args.map((a) => toks.slice(a[0], a[1]).map((t) => t.raw).join('')).join(', ')})`;
+    const pattern = `${c.pattern}(${args.map((a) => rawOf(a[0], a[1])).join(', ')})`;
     if (args.length === 0) return [];
     const name = staticName(args[0]!);
     if (!name) {
@@ -435,7 +472,7 @@ function extractPython(file: SourceFile, out: ExtractResult): void {
       const { args, close } = argsOf(e);
       const range = args[0] ?? [e + 1, e + 1];
       const name = staticName(range);
-      const pattern = `${envText}[${toks.slice(range[0], range[1]).map((x) => x.raw).join('')}]`;
+      const pattern = `${envText}[${rawOf(range[0], range[1])}]`;
       const after = toks[close + 1];
       if (after?.value === '=' || toks[i - 1]?.value === 'del') continue; // a write, not a read
       if (!name) {

@@ -3,6 +3,7 @@
  */
 import type { Evidence, ExtractResult, SourceFile } from '../model.js';
 import { emptyResult } from '../model.js';
+import { TooComplex, withBudget } from '../budget.js';
 
 /** Maps a character offset to a 1-based line number (binary search over line starts). */
 export class LineIndex {
@@ -37,9 +38,17 @@ export function guarded(
 ): ExtractResult {
   const out = emptyResult();
   try {
-    body(out);
+    withBudget(file.text, () => body(out));
     return out;
   } catch (e) {
+    if (e instanceof TooComplex) {
+      // Keep what was found; say the rest was not analysed (no size or count: a .env file's is not shown).
+      out.unresolved.push({
+        evidence: { file: file.path, line: 1, pattern: id },
+        reason: `too complex: the ${id} extractor stopped at its step budget for this file; reads in it may be missing`,
+      });
+      return out;
+    }
     const msg = e instanceof Error ? e.message : String(e);
     // Keep what was found before the failure, and say the rest was not analysed.
     out.unresolved.push({

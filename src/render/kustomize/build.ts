@@ -24,6 +24,9 @@ export interface RenderHost {
   read(p: string): Promise<string | undefined>;
 }
 
+/** How a cycle error begins (`keydrift render` exits 2 on one: nothing of that app can be built). */
+export const CYCLE_PREFIX = 'cycle:';
+
 export class KustomizeError extends Error {
   constructor(
     message: string,
@@ -167,19 +170,32 @@ export class Kustomizer {
     return res.filter((r) => r.body.metadata?.annotations?.['config.kubernetes.io/local-config'] !== 'true');
   }
 
-  /** Directories being built (builds are sequential): one met again is a cycle. */
-  private building = new Set<string>();
+  /**
+   * The chain of kustomizations being built (builds are sequential), each with the line that
+   * included it: a directory met again is a cycle, reported with the whole chain.
+   */
+  private building: { dir: string; from?: Loc }[] = [];
 
-  private async accumulate(dir: string, expectKind: 'Kustomization' | 'Component' | 'any', into: Acc | undefined): Promise<Acc> {
-    if (this.building.has(dir)) {
-      const kf = kustomizationFileIn(this.host, dir) ?? dir;
-      throw new KustomizeError(`cycle: ${dir || '.'} includes itself through its resources or components`, kf, 1);
+  /** Throws the cycle error when `dir` is already being built (checked before any cache, which would wait on itself). */
+  private checkCycle(dir: string, from: Loc | undefined): void {
+    const i = this.building.findIndex((b) => b.dir === dir);
+    if (i < 0) return;
+    const kf = kustomizationFileIn(this.host, dir) ?? (dir || '.');
+    const at = from ?? { file: kf, line: 1 };
+    if (i === this.building.length - 1) {
+      throw new KustomizeError(`${CYCLE_PREFIX} ${dir || '.'} lists its own directory`, at.file, at.line);
     }
-    this.building.add(dir);
+    const hops = [...this.building.slice(i + 1).map((b) => b.from), at].map((l) => (l ? `${l.file}:${l.line}` : '?'));
+    throw new KustomizeError(`${CYCLE_PREFIX} ${dir || '.'} includes itself: ${hops.join(' → ')} → ${dir || '.'}`, at.file, at.line);
+  }
+
+  private async accumulate(dir: string, expectKind: 'Kustomization' | 'Component' | 'any', into: Acc | undefined, from?: Loc): Promise<Acc> {
+    this.checkCycle(dir, from);
+    this.building.push({ dir, ...(from ? { from } : {}) });
     try {
       return await this.accumulateIn(dir, expectKind, into);
     } finally {
-      this.building.delete(dir);
+      this.building.pop();
     }
   }
 
@@ -257,7 +273,7 @@ export class Kustomizer {
       if (typeof c !== 'string' || isRemote(c)) throw new Unsupported(`remote component '${c}' is not supported by the native renderer`, kfile, where.line);
       const p = this.resolvePath(dir, c, where);
       if (!this.host.dirs.has(p)) throw new KustomizeError(`component '${c}' is not a directory`, kfile, where.line);
-      await this.accumulate(p, 'Component', acc);
+      await this.accumulate(p, 'Component', acc, where);
     }
 
     await this.transform(dir, kfile, k, at, acc);
@@ -265,6 +281,7 @@ export class Kustomizer {
   }
 
   private async buildBase(dir: string, where: Loc): Promise<Acc> {
+    this.checkCycle(dir, where);
     let c = this.baseCache.get(dir);
     if (!c) {
       // A base's inputs are recorded with it, so a later build that reuses it lists them too.
@@ -272,7 +289,7 @@ export class Kustomizer {
         const outer = this.inputs;
         this.inputs = new Set();
         try {
-          const acc = await this.accumulate(dir, 'Kustomization', undefined);
+          const acc = await this.accumulate(dir, 'Kustomization', undefined, where);
           return { ...acc, inputs: this.inputs };
         } finally {
           const mine = this.inputs;
