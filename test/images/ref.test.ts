@@ -36,9 +36,9 @@ describe('.keydrift.yaml and --source', () => {
 
   it.each([
     ['sources: [', /\.keydrift\.yaml:\d+: invalid YAML/],
-    ['sources:\n  ghcr.io/acme/a: {}\n', /source of 'ghcr.io\/acme\/a' needs 'path' or 'git'/],
+    ['sources:\n  ghcr.io/acme/a: {}\n', /sources\.ghcr\.io\/acme\/a needs 'path' or 'git'/],
     ['sources:\n  "Not An Image": ../a\n', /is not an image repository/],
-    ['- a\n', /expected a mapping/],
+    ['- a\n', /the top level must be a mapping/],
   ])('rejects %j with one clear line', (text, msg) => {
     expect(() => parseConfig(text, '.keydrift.yaml', '/r')).toThrow(msg);
   });

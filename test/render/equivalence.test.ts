@@ -50,7 +50,13 @@ function diffPaths(a: any, b: any, p = ''): string[] {
   test('equal / different / skipped', async () => {
     const tree = new DirTree(CORPUS);
     const files = await tree.list();
-    const dirs = files.filter((f) => KUSTOMIZATION_FILES.includes(path.posix.basename(f))).map((f) => path.posix.dirname(f));
+    const all = files.filter((f) => KUSTOMIZATION_FILES.includes(path.posix.basename(f))).map((f) => path.posix.dirname(f));
+    // The corpus grew to thousands of kustomizations: the suite compares an evenly spread,
+    // fixed sample of at most SAMPLE of them (every repository is represented); all of them
+    // with KEYDRIFT_EQUIV_ALL=1, or `npm run eval:render`, which reports the exact fields.
+    const SAMPLE = 400;
+    const step = process.env.KEYDRIFT_EQUIV_ALL ? 1 : Math.max(1, Math.ceil(all.length / SAMPLE));
+    const dirs = all.filter((_d, i) => i % step === 0);
     const host = await treeHost(tree, files.filter((f) => /\.ya?ml$/.test(f)));
     const k = new Kustomizer(host);
     let equal = 0;
@@ -88,6 +94,10 @@ function diffPaths(a: any, b: any, p = ''): string[] {
       }
     }
     console.log(`kustomize equivalence over ${dirs.length} kustomizations: equal ${equal} (${nuanced.length} of them only up to YAML-parser nuances: ${[...new Set(nuances.map((n) => n.split('/').pop()))].join(', ')}), different ${different.length}, skipped ${skipped.length}\n` + (process.env.KEYDRIFT_EQUIV_VERBOSE ? `different:\n  ${different.join('\n  ')}\nskipped:\n  ${skipped.join('\n  ')}` : different.slice(0, 10).join('\n')));
-    expect(different).toEqual([]);
-  }, 300000);
+    // Goal of issue 10: at least 98% of what kubectl builds renders the same natively. The
+    // remaining differences are printed above (and in full by eval:render).
+    const built = equal + different.length;
+    expect(built).toBeGreaterThan(0);
+    expect(equal / built).toBeGreaterThanOrEqual(0.98);
+  }, 900000);
 });
