@@ -115,7 +115,8 @@ export class FakeGitHub {
         if (this.readOnly.has(issue)) return this.send(res, 403, { message: 'Resource not accessible by integration' });
         list.splice(i, 1);
         res.writeHead(204);
-        return res.end();
+        res.end();
+        return;
       }
       return this.send(res, 404, { message: 'Not Found' });
     }

@@ -138,6 +138,17 @@ describe('splitComments', () => {
     expect(bodies[0]).toMatch(/\| … and \d+ more apps \| \d+ \| \d+ \| \d+ \| ❌ fails \| \|/);
     expect(bodies.flatMap(rows)).toHaveLength(900);
   });
+
+  it('names from the input stay text in the table of apps and the headings', () => {
+    const report = bigReport(2, 1);
+    for (const f of report.findings) f.workload = 'Deployment/prod/x|<img src=x>@team';
+    const [body] = splitComments(report, { marker: MARKER, fullReport: FULL });
+    const line = body!.split('\n').find((l) => l.startsWith('| Deployment prod/x'))!;
+    expect(line.split(/(?<!\\)\|/).length - 2).toBe(6);
+    expect(body).not.toContain('<img');
+    expect(body).not.toMatch(/@team/);
+    expect(body).toContain('### Deployment prod/x\\|&lt;img src=x&gt;@&#8203;team\n');
+  });
 });
 
 describe('renderSummary', () => {
