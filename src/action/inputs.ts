@@ -20,6 +20,11 @@ export interface ActionInputs {
   /** Write the self-contained HTML report here (relative to GITHUB_WORKSPACE), to attach as an artifact. */
   htmlReport?: string;
   token?: string;
+  /**
+   * Where the full JSON, SARIF and Markdown reports are written, for actions/upload-artifact
+   * (relative to GITHUB_WORKSPACE); default `$RUNNER_TEMP/keydrift`, outside the checkout.
+   */
+  artifactDir?: string;
   /** `IMAGE_REPO=PATH_OR_URL` source mappings, one per line (as the CLI's --source). */
   sources: string[];
   /** App-repo mode: `NAME=PATH` where each GitOps repository is checked out (trusted: from the workflow). */
@@ -33,8 +38,8 @@ export interface ActionInputs {
 }
 
 /** Every input the code reads, with the action.yml default; test/action keeps action.yml in step. */
-export const INPUT_NAMES = ['mode', 'repo-path', 'base-ref', 'head-ref', 'fail-on', 'kubeconfig', 'comment', 'sarif-file', 'token', 'sources', 'source-roots', 'deployments', 'image', 'workload', 'html-report'] as const;
-export const OUTPUT_NAMES = ['findings', 'errors', 'report-json', 'sarif-file', 'html-report'] as const;
+export const INPUT_NAMES = ['mode', 'repo-path', 'base-ref', 'head-ref', 'fail-on', 'kubeconfig', 'comment', 'sarif-file', 'token', 'sources', 'source-roots', 'deployments', 'image', 'workload', 'html-report', 'artifact-dir'] as const;
+export const OUTPUT_NAMES = ['findings', 'errors', 'report-json', 'sarif-file', 'html-report', 'artifact-dir', 'report-sarif', 'report-markdown', 'comments'] as const;
 
 function oneOf<T extends string>(name: string, v: string, allowed: readonly T[], dflt: T): T {
   if (v === '') return dflt;
@@ -75,6 +80,7 @@ export function readInputs(get: (name: string) => string): ActionInputs {
     ...(opt('sarif-file') ? { sarifFile: opt('sarif-file')! } : {}),
     ...(opt('html-report') ? { htmlReport: opt('html-report')! } : {}),
     ...(opt('token') ? { token: opt('token')! } : {}),
+    ...(opt('artifact-dir') ? { artifactDir: opt('artifact-dir')! } : {}),
     sources: get('sources')
       .split(/\r?\n/)
       .map((l) => l.trim())

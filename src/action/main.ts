@@ -13,17 +13,15 @@ import { isKeydriftError } from '../errors.js';
 import { renderJson, summarize } from '../report/json.js';
 import { renderSarif } from '../report/sarif.js';
 import { renderHtml } from '../report/html.js';
-import { escapeMd, GITHUB_COMMENT_LIMIT, renderMarkdown } from '../report/markdown.js';
-import { mdCode } from '../report/escape.js';
+import { escapeMd, renderMarkdown } from '../report/markdown.js';
+import { renderSummary, splitComments } from '../report/comments.js';
+import { mdCode, mdLinkTarget } from '../report/escape.js';
 import { ANNOTATION_CAP, planAnnotations } from './annotations.js';
-import { markerFor, upsertComment, type CommentApi, type CommentResult } from './comment.js';
+import { markerFor, upsertComments, type CommentApi, type CommentResult } from './comment.js';
 import { readInputs, type ActionInputs, type FailOn } from './inputs.js';
 import { runMode, type PullRequestRefs } from './modes.js';
 import { gitTopLevel } from '../sources/tree.js';
 import { removeTemp, trackTemp } from '../cleanup.js';
-
-/** The job summary file takes up to 1 MiB; stay well below it. */
-const SUMMARY_LIMIT = 900_000;
 
 export function failingCount(report: Report, failOn: FailOn): number {
   if (failOn === 'never') return 0;
@@ -66,6 +64,7 @@ function octokitApi(token: string, issueNumber: number): CommentApi {
     listAll: () => octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: issueNumber, per_page: 100 }),
     create: async (body) => (await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body })).data,
     update: async (id, body) => (await octokit.rest.issues.updateComment({ owner, repo, comment_id: id, body })).data,
+    remove: async (id) => void (await octokit.rest.issues.deleteComment({ owner, repo, comment_id: id })),
   };
 }
 
@@ -73,15 +72,20 @@ function commentNote(r: CommentResult | undefined, why: string | undefined, fork
   if (why) return `ℹ️ No PR comment: ${why}.`;
   if (!r) return undefined;
   switch (r.status) {
-    case 'created':
-    case 'updated':
-      return `💬 PR comment ${r.status}${r.url ? `: ${r.url}` : ''}.`;
+    case 'posted': {
+      const [one] = r.parts;
+      const gone = r.deleted ? `; ${r.deleted} left from an earlier, longer report deleted` : '';
+      if (r.parts.length === 1 && one) return `💬 PR comment ${one.status}${one.url ? `: ${one.url}` : ''}${gone}.`;
+      const created = r.parts.filter((p) => p.status === 'created').length;
+      const how = [created ? `${created} created` : '', r.parts.length - created ? `${r.parts.length - created} updated` : ''].filter(Boolean).join(', ');
+      return `💬 The report is in ${r.parts.length} PR comments (${how}${gone})${one?.url ? `, starting at ${one.url}` : ''}.`;
+    }
     case 'forbidden':
       return fork
         ? `⚠️ Could not comment on this pull request: it comes from a fork, whose token is read-only (${escapeMd(r.reason)}). The result is in this summary, the annotations and the check status.`
         : `⚠️ Could not comment on this pull request: the token may not write comments (${escapeMd(r.reason)}); give the job \`pull-requests: write\` for the sticky comment. The result is in this summary and the check status.`;
     case 'failed':
-      return `⚠️ Could not comment on this pull request (${escapeMd(r.reason)}). The result is in this summary and the check status.`;
+      return `⚠️ Could not comment on this pull request (${escapeMd(r.reason)})${r.parts.length ? ` after writing ${r.parts.length} of its comments` : ''}. The result is in this summary and the check status.`;
   }
 }
 
@@ -126,15 +130,21 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const { prefix, outside } = await prefixFor(workspace, root);
     if (outside) notes.push('`repo-path` is neither in a git repository nor in `GITHUB_WORKSPACE`: file paths are relative to it, and annotations may not land on the files.');
 
-    // Files and outputs first: they are what later steps read.
-    const tmp = env.RUNNER_TEMP || os.tmpdir();
-    const reportPath = path.join(tmp, `keydrift-${inputs.mode}-report.json`);
+    // Files and outputs first: they are what later steps read. The full reports go to the
+    // artifact directory, for actions/upload-artifact: the comments and the summary may be cut.
+    const artifactDir = inputs.artifactDir ? path.resolve(workspace, inputs.artifactDir) : path.join(env.RUNNER_TEMP || os.tmpdir(), 'keydrift');
+    await fs.mkdir(artifactDir, { recursive: true });
+    const reportPath = path.join(artifactDir, `keydrift-${inputs.mode}-report.json`);
+    const reportSarif = path.join(artifactDir, `keydrift-${inputs.mode}.sarif`);
+    const reportMarkdown = path.join(artifactDir, `keydrift-${inputs.mode}-report.md`);
     await fs.writeFile(reportPath, renderJson(report));
+    const sarifText = renderSarif(report, { pathPrefix: prefix });
+    await fs.writeFile(reportSarif, sarifText);
     let sarifPath: string | undefined;
     if (inputs.sarifFile) {
       sarifPath = path.resolve(workspace, inputs.sarifFile);
       await fs.mkdir(path.dirname(sarifPath), { recursive: true });
-      await fs.writeFile(sarifPath, renderSarif(report, { pathPrefix: prefix }));
+      await fs.writeFile(sarifPath, sarifText);
     }
     let htmlPath: string | undefined;
     if (inputs.htmlReport) {
@@ -149,6 +159,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     core.setOutput('report-json', reportPath);
     core.setOutput('sarif-file', sarifPath ?? '');
     core.setOutput('html-report', htmlPath ?? '');
+    core.setOutput('artifact-dir', artifactDir);
+    core.setOutput('report-sarif', reportSarif);
+    core.setOutput('report-markdown', reportMarkdown);
 
     // Annotations: setFailed adds one error annotation of its own, so keep a slot for it.
     const failing = failingCount(report, inputs.failOn);
@@ -163,8 +176,13 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const commit = headRef && /^[0-9a-f]{7,40}$/i.test(headRef) ? headRef : pr?.headSha ?? github.context.sha;
     const fileUrl = repoFull && commit && !outside ? (file: string, line?: number) => `${serverUrl}/${repoFull}/blob/${commit}/${file}${line ? `#L${line}` : ''}` : undefined;
     const title = `keydrift ${inputs.mode}`;
+    const md = { title, pathPrefix: prefix, ...(fileUrl ? { fileUrl } : {}) };
+    // The whole report, never cut, beside the JSON and SARIF.
+    await fs.writeFile(reportMarkdown, renderMarkdown(report, { ...md, notes }));
+    const artifactFiles = [reportPath, reportSarif, reportMarkdown].map((f) => mdCode(path.basename(f))).join(', ');
+    const inArtifact = `the full report is in ${artifactFiles} (the \`artifact-dir\` output, for actions/upload-artifact)`;
 
-    // The sticky comment, on pull requests only.
+    // The sticky comments, on pull requests only.
     let commented: CommentResult | undefined;
     let noComment: string | undefined;
     if (!inputs.comment) {
@@ -172,27 +190,21 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     } else if (!pr) noComment = 'this run is not for a pull request';
     else if (!inputs.token) noComment = 'no `token` input';
     else {
-      const body = renderMarkdown(report, {
+      const runLink = runUrl ? mdLinkTarget(runUrl) : undefined;
+      const bodies = splitComments(report, {
+        ...md,
         marker: markerFor(inputs.mode),
-        title,
         notes,
-        maxLength: GITHUB_COMMENT_LIMIT,
-        ...(runUrl ? { moreUrl: runUrl } : {}),
-        pathPrefix: prefix,
-        ...(fileUrl ? { fileUrl } : {}),
+        failOn: inputs.failOn,
+        fullReport: `${runLink ? `the [job summary](${runLink}) has more, and ` : ''}${inArtifact}`,
       });
-      commented = await upsertComment(octokitApi(inputs.token, pr.number), markerFor(inputs.mode), body);
+      commented = await upsertComments(octokitApi(inputs.token, pr.number), markerFor(inputs.mode), bodies);
       if (commented.status === 'forbidden' || commented.status === 'failed') core.info(`keydrift: could not comment on the pull request (${commented.reason})`);
     }
+    core.setOutput('comments', String(commented?.parts.length ?? 0));
 
     const summaryNotes = [...notes, commentNote(commented, noComment, pr?.fork ?? false), overflowNote(overflow, prefix)].filter((n): n is string => !!n);
-    const summary = renderMarkdown(report, {
-      title,
-      notes: summaryNotes,
-      maxLength: SUMMARY_LIMIT,
-      pathPrefix: prefix,
-      ...(fileUrl ? { fileUrl } : {}),
-    });
+    const summary = renderSummary(report, { ...md, notes: summaryNotes, failOn: inputs.failOn, fullReport: inArtifact });
     if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summary).write();
     else core.info(summary);
 

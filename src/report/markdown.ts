@@ -32,23 +32,23 @@ export interface MarkdownOptions {
   fileUrl?: (file: string, line?: number) => string | undefined;
 }
 
-const ICON: Record<Severity, string> = { error: '🔴 error', warning: '🟡 warning', info: '🔵 info' };
+export const ICON: Record<Severity, string> = { error: '🔴 error', warning: '🟡 warning', info: '🔵 info' };
 
 // Every input-derived string goes through escape.ts: text, inline code, link targets.
 export { escapeMd } from './escape.js';
 const code = mdCode;
 
-function fenced(lang: string, body: string): string {
+export function fenced(lang: string, body: string): string {
   const runs = stripControls(body, '\n\t').match(/`{3,}/g) ?? [];
   const fence = '`'.repeat(Math.max(2, ...runs.map((r) => r.length)) + 1);
   return `${fence}${lang}\n${stripControls(body, '\n\t').replace(/\n$/, '')}\n${fence}`;
 }
 
-function plural(n: number, word: string): string {
+export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-function workloadTitle(w: string): string {
+export function workloadTitle(w: string): string {
   // Kind/namespace/name → "Kind namespace/name"; cluster-scoped "Kind/-/name" → "Kind name".
   const [kind, ns, ...rest] = w.split('/');
   if (!rest.length) return w;
@@ -69,25 +69,27 @@ function where(f: Finding, opts: MarkdownOptions): string {
   return other ? escapeMd(describeForeign(other)) : '';
 }
 
-function row(f: Finding, opts: MarkdownOptions): string {
+export function row(f: Finding, opts: MarkdownOptions): string {
   return `| ${ICON[f.severity]} | ${code(f.check)} | ${f.container ? escapeMd(f.container) : ''} | ${f.key ? code(f.key) : ''} | ${where(f, opts)} | ${escapeMd(f.message)} |`;
 }
 
-const TABLE_HEAD = '| Severity | Check | Container | Key | Where | What happens |\n|---|---|---|---|---|---|';
+export const TABLE_HEAD = '| Severity | Check | Container | Key | Where | What happens |\n|---|---|---|---|---|---|';
+
+/** One finding's entry in the "Suggested fixes" block: its title line and its patch, each followed by a blank line. */
+export function fixEntry(f: Finding): string {
+  return `**${escapeMd(f.check)}${f.key ? ` ${code(f.key)}` : ''}**${f.fix ? `: ${escapeMd(f.fix)}` : ''}\n\n` + (f.patch ? `${fenced('diff', f.patch)}\n\n` : '');
+}
+
+export const FIXES_OPEN = '<details><summary>Suggested fixes</summary>\n\n';
+export const FIXES_CLOSE = '</details>';
 
 function fixes(fs: Finding[]): string | undefined {
   const items = fs.filter((f) => f.fix || f.patch);
   if (!items.length) return undefined;
-  const out: string[] = ['<details><summary>Suggested fixes</summary>', ''];
-  for (const f of items) {
-    out.push(`**${escapeMd(f.check)}${f.key ? ` ${code(f.key)}` : ''}**${f.fix ? `: ${escapeMd(f.fix)}` : ''}`, '');
-    if (f.patch) out.push(fenced('diff', f.patch), '');
-  }
-  out.push('</details>');
-  return out.join('\n');
+  return FIXES_OPEN + items.map(fixEntry).join('') + FIXES_CLOSE;
 }
 
-function header(report: Report, opts: MarkdownOptions): string {
+export function header(report: Report, opts: MarkdownOptions): string {
   const s = summarize(report.findings);
   const n = report.findings.length;
   const w = report.checked.length;

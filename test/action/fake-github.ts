@@ -1,7 +1,7 @@
 /**
- * A local stand-in for the GitHub REST API, enough for the sticky comment: list an issue's
- * comments (paged, with Link headers), create one, update one. It records every request and
- * checks what a real API would reject (no token, a body over 65,536 characters).
+ * A local stand-in for the GitHub REST API, enough for the sticky comments: list an issue's
+ * comments (paged, with Link headers), create one, update one, delete one. It records every
+ * request and checks what a real API would reject (no token, a body over 65,536 characters).
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -106,6 +106,19 @@ export class FakeGitHub {
         this.comments.set(issue, list);
         return this.send(res, 201, { ...c, html_url: `https://github.example/${this.owner}/${this.repo}/pull/${issue}#issuecomment-${c.id}` });
       }
+    }
+    if ((m = u.pathname.match(new RegExp(`^${base}/issues/comments/(\\d+)$`))) && req.method === 'DELETE') {
+      const id = Number(m[1]);
+      for (const [issue, list] of this.comments) {
+        const i = list.findIndex((x) => x.id === id);
+        if (i < 0) continue;
+        if (this.readOnly.has(issue)) return this.send(res, 403, { message: 'Resource not accessible by integration' });
+        list.splice(i, 1);
+        res.writeHead(204);
+        res.end();
+        return;
+      }
+      return this.send(res, 404, { message: 'Not Found' });
     }
     if ((m = u.pathname.match(new RegExp(`^${base}/issues/comments/(\\d+)$`))) && req.method === 'PATCH') {
       const id = Number(m[1]);

@@ -115,7 +115,7 @@ export async function runAction(o: RunOptions): Promise<ActionRun> {
   const outputText = readFileSync(outputPath, 'utf8');
   const summary = readFileSync(summaryPath, 'utf8');
   const outputs = parseOutputs(outputText);
-  const files = ['report-json', 'sarif-file', 'html-report'].map((k) => (outputs[k] ? readFileSync(outputs[k]!, 'utf8') : '')).join('\n');
+  const files = ['report-json', 'report-sarif', 'report-markdown', 'sarif-file', 'html-report'].map((k) => (outputs[k] ? readFileSync(outputs[k]!, 'utf8') : '')).join('\n');
   return { code, stdout, stderr, outputs, summary, annotations: parseAnnotations(stdout), runnerTemp: dir, everything: [stdout, stderr, outputText, summary, files].join('\n') };
 }
 
