@@ -32,9 +32,8 @@ async function check(config: string, extra: string[] = []) {
   const gitops = path.join(ws, `gitops-${Math.random().toString(36).slice(2, 8)}`);
   initRepo(gitops);
   commit(gitops, { '.keydrift.yaml': config, 'd.yaml': DEPLOY });
-  const t0 = Date.now();
   const r = await sb.with({}, () => runCli(['check', '--repo', gitops, '--format', 'json', ...extra]));
-  return { ...r, ms: Date.now() - t0 };
+  return r;
 }
 
 describe('.keydrift.yaml sources are confined to the workspace', () => {
@@ -51,7 +50,6 @@ describe('.keydrift.yaml sources are confined to the workspace', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(new RegExp(`^keydrift: \\.keydrift\\.yaml: source of 'example\\.com/app': [^\\n]*${why.source}[^\\n]*\\n$`));
     expect(r.code).toBe(2);
-    expect(r.ms).toBeLessThan(60_000); // not a stall: /proc/self took 13 s and a heap exhaustion before
   });
 
   it('a sibling checkout in the workspace is read', async () => {
