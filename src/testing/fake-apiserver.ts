@@ -232,8 +232,31 @@ export interface Forbid {
   namespace?: string;
 }
 
+/**
+ * One RBAC PolicyRule granted to the identity, as a Role (with `namespaces`: bound by a
+ * RoleBinding in each) or a ClusterRole (without: bound cluster-wide). RBAC only adds
+ * permissions: with `rules` set, a resource request no rule allows is 403, as on a server
+ * with RBAC on. Discovery (`/api`, `/apis`, `/version`) stays open, as the
+ * `system:discovery` ClusterRole every authenticated user has makes it.
+ */
+export interface RbacRule {
+  verbs: string[];
+  /** '' for the core group, '*' for all. */
+  apiGroups: string[];
+  /** Plural resource names, '*' for all. */
+  resources: string[];
+  /** Only these object names (a list needs a `metadata.name=` field selector naming one). */
+  resourceNames?: string[];
+  /** A Role bound in these namespaces; absent: a ClusterRole bound cluster-wide. */
+  namespaces?: string[];
+}
+
 export interface FakeApiServerOptions {
   objects?: Record<string, any>[];
+  /** RBAC: what the identity may do (everything when absent, but `forbid`). */
+  rules?: RbacRule[];
+  /** The server's clock, for the times it writes (managedFields, creationTimestamp); the real clock when absent. */
+  clock?: () => Date;
   /** CRD groups present in discovery; by default those any of `objects` belongs to. */
   crds?: ('argocd' | 'flux')[];
   forbid?: Forbid[];
@@ -268,6 +291,8 @@ export interface FakeApiServer {
   get(kind: string, namespace: string | undefined, name: string): Record<string, any> | undefined;
   faults: Fault[];
   forbid: Forbid[];
+  /** RBAC rules in force (see `FakeApiServerOptions.rules`); undefined = no RBAC. */
+  rules: RbacRule[] | undefined;
   /** Write a kubeconfig for this server into `dir` (a new temp dir when absent); returns its path. */
   writeKubeconfig(opts?: { dir?: string; context?: string; namespace?: string; token?: string }): string;
   close(): Promise<void>;
@@ -379,6 +404,19 @@ function fieldValue(o: Record<string, any>, key: string): string | undefined {
   return cur === undefined || cur === null ? undefined : String(cur);
 }
 
+// ---- RBAC -----------------------------------------------------------------------------
+
+/** Does one PolicyRule (bound as its `namespaces` say) allow `verb` on `t` in `ns`? (rbac/v1 RuleAllows + binding scope) */
+function ruleAllows(r: RbacRule, verb: string, t: ResourceType, ns: string | undefined, name: string | undefined): boolean {
+  // A Role grants only inside its namespace: never cluster-scoped resources or all-namespace lists.
+  if (r.namespaces && (!ns || !t.namespaced || !r.namespaces.includes(ns))) return false;
+  if (!r.verbs.includes('*') && !r.verbs.includes(verb)) return false;
+  if (!r.apiGroups.includes('*') && !r.apiGroups.includes(t.group)) return false;
+  if (!r.resources.includes('*') && !r.resources.includes(t.plural)) return false;
+  if (r.resourceNames?.length && (!name || !r.resourceNames.includes(name))) return false;
+  return true;
+}
+
 // ---- server ---------------------------------------------------------------------------
 
 function makeCert(dir: string): { key: string; cert: string } {
@@ -424,6 +462,8 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
   const requests: RequestLogEntry[] = [];
   const faults = opts.faults ?? [];
   const forbid = opts.forbid ?? [];
+  const rules = opts.rules;
+  const clock = opts.clock ?? (() => new Date());
   const user = opts.user ?? 'system:serviceaccount:keydrift:reader';
   let tmp: string | undefined;
   let tls: { key: string; cert: string } | undefined;
@@ -551,21 +591,28 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
     if (req.method !== 'GET' && (discovery || !t)) return send(405, status(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource'));
     if (discovery) return send(200, discovery());
     if (!t) return send(404, status(404, 'NotFound', 'the server could not find the requested resource', {}));
-    if (req.method !== 'GET') return write(t, ns, name, req, query, body, send);
-
-    const denied = forbid.find((f) => f.resource === t!.plural && (!f.namespace || f.namespace === ns || !ns));
+    // Authorization (RBAC), before anything is read or written.
+    const verb = req.method === 'GET' ? (name ? 'get' : 'list') : req.method === 'POST' ? 'create' : req.method === 'PUT' ? 'update' : req.method === 'PATCH' ? 'patch' : req.method === 'DELETE' ? 'delete' : String(req.method).toLowerCase();
+    // The name RBAC sees: the URL's, a created object's, or a list's `metadata.name=` field selector.
+    const rbacName = name ?? (verb === 'create' ? undefined : /(?:^|,)metadata\.name=([^,]+)/.exec(query.fieldSelector ?? '')?.[1]);
+    const denied =
+      (req.method === 'GET' && forbid.some((f) => f.resource === t!.plural && (!f.namespace || f.namespace === ns || !ns))) ||
+      (rules !== undefined && !rules.some((r) => ruleAllows(r, verb, t!, ns, rbacName)));
     if (denied) {
-      const verb = name ? 'get' : 'list';
       const scope = ns ? `in the namespace "${ns}"` : 'at the cluster scope';
+      // apierrors.NewForbidden(qualifiedResource, name, err): "deployments.apps "x" is forbidden: …"
+      const qualified = `${t.plural}${t.group ? '.' + t.group : ''}`;
+      const objName = name;
       return send(
         403,
-        status(403, 'Forbidden', `${t.plural}${name ? ` "${name}"` : ''} is forbidden: User "${user}" cannot ${verb} resource "${t.plural}" in API group "${t.group}" ${scope}`, {
-          ...(name ? { name } : {}),
+        status(403, 'Forbidden', `${qualified}${objName ? ` "${objName}"` : ''} is forbidden: User "${user}" cannot ${verb} resource "${t.plural}" in API group "${t.group}" ${scope}`, {
+          ...(objName ? { name: objName } : {}),
           ...(t.group ? { group: t.group } : {}),
           kind: t.plural,
         }),
       );
     }
+    if (req.method !== 'GET') return write(t, ns, name, req, query, body, send);
 
     if (name) {
       const o = store.get(keyOf(t, ns, name));
@@ -649,7 +696,7 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
     }
     const ct = String(req.headers['content-type'] ?? '');
     const apply = req.method === 'PATCH' && ct.startsWith('application/apply-patch');
-    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    const now = clock().toISOString().replace(/\.\d+Z$/, 'Z');
     // Without fieldManager, an Update is attributed to the user agent's program name (as the real server does).
     const manager = query.fieldManager ?? String(req.headers['user-agent'] ?? 'unknown').split('/')[0]!;
     if (apply && !query.fieldManager) return send(400, status(400, 'BadRequest', 'PATCH, application/apply-patch+yaml requires fieldManager'));
@@ -846,6 +893,7 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
     requests,
     faults,
     forbid,
+    rules,
     count: (type) => (type ? requests.filter((r) => r.type === type).length : requests.length),
     resetLog: () => void requests.splice(0),
     put,

@@ -149,3 +149,40 @@ describe('custom resources and their CRD schema', () => {
     expect(o.spec).toEqual(app.spec);
   });
 });
+
+describe('RBAC: 403 Forbidden as kube-apiserver writes it (apierrors.NewForbidden + the authorizer message)', () => {
+  let rs: FakeApiServer;
+  let rk: RawKube;
+  const SA = 'system:serviceaccount:ns:sa';
+  beforeAll(async () => {
+    rs = await startFakeApiServer({
+      user: SA,
+      objects: [{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x', namespace: 'ns' }, spec: {} }, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'ns' }, data: {} }],
+      // A Role in ns that may read Pods only, and a ClusterRole that may list Secrets named "s".
+      rules: [
+        { verbs: ['get', 'list'], apiGroups: [''], resources: ['pods'], namespaces: ['ns'] },
+        { verbs: ['list'], apiGroups: [''], resources: ['secrets'], resourceNames: ['s'] },
+      ],
+    });
+    rk = new RawKube(rs.writeKubeconfig({ context: 'rbac' }), 'rbac');
+  });
+  afterAll(() => rs.close());
+  it.each([
+    ['get of a non-core object names resource.group', `${collection('apps/v1', 'deployments', 'ns')}/x`, 'deployments.apps "x" is forbidden: User "system:serviceaccount:ns:sa" cannot get resource "deployments" in API group "apps" in the namespace "ns"', { name: 'x', group: 'apps', kind: 'deployments' }],
+    ['list of a non-core resource', collection('apps/v1', 'deployments', 'ns'), 'deployments.apps is forbidden: User "system:serviceaccount:ns:sa" cannot list resource "deployments" in API group "apps" in the namespace "ns"', { group: 'apps', kind: 'deployments' }],
+    ['get of a core object: API group ""', `${collection('v1', 'configmaps', 'ns')}/x`, 'configmaps "x" is forbidden: User "system:serviceaccount:ns:sa" cannot get resource "configmaps" in API group "" in the namespace "ns"', { name: 'x', kind: 'configmaps' }],
+    ['a Role does not reach the cluster scope', collection('v1', 'pods'), 'pods is forbidden: User "system:serviceaccount:ns:sa" cannot list resource "pods" in API group "" at the cluster scope', { kind: 'pods' }],
+    ['resourceNames: a list without a field selector naming the object is denied', collection('v1', 'secrets', 'ns'), 'secrets is forbidden: User "system:serviceaccount:ns:sa" cannot list resource "secrets" in API group "" in the namespace "ns"', { kind: 'secrets' }],
+  ])('%s', async (_n, path, message, details) => {
+    const r = await rk.request('GET', path);
+    expect(r.status).toBe(403);
+    expect(r.body).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'Forbidden', details, code: 403 });
+  });
+  it('what the rules allow is served; writes are authorized too; discovery stays open (system:discovery)', async () => {
+    expect((await rk.request('GET', collection('v1', 'pods', 'ns'))).status).toBe(200);
+    expect((await rk.request('GET', `${collection('v1', 'secrets', 'ns')}?fieldSelector=metadata.name%3Ds`)).status).toBe(200);
+    const w = await rk.request('POST', collection('v1', 'configmaps', 'ns'), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'y' } });
+    expect(w.body.message).toBe('configmaps is forbidden: User "system:serviceaccount:ns:sa" cannot create resource "configmaps" in API group "" in the namespace "ns"');
+    expect((await rk.request('GET', '/apis')).status).toBe(200);
+  });
+});
