@@ -6,6 +6,7 @@
  */
 import type { LiveObject } from '../cluster/live.js';
 import type { ArgoSettings } from './argocd-settings.js';
+import { syncRecords, type SyncRecord } from './history.js';
 
 export interface IgnoreRule {
   group?: string;
@@ -38,6 +39,8 @@ export interface ArgoOwner {
   revision?: string;
   /** The app's last successful sync: `status.operationState.finishedAt` (phase Succeeded), else the newest `status.history[].deployedAt`. */
   lastSync?: { at: string; revision?: string };
+  /** Every sync `status.history` keeps (ArgoCD keeps the last 10 by default), oldest first. */
+  syncs: SyncRecord[];
   /** How the object was matched to the app. */
   trackedBy: string;
   /** Read from the cluster, or from git when the cluster did not list Applications. */
@@ -104,6 +107,7 @@ export function argoOwner(app: Record<string, any>, obj: LiveObject, trackedBy: 
     ...(app.status?.sync?.status ? { syncStatus: String(app.status.sync.status) } : {}),
     ...(app.status?.sync?.revision ? { revision: String(app.status.sync.revision) } : {}),
     ...lastSyncOf(app),
+    syncs: syncRecords(app),
     trackedBy,
     from,
   };
