@@ -37,6 +37,8 @@ export const RESOURCE_TYPES: ResourceType[] = [
   { group: '', version: 'v1', kind: 'Pod', plural: 'pods', namespaced: true },
   { group: '', version: 'v1', kind: 'Service', plural: 'services', namespaced: true },
   { group: '', version: 'v1', kind: 'Event', plural: 'events', namespaced: true },
+  // The same Events, in the events.k8s.io/v1 shape (regarding, note, deprecated* fields).
+  { group: 'events.k8s.io', version: 'v1', kind: 'Event', plural: 'events', namespaced: true },
   { group: 'apps', version: 'v1', kind: 'Deployment', plural: 'deployments', namespaced: true },
   { group: 'apps', version: 'v1', kind: 'StatefulSet', plural: 'statefulsets', namespaced: true },
   { group: 'apps', version: 'v1', kind: 'DaemonSet', plural: 'daemonsets', namespaced: true },
@@ -404,6 +406,67 @@ function fieldValue(o: Record<string, any>, key: string): string | undefined {
   return cur === undefined || cur === null ? undefined : String(cur);
 }
 
+// ---- Events: core/v1 and events.k8s.io/v1 are two views of one object --------------------
+
+const REF_FIELDS = ['kind', 'namespace', 'name', 'uid', 'apiVersion', 'resourceVersion', 'fieldPath'];
+/**
+ * Field labels each Event version accepts (kube's EventToSelectableFields, GetAttrs): a value
+ * the object does not have is "" (so `x=` matches it). `source` is `source.component` (core)
+ * or deprecatedSource.component, else reportingController (events.k8s.io).
+ */
+const EVENT_FIELDS: Record<string, Record<string, (e: any) => unknown>> = {
+  v1: {
+    ...Object.fromEntries(REF_FIELDS.map((f) => [`involvedObject.${f}`, (e: any) => e.involvedObject?.[f]])),
+    reason: (e) => e.reason,
+    reportingComponent: (e) => e.reportingComponent,
+    source: (e) => e.source?.component,
+    type: (e) => e.type,
+  },
+  'events.k8s.io/v1': {
+    ...Object.fromEntries(REF_FIELDS.map((f) => [`regarding.${f}`, (e: any) => e.regarding?.[f]])),
+    reason: (e) => e.reason,
+    reportingController: (e) => e.reportingController,
+    source: (e) => e.deprecatedSource?.component || e.reportingController,
+    type: (e) => e.type,
+  },
+};
+
+/** A stored (core/v1) Event as events.k8s.io/v1 serves it (kube's events/v1 conversion). */
+export function eventV1(core: Record<string, any>): Record<string, any> {
+  const e = core;
+  const out: Record<string, any> = { apiVersion: 'events.k8s.io/v1', kind: 'Event', metadata: e.metadata, eventTime: e.eventTime ?? null };
+  if (e.series) out.series = { count: e.series.count, lastObservedTime: e.series.lastObservedTime };
+  if (e.reportingComponent) out.reportingController = e.reportingComponent;
+  if (e.reportingInstance) out.reportingInstance = e.reportingInstance;
+  if (e.action) out.action = e.action;
+  if (e.reason) out.reason = e.reason;
+  if (e.involvedObject) out.regarding = e.involvedObject;
+  if (e.related) out.related = e.related;
+  if (e.message) out.note = e.message;
+  if (e.type) out.type = e.type;
+  if (e.source && Object.keys(e.source).length) out.deprecatedSource = e.source;
+  if (e.firstTimestamp) out.deprecatedFirstTimestamp = e.firstTimestamp;
+  if (e.lastTimestamp) out.deprecatedLastTimestamp = e.lastTimestamp;
+  if (e.count) out.deprecatedCount = e.count;
+  return out;
+}
+/** An events.k8s.io/v1 Event as core/v1 stores it. */
+export function eventCore(v1: Record<string, any>): Record<string, any> {
+  const e = v1;
+  const out: Record<string, any> = { apiVersion: 'v1', kind: 'Event', metadata: e.metadata ?? {}, involvedObject: e.regarding ?? {} };
+  if (e.eventTime) out.eventTime = e.eventTime;
+  if (e.series) out.series = e.series;
+  if (e.reportingController) out.reportingComponent = e.reportingController;
+  if (e.reportingInstance) out.reportingInstance = e.reportingInstance;
+  for (const k of ['action', 'reason', 'related', 'type']) if (e[k] !== undefined) out[k] = e[k];
+  if (e.note !== undefined) out.message = e.note;
+  out.source = e.deprecatedSource ?? {};
+  if (e.deprecatedFirstTimestamp) out.firstTimestamp = e.deprecatedFirstTimestamp;
+  if (e.deprecatedLastTimestamp) out.lastTimestamp = e.deprecatedLastTimestamp;
+  if (e.deprecatedCount) out.count = e.deprecatedCount;
+  return out;
+}
+
 // ---- RBAC -----------------------------------------------------------------------------
 
 /** Does one PolicyRule (bound as its `namespaces` say) allow `verb` on `t` in `ns`? (rbac/v1 RuleAllows + binding scope) */
@@ -435,6 +498,7 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
   let rv = 1000;
   const keyOf = (t: ResourceType, ns: string | undefined, name: string) => `${t.plural}|${t.namespaced ? (ns ?? 'default') : ''}|${name}`;
   const put = (obj: Record<string, any>) => {
+    if (obj.kind === 'Event' && obj.apiVersion === 'events.k8s.io/v1') obj = eventCore(obj);
     const t = typeOfKind(obj.kind, obj.apiVersion);
     if (!t) throw new Error(`fake API server: unknown kind ${obj.kind}`);
     const o = structuredClone(obj);
@@ -617,7 +681,7 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
     if (name) {
       const o = store.get(keyOf(t, ns, name));
       if (!o) return send(404, status(404, 'NotFound', `${t.plural}${t.group ? '.' + t.group : ''} "${name}" not found`, { name, ...(t.group ? { group: t.group } : {}), kind: t.plural }));
-      return send(200, o);
+      return send(200, t.group === 'events.k8s.io' ? eventV1(o) : o);
     }
 
     // List.
@@ -628,7 +692,8 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
       if (query.fieldSelector) {
         fieldReqs = parseLabelSelector(query.fieldSelector);
         for (const r of fieldReqs) {
-          if (!['=', '!='].includes(r.op) || !['metadata.name', 'metadata.namespace'].includes(r.key) && !(t.kind === 'Secret' && r.key === 'type'))
+          const eventField = t.kind === 'Event' && r.key in EVENT_FIELDS[gv(t)]!;
+          if (!['=', '!='].includes(r.op) || (!['metadata.name', 'metadata.namespace'].includes(r.key) && !(t.kind === 'Secret' && r.key === 'type') && !eventField))
             throw new Error(`field label not supported: ${r.key}`);
         }
       }
@@ -664,10 +729,12 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
       const [k, o] = all[i]!;
       if (ns && o.metadata.namespace !== ns) continue;
       if (labelReqs.length && !matches(labelReqs, (l) => o.metadata.labels?.[l])) continue;
-      if (fieldReqs.length && !matches(fieldReqs, (f) => fieldValue(o, f))) continue;
+      const served = t.group === 'events.k8s.io' ? eventV1(o) : o;
+      const eventFields = t.kind === 'Event' ? EVENT_FIELDS[gv(t)]! : undefined;
+      if (fieldReqs.length && !matches(fieldReqs, (f) => (eventFields?.[f] ? String(eventFields[f]!(served) ?? '') : fieldValue(served, f)))) continue;
       if (limit && items.length === limit) break;
       // Items of a list carry no kind/apiVersion.
-      const { kind: _k, apiVersion: _a, ...rest } = o;
+      const { kind: _k, apiVersion: _a, ...rest } = served;
       items.push(rest);
       lastKey = k;
     }
@@ -693,6 +760,13 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
       body = text ? JSON.parse(text) : {};
     } catch {
       return send(400, status(400, 'BadRequest', 'the body is not JSON'));
+    }
+    // One object, two versions: an events.k8s.io/v1 write is stored as core/v1 and answered as it was sent.
+    if (t.group === 'events.k8s.io') {
+      const asV1 = send;
+      send = (c, b) => asV1(c, isMap(b) && (b as any).kind === 'Event' ? eventV1(b as Record<string, any>) : b);
+      if (req.method !== 'DELETE') body = eventCore(body);
+      t = typeOfKind('Event', 'v1')!;
     }
     const ct = String(req.headers['content-type'] ?? '');
     const apply = req.method === 'PATCH' && ct.startsWith('application/apply-patch');
