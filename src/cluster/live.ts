@@ -48,6 +48,8 @@ export interface LiveSnapshot {
   unreadable?: Unreadable[];
   /** ArgoCD's argocd-cm / argocd-cmd-params-cm, fetched from the namespaces of the Applications when the ConfigMaps listed did not include them. */
   argocdConfig?: LiveObject[];
+  /** ArgoCD's Events about Applications (who started a sync, when it finished), read from each Application's namespace; none when they expired. */
+  appEvents?: LiveObject[];
   /** API requests sent, for a cluster. */
   requests?: number;
   hasher: SecretHasher;
@@ -193,6 +195,35 @@ async function readArgoConfig(client: ClusterClient, objects: LiveObject[], unre
 }
 
 /**
+ * ArgoCD's audit Events about Applications, from the namespace of every Application read: one
+ * list per namespace, with a field selector on the involved kind (events.k8s.io/v1
+ * `regarding.kind` where served, else core/v1 `involvedObject.kind`). Events expire (1 h by
+ * default): none is normal; not allowed is a skip reason, never a failure.
+ */
+async function readAppEvents(client: ClusterClient, objects: LiveObject[], served: Set<string>, skipped: Skip[], hasher: SecretHasher, listed: (ns: string) => boolean): Promise<LiveObject[]> {
+  const nss = [...new Set(objects.filter((o) => o.kind === 'Application' && o.apiVersion.startsWith('argoproj.io/')).map((o) => o.namespace ?? 'argocd'))].sort();
+  const v1 = served.has('events.k8s.io/v1');
+  if (!v1 && !served.has('v1')) return [];
+  const out: LiveObject[] = [];
+  for (const ns of nss) {
+    if (listed(ns)) continue;
+    try {
+      const items = v1
+        ? await client.list('events.k8s.io/v1', 'Event', { namespace: ns, fieldSelector: 'regarding.kind=Application' })
+        : await client.list('v1', 'Event', { namespace: ns, fieldSelector: 'involvedObject.kind=Application' });
+      for (const it of items) {
+        const o = toLiveObject(it, hasher);
+        if (o) out.push(o);
+      }
+    } catch (e) {
+      if (!(e instanceof ApiStatusError)) throw e;
+      skipped.push({ what: `Events in namespace ${ns} (ArgoCD's record of who synced, live)`, reason: `${e.code === 403 ? 'forbidden' : `HTTP ${e.code}`}: ${e.message}; who synced is taken from the Applications' status.history only` });
+    }
+  }
+  return out;
+}
+
+/**
  * Read the live snapshot. Requests grow with kinds, namespaces asked for and pages — never
  * with objects. A kind the credentials may not list is a skip reason, not a failure; a
  * cluster that cannot be reached is a KeydriftError from the client.
@@ -258,12 +289,16 @@ export async function readCluster(client: ClusterClient, opts: ReadClusterOption
   const skipped = parts.flatMap((p) => p.skipped);
   const unreadable = parts.flatMap((p) => p.unreadable);
   const argocdConfig = await readArgoConfig(client, objects, unreadable, skipped, hasher, served, wanted.some((k) => k.kind === 'ConfigMap'), opts.namespaces);
+  // Events already listed in a namespace (explain) hold the Applications' ones too.
+  const eventsListed = (ns: string) => wanted.some((k) => k.kind === 'Event') && !unreadable.some((u) => u.kind === 'Event' && (!u.namespace || u.namespace === ns)) && (!opts.namespaces?.length || opts.namespaces.includes(ns));
+  const appEvents = await readAppEvents(client, objects, served, skipped, hasher, eventsListed);
   return {
     source: `cluster ${client.label}`,
     objects,
     skipped,
     unreadable,
     ...(argocdConfig.length ? { argocdConfig } : {}),
+    ...(appEvents.length ? { appEvents } : {}),
     requests: client.requestCount,
     hasher,
   };

@@ -16,6 +16,7 @@ import { configMapEdit, patchOf, type Edit, type PatchResult } from './patch.js'
 import { UsageIndex } from './users.js';
 import { secretEdit, secretPatchOf } from './secret-patch.js';
 import { placeInHistory, type Placement } from './history.js';
+import { appEventsByApp } from './argocd-events.js';
 
 export interface DriftItem {
   change: Change;
@@ -178,10 +179,15 @@ export function computeDrift(git: Snapshot, live: LiveSnapshot, opts: DriftOptio
   const absentNs = new Map<string, number>();
   // Once per Application namespace, not per object.
   const settings = new Map<string, ArgoSettings | undefined>();
-  const owners = new OwnerIndex(apps, (ns) => {
-    if (!settings.has(ns)) settings.set(ns, argoSettingsFor(ns, live, git));
-    return settings.get(ns);
-  });
+  const events = appEventsByApp([...(byKind.get('Event') ?? []), ...(live.appEvents ?? [])]);
+  const owners = new OwnerIndex(
+    apps,
+    (ns) => {
+      if (!settings.has(ns)) settings.set(ns, argoSettingsFor(ns, live, git));
+      return settings.get(ns);
+    },
+    (app) => events.get(app) ?? [],
+  );
   const usage = new UsageIndex(live.objects);
   const items: DriftItem[] = [];
   const ref = opts.ref ? ` at ${opts.ref}` : '';

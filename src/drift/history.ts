@@ -23,6 +23,8 @@ export interface SyncRecord {
   initiatedBy?: { username?: string; automated?: boolean };
   /** Where initiatedBy comes from: the history entry itself, or an ArgoCD Event about the sync. */
   initiatedFrom?: 'history' | 'event';
+  /** Where the sync itself is known from: `status.history` (default) or, when the app keeps none, ArgoCD's Events. */
+  recordedIn?: 'history' | 'events';
 }
 
 const ms = (s?: string) => (s ? Date.parse(s) : NaN);
@@ -111,6 +113,7 @@ export function syncWords(r: SyncRecord): string {
   const rev = r.revision ? `revision ${r.revision.slice(0, 7)}` : r.revisions?.length ? `revisions ${r.revisions.map((x) => x.slice(0, 7)).join(', ')}` : undefined;
   const by = r.initiatedBy?.automated ? 'automated' : r.initiatedBy?.username ? `by ${r.initiatedBy.username}` : undefined;
   const parts = [rev, r.deployStartedAt ? `started ${r.deployStartedAt}` : undefined, `deployed ${r.deployedAt}`, by ? `${by}${r.initiatedFrom === 'event' ? ' (from its Event)' : ''}` : undefined].filter(Boolean);
+  if (r.recordedIn === 'events') parts.push("from the app's Events");
   return `sync${r.id !== undefined ? ` ${r.id}` : ''} (${parts.join(', ')})`;
 }
 
@@ -124,5 +127,6 @@ export function syncDetails(r: SyncRecord): Record<string, unknown> {
     ...(r.deployStartedAt ? { deployStartedAt: r.deployStartedAt } : {}),
     ...(r.source ? { source: r.source } : {}),
     ...(r.initiatedBy ? { initiatedBy: r.initiatedBy, initiatedFrom: r.initiatedFrom } : {}),
+    recordedIn: r.recordedIn ?? 'history',
   };
 }

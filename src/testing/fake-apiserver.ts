@@ -265,6 +265,8 @@ export interface FakeApiServerOptions {
   faults?: Fault[];
   /** Kinds left out of discovery although their group is served (Argo Rollouts without ArgoCD). */
   omitKinds?: string[];
+  /** API groups not served (`events.k8s.io`: a server older than Kubernetes 1.19). */
+  omitGroups?: string[];
   /** Serve HTTPS with a self-signed certificate (needs the `openssl` command). */
   tls?: boolean;
   /** Require this bearer token (401 otherwise). */
@@ -522,7 +524,7 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
   // (seeded objects may sit in namespaces that have no Namespace object).
   for (const n of ['default', 'kube-system', 'kube-public']) if (!store.has(`namespaces||${n}`)) put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: n }, status: { phase: 'Active' } });
   const namespacesEnforced = () => true;
-  const types = () => opts.noGroups ? [] : RESOURCE_TYPES.filter((t) => (!t.crd || installed.has(t.crd)) && !opts.omitKinds?.includes(t.kind));
+  const types = () => opts.noGroups ? [] : RESOURCE_TYPES.filter((t) => (!t.crd || installed.has(t.crd)) && !opts.omitKinds?.includes(t.kind) && !opts.omitGroups?.includes(t.group));
   const requests: RequestLogEntry[] = [];
   const faults = opts.faults ?? [];
   const forbid = opts.forbid ?? [];
