@@ -95,7 +95,9 @@ class RawObjectApi extends KubernetesObjectApi {
     }
     const ra = Number(response.headers?.['retry-after']);
     const msg = data && data.kind === 'Status' && typeof data.message === 'string' ? data.message : `HTTP ${code}`;
-    throw new ApiStatusError(code, data?.reason, msg, Number.isFinite(ra) ? ra : undefined);
+    const d = data && data.kind === 'Status' && data.details && typeof data.details === 'object' ? data.details : undefined;
+    const details = d ? { ...(typeof d.name === 'string' && d.name ? { name: d.name } : {}), ...(typeof d.group === 'string' && d.group ? { group: d.group } : {}), ...(typeof d.kind === 'string' && d.kind ? { kind: d.kind } : {}) } : undefined;
+    throw new ApiStatusError(code, data?.reason, msg, Number.isFinite(ra) ? ra : undefined, details && Object.keys(details).length ? details : undefined);
   }
 
   /** GET a path (discovery). */
@@ -183,6 +185,8 @@ export class KubeClient implements ClusterClient {
     if (net) throw new KeydriftError(`cannot reach the cluster at ${this.server}: ${net === 'timeout' ? `no answer within ${Math.round(r.timeoutMs / 1000)} s` : net} (${what}, ${r.attempts} attempts)`);
     if (last instanceof ApiStatusError) {
       if (last.code === 401) throw new KeydriftError(`the cluster at ${this.server} refused the credentials (401 Unauthorized)`);
+      // Discovery is open to every authenticated user (system:discovery); without it nothing can be read.
+      if (last.code === 403 && what.startsWith('discovery ')) throw new KeydriftError(`the cluster at ${this.server} forbids ${what} to these credentials (403 Forbidden: ${last.message})`);
       if (RETRY_CODES.has(last.code)) throw new KeydriftError(`the cluster at ${this.server} kept answering ${last.code} ${last.reason ?? ''} (${what}, ${r.attempts} attempts)`.replace(/ +\(/, ' ('));
       throw last;
     }

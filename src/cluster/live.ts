@@ -6,7 +6,7 @@ import type { Skip } from '../model.js';
 import { KeydriftError } from '../errors.js';
 import { SecretDigest, SecretHasher } from './secret-digest.js';
 import type { ClusterClient } from './client.js';
-import { ApiStatusError } from './api-error.js';
+import { ApiStatusError, type Unreadable } from './api-error.js';
 
 /** One `managedFields` entry, reduced to what attribution needs. */
 export interface ManagedEntry {
@@ -45,9 +45,11 @@ export interface LiveSnapshot {
   objects: LiveObject[];
   skipped: Skip[];
   /** Kinds (in a namespace, or everywhere) that could not be read: not compared, and not "missing". */
-  unreadable?: { kind: string; namespace?: string }[];
+  unreadable?: Unreadable[];
   /** ArgoCD's argocd-cm / argocd-cmd-params-cm, fetched from the namespaces of the Applications when the ConfigMaps listed did not include them. */
   argocdConfig?: LiveObject[];
+  /** ArgoCD's Events about Applications (who started a sync, when it finished), read from each Application's namespace; none when they expired. */
+  appEvents?: LiveObject[];
   /** API requests sent, for a cluster. */
   requests?: number;
   hasher: SecretHasher;
@@ -168,7 +170,7 @@ const ARGO_CONFIG = ['argocd-cm', 'argocd-cmd-params-cm'];
  * listed do not hold them already (a --namespace run): two requests per namespace. Not
  * allowed is a skip reason (git's copy is used when it has one), never a failure.
  */
-async function readArgoConfig(client: ClusterClient, objects: LiveObject[], unreadable: { kind: string; namespace?: string }[], skipped: Skip[], hasher: SecretHasher, served: Set<string>, listed: boolean, namespaces?: string[]): Promise<LiveObject[]> {
+async function readArgoConfig(client: ClusterClient, objects: LiveObject[], unreadable: Unreadable[], skipped: Skip[], hasher: SecretHasher, served: Set<string>, listed: boolean, namespaces?: string[]): Promise<LiveObject[]> {
   if (!served.has('v1')) return [];
   const nss = [...new Set(objects.filter((o) => o.kind === 'Application' && o.apiVersion.startsWith('argoproj.io/')).map((o) => o.namespace ?? 'argocd'))].sort();
   const out: LiveObject[] = [];
@@ -193,6 +195,35 @@ async function readArgoConfig(client: ClusterClient, objects: LiveObject[], unre
 }
 
 /**
+ * ArgoCD's audit Events about Applications, from the namespace of every Application read: one
+ * list per namespace, with a field selector on the involved kind (events.k8s.io/v1
+ * `regarding.kind` where served, else core/v1 `involvedObject.kind`). Events expire (1 h by
+ * default): none is normal; not allowed is a skip reason, never a failure.
+ */
+async function readAppEvents(client: ClusterClient, objects: LiveObject[], served: Set<string>, skipped: Skip[], hasher: SecretHasher, listed: (ns: string) => boolean): Promise<LiveObject[]> {
+  const nss = [...new Set(objects.filter((o) => o.kind === 'Application' && o.apiVersion.startsWith('argoproj.io/')).map((o) => o.namespace ?? 'argocd'))].sort();
+  const v1 = served.has('events.k8s.io/v1');
+  if (!v1 && !served.has('v1')) return [];
+  const out: LiveObject[] = [];
+  for (const ns of nss) {
+    if (listed(ns)) continue;
+    try {
+      const items = v1
+        ? await client.list('events.k8s.io/v1', 'Event', { namespace: ns, fieldSelector: 'regarding.kind=Application' })
+        : await client.list('v1', 'Event', { namespace: ns, fieldSelector: 'involvedObject.kind=Application' });
+      for (const it of items) {
+        const o = toLiveObject(it, hasher);
+        if (o) out.push(o);
+      }
+    } catch (e) {
+      if (!(e instanceof ApiStatusError)) throw e;
+      skipped.push({ what: `Events in namespace ${ns} (ArgoCD's record of who synced, live)`, reason: `${e.code === 403 ? 'forbidden' : `HTTP ${e.code}`}: ${e.message}; who synced is taken from the Applications' status.history only` });
+    }
+  }
+  return out;
+}
+
+/**
  * Read the live snapshot. Requests grow with kinds, namespaces asked for and pages — never
  * with objects. A kind the credentials may not list is a skip reason, not a failure; a
  * cluster that cannot be reached is a KeydriftError from the client.
@@ -203,12 +234,12 @@ export async function readCluster(client: ClusterClient, opts: ReadClusterOption
   if (!served.has('v1')) throw new KeydriftError(`the API server at ${client.label} serves no core v1 API (discovery listed ${served.size ? [...served].slice(0, 3).join(', ') + (served.size > 3 ? ', …' : '') : 'no API groups'}): not a Kubernetes cluster keydrift can compare with`);
   const wanted = [...LIVE_KINDS.filter((k) => !opts.kinds || opts.kinds.includes(k.kind)), ...(opts.extraKinds ?? [])];
   const nss = opts.namespaces?.length ? [...new Set(opts.namespaces)] : [undefined];
-  type Part = { objects: LiveObject[]; skipped: Skip[]; unreadable: { kind: string; namespace?: string }[] };
+  type Part = { objects: LiveObject[]; skipped: Skip[]; unreadable: Unreadable[] };
   const tasks: (() => Promise<Part>)[] = [];
-  const fail = (k: (typeof LIVE_KINDS)[number], ns: string | undefined, reason: string): Part => ({
+  const fail = (k: (typeof LIVE_KINDS)[number], ns: string | undefined, reason: string, e?: ApiStatusError, apiVersion?: string): Part => ({
     objects: [],
     skipped: [{ what: `${k.label} (live${ns ? `, namespace ${ns}` : ''})`, reason }],
-    unreadable: [{ kind: k.kind, ...(ns ? { namespace: ns } : {}) }],
+    unreadable: [{ kind: k.kind, ...(ns ? { namespace: ns } : {}), ...(e ? { resource: e.resource({ apiVersion: apiVersion ?? k.apiVersions[0]!, kind: k.kind }), code: e.code, message: e.message } : {}) }],
   });
   for (const k of wanted) {
     const apiVersion = k.apiVersions.find((v) => served.has(v));
@@ -228,7 +259,7 @@ export async function readCluster(client: ClusterClient, opts: ReadClusterOption
           // A GitOps kind that is not there: nothing is owned that way.
           if (k.gitops && e instanceof ApiStatusError && e.code === 404) return { objects: [], skipped: [], unreadable: [] };
           if (!(e instanceof ApiStatusError && (e.code === 403 || e.code === 404))) throw e;
-          const part = fail(k, ns, `${e.code === 403 ? 'forbidden' : 'not found'}: ${e.message}`);
+          const part = fail(k, ns, `${e.code === 403 ? 'forbidden' : 'not found'}: ${e.message}`, e, apiVersion);
           if (k.gitops && ns === undefined && opts.namespaces?.length) {
             // Try the namespaces asked for, and the usual controller namespace.
             for (const alt of [...new Set([...opts.namespaces, k.kind === 'Application' ? 'argocd' : 'flux-system'])]) {
@@ -258,13 +289,60 @@ export async function readCluster(client: ClusterClient, opts: ReadClusterOption
   const skipped = parts.flatMap((p) => p.skipped);
   const unreadable = parts.flatMap((p) => p.unreadable);
   const argocdConfig = await readArgoConfig(client, objects, unreadable, skipped, hasher, served, wanted.some((k) => k.kind === 'ConfigMap'), opts.namespaces);
+  // Events already listed in a namespace (explain) hold the Applications' ones too.
+  const eventsListed = (ns: string) => wanted.some((k) => k.kind === 'Event') && !unreadable.some((u) => u.kind === 'Event' && (!u.namespace || u.namespace === ns)) && (!opts.namespaces?.length || opts.namespaces.includes(ns));
+  const appEvents = await readAppEvents(client, objects, served, skipped, hasher, eventsListed);
   return {
     source: `cluster ${client.label}`,
     objects,
     skipped,
     unreadable,
     ...(argocdConfig.length ? { argocdConfig } : {}),
+    ...(appEvents.length ? { appEvents } : {}),
     requests: client.requestCount,
     hasher,
   };
+}
+
+/** "configmaps and secrets", "deployments.apps" — resources as the API server names them. */
+function resourceList(rs: string[]): string {
+  const u = [...new Set(rs)];
+  return u.length <= 1 ? (u[0] ?? '') : `${u.slice(0, -1).join(', ')} and ${u[u.length - 1]}`;
+}
+
+/**
+ * The unreadable lists (403/404 with the server's words) that cover `kind` in namespace `ns`
+ * (a cluster-wide failure covers every namespace).
+ */
+export function unreadableFor(live: Pick<LiveSnapshot, 'unreadable'>, kind: string, ns: string | undefined): Unreadable | undefined {
+  return (live.unreadable ?? []).find((u) => u.kind === kind && (!u.namespace || u.namespace === ns));
+}
+
+/**
+ * One line saying which reads the cluster refused, naming each resource as the server does
+ * (`deployments.apps`, `configmaps`) and quoting the server's first message: "the cluster at
+ * URL forbids list of deployments.apps in namespace prod (deployments.apps is forbidden: User …)".
+ */
+export function refusedWords(live: Pick<LiveSnapshot, 'source'>, refused: Unreadable[], ns: string | undefined): string {
+  const first = refused.find((u) => u.code === 403) ?? refused[0];
+  const verb = refused.every((u) => u.code === 404) ? 'does not serve' : 'forbids reading';
+  const where = ns ? ` in namespace ${ns}` : '';
+  const said = first?.message ? ` (${first.code === 403 ? '403 Forbidden' : first.code === 404 ? '404 NotFound' : `HTTP ${first.code}`}: ${first.message})` : '';
+  return `the ${live.source.replace(/^cluster /, 'cluster at ')} ${verb} ${resourceList(refused.map((u) => u.resource ?? u.kind))}${where}${said}`;
+}
+
+/**
+ * Fail closed: when none of `kinds` could be read in any namespace asked (all namespaces when
+ * none), there is nothing to compare — a KeydriftError (exit 2), not "no drift".
+ */
+export function requireReadable(live: LiveSnapshot, kinds: string[], namespaces: string[] | undefined, what: string): void {
+  const scopes = namespaces?.length ? [...new Set(namespaces)] : [undefined];
+  const refused: Unreadable[] = [];
+  for (const ns of scopes)
+    for (const k of kinds) {
+      const u = unreadableFor(live, k, ns);
+      if (!u) return;
+      refused.push(u);
+    }
+  throw new KeydriftError(`${what}: nothing to compare: ${refusedWords(live, refused, scopes.length === 1 ? scopes[0] : undefined)}`);
 }

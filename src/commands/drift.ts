@@ -35,6 +35,11 @@ export async function runDrift(opts: DriftOptions): Promise<DriftResult> {
   const tree = await openTree(repoDir, ref);
   const hasher = new SecretHasher();
   const [snap, live] = await Promise.all([loadSnapshot(tree), readLive(opts, hasher, cwd)]);
+  // Neither ConfigMaps nor Secrets readable where asked: nothing to compare is exit 2, not "no drift".
+  if (!opts.clusterDump) {
+    const { requireReadable } = await import('../cluster/live.js');
+    requireReadable(live, ['ConfigMap', 'Secret'], opts.namespaces, 'drift');
+  }
   const { items, skipped, compared, liveOnlyObjects } = computeDrift(snap, live, { ...(opts.namespaces ? { namespaces: opts.namespaces } : {}), ...(ref ? { ref } : {}) });
   const findings = runDriftChecks({ items, liveOnlyObjects, ...(ref ? { ref } : {}), liveSource: live.source });
   const allSkipped: Skip[] = [

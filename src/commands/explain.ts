@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { KeydriftError } from '../errors.js';
 import type { Finding, Location, Skip } from '../model.js';
 import { readLive, type LiveSource } from '../cluster/source.js';
-import type { LiveObject } from '../cluster/live.js';
+import { refusedWords, unreadableFor, type LiveObject } from '../cluster/live.js';
 import { SecretHasher } from '../cluster/secret-digest.js';
 import { openTree, gitTopLevel } from '../sources/tree.js';
 import { loadSnapshot, type LoadedSnapshot } from '../sources/snapshot.js';
@@ -72,7 +72,8 @@ function readMappingsFromDir(dir: string, sources: string[], cwd: string): Sourc
   return existsSync(f) ? [...cli, ...parseConfig(readFileSync(f, 'utf8'), CONFIG_FILE, dir).sources] : cli;
 }
 
-const isWorkloadKind = (k: string) => ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'].includes(k);
+const WORKLOAD_KINDS = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'];
+const isWorkloadKind = (k: string) => WORKLOAD_KINDS.includes(k);
 
 export async function runExplain(o: ExplainOptions): Promise<Explanation> {
   const cwd = o.cwd ?? process.cwd();
@@ -87,7 +88,12 @@ export async function runExplain(o: ExplainOptions): Promise<Explanation> {
   // A bare name: a workload wins over a pod of the same name.
   candidates.sort((a, b) => Number(a.kind === 'Pod') - Number(b.kind === 'Pod'));
   let target = candidates[0];
-  if (!target) throw new KeydriftError(`explain: ${o.workload}${ns && !want.namespace ? ` (namespace ${ns})` : ''} not found in ${live.source}`);
+  if (!target) {
+    // Not found where it could not be looked for: say which read the cluster refused, not "not found".
+    const refused = (want.kind ? [want.kind] : WORKLOAD_KINDS).map((k) => unreadableFor(live, k, ns)).filter((u): u is NonNullable<typeof u> => !!u);
+    if (refused.length) throw new KeydriftError(`explain: cannot look for ${o.workload}: ${refusedWords(live, refused, ns)}`);
+    throw new KeydriftError(`explain: ${o.workload}${ns && !want.namespace ? ` (namespace ${ns})` : ''} not found in ${live.source}`);
+  }
   if (candidates.length > 1 && !want.kind && candidates[1]!.kind !== 'Pod' && candidates[1]!.namespace !== target.namespace)
     throw new KeydriftError(`explain: '${o.workload}' is ambiguous (${candidates.map((c) => `${c.kind}/${c.namespace}/${c.name}`).join(', ')}): give Kind/namespace/name`);
   let pods: LiveObject[];

@@ -15,6 +15,8 @@ import { fateOf, liveOnlyObjectFate, type Change, type Fate } from './fate.js';
 import { configMapEdit, patchOf, type Edit, type PatchResult } from './patch.js';
 import { UsageIndex } from './users.js';
 import { secretEdit, secretPatchOf } from './secret-patch.js';
+import { placeInHistory, type Placement } from './history.js';
+import { appEventsByApp } from './argocd-events.js';
 
 export interface DriftItem {
   change: Change;
@@ -43,7 +45,7 @@ export interface DriftItem {
   /** Secrets: how to put the change into git, in words (the patch, when there is one, has a placeholder). */
   secretFix?: string;
   /** What the owning app's status says of its last sync, to place the manual change in time. */
-  history?: { app: string; lastSync: string; revision?: string; from: 'live' | 'git' };
+  history?: { app: string; lastSync: string; revision?: string; from: 'live' | 'git' } & Partial<Placement>;
 }
 
 /** A ConfigMap/Secret that exists only live, inside an app (tracked by it), and that git does not declare. */
@@ -177,10 +179,15 @@ export function computeDrift(git: Snapshot, live: LiveSnapshot, opts: DriftOptio
   const absentNs = new Map<string, number>();
   // Once per Application namespace, not per object.
   const settings = new Map<string, ArgoSettings | undefined>();
-  const owners = new OwnerIndex(apps, (ns) => {
-    if (!settings.has(ns)) settings.set(ns, argoSettingsFor(ns, live, git));
-    return settings.get(ns);
-  });
+  const events = appEventsByApp([...(byKind.get('Event') ?? []), ...(live.appEvents ?? [])]);
+  const owners = new OwnerIndex(
+    apps,
+    (ns) => {
+      if (!settings.has(ns)) settings.set(ns, argoSettingsFor(ns, live, git));
+      return settings.get(ns);
+    },
+    (app) => events.get(app) ?? [],
+  );
   const usage = new UsageIndex(live.objects);
   const items: DriftItem[] = [];
   const ref = opts.ref ? ` at ${opts.ref}` : '';
@@ -271,7 +278,7 @@ export function computeDrift(git: Snapshot, live: LiveSnapshot, opts: DriftOptio
         ...(g.keysOnly ? { keysOnly: true } : {}),
         ...(readBy.length ? { readBy } : {}),
         ...(owner?.engine === 'argocd' && owner.lastSync && who?.class === 'manual'
-          ? { history: { app, lastSync: owner.lastSync.at, ...(owner.lastSync.revision ? { revision: owner.lastSync.revision } : {}), from: owner.from } }
+          ? { history: { app, lastSync: owner.lastSync.at, ...(owner.lastSync.revision ? { revision: owner.lastSync.revision } : {}), from: owner.from, ...(placeInHistory(owner.syncs, l.managedFields, who) ?? {}) } }
           : {}),
       };
       if (!secret) {

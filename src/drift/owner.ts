@@ -6,6 +6,8 @@
  */
 import type { LiveObject } from '../cluster/live.js';
 import type { ArgoSettings } from './argocd-settings.js';
+import { syncRecords, type SyncRecord } from './history.js';
+import { withEvents, type AppEvent } from './argocd-events.js';
 
 export interface IgnoreRule {
   group?: string;
@@ -38,6 +40,8 @@ export interface ArgoOwner {
   revision?: string;
   /** The app's last successful sync: `status.operationState.finishedAt` (phase Succeeded), else the newest `status.history[].deployedAt`. */
   lastSync?: { at: string; revision?: string };
+  /** Every sync `status.history` keeps (ArgoCD keeps the last 10 by default), oldest first. */
+  syncs: SyncRecord[];
   /** How the object was matched to the app. */
   trackedBy: string;
   /** Read from the cluster, or from git when the cluster did not list Applications. */
@@ -81,13 +85,18 @@ function trackingApp(id: string | undefined): { name: string; namespace?: string
   return us > 0 ? { namespace: app.slice(0, us), name: app.slice(us + 1) } : { name: app };
 }
 
-export function argoOwner(app: Record<string, any>, obj: LiveObject, trackedBy: string, from: 'live' | 'git', settings?: ArgoSettings): ArgoOwner {
+export function argoOwner(app: Record<string, any>, obj: LiveObject, trackedBy: string, from: 'live' | 'git', settings?: ArgoSettings, events: AppEvent[] = []): ArgoOwner {
   const spec = app.spec ?? {};
   const group = obj.apiVersion.includes('/') ? obj.apiVersion.split('/')[0] : '';
   const res = (Array.isArray(app.status?.resources) ? app.status.resources : []).find(
     (r: any) => r && (r.group ?? '') === group && r.kind === obj.kind && (r.namespace ?? '') === (obj.namespace ?? '') && r.name === obj.name,
   );
   const auto = spec.syncPolicy?.automated;
+  const syncs = withEvents(syncRecords(app), events);
+  const last = lastSyncOf(app);
+  // No status of its own to say when it last synced: the Events' newest sync.
+  const newest = syncs[syncs.length - 1];
+  if (!last.lastSync && newest) last.lastSync = { at: newest.deployedAt, ...(newest.revision ? { revision: newest.revision } : {}) };
   const automated = !!auto && auto.enabled !== false;
   return {
     engine: 'argocd',
@@ -103,7 +112,8 @@ export function argoOwner(app: Record<string, any>, obj: LiveObject, trackedBy: 
     ...(res?.requiresPruning === true ? { requiresPruning: true } : {}),
     ...(app.status?.sync?.status ? { syncStatus: String(app.status.sync.status) } : {}),
     ...(app.status?.sync?.revision ? { revision: String(app.status.sync.revision) } : {}),
-    ...lastSyncOf(app),
+    ...last,
+    syncs,
     trackedBy,
     from,
   };
@@ -134,6 +144,8 @@ export class OwnerIndex {
   constructor(
     apps: AppRef[],
     private settingsFor: (namespace: string) => ArgoSettings | undefined = () => undefined,
+    /** ArgoCD's Events about the Application "namespace/name" (live apps only). */
+    private eventsFor: (app: string) => AppEvent[] = () => [],
   ) {
     for (const a of apps) {
       const m = a.body.metadata ?? {};
@@ -152,18 +164,22 @@ export class OwnerIndex {
     }
   }
 
+  private appEvents(a: AppRef): AppEvent[] {
+    return a.from === 'live' ? this.eventsFor(`${a.body.metadata?.namespace ?? 'argocd'}/${a.body.metadata?.name}`) : [];
+  }
+
   find(obj: LiveObject): Owner | undefined {
     const appNs = (a: Record<string, any>) => a.metadata?.namespace ?? 'argocd';
     // 1. Tracking annotation.
     const tid = trackingApp(obj.annotations['argocd.argoproj.io/tracking-id']);
     if (tid) {
       const a = (this.argoByName.get(tid.name) ?? []).find((x) => !tid.namespace || appNs(x.body) === tid.namespace);
-      if (a) return argoOwner(a.body, obj, 'annotation argocd.argoproj.io/tracking-id', a.from, this.settingsFor(appNs(a.body)));
+      if (a) return argoOwner(a.body, obj, 'annotation argocd.argoproj.io/tracking-id', a.from, this.settingsFor(appNs(a.body)), this.appEvents(a));
     }
     // 2. status.resources of an Application.
     const group = obj.apiVersion.includes('/') ? obj.apiVersion.split('/')[0] : '';
     const byRes = this.byResource.get(`${group}|${obj.kind}|${obj.namespace ?? ''}|${obj.name}`);
-    if (byRes) return argoOwner(byRes.body, obj, 'Application status.resources', byRes.from, this.settingsFor(appNs(byRes.body)));
+    if (byRes) return argoOwner(byRes.body, obj, 'Application status.resources', byRes.from, this.settingsFor(appNs(byRes.body)), this.appEvents(byRes));
     // 3. Flux inventory labels.
     const ksName = obj.labels['kustomize.toolkit.fluxcd.io/name'];
     if (ksName) {
@@ -196,7 +212,7 @@ export class OwnerIndex {
     const inst = obj.labels['app.kubernetes.io/instance'];
     if (inst) {
       const a = this.argoByName.get(inst)?.[0];
-      if (a) return argoOwner(a.body, obj, 'label app.kubernetes.io/instance', a.from, this.settingsFor(appNs(a.body)));
+      if (a) return argoOwner(a.body, obj, 'label app.kubernetes.io/instance', a.from, this.settingsFor(appNs(a.body)), this.appEvents(a));
     }
     // 5. A Helm release without a controller.
     if (obj.labels['app.kubernetes.io/managed-by'] === 'Helm') {

@@ -36,7 +36,7 @@ export function renderDriftText(input: Report & { sources?: { git: string; live:
       const d = (f.details ?? {}) as Record<string, any>;
       lines.push(`  ${sev(f)} ${c(ANSI.bold, f.check)}${f.key ? ` ${f.key}` : ''}  ${c(ANSI.dim, String(d.object ?? ''))}`);
       lines.push(`    ${f.message}`);
-      if (d.manager) lines.push(`    who:  ${d.manager} (${d.operation || '?'})${d.managerClass === 'gitops' ? ' — GitOps' : ''}${d.time ? `; its last write to this object: ${d.time}` : ''}${d.lastSync ? `; last sync of the app: ${d.lastSync.finishedAt}` : ''}`);
+      if (d.manager) lines.push(`    who:  ${d.manager} (${d.operation || '?'})${d.managerClass === 'gitops' ? ' — GitOps' : ''}${d.time ? `; its last write to this object: ${d.time}` : ''}${d.lastSync ? `; last sync of the app: ${d.lastSync.finishedAt}` : ''}${d.history?.deployedBy ? `; git's state of the object last deployed by sync${d.history.deployedBy.id !== undefined ? ` ${d.history.deployedBy.id}` : ''} at ${d.history.deployedBy.deployedAt}${d.history.editedAfterSync ? ', edited since' : ''}` : ''}`);
       if (d.fate?.when) lines.push(`    fate: ${d.fate.outcome}, ${d.fate.when}`);
       f.locations.forEach((l, i) => lines.push(`    ${i === 0 ? 'at   ' : '     '} ${loc(l)}`));
       if (f.fix) lines.push(`    ${c(ANSI.green, 'fix:')} ${f.fix}`);

@@ -1,6 +1,7 @@
 /** Shared phrasing for drift findings. Secret values never reach any of these strings. */
 import type { Finding, Severity } from '../model.js';
 import type { DriftItem } from './compare.js';
+import { syncDetails, syncWords } from './history.js';
 
 export const objWords = (i: DriftItem) => `${i.object.kind} ${i.object.namespace ? i.object.namespace + '/' : ''}${i.object.name}`;
 
@@ -23,6 +24,15 @@ export function whoWords(i: DriftItem): string {
 export function historyWords(i: DriftItem): string {
   const h = i.history;
   if (!h || !i.who?.time) return '';
+  // The sync that last wrote git's state of the object (from status.history and ArgoCD's managedFields time).
+  if (h.deployedBy && h.gitopsWrite) {
+    const placed = h.editedAfterSync
+      ? `, after ${syncWords(h.deployedBy)} of ${h.app}, the last sync that wrote git's state of this object (${h.gitopsWrite.manager} at ${h.gitopsWrite.time}): an out-of-band edit since that sync`
+      : `, not after ${syncWords(h.deployedBy)} of ${h.app}, the last sync that wrote git's state of this object (${h.gitopsWrite.manager} at ${h.gitopsWrite.time})`;
+    const later = h.laterSyncs ?? [];
+    const left = later.length ? `; ${later.length === 1 ? 'a later sync' : `${later.length} later syncs`} (${later.map(syncWords).join('; ')}) did not write this object and left it in place` : '';
+    return placed + left;
+  }
   const t = Date.parse(i.who.time);
   const s = Date.parse(h.lastSync);
   if (!Number.isFinite(t) || !Number.isFinite(s)) return '';
@@ -46,6 +56,13 @@ export function driftFinding(i: DriftItem, check: string, severity: Severity, me
   };
   if (i.who) Object.assign(details, { manager: i.who.manager, operation: i.who.operation, managerClass: i.who.class, ...(i.who.time ? { time: i.who.time, timeIs: 'the last write of this field manager to the object (managedFields keep no time per key)' } : {}) });
   if (i.history) details.lastSync = { app: i.history.app, finishedAt: i.history.lastSync, ...(i.history.revision ? { revision: i.history.revision } : {}) };
+  if (i.history?.deployedBy && i.history.gitopsWrite)
+    details.history = {
+      deployedBy: syncDetails(i.history.deployedBy),
+      gitopsWrite: i.history.gitopsWrite,
+      editedAfterSync: i.history.editedAfterSync === true,
+      laterSyncs: (i.history.laterSyncs ?? []).map(syncDetails),
+    };
   if (i.owner) details.owner = { engine: i.owner.engine, name: i.owner.app };
   if (i.keysOnly) details.valuesCompared = false;
   if (i.readBy) details.readBy = i.readBy;

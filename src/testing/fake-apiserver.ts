@@ -37,6 +37,8 @@ export const RESOURCE_TYPES: ResourceType[] = [
   { group: '', version: 'v1', kind: 'Pod', plural: 'pods', namespaced: true },
   { group: '', version: 'v1', kind: 'Service', plural: 'services', namespaced: true },
   { group: '', version: 'v1', kind: 'Event', plural: 'events', namespaced: true },
+  // The same Events, in the events.k8s.io/v1 shape (regarding, note, deprecated* fields).
+  { group: 'events.k8s.io', version: 'v1', kind: 'Event', plural: 'events', namespaced: true },
   { group: 'apps', version: 'v1', kind: 'Deployment', plural: 'deployments', namespaced: true },
   { group: 'apps', version: 'v1', kind: 'StatefulSet', plural: 'statefulsets', namespaced: true },
   { group: 'apps', version: 'v1', kind: 'DaemonSet', plural: 'daemonsets', namespaced: true },
@@ -232,14 +234,39 @@ export interface Forbid {
   namespace?: string;
 }
 
+/**
+ * One RBAC PolicyRule granted to the identity, as a Role (with `namespaces`: bound by a
+ * RoleBinding in each) or a ClusterRole (without: bound cluster-wide). RBAC only adds
+ * permissions: with `rules` set, a resource request no rule allows is 403, as on a server
+ * with RBAC on. Discovery (`/api`, `/apis`, `/version`) stays open, as the
+ * `system:discovery` ClusterRole every authenticated user has makes it.
+ */
+export interface RbacRule {
+  verbs: string[];
+  /** '' for the core group, '*' for all. */
+  apiGroups: string[];
+  /** Plural resource names, '*' for all. */
+  resources: string[];
+  /** Only these object names (a list needs a `metadata.name=` field selector naming one). */
+  resourceNames?: string[];
+  /** A Role bound in these namespaces; absent: a ClusterRole bound cluster-wide. */
+  namespaces?: string[];
+}
+
 export interface FakeApiServerOptions {
   objects?: Record<string, any>[];
+  /** RBAC: what the identity may do (everything when absent, but `forbid`). */
+  rules?: RbacRule[];
+  /** The server's clock, for the times it writes (managedFields, creationTimestamp); the real clock when absent. */
+  clock?: () => Date;
   /** CRD groups present in discovery; by default those any of `objects` belongs to. */
   crds?: ('argocd' | 'flux')[];
   forbid?: Forbid[];
   faults?: Fault[];
   /** Kinds left out of discovery although their group is served (Argo Rollouts without ArgoCD). */
   omitKinds?: string[];
+  /** API groups not served (`events.k8s.io`: a server older than Kubernetes 1.19). */
+  omitGroups?: string[];
   /** Serve HTTPS with a self-signed certificate (needs the `openssl` command). */
   tls?: boolean;
   /** Require this bearer token (401 otherwise). */
@@ -268,6 +295,8 @@ export interface FakeApiServer {
   get(kind: string, namespace: string | undefined, name: string): Record<string, any> | undefined;
   faults: Fault[];
   forbid: Forbid[];
+  /** RBAC rules in force (see `FakeApiServerOptions.rules`); undefined = no RBAC. */
+  rules: RbacRule[] | undefined;
   /** Write a kubeconfig for this server into `dir` (a new temp dir when absent); returns its path. */
   writeKubeconfig(opts?: { dir?: string; context?: string; namespace?: string; token?: string }): string;
   close(): Promise<void>;
@@ -379,6 +408,80 @@ function fieldValue(o: Record<string, any>, key: string): string | undefined {
   return cur === undefined || cur === null ? undefined : String(cur);
 }
 
+// ---- Events: core/v1 and events.k8s.io/v1 are two views of one object --------------------
+
+const REF_FIELDS = ['kind', 'namespace', 'name', 'uid', 'apiVersion', 'resourceVersion', 'fieldPath'];
+/**
+ * Field labels each Event version accepts (kube's EventToSelectableFields, GetAttrs): a value
+ * the object does not have is "" (so `x=` matches it). `source` is `source.component` (core)
+ * or deprecatedSource.component, else reportingController (events.k8s.io).
+ */
+const EVENT_FIELDS: Record<string, Record<string, (e: any) => unknown>> = {
+  v1: {
+    ...Object.fromEntries(REF_FIELDS.map((f) => [`involvedObject.${f}`, (e: any) => e.involvedObject?.[f]])),
+    reason: (e) => e.reason,
+    reportingComponent: (e) => e.reportingComponent,
+    source: (e) => e.source?.component,
+    type: (e) => e.type,
+  },
+  'events.k8s.io/v1': {
+    ...Object.fromEntries(REF_FIELDS.map((f) => [`regarding.${f}`, (e: any) => e.regarding?.[f]])),
+    reason: (e) => e.reason,
+    reportingController: (e) => e.reportingController,
+    source: (e) => e.deprecatedSource?.component || e.reportingController,
+    type: (e) => e.type,
+  },
+};
+
+/** A stored (core/v1) Event as events.k8s.io/v1 serves it (kube's events/v1 conversion). */
+export function eventV1(core: Record<string, any>): Record<string, any> {
+  const e = core;
+  const out: Record<string, any> = { apiVersion: 'events.k8s.io/v1', kind: 'Event', metadata: e.metadata, eventTime: e.eventTime ?? null };
+  if (e.series) out.series = { count: e.series.count, lastObservedTime: e.series.lastObservedTime };
+  if (e.reportingComponent) out.reportingController = e.reportingComponent;
+  if (e.reportingInstance) out.reportingInstance = e.reportingInstance;
+  if (e.action) out.action = e.action;
+  if (e.reason) out.reason = e.reason;
+  if (e.involvedObject) out.regarding = e.involvedObject;
+  if (e.related) out.related = e.related;
+  if (e.message) out.note = e.message;
+  if (e.type) out.type = e.type;
+  if (e.source && Object.keys(e.source).length) out.deprecatedSource = e.source;
+  if (e.firstTimestamp) out.deprecatedFirstTimestamp = e.firstTimestamp;
+  if (e.lastTimestamp) out.deprecatedLastTimestamp = e.lastTimestamp;
+  if (e.count) out.deprecatedCount = e.count;
+  return out;
+}
+/** An events.k8s.io/v1 Event as core/v1 stores it. */
+export function eventCore(v1: Record<string, any>): Record<string, any> {
+  const e = v1;
+  const out: Record<string, any> = { apiVersion: 'v1', kind: 'Event', metadata: e.metadata ?? {}, involvedObject: e.regarding ?? {} };
+  if (e.eventTime) out.eventTime = e.eventTime;
+  if (e.series) out.series = e.series;
+  if (e.reportingController) out.reportingComponent = e.reportingController;
+  if (e.reportingInstance) out.reportingInstance = e.reportingInstance;
+  for (const k of ['action', 'reason', 'related', 'type']) if (e[k] !== undefined) out[k] = e[k];
+  if (e.note !== undefined) out.message = e.note;
+  out.source = e.deprecatedSource ?? {};
+  if (e.deprecatedFirstTimestamp) out.firstTimestamp = e.deprecatedFirstTimestamp;
+  if (e.deprecatedLastTimestamp) out.lastTimestamp = e.deprecatedLastTimestamp;
+  if (e.deprecatedCount) out.count = e.deprecatedCount;
+  return out;
+}
+
+// ---- RBAC -----------------------------------------------------------------------------
+
+/** Does one PolicyRule (bound as its `namespaces` say) allow `verb` on `t` in `ns`? (rbac/v1 RuleAllows + binding scope) */
+function ruleAllows(r: RbacRule, verb: string, t: ResourceType, ns: string | undefined, name: string | undefined): boolean {
+  // A Role grants only inside its namespace: never cluster-scoped resources or all-namespace lists.
+  if (r.namespaces && (!ns || !t.namespaced || !r.namespaces.includes(ns))) return false;
+  if (!r.verbs.includes('*') && !r.verbs.includes(verb)) return false;
+  if (!r.apiGroups.includes('*') && !r.apiGroups.includes(t.group)) return false;
+  if (!r.resources.includes('*') && !r.resources.includes(t.plural)) return false;
+  if (r.resourceNames?.length && (!name || !r.resourceNames.includes(name))) return false;
+  return true;
+}
+
 // ---- server ---------------------------------------------------------------------------
 
 function makeCert(dir: string): { key: string; cert: string } {
@@ -397,6 +500,7 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
   let rv = 1000;
   const keyOf = (t: ResourceType, ns: string | undefined, name: string) => `${t.plural}|${t.namespaced ? (ns ?? 'default') : ''}|${name}`;
   const put = (obj: Record<string, any>) => {
+    if (obj.kind === 'Event' && obj.apiVersion === 'events.k8s.io/v1') obj = eventCore(obj);
     const t = typeOfKind(obj.kind, obj.apiVersion);
     if (!t) throw new Error(`fake API server: unknown kind ${obj.kind}`);
     const o = structuredClone(obj);
@@ -420,10 +524,12 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
   // (seeded objects may sit in namespaces that have no Namespace object).
   for (const n of ['default', 'kube-system', 'kube-public']) if (!store.has(`namespaces||${n}`)) put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: n }, status: { phase: 'Active' } });
   const namespacesEnforced = () => true;
-  const types = () => opts.noGroups ? [] : RESOURCE_TYPES.filter((t) => (!t.crd || installed.has(t.crd)) && !opts.omitKinds?.includes(t.kind));
+  const types = () => opts.noGroups ? [] : RESOURCE_TYPES.filter((t) => (!t.crd || installed.has(t.crd)) && !opts.omitKinds?.includes(t.kind) && !opts.omitGroups?.includes(t.group));
   const requests: RequestLogEntry[] = [];
   const faults = opts.faults ?? [];
   const forbid = opts.forbid ?? [];
+  const rules = opts.rules;
+  const clock = opts.clock ?? (() => new Date());
   const user = opts.user ?? 'system:serviceaccount:keydrift:reader';
   let tmp: string | undefined;
   let tls: { key: string; cert: string } | undefined;
@@ -551,26 +657,33 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
     if (req.method !== 'GET' && (discovery || !t)) return send(405, status(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource'));
     if (discovery) return send(200, discovery());
     if (!t) return send(404, status(404, 'NotFound', 'the server could not find the requested resource', {}));
-    if (req.method !== 'GET') return write(t, ns, name, req, query, body, send);
-
-    const denied = forbid.find((f) => f.resource === t!.plural && (!f.namespace || f.namespace === ns || !ns));
+    // Authorization (RBAC), before anything is read or written.
+    const verb = req.method === 'GET' ? (name ? 'get' : 'list') : req.method === 'POST' ? 'create' : req.method === 'PUT' ? 'update' : req.method === 'PATCH' ? 'patch' : req.method === 'DELETE' ? 'delete' : String(req.method).toLowerCase();
+    // The name RBAC sees: the URL's, a created object's, or a list's `metadata.name=` field selector.
+    const rbacName = name ?? (verb === 'create' ? undefined : /(?:^|,)metadata\.name=([^,]+)/.exec(query.fieldSelector ?? '')?.[1]);
+    const denied =
+      (req.method === 'GET' && forbid.some((f) => f.resource === t!.plural && (!f.namespace || f.namespace === ns || !ns))) ||
+      (rules !== undefined && !rules.some((r) => ruleAllows(r, verb, t!, ns, rbacName)));
     if (denied) {
-      const verb = name ? 'get' : 'list';
       const scope = ns ? `in the namespace "${ns}"` : 'at the cluster scope';
+      // apierrors.NewForbidden(qualifiedResource, name, err): "deployments.apps "x" is forbidden: …"
+      const qualified = `${t.plural}${t.group ? '.' + t.group : ''}`;
+      const objName = name;
       return send(
         403,
-        status(403, 'Forbidden', `${t.plural}${name ? ` "${name}"` : ''} is forbidden: User "${user}" cannot ${verb} resource "${t.plural}" in API group "${t.group}" ${scope}`, {
-          ...(name ? { name } : {}),
+        status(403, 'Forbidden', `${qualified}${objName ? ` "${objName}"` : ''} is forbidden: User "${user}" cannot ${verb} resource "${t.plural}" in API group "${t.group}" ${scope}`, {
+          ...(objName ? { name: objName } : {}),
           ...(t.group ? { group: t.group } : {}),
           kind: t.plural,
         }),
       );
     }
+    if (req.method !== 'GET') return write(t, ns, name, req, query, body, send);
 
     if (name) {
       const o = store.get(keyOf(t, ns, name));
       if (!o) return send(404, status(404, 'NotFound', `${t.plural}${t.group ? '.' + t.group : ''} "${name}" not found`, { name, ...(t.group ? { group: t.group } : {}), kind: t.plural }));
-      return send(200, o);
+      return send(200, t.group === 'events.k8s.io' ? eventV1(o) : o);
     }
 
     // List.
@@ -581,7 +694,8 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
       if (query.fieldSelector) {
         fieldReqs = parseLabelSelector(query.fieldSelector);
         for (const r of fieldReqs) {
-          if (!['=', '!='].includes(r.op) || !['metadata.name', 'metadata.namespace'].includes(r.key) && !(t.kind === 'Secret' && r.key === 'type'))
+          const eventField = t.kind === 'Event' && r.key in EVENT_FIELDS[gv(t)]!;
+          if (!['=', '!='].includes(r.op) || (!['metadata.name', 'metadata.namespace'].includes(r.key) && !(t.kind === 'Secret' && r.key === 'type') && !eventField))
             throw new Error(`field label not supported: ${r.key}`);
         }
       }
@@ -617,10 +731,12 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
       const [k, o] = all[i]!;
       if (ns && o.metadata.namespace !== ns) continue;
       if (labelReqs.length && !matches(labelReqs, (l) => o.metadata.labels?.[l])) continue;
-      if (fieldReqs.length && !matches(fieldReqs, (f) => fieldValue(o, f))) continue;
+      const served = t.group === 'events.k8s.io' ? eventV1(o) : o;
+      const eventFields = t.kind === 'Event' ? EVENT_FIELDS[gv(t)]! : undefined;
+      if (fieldReqs.length && !matches(fieldReqs, (f) => (eventFields?.[f] ? String(eventFields[f]!(served) ?? '') : fieldValue(served, f)))) continue;
       if (limit && items.length === limit) break;
       // Items of a list carry no kind/apiVersion.
-      const { kind: _k, apiVersion: _a, ...rest } = o;
+      const { kind: _k, apiVersion: _a, ...rest } = served;
       items.push(rest);
       lastKey = k;
     }
@@ -647,9 +763,16 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
     } catch {
       return send(400, status(400, 'BadRequest', 'the body is not JSON'));
     }
+    // One object, two versions: an events.k8s.io/v1 write is stored as core/v1 and answered as it was sent.
+    if (t.group === 'events.k8s.io') {
+      const asV1 = send;
+      send = (c, b) => asV1(c, isMap(b) && (b as any).kind === 'Event' ? eventV1(b as Record<string, any>) : b);
+      if (req.method !== 'DELETE') body = eventCore(body);
+      t = typeOfKind('Event', 'v1')!;
+    }
     const ct = String(req.headers['content-type'] ?? '');
     const apply = req.method === 'PATCH' && ct.startsWith('application/apply-patch');
-    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    const now = clock().toISOString().replace(/\.\d+Z$/, 'Z');
     // Without fieldManager, an Update is attributed to the user agent's program name (as the real server does).
     const manager = query.fieldManager ?? String(req.headers['user-agent'] ?? 'unknown').split('/')[0]!;
     if (apply && !query.fieldManager) return send(400, status(400, 'BadRequest', 'PATCH, application/apply-patch+yaml requires fieldManager'));
@@ -846,6 +969,7 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
     requests,
     faults,
     forbid,
+    rules,
     count: (type) => (type ? requests.filter((r) => r.type === type).length : requests.length),
     resetLog: () => void requests.splice(0),
     put,

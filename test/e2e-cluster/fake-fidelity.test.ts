@@ -149,3 +149,95 @@ describe('custom resources and their CRD schema', () => {
     expect(o.spec).toEqual(app.spec);
   });
 });
+
+describe('RBAC: 403 Forbidden as kube-apiserver writes it (apierrors.NewForbidden + the authorizer message)', () => {
+  let rs: FakeApiServer;
+  let rk: RawKube;
+  const SA = 'system:serviceaccount:ns:sa';
+  beforeAll(async () => {
+    rs = await startFakeApiServer({
+      user: SA,
+      objects: [{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x', namespace: 'ns' }, spec: {} }, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'ns' }, data: {} }],
+      // A Role in ns that may read Pods only, and a ClusterRole that may list Secrets named "s".
+      rules: [
+        { verbs: ['get', 'list'], apiGroups: [''], resources: ['pods'], namespaces: ['ns'] },
+        { verbs: ['list'], apiGroups: [''], resources: ['secrets'], resourceNames: ['s'] },
+      ],
+    });
+    rk = new RawKube(rs.writeKubeconfig({ context: 'rbac' }), 'rbac');
+  });
+  afterAll(() => rs.close());
+  it.each([
+    ['get of a non-core object names resource.group', `${collection('apps/v1', 'deployments', 'ns')}/x`, 'deployments.apps "x" is forbidden: User "system:serviceaccount:ns:sa" cannot get resource "deployments" in API group "apps" in the namespace "ns"', { name: 'x', group: 'apps', kind: 'deployments' }],
+    ['list of a non-core resource', collection('apps/v1', 'deployments', 'ns'), 'deployments.apps is forbidden: User "system:serviceaccount:ns:sa" cannot list resource "deployments" in API group "apps" in the namespace "ns"', { group: 'apps', kind: 'deployments' }],
+    ['get of a core object: API group ""', `${collection('v1', 'configmaps', 'ns')}/x`, 'configmaps "x" is forbidden: User "system:serviceaccount:ns:sa" cannot get resource "configmaps" in API group "" in the namespace "ns"', { name: 'x', kind: 'configmaps' }],
+    ['a Role does not reach the cluster scope', collection('v1', 'pods'), 'pods is forbidden: User "system:serviceaccount:ns:sa" cannot list resource "pods" in API group "" at the cluster scope', { kind: 'pods' }],
+    ['resourceNames: a list without a field selector naming the object is denied', collection('v1', 'secrets', 'ns'), 'secrets is forbidden: User "system:serviceaccount:ns:sa" cannot list resource "secrets" in API group "" in the namespace "ns"', { kind: 'secrets' }],
+  ])('%s', async (_n, path, message, details) => {
+    const r = await rk.request('GET', path);
+    expect(r.status).toBe(403);
+    expect(r.body).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'Forbidden', details, code: 403 });
+  });
+  it('what the rules allow is served; writes are authorized too; discovery stays open (system:discovery)', async () => {
+    expect((await rk.request('GET', collection('v1', 'pods', 'ns'))).status).toBe(200);
+    expect((await rk.request('GET', `${collection('v1', 'secrets', 'ns')}?fieldSelector=metadata.name%3Ds`)).status).toBe(200);
+    const w = await rk.request('POST', collection('v1', 'configmaps', 'ns'), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'y' } });
+    expect(w.body.message).toBe('configmaps is forbidden: User "system:serviceaccount:ns:sa" cannot create resource "configmaps" in API group "" in the namespace "ns"');
+    expect((await rk.request('GET', '/apis')).status).toBe(200);
+  });
+});
+
+describe('Events: core/v1 and events.k8s.io/v1 views of one object, with their field selectors', () => {
+  // As ArgoCD's AuditLogger writes one (util/argo/audit_logger.go): in the Application's namespace.
+  const ev = (name: string, app: string, reason: string, message: string, ts: string, user?: string) => ({
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: { name, namespace: NS, annotations: { 'dest-server': 'https://kubernetes.default.svc', 'dest-namespace': 'prod', ...(user ? { user } : {}) } },
+    involvedObject: { kind: 'Application', name: app, namespace: NS, apiVersion: 'argoproj.io/v1alpha1', uid: 'u-1', resourceVersion: '7' },
+    source: { component: 'argocd-server' },
+    firstTimestamp: ts,
+    lastTimestamp: ts,
+    count: 1,
+    type: 'Normal',
+    reason,
+    message,
+  });
+  beforeAll(async () => {
+    await k.must('POST', collection('v1', 'events', NS), ev('user-auth.1', 'user-auth', 'OperationStarted', 'admin initiated sync to HEAD (abc1234)', '2026-11-20T13:00:00Z', 'admin'));
+    await k.must('POST', collection('v1', 'events', NS), ev('billing.1', 'billing', 'OperationCompleted', 'Sync operation to abc1234 succeeded', '2026-11-20T13:00:05Z'));
+    await k.must('POST', collection('v1', 'events', NS), { ...ev('pod.1', 'p', 'Pulled', 'x', '2026-11-20T13:00:06Z'), involvedObject: { kind: 'Pod', name: 'p', namespace: NS } });
+  });
+  const names = (r: any) => r.items.map((i: any) => i.metadata.name).sort();
+  it('core/v1: involvedObject.kind/name/namespace, reason, source, type; a missing field is ""', async () => {
+    const sel = (s: string) => k.must('GET', `${collection('v1', 'events', NS)}?fieldSelector=${encodeURIComponent(s)}`);
+    expect(names(await sel('involvedObject.kind=Application'))).toEqual(['billing.1', 'user-auth.1']);
+    expect(names(await sel('involvedObject.kind=Application,involvedObject.name=user-auth'))).toEqual(['user-auth.1']);
+    expect(names(await sel(`involvedObject.namespace=${NS},reason=OperationCompleted`))).toEqual(['billing.1']);
+    expect(names(await sel('source=argocd-server,type=Normal,involvedObject.kind!=Application'))).toEqual(['pod.1']);
+    expect(names(await sel('involvedObject.fieldPath='))).toHaveLength(3);
+  });
+  it('events.k8s.io/v1: the same objects as regarding/note/deprecated*, selected by regarding.*; involvedObject.* is not a field there', async () => {
+    const r = await k.must('GET', `${collection('events.k8s.io/v1', 'events', NS)}?fieldSelector=${encodeURIComponent('regarding.kind=Application,regarding.name=user-auth')}`);
+    expect(r).toMatchObject({ kind: 'EventList', apiVersion: 'events.k8s.io/v1' });
+    expect(r.items).toHaveLength(1);
+    expect(r.items[0]).toMatchObject({
+      eventTime: null,
+      reason: 'OperationStarted',
+      note: 'admin initiated sync to HEAD (abc1234)',
+      regarding: { kind: 'Application', name: 'user-auth', namespace: NS },
+      deprecatedSource: { component: 'argocd-server' },
+      deprecatedFirstTimestamp: '2026-11-20T13:00:00Z',
+      deprecatedLastTimestamp: '2026-11-20T13:00:00Z',
+      deprecatedCount: 1,
+      type: 'Normal',
+    });
+    expect(r.items[0].message).toBeUndefined();
+    const bad = await k.request('GET', `${collection('events.k8s.io/v1', 'events', NS)}?fieldSelector=involvedObject.name%3Duser-auth`);
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ reason: 'BadRequest', message: 'field label not supported: involvedObject.name' });
+    const bad2 = await k.request('GET', `${collection('v1', 'events', NS)}?fieldSelector=regarding.name%3Duser-auth`);
+    expect(bad2.body).toMatchObject({ reason: 'BadRequest', message: 'field label not supported: regarding.name' });
+    // Discovery serves the group.
+    expect((await k.must('GET', '/apis')).groups.map((g: any) => g.name)).toContain('events.k8s.io');
+  });
+});
