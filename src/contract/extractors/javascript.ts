@@ -16,7 +16,9 @@
 import ts from 'typescript';
 import type { ContractRead, EnvHelper, Extractor, ExtractResult, HelperCall, SourceFile } from '../model.js';
 import { guarded, shorten, STARTUP_FN } from './util.js';
-import { extractSchemas } from './js-schemas.js';
+import { extractSchemas, schemaTools } from './js-schemas.js';
+import { extractClassValidator } from './class-validator.js';
+import { extractNestConfig } from './nest-config.js';
 
 const JS_EXT = /\.(?:js|mjs|cjs|jsx|ts|mts|cts|tsx)$/;
 const VITE_BUILTINS = new Set(['MODE', 'DEV', 'PROD', 'SSR', 'BASE_URL']);
@@ -362,7 +364,12 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
 
   // Validation libraries (envalid, env-var, zod, t3-env, Joi).
   const consumed = new Set<ts.Node>();
-  extractSchemas({ sf, nodes, out, isProcessEnv, ev, consumed });
+  const schemaCtx = { sf, nodes, out, isProcessEnv, ev, consumed };
+  const tools = schemaTools(schemaCtx);
+  extractSchemas(schemaCtx, tools);
+  // Framework-applied schemas (recognizers: class-validator.ts, nest-config.ts).
+  extractClassValidator(schemaCtx, tools);
+  extractNestConfig(schemaCtx, tools);
 
   /** If `n` is a read of one variable, what it reads. */
   const asEnvRead = (n: ts.Node): EnvRead | undefined => {
@@ -1044,8 +1051,9 @@ export function helperRead(
 
 export const javascriptExtractor: Extractor = {
   id: 'javascript',
-  // process.env, process?.env, Bun.env, Deno.env, import.meta.env, env-var, { env } from process, dotenv-safe
-  quick: /process\??\.env|Bun\.env|Deno\.env|meta\.env|env-var|\benv\s*[},]|\{\s*env\b|dotenv-safe/,
+  // process.env, process?.env, Bun.env, Deno.env, import.meta.env, env-var, { env } from process, dotenv-safe,
+  // NestJS ConfigModule.forRoot (files it applies are extracted through link.ts)
+  quick: /process\??\.env|Bun\.env|Deno\.env|meta\.env|env-var|\benv\s*[},]|\{\s*env\b|dotenv-safe|ConfigModule\.forRoot/,
   matches: (path) => JS_EXT.test(path) && !/\.d\.[cm]?ts$/.test(path),
   extract: (file) => guarded('javascript', file, (out) => extractJs(file, out)),
 };
