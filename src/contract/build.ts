@@ -417,6 +417,7 @@ export async function buildContract(tree: FileTree, source: Contract['source'], 
   const applied = linkPending(results, (from, spec) => resolveModule(from, spec, paths) ?? resolveAlias(spec, paths));
   reads.push(...applied.reads);
   contract.unresolved.push(...applied.unresolved);
+  contract.fallbacks.push(...applied.fallbacks);
   const scoped = linkScopedHelpers(results);
   reads.push(...scoped.reads);
   contract.unresolved = contract.unresolved.filter((u) => !scoped.resolvedAt.has(`${u.evidence.file}:${u.evidence.line}`));

@@ -11,7 +11,7 @@
  * - helpers scoped to a Go package: `getenv("PORT", "8080")` in main.go through
  *   `func getenv(k, def string) string` of config.go is a read at the call, with its default.
  */
-import type { ApplyReads, ContractRead, ExtractResult, UnresolvedRead } from './model.js';
+import type { ApplyReads, ContractRead, ExtractResult, FallbackChain, UnresolvedRead } from './model.js';
 
 /**
  * A path-alias import (`src/dtos/env.dto`, `@/config/env`, `~/env`) as a file of the app: the
@@ -59,7 +59,7 @@ export function linkTargets(results: ExtractResult[], resolve: ResolveModule): S
 }
 
 /** Reads of every applied pending entry (each applied once, whatever applies it). */
-export function linkPending(results: ExtractResult[], resolve: ResolveModule): { reads: ContractRead[]; unresolved: UnresolvedRead[] } {
+export function linkPending(results: ExtractResult[], resolve: ResolveModule): { reads: ContractRead[]; unresolved: UnresolvedRead[]; fallbacks: FallbackChain[] } {
   const pending = new Map<string, NonNullable<ExtractResult['pending']>>();
   for (const r of results) {
     for (const p of r.pending ?? []) {
@@ -70,7 +70,8 @@ export function linkPending(results: ExtractResult[], resolve: ResolveModule): {
   }
   const reads: ContractRead[] = [];
   const unresolved: UnresolvedRead[] = [];
-  if (!pending.size) return { reads, unresolved };
+  const fallbacks: FallbackChain[] = [];
+  if (!pending.size) return { reads, unresolved, fallbacks };
   const done = new Set<string>();
   const queue: ApplyReads[] = [];
   for (const r of results) queue.push(...(r.applies ?? []));
@@ -87,11 +88,12 @@ export function linkPending(results: ExtractResult[], resolve: ResolveModule): {
         reads.push(copy);
       }
       unresolved.push(...(p.unresolved ?? []));
+      fallbacks.push(...(p.fallbacks ?? []));
       // Applying this entry applies what it applies, saying who started it.
       for (const t of p.then ?? []) queue.push({ ...t, by: a.by, evidence: t.evidence });
     }
   }
-  return { reads, unresolved };
+  return { reads, unresolved, fallbacks };
 }
 
 /** Calls of helpers defined in another file of the same scope (a Go package). */

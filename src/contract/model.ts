@@ -110,6 +110,7 @@ export interface PendingReads {
   key: string;
   reads: ContractRead[];
   unresolved?: UnresolvedRead[];
+  fallbacks?: FallbackChain[];
   /** Further pending reads that applying this one applies (a validate() using a class of another file). */
   then?: ApplyReads[];
 }

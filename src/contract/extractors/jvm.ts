@@ -13,6 +13,7 @@ import type { ContractRead, Extractor, ExtractResult, SourceFile } from '../mode
 import { argRanges, keyHint, lex, matchBracket, rangeText, staticString, type Tok } from './lexer.js';
 import { placeholderReads } from './spring.js';
 import { guarded, LineIndex, shorten } from './util.js';
+import { configNameFromCode } from './spring-config-name.js';
 
 function extractJvm(file: SourceFile, out: ExtractResult): void {
   const toks = lex(file.text, { lineComments: ['//'], blockComments: [['/*', '*/']], quotes: ['"'], triple: true, charQuote: "'" });
@@ -275,7 +276,11 @@ function configurationProperties(file: SourceFile, toks: Tok[], line: (t: Tok) =
 
 export const jvmExtractor: Extractor = {
   id: 'jvm',
-  quick: /getenv|@Value|@ConfigurationProperties/,
+  quick: /getenv|@Value|@ConfigurationProperties|spring\.config\.name/,
   matches: (path) => /\.(?:java|kt|kts)$/.test(path),
-  extract: (file) => guarded('jvm', file, (out) => extractJvm(file, out)),
+  extract: (file) =>
+    guarded('jvm', file, (out) => {
+      extractJvm(file, out);
+      configNameFromCode(file, out);
+    }),
 };
