@@ -22,7 +22,7 @@ import type { Confidence, Contract, ContractEntry, ContractRead, EnvHelper, Extr
 import { EXTRACTORS } from './extractors/index.js';
 import { isDockerfile } from './extractors/dockerfile.js';
 import { helperRead } from './extractors/javascript.js';
-import { linkPending, linkScopedHelpers, linkTargets, resolveAlias } from './link.js';
+import { linkPending, linkScopedHelpers, linkTargets, resolveAlias, scopedHelperTargets } from './link.js';
 
 export const MAX_FILE_BYTES = 1024 * 1024;
 
@@ -196,6 +196,14 @@ export function extractFiles(files: SourceFile[]): { results: ExtractResult[]; e
         ran.add(f);
         run(f, ex);
       }
+    }
+  }
+  // Go files of a package whose helper (config.go's getenv) they may call.
+  const goTargets = scopedHelperTargets(results, deferred.filter(({ ex }) => ex.id === 'go').map(({ f }) => f));
+  for (const { f, ex } of deferred) {
+    if (ex.id === 'go' && goTargets.has(f.path) && !ran.has(f)) {
+      ran.add(f);
+      run(f, ex);
     }
   }
   // Files whose exports another file applies (a schema handed to NestJS ConfigModule): read

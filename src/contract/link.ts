@@ -96,6 +96,30 @@ export function linkPending(results: ExtractResult[], resolve: ResolveModule): {
   return { reads, unresolved, fallbacks };
 }
 
+/**
+ * Files the quick test skipped that may call a helper of their Go package (`go:<dir>`) by
+ * name, or an exported helper of another package as `pkg.Name(`: they are extracted after all.
+ */
+export function scopedHelperTargets(results: ExtractResult[], candidates: { path: string; text: string }[]): Set<string> {
+  const byScope = new Map<string, string[]>();
+  const qualified: string[] = [];
+  for (const r of results) {
+    for (const h of r.scopedHelpers ?? []) {
+      if (h.scope.startsWith('go:')) byScope.set(h.scope, [...(byScope.get(h.scope) ?? []), h.name]);
+      else if (h.scope.startsWith('go-pkg:')) qualified.push(`${h.scope.slice('go-pkg:'.length)}.${h.name}(`);
+    }
+  }
+  const out = new Set<string>();
+  if (!byScope.size && !qualified.length) return out;
+  for (const f of candidates) {
+    if (!f.path.endsWith('.go')) continue;
+    const dir = f.path.includes('/') ? f.path.slice(0, f.path.lastIndexOf('/')) : '';
+    const names = byScope.get(`go:${dir}`);
+    if (names?.some((n) => f.text.includes(`${n}(`)) || qualified.some((q) => f.text.includes(q))) out.add(f.path);
+  }
+  return out;
+}
+
 /** Calls of helpers defined in another file of the same scope (a Go package). */
 export function linkScopedHelpers(results: ExtractResult[]): { reads: ContractRead[]; unresolved: UnresolvedRead[]; resolvedAt: Set<string> } {
   const defs = new Map<string, NonNullable<ExtractResult['scopedHelpers']>[number]>();
