@@ -6,6 +6,44 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { contractOf, entries } from './contract-of.js';
+import { pythonExtractor } from '../../../src/contract/extractors/python.js';
+import type { Extractor } from '../../../src/contract/model.js';
+import { run } from '../helpers.js';
+
+// healthchecks-style settings.py: envbool/envint/envsecret wrap os.getenv.
+const PY_SETTINGS = [
+  'import os', // 1
+  'from pathlib import Path', // 2
+  'def envbool(s, default):', // 3
+  '    v = os.getenv(s, default=default)', // 4
+  '    if v not in ("", "True", "False"):', // 5
+  '        raise ValueError(f"Unexpected value {s}={v}")', // 6
+  '    return v == "True"', // 7
+  'def envint(s, default="0"):', // 8
+  '    return int(os.environ.get(s, default))', // 9
+  'def envsecret(s, default=None):', // 10
+  '    if path := os.getenv(s + "_FILE"):', // 11
+  '        p = Path(path)', // 12
+  '        if not p.is_file():', // 13
+  '            raise ValueError(f"cannot read {s}_FILE")', // 14
+  '        return p.read_text()', // 15
+  '    return os.getenv(s, default)', // 16
+  'def must(name):', // 17
+  '    value = os.getenv(name)', // 18
+  '    if not value:', // 19
+  '        raise SystemExit(f"{name} is required")', // 20
+  '    return value', // 21
+  'def unused(k):', // 22
+  '    return os.environ[k]', // 23
+  'DEBUG = envbool("DEBUG", "False")', // 24
+  'PING_BODY_LIMIT = envint("PING_BODY_LIMIT", default="10000")', // 25
+  'WORKERS = envint("WORKERS")', // 26
+  'SECRET_KEY = envsecret("SECRET_KEY", "---")', // 27
+  'SMTP_PASSWORD = envsecret("SMTP_PASSWORD")', // 28
+  'DATABASE_URL = must("DATABASE_URL")', // 29
+  'OTHER = must(PREFIX + "TOKEN")', // 30
+  '',
+].join('\n');
 
 const GO_HELPERS = {
   'internal/config/env.go': [
@@ -46,6 +84,33 @@ const GO_HELPERS = {
   'cmd/server/main.go': ['package main', 'import "example.com/app/internal/envutil"', 'func main() {', '\tport := envutil.Getenv("PORT", "8000")', '\t_ = port', '}', ''].join('\n'),
   'go.mod': 'module example.com/app\n',
 };
+
+describe('class 2: helpers wrapping a read, in one file', () => {
+  it.each([
+    [
+      'python: envbool/envint/envsecret/must helpers of settings.py',
+      pythonExtractor,
+      'hc/settings.py',
+      PY_SETTINGS,
+      [
+        'DEBUG defaulted 24 =False',
+        'PING_BODY_LIMIT defaulted 25 =10000',
+        'WORKERS defaulted 26 =0',
+        'SECRET_KEY_FILE optional 27',
+        'SECRET_KEY defaulted 27 =---',
+        'SMTP_PASSWORD_FILE optional 28',
+        'SMTP_PASSWORD optional 28',
+        'DATABASE_URL required 29',
+      ],
+      ['23 computed key', '30 computed key passed to must()'],
+    ],
+  ] as const)('%s', (_t, ex: Extractor, path, text, reads, unresolved) => {
+    const r = run(ex, path, text);
+    expect(r.reads.map((x) => `${x.name} ${x.kind} ${x.evidence.line}${x.default !== undefined ? ` =${x.default}` : ''}`)).toEqual([...reads]);
+    expect(r.reads.every((x) => x.confidence === 'medium')).toBe(true);
+    expect(r.unresolved.map((u) => `${u.evidence.line} ${u.reason}`)).toEqual([...unresolved]);
+  });
+});
 
 describe('class 2: helpers wrapping a read, across files', () => {
   it.each([
