@@ -11,10 +11,62 @@
 import type { ContractRead, Extractor, ExtractResult, SourceFile } from '../model.js';
 import { argRanges, keyHint, lex, matchBracket, rangeText, staticString, type Tok } from './lexer.js';
 import { basename, guarded, LineIndex, shorten } from './util.js';
+import { erbRuby, isRailsErbConfig, markErbReads } from './rails-erb.js';
+
+/**
+ * Ruby inside `#{…}` of the double-quoted strings (and interpolating heredocs) of `toks`, at its
+ * own offsets in a text of the same length (everything else blanked, newlines kept); undefined
+ * when there is none.
+ */
+function interpolations(text: string, toks: Tok[]): string | undefined {
+  let out: string[] | undefined;
+  for (const t of toks) {
+    if (t.type !== 'string' || !t.interpolated || t.raw.startsWith("'")) continue;
+    const body = t.raw;
+    for (let k = 0; k < body.length; k++) {
+      if (body[k] === '\\') {
+        k++;
+        continue;
+      }
+      if (body[k] !== '#' || body[k + 1] !== '{') continue;
+      let depth = 1;
+      let e = k + 2;
+      let q: string | undefined;
+      for (; e < body.length; e++) {
+        const c = body[e]!;
+        if (q) {
+          if (c === '\\') e++;
+          else if (c === q) q = undefined;
+          continue;
+        }
+        if (c === '"' || c === "'") q = c;
+        else if (c === '{') depth++;
+        else if (c === '}' && --depth === 0) break;
+      }
+      out ??= text.replace(/[^\n]/g, ' ').split('');
+      for (let m = k + 2; m < e && m < body.length; m++) out[t.start + m] = body[m]!;
+      k = e;
+    }
+  }
+  return out?.join('');
+}
 
 function extractRuby(file: SourceFile, out: ExtractResult): void {
-  const toks = lex(file.text, { lineComments: ['#'], blockComments: [], quotes: ['"', "'"], ruby: true });
   const li = new LineIndex(file.text);
+  // Rails config/*.yml: only the Ruby of the ERB tags (rails-erb.ts).
+  const yaml = !/\.(?:rb|rake|ru)$/.test(file.path) && basename(file.path) !== 'Rakefile';
+  let text: string | undefined = yaml ? erbRuby(file.text) : file.text;
+  // Code inside string interpolation is read as Ruby too, nesting a few levels deep.
+  for (let depth = 0; text !== undefined && depth < 4; depth++) text = scanRuby(text);
+  if (yaml) markErbReads(out.reads, file.path);
+
+  function scanRuby(code: string): string | undefined {
+    const toks = lex(code, { lineComments: ['#'], blockComments: [], quotes: ['"', "'"], ruby: true });
+    scanToks(toks);
+    return interpolations(code, toks);
+  }
+
+  function scanToks(toks: Tok[]): void {
   const line = (t: Tok): number => li.line(t.start);
   const ev = (t: Tok, pattern: string) => ({ file: file.path, line: line(t), pattern: shorten(pattern) });
   const literal = (r: [number, number] | undefined): string | undefined => {
@@ -115,10 +167,14 @@ function extractRuby(file: SourceFile, out: ExtractResult): void {
             // drop the block parameters `|key|`
             const second = body[0]?.value === '|' ? body.findIndex((x, k) => k > 0 && x.value === '|') : -1;
             const inner = second > 0 ? body.slice(second + 1) : body;
-            read.kind = 'defaulted';
             const s = inner.find((x) => x.type === 'string' || x.type === 'number');
-            read.default = s ? s.value : shorten(inner.map((x) => x.raw).join(' '));
             delete read.note;
+            // `ENV.fetch("X") { nil }` is an optional read, not a default of "nil".
+            if (inner.length === 1 && inner[0]!.value === 'nil') read.kind = 'optional';
+            else {
+              read.kind = 'defaulted';
+              read.default = s ? s.value : shorten(inner.map((x) => x.raw).join(' '));
+            }
           }
         }
         out.reads.push(read);
@@ -136,11 +192,12 @@ function extractRuby(file: SourceFile, out: ExtractResult): void {
     if (next?.value === '::') continue;
     out.unresolved.push({ evidence: ev(t, 'ENV'), reason: 'ENV used as a value' });
   }
+  }
 }
 
 export const rubyExtractor: Extractor = {
   id: 'ruby',
   quick: /\bENV\b|require_keys/,
-  matches: (path) => /\.(?:rb|rake|ru)$/.test(path) || basename(path) === 'Rakefile',
+  matches: (path) => /\.(?:rb|rake|ru)$/.test(path) || basename(path) === 'Rakefile' || isRailsErbConfig(path),
   extract: (file) => guarded('ruby', file, (out) => extractRuby(file, out)),
 };
