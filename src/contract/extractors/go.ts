@@ -530,7 +530,7 @@ function extractGo(file: SourceFile, out: ExtractResult): void {
   }
 
   // Libraries: envconfig, caarlos0/env, urfave/cli, viper.
-  extractGoLibs({ file: file.path, all, out, line: (t) => lines.line(t.start) });
+  extractGoLibs({ file: file.path, all, out, line: (t) => lines.line(t.start), consts });
 }
 
 export const goExtractor: Extractor = {

@@ -14,6 +14,7 @@
  * enumerated. Reads through an alias are kept with low confidence and are never required.
  */
 import ts from 'typescript';
+import { constantString } from './js-constants.js';
 import type { ContractRead, EnvHelper, Extractor, ExtractResult, HelperCall, SourceFile } from '../model.js';
 import { guarded, shorten, STARTUP_FN } from './util.js';
 import { extractSchemas, schemaTools } from './js-schemas.js';
@@ -33,6 +34,8 @@ interface EnvRead {
   hint?: string;
   /** Alias variable name for reads through an alias. */
   alias?: string;
+  /** The name came from a constant of the file (`process.env[KEY]`): medium confidence. */
+  viaConst?: string;
 }
 
 interface Binding {
@@ -387,6 +390,8 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
       if (!mode) return undefined;
       const arg = strip(n.argumentExpression);
       if (isStringLike(arg)) return { mode, name: arg.text, alias: aliasName(n.expression, mode) };
+      const c = constantString(arg);
+      if (c !== undefined) return { mode, name: c, alias: aliasName(n.expression, mode), viaConst: arg.getText(sf) };
       return { mode, hint: staticPrefix(arg), alias: aliasName(n.expression, mode) };
     }
     if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression)) {
@@ -460,9 +465,10 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
       name,
       kind: 'optional',
       evidence: ev(node, patternOf(node, r)),
-      confidence: r.mode === 'alias' ? 'low' : 'high',
+      confidence: r.mode === 'alias' ? 'low' : r.viaConst ? 'medium' : 'high',
     };
     if (r.mode === 'alias') base.note = `read through \`${r.alias}\`, an alias of process.env`;
+    else if (r.viaConst) base.note = `name held in the constant ${r.viaConst}`;
     if (r.mode === 'build') {
       record({ ...base, kind: 'build-time', note: 'import.meta.env is replaced at build time' }, node);
       return;
