@@ -9,7 +9,9 @@
  *   applies `validate` of env.validation.ts, which applies the class of env.dto.ts. Pending
  *   reads nothing applies yield nothing (a request-body schema is not the environment).
  * - helpers scoped to a Go package: `getenv("PORT", "8080")` in main.go through
- *   `func getenv(k, def string) string` of config.go is a read at the call, with its default.
+ *   `func getenv(k, def string) string` of config.go is a read at the call, with its default;
+ *   C# extension methods over IConfiguration (`conf.GetOrDefault<int>("port", 80)`) likewise,
+ *   in any file of the app.
  */
 import type { ApplyReads, ContractRead, ExtractResult, FallbackChain, UnresolvedRead } from './model.js';
 
@@ -133,23 +135,27 @@ export function linkScopedHelpers(results: ExtractResult[]): { reads: ContractRe
     for (const c of r.scopedHelperCalls ?? []) {
       const k = `${c.scope}#${c.name}`;
       const h = defs.get(k);
-      if (!h || h.evidence.file === c.evidence.file) continue;
+      if (!h || (h.evidence.file === c.evidence.file && !h.sameFile)) continue;
       resolvedAt.add(`${h.evidence.file}:${h.evidence.line}`);
       if (c.nameArg === undefined) {
         unresolved.push({ evidence: c.evidence, reason: `computed key passed to ${c.name}()`, ...(c.hint ? { hint: c.hint } : {}) });
         continue;
       }
       const read: ContractRead = {
-        name: c.nameArg,
+        name: h.keyStyle === 'dotnet-config' ? (c.prefix ?? '') + c.nameArg.replace(/:/g, '__') : c.nameArg,
         kind: 'optional',
         evidence: c.evidence,
         confidence: 'medium',
         note: `through helper ${c.name}() (defined at ${h.evidence.file}:${h.evidence.line})`,
       };
-      if (h.defaultParam && c.defaultArg !== undefined) {
+      if (h.keyStyle === 'dotnet-config') {
+        read.match = 'case-insensitive';
+        read.note += `, configuration key ${c.nameArg}: may also come from appsettings.json`;
+      }
+      if (h.defaultParam && c.defaultArg !== undefined && c.defaultArg !== 'null' && c.defaultArg !== 'default') {
         read.kind = 'defaulted';
         read.default = c.defaultArg;
-      } else if (h.fails) {
+      } else if (h.fails && !h.keyStyle) {
         read.kind = 'required';
         read.note = `through helper ${c.name}(), which fails when unset (defined at ${h.evidence.file}:${h.evidence.line})`;
       }

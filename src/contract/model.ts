@@ -131,11 +131,21 @@ export interface ScopedHelper {
   fails: boolean;
   defaultParam: boolean;
   evidence: Evidence;
+  /**
+   * The helper reads a .NET configuration key (`configuration[key]`): the variable is the key
+   * with `:` → `__` (after the call file's `AddEnvironmentVariables` prefix), matched
+   * case-insensitively, and never required (appsettings.json may hold it).
+   */
+  keyStyle?: 'dotnet-config';
+  /** Calls in the helper's own file are resolved here too (C#), not by the extractor (Go). */
+  sameFile?: boolean;
 }
 
 export interface ScopedHelperCall {
   scope: string;
   name: string;
+  /** Prefix of the call's file for `keyStyle` helpers (`AddEnvironmentVariables("P_")`). */
+  prefix?: string;
   nameArg?: string;
   defaultArg?: string;
   hint?: string;

@@ -112,8 +112,41 @@ describe('class 2: helpers wrapping a read, in one file', () => {
   });
 });
 
+// NBXplorer/BTCPay-style: an IConfiguration extension method called from the host set-up.
+const CS_HELPERS = {
+  'src/App/Configuration/ConfigurationExtensions.cs': [
+    'using Microsoft.Extensions.Configuration;',
+    'public static class ConfigurationExtensions',
+    '{',
+    '    public static T GetOrDefault<T>(this IConfiguration configuration, string key, T defaultValue)',
+    '    {',
+    '        var str = configuration[key];',
+    '        if (str == null) return defaultValue;',
+    '        return (T)System.Convert.ChangeType(str, typeof(T));',
+    '    }',
+    '    public static string RequireEnv(this IConfiguration configuration, string name) =>',
+    '        System.Environment.GetEnvironmentVariable(name) ?? throw new System.Exception(name + " is required");',
+    '}',
+    '',
+  ].join('\n'),
+  'src/App/Program.cs': [
+    'var builder = new ConfigurationBuilder().AddEnvironmentVariables(prefix: "APP_");',
+    'var conf = builder.Build();',
+    'var port = conf.GetOrDefault<int>("port", 8080);',
+    'var network = conf.GetOrDefault<string>("chains:network", null);',
+    'var key = conf.RequireEnv("LICENSE_KEY");',
+    'var other = conf.Describe("not-a-helper");',
+    '',
+  ].join('\n'),
+};
+
 describe('class 2: helpers wrapping a read, across files', () => {
   it.each([
+    [
+      'c#: IConfiguration extension methods called from Program.cs, with the AddEnvironmentVariables prefix',
+      CS_HELPERS,
+      ['APP_chains__network optional', 'APP_port defaulted =8080', 'LICENSE_KEY required'],
+    ],
     [
       'go: helpers of one package called in another file, an exported helper called as pkg.Getenv',
       GO_HELPERS,
