@@ -198,10 +198,11 @@ export function extractFiles(files: SourceFile[]): { results: ExtractResult[]; e
       }
     }
   }
-  // Go files of a package whose helper (config.go's getenv) they may call.
-  const goTargets = scopedHelperTargets(results, deferred.filter(({ ex }) => ex.id === 'go').map(({ f }) => f));
+  // Go/JVM files that may call a helper of another file (config.go's getenv, EnvUtil.require).
+  const scopedLangs = new Set(['go', 'jvm']);
+  const helperTargets = scopedHelperTargets(results, deferred.filter(({ ex }) => scopedLangs.has(ex.id)).map(({ f }) => f));
   for (const { f, ex } of deferred) {
-    if (ex.id === 'go' && goTargets.has(f.path) && !ran.has(f)) {
+    if (scopedLangs.has(ex.id) && helperTargets.has(f.path) && !ran.has(f)) {
       ran.add(f);
       run(f, ex);
     }

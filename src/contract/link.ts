@@ -99,25 +99,28 @@ export function linkPending(results: ExtractResult[], resolve: ResolveModule): {
 }
 
 /**
- * Files the quick test skipped that may call a helper of their Go package (`go:<dir>`) by
- * name, or an exported helper of another package as `pkg.Name(`: they are extracted after all.
+ * Files the quick test skipped that may call a helper: one of their Go package (`go:<dir>`) by
+ * name, an exported one of another Go package as `pkg.Name(`, a Java/Kotlin one as
+ * `Class.name(`: they are extracted after all.
  */
 export function scopedHelperTargets(results: ExtractResult[], candidates: { path: string; text: string }[]): Set<string> {
   const byScope = new Map<string, string[]>();
-  const qualified: string[] = [];
+  const qualified: { ext: RegExp; call: string }[] = [];
   for (const r of results) {
     for (const h of r.scopedHelpers ?? []) {
       if (h.scope.startsWith('go:')) byScope.set(h.scope, [...(byScope.get(h.scope) ?? []), h.name]);
-      else if (h.scope.startsWith('go-pkg:')) qualified.push(`${h.scope.slice('go-pkg:'.length)}.${h.name}(`);
+      else if (h.scope.startsWith('go-pkg:')) qualified.push({ ext: /\.go$/, call: `${h.scope.slice('go-pkg:'.length)}.${h.name}(` });
+      else if (h.scope.startsWith('java:')) qualified.push({ ext: /\.(?:java|kt|kts)$/, call: `${h.scope.slice('java:'.length)}.${h.name}(` });
     }
   }
   const out = new Set<string>();
   if (!byScope.size && !qualified.length) return out;
   for (const f of candidates) {
+    if (qualified.some((q) => q.ext.test(f.path) && f.text.includes(q.call))) out.add(f.path);
     if (!f.path.endsWith('.go')) continue;
     const dir = f.path.includes('/') ? f.path.slice(0, f.path.lastIndexOf('/')) : '';
     const names = byScope.get(`go:${dir}`);
-    if (names?.some((n) => f.text.includes(`${n}(`)) || qualified.some((q) => f.text.includes(q))) out.add(f.path);
+    if (names?.some((n) => f.text.includes(`${n}(`))) out.add(f.path);
   }
   return out;
 }

@@ -140,8 +140,59 @@ const CS_HELPERS = {
   ].join('\n'),
 };
 
+// A Java utility class wrapping System.getenv, used by the app's main class; a Kotlin helper.
+const JVM_HELPERS = {
+  'src/main/java/com/acme/util/EnvUtil.java': [
+    'package com.acme.util;',
+    'public final class EnvUtil {',
+    '  public static String get(String key, String fallback) {',
+    '    String v = System.getenv(key);',
+    '    return v == null || v.isBlank() ? fallback : v;',
+    '  }',
+    '  public static String require(String key) {',
+    '    String v = System.getenv(key);',
+    '    if (v == null) throw new IllegalStateException(key + " must be set");',
+    '    return v;',
+    '  }',
+    '}',
+    '',
+  ].join('\n'),
+  'src/main/java/com/acme/App.java': [
+    'package com.acme;',
+    'import com.acme.util.EnvUtil;',
+    'public class App {',
+    '  public static void main(String[] args) {',
+    '    String db = EnvUtil.get("DATABASE_URL", "jdbc:h2:mem:app");',
+    '    String key = EnvUtil.require("LICENSE_KEY");',
+    '  }',
+    '}',
+    '',
+  ].join('\n'),
+  'src/main/java/com/acme/Config.java': [
+    'package com.acme;',
+    'public class Config {',
+    '  static final String PORT_KEY = "SERVER_PORT";',
+    '  final String port = System.getenv(Config.PORT_KEY);',
+    '}',
+    '',
+  ].join('\n'),
+  'src/main/kotlin/com/acme/Settings.kt': [
+    'package com.acme',
+    'object Settings {',
+    '  fun env(name: String, default: String): String = System.getenv(name) ?: default',
+    '  val region = env("AWS_REGION", "eu-west-1")',
+    '}',
+    '',
+  ].join('\n'),
+};
+
 describe('class 2: helpers wrapping a read, across files', () => {
   it.each([
+    [
+      'java/kotlin: a utility class called as EnvUtil.get/require from another file, a Kotlin helper, Class.CONST keys',
+      JVM_HELPERS,
+      ['AWS_REGION defaulted =eu-west-1', 'DATABASE_URL defaulted =jdbc:h2:mem:app', 'LICENSE_KEY required', 'SERVER_PORT optional'],
+    ],
     [
       'c#: IConfiguration extension methods called from Program.cs, with the AddEnvironmentVariables prefix',
       CS_HELPERS,
