@@ -198,8 +198,9 @@ export function extractFiles(files: SourceFile[]): { results: ExtractResult[]; e
       }
     }
   }
-  // Go/JVM files that may call a helper of another file (config.go's getenv, EnvUtil.require).
-  const scopedLangs = new Set(['go', 'jvm']);
+  // Go/JVM/Python files that may call a helper of another file (config.go's getenv,
+  // EnvUtil.require, envbool imported from settings/base.py).
+  const scopedLangs = new Set(['go', 'jvm', 'python']);
   const helperTargets = scopedHelperTargets(results, deferred.filter(({ ex }) => scopedLangs.has(ex.id)).map(({ f }) => f));
   for (const { f, ex } of deferred) {
     if (scopedLangs.has(ex.id) && helperTargets.has(f.path) && !ran.has(f)) {

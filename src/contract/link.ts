@@ -111,6 +111,7 @@ export function scopedHelperTargets(results: ExtractResult[], candidates: { path
       if (h.scope.startsWith('go:')) byScope.set(h.scope, [...(byScope.get(h.scope) ?? []), h.name]);
       else if (h.scope.startsWith('go-pkg:')) qualified.push({ ext: /\.go$/, call: `${h.scope.slice('go-pkg:'.length)}.${h.name}(` });
       else if (h.scope.startsWith('java:')) qualified.push({ ext: /\.(?:java|kt|kts)$/, call: `${h.scope.slice('java:'.length)}.${h.name}(` });
+      else if (h.scope.startsWith('py:')) qualified.push({ ext: /\.pyw?$/, call: h.name }); // imported, maybe renamed
     }
   }
   const out = new Set<string>();

@@ -18,8 +18,10 @@
  *   `if not …` / `is None` / `== ""` test.
  * - a call with a computed name → unresolved (`computed key passed to envbool()`).
  *
- * The helper's own computed-key read is then no longer unresolved. Helpers nothing in the file
- * calls are left as they are (their read stays unresolved).
+ * The helper's own computed-key read is then no longer unresolved. A helper is also offered to
+ * the files that import it (`from .env import envbool`, `from settings.base import *`): their
+ * calls are reads joined in link.ts (name, second argument or `default=` as the default;
+ * required when the helper raises or reads `os.environ[p]`).
  */
 import type { ContractRead, ExtractResult } from '../model.js';
 import type { PyTok } from './python.js';
@@ -223,6 +225,7 @@ export function extractPythonHelpers(ctx: HelperCtx): void {
     if (!h.reads.length) return;
     helpers.set(h.name, h);
   });
+  crossFile(ctx, helpers);
   if (!helpers.size) return;
 
   const called = new Set<Helper>();
@@ -278,4 +281,95 @@ export function extractPythonHelpers(ctx: HelperCtx): void {
   const resolved = new Set<number>();
   for (const h of called) for (const r of h.reads) resolved.add(r.line);
   if (resolved.size) out.unresolved = out.unresolved.filter((u) => !(u.evidence.file === ctx.file && u.reason === 'computed key' && resolved.has(u.evidence.line)));
+}
+
+/** `a/b/c` of `a/b/c.py`, and its shorter tails (`b/c`) so that `from b.c import x` in a `src/`-less layout matches. */
+function moduleScopes(path: string): string[] {
+  const segs = path.replace(/\.pyw?$/, '').replace(/\/__init__$/, '').split('/');
+  const out: string[] = [];
+  for (let k = 0; k < segs.length; k++) if (segs.length - k >= 2 || k === 0) out.push(`py:${segs.slice(k).join('/')}`);
+  return out;
+}
+
+/** The module path an import names, from the importing file (`.base` → its sibling). */
+function importedModule(file: string, mod: string): string | undefined {
+  const m = /^(\.*)([\w.]*)$/.exec(mod);
+  if (!m) return undefined;
+  const rest = m[2] ? m[2].split('.').filter(Boolean) : [];
+  if (!m[1]) return rest.length ? rest.join('/') : undefined;
+  const dir = file.split('/').slice(0, -1);
+  const up = m[1].length - 1;
+  if (up > dir.length) return undefined;
+  const base = dir.slice(0, dir.length - up);
+  const all = [...base, ...rest];
+  return all.length ? all.join('/') : undefined;
+}
+
+/**
+ * Helpers for other files (`ScopedHelper`, scope `py:<module>`), and calls of helpers this file
+ * imports (`from .env import envbool`, `from config.base import *`), joined in link.ts: the
+ * name, the second positional argument (or `default=`) as the default.
+ */
+function crossFile(ctx: HelperCtx, helpers: Map<string, Helper>): void {
+  const { toks, logical, out, lineOf } = ctx;
+  for (const h of helpers.values()) {
+    const main = h.reads.find((r) => r.key === 0 && r.suffix === '');
+    if (!main) continue;
+    for (const scope of moduleScopes(ctx.file)) {
+      (out.scopedHelpers ??= []).push({
+        scope,
+        name: h.name,
+        fails: main.required || !!main.fails,
+        defaultParam: main.defParam === 1,
+        evidence: { file: ctx.file, line: main.line, pattern: `def ${h.name}(${h.params.map((p) => p.name).join(', ')})` },
+      });
+    }
+  }
+  // from M import a, b as c / from M import *
+  const imported = new Map<string, { scope: string; name: string }>();
+  const starScopes: string[] = [];
+  for (const l of logical) {
+    if (toks[l.start]!.value !== 'from') continue;
+    let k = l.start + 1;
+    let mod = '';
+    while (k < l.end && toks[k]!.value !== 'import') mod += toks[k++]!.value;
+    const path = importedModule(ctx.file, mod);
+    if (!path) continue;
+    const scope = `py:${path}`;
+    for (k = k + 1; k < l.end; k++) {
+      const t = toks[k]!;
+      if (t.value === '*') starScopes.push(scope);
+      if (t.type !== 'name') continue;
+      if (toks[k + 1]?.value === 'as' && toks[k + 2]?.type === 'name') {
+        imported.set(toks[k + 2]!.value, { scope, name: t.value });
+        k += 2;
+      } else imported.set(t.value, { scope, name: t.value });
+    }
+  }
+  if (!imported.size && !starScopes.length) return;
+  for (let i = 0; i + 2 < toks.length; i++) {
+    const t = toks[i]!;
+    if (t.type !== 'name' || toks[i + 1]!.value !== '(' || helpers.has(t.value) || toks[i - 1]?.value === '.' || toks[i - 1]?.value === 'def') continue;
+    const imp = imported.get(t.value);
+    const a0 = toks[i + 2]!;
+    const literal = a0.type === 'string' && !a0.fstring && (toks[i + 3]?.value === ',' || toks[i + 3]?.value === ')') ? a0.value : undefined;
+    // Star imports: any call may be of a helper; link.ts keeps only those that are.
+    if (!imp && !starScopes.length) continue;
+    if (literal === undefined && a0.type !== 'string' && a0.type !== 'name') continue;
+    const { parts, end } = split(toks, i + 1, toks.length);
+    let def: [number, number] | undefined = parts[1] && !(toks[parts[1][0]]!.type === 'name' && toks[parts[1][0] + 1]?.value === '=') ? parts[1] : undefined;
+    for (const p of parts) if (toks[p[0]]!.value === 'default' && toks[p[0] + 1]?.value === '=') def = [p[0] + 2, p[1]];
+    const pattern = shorten(`${t.value}(${parts.map(([a, b]) => toks.slice(a, b).map((x) => x.raw).join('')).join(', ')})`);
+    const d = def ? (def[1] - def[0] === 1 ? lit(toks[def[0]]) : shorten(toks.slice(def[0], def[1]).map((x) => x.raw).join(''))) : undefined;
+    for (const scope of imp ? [imp.scope] : starScopes) {
+      (out.scopedHelperCalls ??= []).push({
+        scope,
+        name: imp?.name ?? t.value,
+        ...(literal !== undefined ? { nameArg: literal } : {}),
+        ...(d !== undefined && d !== null ? { defaultArg: d } : {}),
+        evidence: { file: ctx.file, line: lineOf(t), pattern },
+      });
+    }
+    i = end;
+  }
 }

@@ -186,26 +186,54 @@ const JVM_HELPERS = {
   ].join('\n'),
 };
 
+// A Django settings package: helpers in base.py, used by production.py through `import *`
+// and by another module through a named (and renamed) import.
+const PY_HELPERS = {
+  'proj/settings/base.py': [
+    'import os',
+    'def env_bool(name, default="False"):',
+    '    return os.getenv(name, default) == "True"',
+    'def env_required(name):',
+    '    value = os.environ.get(name)',
+    '    if not value:',
+    '        raise RuntimeError(name)',
+    '    return value',
+    'DEBUG = env_bool("DEBUG")',
+    '',
+  ].join('\n'),
+  'proj/settings/production.py': ['from .base import *', 'SECURE_SSL = env_bool("SECURE_SSL", "True")', 'SECRET_KEY = env_required("DJANGO_SECRET_KEY")', 'NAME = env_bool(computed_name())', ''].join('\n'),
+  'proj/worker/tasks.py': ['from proj.settings.base import env_bool as flag', 'EAGER = flag("CELERY_EAGER", default="False")', ''].join('\n'),
+};
+
 describe('class 2: helpers wrapping a read, across files', () => {
   it.each([
+    [
+      'python: helpers of settings/base.py called through import * and a renamed import',
+      PY_HELPERS,
+      ['CELERY_EAGER defaulted =False', 'DEBUG defaulted =False', 'DJANGO_SECRET_KEY required', 'SECURE_SSL defaulted =True'],
+      ['proj/settings/production.py:4 computed key passed to env_bool()'],
+    ],
     [
       'java/kotlin: a utility class called as EnvUtil.get/require from another file, a Kotlin helper, Class.CONST keys',
       JVM_HELPERS,
       ['AWS_REGION defaulted =eu-west-1', 'DATABASE_URL defaulted =jdbc:h2:mem:app', 'LICENSE_KEY required', 'SERVER_PORT optional'],
+      [],
     ],
     [
       'c#: IConfiguration extension methods called from Program.cs, with the AddEnvironmentVariables prefix',
       CS_HELPERS,
       ['APP_chains__network optional', 'APP_port defaulted =8080', 'LICENSE_KEY required'],
+      [],
     ],
     [
       'go: helpers of one package called in another file, an exported helper called as pkg.Getenv',
       GO_HELPERS,
       ['API_TOKEN defaulted =', 'DATABASE_URL required', 'LISTEN_ADDR defaulted =:8080', 'PORT defaulted =8000'],
+      [],
     ],
-  ] as const)('%s', async (_t, files, want) => {
+  ] as const)('%s', async (_t, files, want, unresolved) => {
     const c = await contractOf(files);
     expect(entries(c)).toEqual([...want]);
-    expect(c.unresolved.map((u) => `${u.evidence.file}:${u.evidence.line} ${u.reason}`)).toEqual([]);
+    expect(c.unresolved.map((u) => `${u.evidence.file}:${u.evidence.line} ${u.reason}`)).toEqual([...unresolved]);
   });
 });
