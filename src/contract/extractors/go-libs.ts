@@ -369,9 +369,20 @@ export function extractGoLibs(ctx: Ctx): void {
         if (ns.length > 1) out.fallbacks.push({ names: ns, evidence: ev });
         for (const n of ns) push({ name: n, kind: 'optional', evidence: ev, confidence: 'high' });
       } else if (args.length === 1) {
-        const pfxIdx = toks.findIndex((x, j) => x.value === 'SetEnvPrefix' && toks[j + 2]?.type === 'string');
-        const pfx = pfxIdx >= 0 ? toks[pfxIdx + 2]!.value.toUpperCase() + '_' : '';
-        push({ name: (pfx + args[0]!.value).toUpperCase().replace(/[.-]/g, '_'), kind: 'optional', evidence: ev, confidence: 'medium', note: 'name derived from the viper key (SetEnvPrefix + key, upper case)' });
+        // SetEnvPrefix("svc") / SetEnvPrefix(envPrefix) with a constant of the file; any other
+        // argument leaves the prefix unknown: the name is a guess (low confidence).
+        const pfxIdx = toks.findIndex((x, j) => x.value === 'SetEnvPrefix' && toks[j + 1]?.value === '(');
+        const pArg = pfxIdx >= 0 && toks[pfxIdx + 3]?.value === ')' ? toks[pfxIdx + 2] : undefined;
+        const pVal = pArg?.type === 'string' ? pArg.value : pArg?.type === 'name' ? ctx.consts?.get(pArg.value) ?? undefined : undefined;
+        const unknown = pfxIdx >= 0 && typeof pVal !== 'string';
+        const pfx = typeof pVal === 'string' && pVal ? pVal.toUpperCase() + '_' : '';
+        push({
+          name: (pfx + args[0]!.value).toUpperCase().replace(/[.-]/g, '_'),
+          kind: 'optional',
+          evidence: ev,
+          confidence: unknown ? 'low' : 'medium',
+          note: unknown ? 'viper SetEnvPrefix is not a literal or a constant: the name may carry a prefix' : 'name derived from the viper key (SetEnvPrefix + key, upper case)',
+        });
       }
       continue;
     }

@@ -6,12 +6,18 @@
  *   defaulted (`nil` default → optional); a block that raises → required;
  * - `ENV.key?("X")` / `has_key?` / `include?` / `member?` → optional;
  * - `Dotenv.require_keys("A", "B")` → required;
+ * - `ENV[KEY]` / `ENV.fetch(KEY)` with `KEY = "X"` (`.freeze`) a constant of the file → a read
+ *   of X (medium confidence);
+ * - code inside `"#{…}"` interpolation is read too; methods wrapping a read (`def env_bool(name,
+ *   default = "false")`) are followed to their calls (ruby-helpers.ts); Rails `config/*.yml`
+ *   ERB tags are Ruby (rails-erb.ts);
  * - `ENV[name]`, `ENV.to_h`, `ENV.each`, `ENV` passed around → unresolved.
  */
 import type { ContractRead, Extractor, ExtractResult, SourceFile } from '../model.js';
 import { argRanges, keyHint, lex, matchBracket, rangeText, staticString, type Tok } from './lexer.js';
 import { basename, guarded, LineIndex, shorten } from './util.js';
 import { erbRuby, isRailsErbConfig, markErbReads } from './rails-erb.js';
+import { rubyHelpers } from './ruby-helpers.js';
 
 /**
  * Ruby inside `#{…}` of the double-quoted strings (and interpolating heredocs) of `toks`, at its
@@ -56,9 +62,25 @@ function extractRuby(file: SourceFile, out: ExtractResult): void {
   // Rails config/*.yml: only the Ruby of the ERB tags (rails-erb.ts).
   const yaml = !/\.(?:rb|rake|ru)$/.test(file.path) && basename(file.path) !== 'Rakefile';
   let text: string | undefined = yaml ? erbRuby(file.text) : file.text;
+  // Constants holding names: KEY = "API_KEY" (or "API_KEY".freeze); assigned twice → ambiguous.
+  const consts = new Map<string, string | null>();
+  let helperLines = new Set<number>();
+  {
+    const all = lex(text, { lineComments: ['#'], blockComments: [], quotes: ['"', "'"], ruby: true });
+    for (let i = 0; i + 2 < all.length; i++) {
+      const t = all[i]!;
+      if (t.type !== 'name' || !/^[A-Z][A-Za-z0-9_]*$/.test(t.value) || all[i + 1]!.value !== '=' || all[i - 1]?.value === '.' || all[i - 1]?.value === '::') continue;
+      const v = all[i + 2]!;
+      const lit = v.type === 'string' && !v.interpolated && (all[i + 3]?.value !== '.' || all[i + 4]?.value === 'freeze') ? v.value : undefined;
+      consts.set(t.value, lit !== undefined && !consts.has(t.value) ? lit : null);
+    }
+    // Methods wrapping an ENV read, followed to their calls in the file (ruby-helpers.ts).
+    helperLines = rubyHelpers(file.path, text, all, out, (t) => li.line(t.start));
+  }
   // Code inside string interpolation is read as Ruby too, nesting a few levels deep.
   for (let depth = 0; text !== undefined && depth < 4; depth++) text = scanRuby(text);
   if (yaml) markErbReads(out.reads, file.path);
+  if (helperLines.size) out.unresolved = out.unresolved.filter((u) => !(u.reason === 'computed key' && helperLines.has(u.evidence.line)));
 
   function scanRuby(code: string): string | undefined {
     const toks = lex(code, { lineComments: ['#'], blockComments: [], quotes: ['"', "'"], ruby: true });
@@ -68,6 +90,23 @@ function extractRuby(file: SourceFile, out: ExtractResult): void {
 
   function scanToks(toks: Tok[]): void {
   const line = (t: Tok): number => li.line(t.start);
+  /** A literal name, or one held in a constant of the file (`ENV[KEY]`: medium confidence). */
+  const keyName = (r: [number, number] | undefined): { name?: string; via?: string } => {
+    const lit = staticString(toks, r);
+    if (lit !== undefined) return { name: lit };
+    if (r && r[1] - r[0] === 1 && toks[r[0]]!.type === 'name') {
+      const c = consts.get(toks[r[0]]!.value);
+      if (typeof c === 'string') return { name: c, via: toks[r[0]]!.value };
+    }
+    return {};
+  };
+  const viaConst = (read: ContractRead, via: string | undefined): ContractRead => {
+    if (via) {
+      read.confidence = 'medium';
+      read.note = read.note ? `${read.note}; name held in the constant ${via}` : `name held in the constant ${via}`;
+    }
+    return read;
+  };
   const ev = (t: Tok, pattern: string) => ({ file: file.path, line: line(t), pattern: shorten(pattern) });
   const literal = (r: [number, number] | undefined): string | undefined => {
     if (!r) return undefined;
@@ -91,7 +130,7 @@ function extractRuby(file: SourceFile, out: ExtractResult): void {
     if (next?.value === '[') {
       const { args, close } = argRanges(toks, i + 1);
       const pattern = rangeText(toks, [i, close + 1]);
-      const name = staticString(toks, args[0]);
+      const { name, via } = keyName(args[0]);
       const op = toks[close + 1]?.value;
       if (op === '=' && toks[close + 2]?.value !== '=') continue; // write
       if (!name) {
@@ -99,7 +138,7 @@ function extractRuby(file: SourceFile, out: ExtractResult): void {
         out.unresolved.push({ evidence: ev(t, pattern), reason: 'computed key', ...(h ? { hint: h } : {}) });
         continue;
       }
-      const read: ContractRead = { name, kind: 'optional', evidence: ev(t, pattern), confidence: 'high' };
+      const read: ContractRead = viaConst({ name, kind: 'optional', evidence: ev(t, pattern), confidence: 'high' }, via);
       if (op === '||') {
         const d = toks[close + 2]?.value === '=' ? toks[close + 3] : toks[close + 2];
         if (d && (d.type === 'string' || d.type === 'number')) {
@@ -145,13 +184,13 @@ function extractRuby(file: SourceFile, out: ExtractResult): void {
           close = k - 1;
         }
         const pattern = rangeText(toks, [i, close + 1]);
-        const name = staticString(toks, args[0]);
+        const { name, via } = keyName(args[0]);
         if (!name) {
           const h = keyHint(toks, args[0]);
           out.unresolved.push({ evidence: ev(t, pattern), reason: 'computed key', ...(h ? { hint: h } : {}) });
           continue;
         }
-        const read: ContractRead = { name, kind: 'required', evidence: ev(t, pattern), confidence: 'high', note: 'ENV.fetch raises KeyError when unset' };
+        const read: ContractRead = viaConst({ name, kind: 'required', evidence: ev(t, pattern), confidence: 'high', note: 'ENV.fetch raises KeyError when unset' }, via);
         if (args[1]) {
           const d = literal(args[1]);
           read.kind = d === undefined ? 'optional' : 'defaulted';

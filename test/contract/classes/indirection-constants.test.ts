@@ -7,6 +7,7 @@ import { describe, expect, it } from '@jest/globals';
 import { javascriptExtractor } from '../../../src/contract/extractors/javascript.js';
 import { goExtractor } from '../../../src/contract/extractors/go.js';
 import { pythonExtractor } from '../../../src/contract/extractors/python.js';
+import { rubyExtractor } from '../../../src/contract/extractors/ruby.js';
 import type { Extractor } from '../../../src/contract/model.js';
 import { run } from '../helpers.js';
 
@@ -55,6 +56,11 @@ const PY = [
   '',
 ].join('\n');
 
+const VIPER = (arg: string): string =>
+  ['package main', 'import "github.com/spf13/viper"', 'const envPrefix = "svc"', 'func init() {', `\tviper.SetEnvPrefix(${arg})`, '\t_ = viper.BindEnv("db.host")', '}', ''].join('\n');
+
+const RUBY = ['SMTP_KEY = "SMTP_PASSWORD".freeze', 'TWICE = "A"', 'TWICE = "B"', 'password = ENV.fetch(SMTP_KEY)', 'x = ENV[TWICE]', ''].join('\n');
+
 type Row = [string, Extractor, string, string, string[], string[]];
 const rows: Row[] = [
   [
@@ -81,6 +87,9 @@ const rows: Row[] = [
     ['PORT defaulted low 5 =8080', 'DB_URL optional low 6'],
     ['10 envconfig prefix is not a literal'],
   ],
+  ['ruby: ENV.fetch(CONST); a constant assigned twice stays unresolved', rubyExtractor, 'config/initializers/mail.rb', RUBY, ['SMTP_PASSWORD required medium 4'], ['5 computed key']],
+  ['go: viper SetEnvPrefix with a constant', goExtractor, 'cmd/root.go', VIPER('envPrefix'), ['SVC_DB_HOST optional medium 6'], []],
+  ['go: viper SetEnvPrefix computed: the name is a low-confidence guess', goExtractor, 'cmd/root.go', VIPER('strings.ToUpper(app)'), ['DB_HOST optional low 6'], []],
   [
     'python: pydantic env_prefix in a module constant; an unknown prefix is never required',
     pythonExtractor,

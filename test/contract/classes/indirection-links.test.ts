@@ -7,6 +7,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { contractOf, entries } from './contract-of.js';
 import { pythonExtractor } from '../../../src/contract/extractors/python.js';
+import { rubyExtractor } from '../../../src/contract/extractors/ruby.js';
 import type { Extractor } from '../../../src/contract/model.js';
 import { run } from '../helpers.js';
 
@@ -85,8 +86,34 @@ const GO_HELPERS = {
   'go.mod': 'module example.com/app\n',
 };
 
+// A Rails config/application.rb-style helper.
+const RB_APP = [
+  'module Acme', // 1
+  '  def self.noop; end', // 2
+  'end', // 3
+  'def env_bool(name, default = "false")', // 4
+  '  ENV.fetch(name, default).to_s == "true"', // 5
+  'end', // 6
+  'def must_env(key)', // 7
+  '  ENV.fetch(key)', // 8
+  'end', // 9
+  'config.force_ssl = env_bool("FORCE_SSL")', // 10
+  'config.hosts = env_bool "ALLOW_HOSTS", "true"', // 11
+  'config.secret = must_env("SECRET_KEY_BASE")', // 12
+  'config.other = must_env(name_for(:x))', // 13
+  '',
+].join('\n');
+
 describe('class 2: helpers wrapping a read, in one file', () => {
   it.each([
+    [
+      'ruby: env_bool/must_env methods of config/application.rb',
+      rubyExtractor,
+      'config/application.rb',
+      RB_APP,
+      ['FORCE_SSL defaulted 10 =false', 'ALLOW_HOSTS defaulted 11 =true', 'SECRET_KEY_BASE required 12'],
+      ['13 computed key passed to must_env()'],
+    ],
     [
       'python: envbool/envint/envsecret/must helpers of settings.py',
       pythonExtractor,
