@@ -8,6 +8,7 @@ import { javascriptExtractor } from '../../../src/contract/extractors/javascript
 import { goExtractor } from '../../../src/contract/extractors/go.js';
 import { pythonExtractor } from '../../../src/contract/extractors/python.js';
 import { rubyExtractor } from '../../../src/contract/extractors/ruby.js';
+import { phpExtractor } from '../../../src/contract/extractors/php.js';
 import type { Extractor } from '../../../src/contract/model.js';
 import { run } from '../helpers.js';
 
@@ -61,6 +62,22 @@ const VIPER = (arg: string): string =>
 
 const RUBY = ['SMTP_KEY = "SMTP_PASSWORD".freeze', 'TWICE = "A"', 'TWICE = "B"', 'password = ENV.fetch(SMTP_KEY)', 'x = ENV[TWICE]', ''].join('\n');
 
+const PHP = [
+  '<?php', // 1
+  "define('MAIL_DSN_KEY', 'MAILER_DSN');", // 2
+  'final class Options', // 3
+  '{', // 4
+  "    public const TOKEN = 'APP_TOKEN';", // 5
+  '    public function token(): string', // 6
+  '    {', // 7
+  "        return env(self::TOKEN, 'dev');", // 8
+  '    }', // 9
+  '}', // 10
+  '$dsn = getenv(MAIL_DSN_KEY);', // 11
+  '$other = getenv(Elsewhere::KEY);', // 12
+  '',
+].join('\n');
+
 type Row = [string, Extractor, string, string, string[], string[]];
 const rows: Row[] = [
   [
@@ -88,6 +105,7 @@ const rows: Row[] = [
     ['10 envconfig prefix is not a literal'],
   ],
   ['ruby: ENV.fetch(CONST); a constant assigned twice stays unresolved', rubyExtractor, 'config/initializers/mail.rb', RUBY, ['SMTP_PASSWORD required medium 4'], ['5 computed key']],
+  ['php: self::CONST and define()d names; a constant of another class stays unresolved', phpExtractor, 'src/Options.php', PHP, ['APP_TOKEN defaulted medium 8 =dev', 'MAILER_DSN optional medium 11'], ['12 computed key']],
   ['go: viper SetEnvPrefix with a constant', goExtractor, 'cmd/root.go', VIPER('envPrefix'), ['SVC_DB_HOST optional medium 6'], []],
   ['go: viper SetEnvPrefix computed: the name is a low-confidence guess', goExtractor, 'cmd/root.go', VIPER('strings.ToUpper(app)'), ['DB_HOST optional low 6'], []],
   [
