@@ -156,10 +156,9 @@ export function linkScopedHelpers(results: ExtractResult[]): { reads: ContractRe
         read.match = 'case-insensitive';
         read.note += `, configuration key ${c.nameArg}: may also come from appsettings.json`;
       }
-      // Go helpers that can fail do so whatever their second parameter is (a hint, a type), as in
-      // go.ts; elsewhere a passed default wins (the failure is only when unset and no default).
-      const failsFirst = h.fails && h.scope.startsWith('go');
-      if (!failsFirst && h.defaultParam && c.defaultArg !== undefined && c.defaultArg !== 'null' && c.defaultArg !== 'default') {
+      // A passed default wins (the helper fails only when unset and no default); a helper's second
+      // parameter that is not a default (`mustGetenvFor(key, purpose)`) is not `defaultParam`.
+      if (h.defaultParam && c.defaultArg !== undefined && c.defaultArg !== 'null' && c.defaultArg !== 'default') {
         read.kind = 'defaulted';
         read.default = c.defaultArg;
       } else if (h.fails && !h.keyStyle) {

@@ -221,6 +221,12 @@ function extractGo(file: SourceFile, out: ExtractResult): void {
     end: number;
     /** Token of the os.Getenv(p1) read. */
     readTok: number;
+    /**
+     * The second parameter is what the helper gives when unset (`return def`, `v = def`): a
+     * call's second argument is then a default, even when the helper can also fail (a parse
+     * error that log.Fatal()s); otherwise (`mustGetenv(key, purpose)`) it is not.
+     */
+    usesDefault: boolean;
   }
   const helpers = new Map<string, Helper>();
   // Tokens that fail the start (panic(, .Fatal…, .Panic…, os.Exit), counted by prefix sums so
@@ -262,7 +268,13 @@ function extractGo(file: SourceFile, out: ExtractResult): void {
       }
     }
     if (uses && params.length) {
-      helpers.set(toks[i + 1]!.value, { name: toks[i + 1]!.value, params, fatal: fatalIn(b, end), start: b, end, readTok });
+      let usesDefault = false;
+      const p2 = params[1];
+      for (let k = b; p2 !== undefined && k < end && !usesDefault; k++) {
+        const v = toks[k]!.value;
+        if (toks[k + 1]?.value === p2 && (v === 'return' || v === '=' || v === ':=') && toks[k + 2]?.value !== '(') usesDefault = true;
+      }
+      helpers.set(toks[i + 1]!.value, { name: toks[i + 1]!.value, params, fatal: fatalIn(b, end), start: b, end, readTok, usesDefault });
     }
   }
   // A helper's own read is left to its call sites only when it is unexported and called in
@@ -368,7 +380,7 @@ function extractGo(file: SourceFile, out: ExtractResult): void {
         continue;
       }
       const read: ContractRead = { name: key.name, kind: 'optional', evidence: ev(t, pattern), confidence: 'medium', note: `through helper ${t.value}()` };
-      if (h.fatal) {
+      if (h.fatal && !(args[1] && h.usesDefault)) {
         read.kind = 'required';
         read.note = `through helper ${t.value}(), which fails when unset`;
       } else if (args[1] && h.params.length >= 2) {
@@ -498,7 +510,7 @@ function extractGo(file: SourceFile, out: ExtractResult): void {
   const dir = file.path.includes('/') ? file.path.slice(0, file.path.lastIndexOf('/')) : '';
   const pkgName = dir.split('/').pop() || '';
   for (const h of helpers.values()) {
-    const def = { name: h.name, fails: h.fatal, defaultParam: h.params.length >= 2, evidence: ev(toks[h.readTok]!, 'helper') };
+    const def = { name: h.name, fails: h.fatal, defaultParam: h.params.length >= 2 && (h.usesDefault || !h.fatal), evidence: ev(toks[h.readTok]!, 'helper') };
     def.evidence.pattern = shorten(rawOf(h.readTok, Math.min(h.readTok + 6, toks.length)));
     (out.scopedHelpers ??= []).push({ scope: `go:${dir}`, ...def });
     if (/^[A-Z]/.test(h.name) && pkgName) (out.scopedHelpers ??= []).push({ scope: `go-pkg:${pkgName}`, ...def });

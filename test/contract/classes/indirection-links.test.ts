@@ -48,7 +48,7 @@ const PY_SETTINGS = [
 
 const GO_HELPERS = {
   'internal/config/env.go': [
-    'package config',
+    'package config', // getEnvInt fails on a parse error, not when unset: its calls are defaulted
     'import (',
     '\t"log"',
     '\t"os"',
@@ -66,6 +66,18 @@ const GO_HELPERS = {
     '\t}',
     '\treturn v',
     '}',
+    'func getEnvInt(key string, def int) int {',
+    '\ts := os.Getenv(key)',
+    '\tif s == "" {',
+    '\t\treturn def',
+    '\t}',
+    '\tn, err := strconv.Atoi(s)',
+    '\tif err != nil {',
+    '\t\tlog.Fatalf("%s: %v", key, err)',
+    '\t}',
+    '\treturn n',
+    '}',
+    'var workers = getEnvInt("WORKERS", 4)',
     'func mustGetenvFor(key, purpose string) string {',
     '\tv, ok := os.LookupEnv(key)',
     '\tif !ok {',
@@ -78,13 +90,14 @@ const GO_HELPERS = {
   'internal/config/config.go': [
     'package config',
     'const keyListen = "LISTEN_ADDR"',
-    'type Config struct{ Listen, DB, Token, Secret string }',
+    'type Config struct{ Listen, DB, Token, Secret string; Pool int }',
     'func Load() *Config {',
     '\treturn &Config{',
     '\t\tListen: getEnv(keyListen, ":8080"),',
     '\t\tDB:     mustEnv("DATABASE_URL"),',
     '\t\tToken:  getEnv("API_TOKEN", ""),',
     '\t\tSecret: mustGetenvFor("SESSION_SECRET", "signing cookies"),',
+    '\t\tPool:   getEnvInt("DB_POOL", 10),',
     '\t}',
     '}',
     '',
@@ -263,7 +276,7 @@ describe('class 2: helpers wrapping a read, across files', () => {
     [
       'go: helpers of one package called in another file, an exported helper called as pkg.Getenv',
       GO_HELPERS,
-      ['API_TOKEN defaulted =', 'DATABASE_URL required', 'LISTEN_ADDR defaulted =:8080', 'PORT defaulted =8000', 'SESSION_SECRET required'],
+      ['API_TOKEN defaulted =', 'DATABASE_URL required', 'DB_POOL defaulted =10', 'LISTEN_ADDR defaulted =:8080', 'PORT defaulted =8000', 'SESSION_SECRET required', 'WORKERS defaulted =4'],
       [],
     ],
   ] as const)('%s', async (_t, files, want, unresolved) => {
