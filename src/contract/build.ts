@@ -22,6 +22,7 @@ import type { Confidence, Contract, ContractEntry, ContractRead, EnvHelper, Extr
 import { EXTRACTORS } from './extractors/index.js';
 import { isDockerfile } from './extractors/dockerfile.js';
 import { helperRead } from './extractors/javascript.js';
+import { linkPending, linkScopedHelpers, linkTargets, resolveAlias, scopedHelperTargets } from './link.js';
 
 export const MAX_FILE_BYTES = 1024 * 1024;
 
@@ -163,6 +164,8 @@ export function extractFiles(files: SourceFile[]): { results: ExtractResult[]; e
   const results: ExtractResult[] = [];
   const errors: { file: string; reason: string }[] = [];
   const deferred: { f: SourceFile; ex: Extractor }[] = [];
+  /** Deferred files that were extracted after all. */
+  const ran = new Set<SourceFile>();
   const run = (f: SourceFile, ex: Extractor): void => {
     try {
       const r = ex.extract(f);
@@ -189,7 +192,32 @@ export function extractFiles(files: SourceFile[]): { results: ExtractResult[]; e
     const re = helperNames.size ? new RegExp(`\\b(?:${[...helperNames].map((n) => n.replace(/[$]/g, '\\$&')).join('|')})\\b`) : undefined;
     for (const { f, ex } of deferred) {
       if (ex.id !== 'javascript') continue;
-      if ((re && re.test(f.text)) || (hasDefaultHelper && /\bfrom\s*['"]\.|require\(\s*['"]\./.test(f.text))) run(f, ex);
+      if ((re && re.test(f.text)) || (hasDefaultHelper && /\bfrom\s*['"]\.|require\(\s*['"]\./.test(f.text))) {
+        ran.add(f);
+        run(f, ex);
+      }
+    }
+  }
+  // Go/JVM/Python files that may call a helper of another file (config.go's getenv,
+  // EnvUtil.require, envbool imported from settings/base.py).
+  const scopedLangs = new Set(['go', 'jvm', 'python']);
+  const helperTargets = scopedHelperTargets(results, deferred.filter(({ ex }) => scopedLangs.has(ex.id)).map(({ f }) => f));
+  for (const { f, ex } of deferred) {
+    if (scopedLangs.has(ex.id) && helperTargets.has(f.path) && !ran.has(f)) {
+      ran.add(f);
+      run(f, ex);
+    }
+  }
+  // Files whose exports another file applies (a schema handed to NestJS ConfigModule): read
+  // them too, following applied exports from file to file (link.ts).
+  const paths = new Set(files.map((f) => f.path));
+  for (let round = 0; round < 8; round++) {
+    const targets = linkTargets(results, (from, spec) => resolveModule(from, spec, paths) ?? resolveAlias(spec, paths));
+    const next = deferred.filter(({ f, ex }) => ex.id === 'javascript' && targets.has(f.path) && !ran.has(f));
+    if (!next.length) break;
+    for (const { f, ex } of next) {
+      ran.add(f);
+      run(f, ex);
     }
   }
   return { results, errors };
@@ -393,7 +421,17 @@ export async function buildContract(tree: FileTree, source: Contract['source'], 
       r.note = `read by build/tooling configuration, not by the running app${r.note ? `; ${r.note}` : ''}`;
     }
   }
-  reads.push(...resolveHelperCalls(results, contract, new Set(files.map((f) => f.path))));
+  const paths = new Set(files.map((f) => f.path));
+  reads.push(...resolveHelperCalls(results, contract, paths));
+  // Framework-applied schemas and helpers of a Go package, across files (link.ts).
+  const applied = linkPending(results, (from, spec) => resolveModule(from, spec, paths) ?? resolveAlias(spec, paths));
+  reads.push(...applied.reads);
+  contract.unresolved.push(...applied.unresolved);
+  contract.fallbacks.push(...applied.fallbacks);
+  const scoped = linkScopedHelpers(results);
+  reads.push(...scoped.reads);
+  contract.unresolved = contract.unresolved.filter((u) => !scoped.resolvedAt.has(`${u.evidence.file}:${u.evidence.line}`));
+  contract.unresolved.push(...scoped.unresolved);
   enforceDeclarations(results, reads);
   markDeprecations(reads, new Map(files.map((f) => [f.path, f.text])));
 

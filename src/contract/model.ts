@@ -88,6 +88,68 @@ export interface ExtractResult {
    * next to the package) and where that happens.
    */
   enforcesDeclarations?: { example?: string; evidence: Evidence }[];
+  /**
+   * Reads that hold only when code elsewhere applies them (issue 9, framework-applied schemas):
+   * a Joi/zod schema or a class-validator class exported from one file and handed to NestJS
+   * `ConfigModule.forRoot` in another, Spring files of a custom `spring.config.name`. Resolved
+   * by `link.ts`; a pending entry nothing applies yields nothing.
+   */
+  pending?: PendingReads[];
+  /** Code that applies pending reads: by key, or by an import of another file's export. */
+  applies?: ApplyReads[];
+  /**
+   * Helper functions that read the variable their caller names, for call sites in other files
+   * of the same scope (a Go package: `go:<dir>`), resolved by `link.ts`.
+   */
+  scopedHelpers?: ScopedHelper[];
+  scopedHelperCalls?: ScopedHelperCall[];
+}
+
+/** See ExtractResult.pending. `key` is `js:<file>#<export>` or a recognizer's own key. */
+export interface PendingReads {
+  key: string;
+  reads: ContractRead[];
+  unresolved?: UnresolvedRead[];
+  fallbacks?: FallbackChain[];
+  /** Further pending reads that applying this one applies (a validate() using a class of another file). */
+  then?: ApplyReads[];
+}
+
+export interface ApplyReads {
+  /** A recognizer key (`spring-config:NAME`), or … */
+  key?: string;
+  /** … an import: `importedName` from the relative module `from` (resolved from `evidence.file`). */
+  module?: { from: string; importedName: string };
+  evidence: Evidence;
+  /** What applies it, for the notes of the reads ("NestJS ConfigModule.forRoot validationSchema"). */
+  by: string;
+}
+
+export interface ScopedHelper {
+  scope: string;
+  name: string;
+  fails: boolean;
+  defaultParam: boolean;
+  evidence: Evidence;
+  /**
+   * The helper reads a .NET configuration key (`configuration[key]`): the variable is the key
+   * with `:` → `__` (after the call file's `AddEnvironmentVariables` prefix), matched
+   * case-insensitively, and never required (appsettings.json may hold it).
+   */
+  keyStyle?: 'dotnet-config';
+  /** Calls in the helper's own file are resolved here too (C#), not by the extractor (Go). */
+  sameFile?: boolean;
+}
+
+export interface ScopedHelperCall {
+  scope: string;
+  name: string;
+  /** Prefix of the call's file for `keyStyle` helpers (`AddEnvironmentVariables("P_")`). */
+  prefix?: string;
+  nameArg?: string;
+  defaultArg?: string;
+  hint?: string;
+  evidence: Evidence;
 }
 
 /** A function that reads `process.env[<its first parameter>]`. */

@@ -12,6 +12,7 @@
 import type { ContractRead, Extractor, ExtractResult, SourceFile } from '../model.js';
 import { argRanges, keyHint, lex, rangeText, staticString, type Tok } from './lexer.js';
 import { guarded, LineIndex, shorten } from './util.js';
+import { csharpHelpers } from './csharp-helpers.js';
 
 const CONFIG_NAME = /^(?:_?config(?:uration)?|Configuration|_?cfg|conf)$/i;
 
@@ -21,8 +22,25 @@ function extractCsharp(file: SourceFile, out: ExtractResult): void {
   const line = (t: Tok): number => li.line(t.start);
   const ev = (t: Tok, pattern: string) => ({ file: file.path, line: line(t), pattern: shorten(pattern) });
   let prefix = '';
+  // The prefix: AddEnvironmentVariables("P_") / (prefix: "P_") / (PrefixConst), or a source's
+  // `Prefix = "P_"` (new EnvironmentVariablesConfigurationSource { Prefix = … }).
+  const consts = new Map<string, string>();
+  for (let i = 0; i + 3 < toks.length; i++) {
+    if (toks[i]!.value === 'const' && toks[i + 1]!.value === 'string' && toks[i + 2]!.type === 'name' && toks[i + 3]!.value === '=' && toks[i + 4]?.type === 'string') consts.set(toks[i + 2]!.value, toks[i + 4]!.value);
+  }
+  const prefixAt = (k: number): string | undefined => {
+    if (toks[k]?.type === 'name' && toks[k + 1]?.value === ':') k += 2;
+    const t = toks[k];
+    if (!t || (toks[k + 1]?.value !== ')' && toks[k + 1]?.value !== ',' && toks[k + 1]?.value !== '}' && toks[k + 1]?.value !== ';')) return undefined;
+    return t.type === 'string' ? t.value : t.type === 'name' ? consts.get(t.value) : undefined;
+  };
   for (let i = 0; i + 2 < toks.length; i++) {
-    if (toks[i]!.value === 'AddEnvironmentVariables' && toks[i + 1]!.value === '(' && toks[i + 2]!.type === 'string') prefix = toks[i + 2]!.value;
+    if (toks[i]!.value === 'AddEnvironmentVariables' && toks[i + 1]!.value === '(') prefix = prefixAt(i + 2) ?? prefix;
+    else if (toks[i]!.value === 'EnvironmentVariablesConfigurationSource') {
+      for (let k = i + 1; k < Math.min(toks.length, i + 30) && toks[k]!.value !== ';'; k++) {
+        if (toks[k]!.value === 'Prefix' && toks[k + 1]?.value === '=') prefix = prefixAt(k + 2) ?? prefix;
+      }
+    }
   }
   const envName = (key: string): string => prefix + key.replace(/:/g, '__');
   const tail = (read: ContractRead, after: number): void => {
@@ -122,6 +140,8 @@ function extractCsharp(file: SourceFile, out: ExtractResult): void {
       out.reads.push(read);
     }
   }
+  // Extension methods wrapping a read, and their calls (resolved across files in link.ts).
+  csharpHelpers(file.path, toks, out, prefix, line);
 }
 
 export const csharpExtractor: Extractor = {

@@ -7,7 +7,9 @@
  *   (envconfig's "alt" lookup) → fallback chain [APP_X, X]; `required:"true"` → required,
  *   `default:"v"` → defaulted, `ignored:"true"` skipped; nested structs of the same file get
  *   the field's key as prefix. A struct with envconfig tags that cannot be tied to a literal
- *   Process prefix → unresolved, and its reads are low confidence and never required.
+ *   Process prefix → unresolved, and its reads are low confidence and never required; a prefix
+ *   held in a string constant of the file (`envconfig.Process(appName, &s)`) is resolved
+ *   (medium confidence), as is a caarlos0 `Options{Prefix: prefixConst}`.
  * - caarlos0/env: fields with `env:"X,required,notEmpty"` / `envDefault:"v"`, nested structs
  *   with `envPrefix:"P_"`, `env.Parse(&cfg)` / `env.ParseWithOptions(&cfg, env.Options{Prefix:
  *   "APP_", RequiredIfNoDef: true})`.
@@ -36,6 +38,8 @@ interface Ctx {
   all: GoTok[]; // with newlines
   out: ExtractResult;
   line(t: GoTok): number;
+  /** Package-level string constants of the file (`const appName = "myapp"`), for prefixes. */
+  consts?: ReadonlyMap<string, string | null>;
 }
 
 function parseTag(raw: string): Map<string, string> {
@@ -163,6 +167,13 @@ export function extractGoLibs(ctx: Ctx): void {
         out.unresolved.push({ evidence: ev, reason: 'envconfig struct defined elsewhere: its keys are not known' });
         continue;
       }
+      // A prefix held in a constant of the file: a prefix declared once (medium confidence).
+      const constPfx = pfx.type === 'name' ? ctx.consts?.get(pfx.value) : undefined;
+      if (typeof constPfx === 'string') {
+        envconfigStruct(typeName, constPfx ? constPfx.toUpperCase() + '_' : '', 'medium');
+        linked.add(typeName);
+        continue;
+      }
       if (pfx.type !== 'string') {
         out.unresolved.push({ evidence: ev, reason: 'envconfig prefix is not a literal', hint: undefined });
         envconfigStruct(typeName, '', 'low');
@@ -185,7 +196,7 @@ export function extractGoLibs(ctx: Ctx): void {
       envconfigStruct(name, '', 'low');
     }
   }
-  function envconfigStruct(typeName: string, prefix: string, confidence: 'high' | 'low', depth = 0): void {
+  function envconfigStruct(typeName: string, prefix: string, confidence: 'high' | 'medium' | 'low', depth = 0): void {
     if (depth > 5) return;
     for (const f of types.get(typeName) ?? []) {
       if (f.tag.get('ignored') === 'true') continue;
@@ -213,7 +224,7 @@ export function extractGoLibs(ctx: Ctx): void {
         const names = tagName && prefix ? [key, tagName.toUpperCase()] : [key];
         if (names.length > 1 && names[0] !== names[1]) out.fallbacks.push({ names, evidence: ev });
         for (const n of names.length > 1 && names[0] !== names[1] ? names : [key]) {
-          const read: ContractRead = { name: n, kind, evidence: ev, confidence: confidence === 'low' ? 'low' : 'high' };
+          const read: ContractRead = { name: n, kind, evidence: ev, confidence };
           if (def !== undefined) read.default = def;
           if (names.length > 1 && names[0] !== names[1]) {
             read.note = `envconfig reads ${names[0]}, then ${names[1]}`;
@@ -223,6 +234,7 @@ export function extractGoLibs(ctx: Ctx): void {
             }
           }
           if (confidence === 'low') read.note = 'envconfig prefix unknown: the name may carry a prefix';
+          else if (confidence === 'medium') read.note = `${read.note ? `${read.note}; ` : ''}envconfig prefix from a constant`;
           push(read);
         }
       }
@@ -246,6 +258,9 @@ export function extractGoLibs(ctx: Ctx): void {
       // Options{Prefix: "APP_", RequiredIfNoDef: true}
       for (let m = k; m < Math.min(toks.length, k + 60) && toks[m]!.value !== ')'; m++) {
         if (toks[m]!.value === 'Prefix' && toks[m + 1]?.value === ':' && toks[m + 2]?.type === 'string') prefix = toks[m + 2]!.value;
+        else if (toks[m]!.value === 'Prefix' && toks[m + 1]?.value === ':' && toks[m + 2]?.type === 'name' && typeof ctx.consts?.get(toks[m + 2]!.value) === 'string') {
+          prefix = ctx.consts.get(toks[m + 2]!.value)!;
+        }
         if (toks[m]!.value === 'RequiredIfNoDef' && toks[m + 1]?.value === ':' && toks[m + 2]?.value === 'true') requiredIfNoDef = true;
       }
     }
@@ -354,9 +369,20 @@ export function extractGoLibs(ctx: Ctx): void {
         if (ns.length > 1) out.fallbacks.push({ names: ns, evidence: ev });
         for (const n of ns) push({ name: n, kind: 'optional', evidence: ev, confidence: 'high' });
       } else if (args.length === 1) {
-        const pfxIdx = toks.findIndex((x, j) => x.value === 'SetEnvPrefix' && toks[j + 2]?.type === 'string');
-        const pfx = pfxIdx >= 0 ? toks[pfxIdx + 2]!.value.toUpperCase() + '_' : '';
-        push({ name: (pfx + args[0]!.value).toUpperCase().replace(/[.-]/g, '_'), kind: 'optional', evidence: ev, confidence: 'medium', note: 'name derived from the viper key (SetEnvPrefix + key, upper case)' });
+        // SetEnvPrefix("svc") / SetEnvPrefix(envPrefix) with a constant of the file; any other
+        // argument leaves the prefix unknown: the name is a guess (low confidence).
+        const pfxIdx = toks.findIndex((x, j) => x.value === 'SetEnvPrefix' && toks[j + 1]?.value === '(');
+        const pArg = pfxIdx >= 0 && toks[pfxIdx + 3]?.value === ')' ? toks[pfxIdx + 2] : undefined;
+        const pVal = pArg?.type === 'string' ? pArg.value : pArg?.type === 'name' ? ctx.consts?.get(pArg.value) ?? undefined : undefined;
+        const unknown = pfxIdx >= 0 && typeof pVal !== 'string';
+        const pfx = typeof pVal === 'string' && pVal ? pVal.toUpperCase() + '_' : '';
+        push({
+          name: (pfx + args[0]!.value).toUpperCase().replace(/[.-]/g, '_'),
+          kind: 'optional',
+          evidence: ev,
+          confidence: unknown ? 'low' : 'medium',
+          note: unknown ? 'viper SetEnvPrefix is not a literal or a constant: the name may carry a prefix' : 'name derived from the viper key (SetEnvPrefix + key, upper case)',
+        });
       }
       continue;
     }

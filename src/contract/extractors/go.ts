@@ -219,6 +219,14 @@ function extractGo(file: SourceFile, out: ExtractResult): void {
     fatal: boolean;
     start: number;
     end: number;
+    /** Token of the os.Getenv(p1) read. */
+    readTok: number;
+    /**
+     * The second parameter is what the helper gives when unset (`return def`, `v = def`): a
+     * call's second argument is then a default, even when the helper can also fail (a parse
+     * error that log.Fatal()s); otherwise (`mustGetenv(key, purpose)`) it is not.
+     */
+    usesDefault: boolean;
   }
   const helpers = new Map<string, Helper>();
   // Tokens that fail the start (panic(, .Fatal…, .Panic…, os.Exit), counted by prefix sums so
@@ -244,6 +252,7 @@ function extractGo(file: SourceFile, out: ExtractResult): void {
     if (b >= toks.length) continue;
     const end = matchParen(b);
     let uses = false;
+    let readTok = -1;
     spend(end - b);
     for (let k = b; k < end; k++) {
       if (
@@ -255,10 +264,17 @@ function extractGo(file: SourceFile, out: ExtractResult): void {
         toks[k + 3]?.value === ')'
       ) {
         uses = true;
+        if (readTok < 0) readTok = k - 2;
       }
     }
     if (uses && params.length) {
-      helpers.set(toks[i + 1]!.value, { name: toks[i + 1]!.value, params, fatal: fatalIn(b, end), start: b, end });
+      let usesDefault = false;
+      const p2 = params[1];
+      for (let k = b; p2 !== undefined && k < end && !usesDefault; k++) {
+        const v = toks[k]!.value;
+        if (toks[k + 1]?.value === p2 && (v === 'return' || v === '=' || v === ':=') && toks[k + 2]?.value !== '(') usesDefault = true;
+      }
+      helpers.set(toks[i + 1]!.value, { name: toks[i + 1]!.value, params, fatal: fatalIn(b, end), start: b, end, readTok, usesDefault });
     }
   }
   // A helper's own read is left to its call sites only when it is unexported and called in
@@ -364,7 +380,7 @@ function extractGo(file: SourceFile, out: ExtractResult): void {
         continue;
       }
       const read: ContractRead = { name: key.name, kind: 'optional', evidence: ev(t, pattern), confidence: 'medium', note: `through helper ${t.value}()` };
-      if (h.fatal) {
+      if (h.fatal && !(args[1] && h.usesDefault)) {
         read.kind = 'required';
         read.note = `through helper ${t.value}(), which fails when unset`;
       } else if (args[1] && h.params.length >= 2) {
@@ -489,8 +505,44 @@ function extractGo(file: SourceFile, out: ExtractResult): void {
     }
   }
 
+  // Helpers and their calls across the files of one package (link.ts): a helper of config.go
+  // called in main.go, or an exported one called as pkg.Getenv("X") from another package.
+  const dir = file.path.includes('/') ? file.path.slice(0, file.path.lastIndexOf('/')) : '';
+  const pkgName = dir.split('/').pop() || '';
+  for (const h of helpers.values()) {
+    const def = { name: h.name, fails: h.fatal, defaultParam: h.params.length >= 2 && (h.usesDefault || !h.fatal), evidence: ev(toks[h.readTok]!, 'helper') };
+    def.evidence.pattern = shorten(rawOf(h.readTok, Math.min(h.readTok + 6, toks.length)));
+    (out.scopedHelpers ??= []).push({ scope: `go:${dir}`, ...def });
+    if (/^[A-Z]/.test(h.name) && pkgName) (out.scopedHelpers ??= []).push({ scope: `go-pkg:${pkgName}`, ...def });
+  }
+  for (let i = 1; i + 2 < toks.length; i++) {
+    const t = toks[i]!;
+    if (t.type !== 'name' || toks[i + 1]!.value !== '(' || helpers.has(t.value) || toks[i - 1]!.value === 'func') continue;
+    // The key: a literal or a string constant of this file (`getenv(keyPort, "8080")`).
+    const a0 = toks[i + 2]!;
+    const nameArg = a0.type === 'string' ? a0.value : a0.type === 'name' ? consts.get(a0.value) : undefined;
+    if (typeof nameArg !== 'string' || !/^[A-Z][A-Z0-9_]*$/.test(nameArg)) continue;
+    const qualified = toks[i - 1]!.value === '.';
+    if (qualified && (toks[i - 2]?.type !== 'name' || !/^[A-Z]/.test(t.value))) continue;
+    const { args } = argsOf(i + 1);
+    if (!args[0] || args[0][1] - args[0][0] !== 1) continue;
+    const scope = qualified ? `go-pkg:${toks[i - 2]!.value}` : `go:${dir}`;
+    const callee = qualified ? `${toks[i - 2]!.value}.${t.value}` : t.value;
+    const call: NonNullable<ExtractResult['scopedHelperCalls']>[number] = {
+      scope,
+      name: t.value,
+      nameArg,
+      evidence: ev(qualified ? toks[i - 2]! : t, `${callee}(${args.map((a) => rawOf(a[0], a[1])).join(', ')})`),
+    };
+    if (args[1]) {
+      const d = toks.slice(args[1][0], args[1][1]);
+      call.defaultArg = d.length === 1 && d[0]!.type === 'string' ? d[0]!.value : shorten(rawOf(args[1][0], args[1][1]));
+    }
+    (out.scopedHelperCalls ??= []).push(call);
+  }
+
   // Libraries: envconfig, caarlos0/env, urfave/cli, viper.
-  extractGoLibs({ file: file.path, all, out, line: (t) => lines.line(t.start) });
+  extractGoLibs({ file: file.path, all, out, line: (t) => lines.line(t.start), consts });
 }
 
 export const goExtractor: Extractor = {

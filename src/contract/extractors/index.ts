@@ -12,6 +12,10 @@ import { rustExtractor } from './rust.js';
 import { csharpExtractor } from './csharp.js';
 import { phpExtractor } from './php.js';
 import { nodeConfigExtractor } from './node-config.js';
+import { NEST_CONFIG } from './nest-config.js';
+import { CLASS_VALIDATOR } from './class-validator.js';
+import { SPRING_CONFIG_NAME } from './spring-config-name.js';
+import { RAILS_ERB } from './rails-erb.js';
 
 /**
  * Every contract extractor, one file each in this folder. JS/TS validation libraries
@@ -33,3 +37,9 @@ export const EXTRACTORS: Extractor[] = [
   phpExtractor,
   nodeConfigExtractor,
 ];
+
+/**
+ * Framework recognizers (issue 9): one file each, run by the extractor of their language on
+ * its parse, identified by their file name like a lint rule.
+ */
+export const RECOGNIZERS: { id: string; summary: string }[] = [NEST_CONFIG, CLASS_VALIDATOR, SPRING_CONFIG_NAME, RAILS_ERB];

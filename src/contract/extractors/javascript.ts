@@ -14,9 +14,12 @@
  * enumerated. Reads through an alias are kept with low confidence and are never required.
  */
 import ts from 'typescript';
+import { constantString } from './js-constants.js';
 import type { ContractRead, EnvHelper, Extractor, ExtractResult, HelperCall, SourceFile } from '../model.js';
 import { guarded, shorten, STARTUP_FN } from './util.js';
-import { extractSchemas } from './js-schemas.js';
+import { extractSchemas, schemaTools } from './js-schemas.js';
+import { extractClassValidator } from './class-validator.js';
+import { extractNestConfig } from './nest-config.js';
 
 const JS_EXT = /\.(?:js|mjs|cjs|jsx|ts|mts|cts|tsx)$/;
 const VITE_BUILTINS = new Set(['MODE', 'DEV', 'PROD', 'SSR', 'BASE_URL']);
@@ -31,6 +34,8 @@ interface EnvRead {
   hint?: string;
   /** Alias variable name for reads through an alias. */
   alias?: string;
+  /** The name came from a constant of the file (`process.env[KEY]`): medium confidence. */
+  viaConst?: string;
 }
 
 interface Binding {
@@ -362,7 +367,12 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
 
   // Validation libraries (envalid, env-var, zod, t3-env, Joi).
   const consumed = new Set<ts.Node>();
-  extractSchemas({ sf, nodes, out, isProcessEnv, ev, consumed });
+  const schemaCtx = { sf, nodes, out, isProcessEnv, ev, consumed };
+  const tools = schemaTools(schemaCtx);
+  extractSchemas(schemaCtx, tools);
+  // Framework-applied schemas (recognizers: class-validator.ts, nest-config.ts).
+  extractClassValidator(schemaCtx, tools);
+  extractNestConfig(schemaCtx, tools);
 
   /** If `n` is a read of one variable, what it reads. */
   const asEnvRead = (n: ts.Node): EnvRead | undefined => {
@@ -380,6 +390,8 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
       if (!mode) return undefined;
       const arg = strip(n.argumentExpression);
       if (isStringLike(arg)) return { mode, name: arg.text, alias: aliasName(n.expression, mode) };
+      const c = constantString(arg);
+      if (c !== undefined) return { mode, name: c, alias: aliasName(n.expression, mode), viaConst: arg.getText(sf) };
       return { mode, hint: staticPrefix(arg), alias: aliasName(n.expression, mode) };
     }
     if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression)) {
@@ -453,9 +465,10 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
       name,
       kind: 'optional',
       evidence: ev(node, patternOf(node, r)),
-      confidence: r.mode === 'alias' ? 'low' : 'high',
+      confidence: r.mode === 'alias' ? 'low' : r.viaConst ? 'medium' : 'high',
     };
     if (r.mode === 'alias') base.note = `read through \`${r.alias}\`, an alias of process.env`;
+    else if (r.viaConst) base.note = `name held in the constant ${r.viaConst}`;
     if (r.mode === 'build') {
       record({ ...base, kind: 'build-time', note: 'import.meta.env is replaced at build time' }, node);
       return;
@@ -1044,8 +1057,9 @@ export function helperRead(
 
 export const javascriptExtractor: Extractor = {
   id: 'javascript',
-  // process.env, process?.env, Bun.env, Deno.env, import.meta.env, env-var, { env } from process, dotenv-safe
-  quick: /process\??\.env|Bun\.env|Deno\.env|meta\.env|env-var|\benv\s*[},]|\{\s*env\b|dotenv-safe/,
+  // process.env, process?.env, Bun.env, Deno.env, import.meta.env, env-var, { env } from process, dotenv-safe,
+  // NestJS ConfigModule.forRoot (files it applies are extracted through link.ts)
+  quick: /process\??\.env|Bun\.env|Deno\.env|meta\.env|env-var|\benv\s*[},]|\{\s*env\b|dotenv-safe|ConfigModule\.forRoot/,
   matches: (path) => JS_EXT.test(path) && !/\.d\.[cm]?ts$/.test(path),
   extract: (file) => guarded('javascript', file, (out) => extractJs(file, out)),
 };

@@ -30,12 +30,12 @@ export interface SchemaContext {
   consumed: Set<ts.Node>;
 }
 
-function strip(e: ts.Node): ts.Node {
+export function strip(e: ts.Node): ts.Node {
   while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
   return e;
 }
 
-function propName(p: ts.ObjectLiteralElementLike): string | undefined {
+export function propName(p: ts.ObjectLiteralElementLike): string | undefined {
   const n = p.name;
   if (!n) return undefined;
   if (ts.isIdentifier(n) || ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)) return n.text;
@@ -46,7 +46,7 @@ function propName(p: ts.ObjectLiteralElementLike): string | undefined {
   return undefined;
 }
 
-function literalText(e: ts.Node): string | undefined {
+export function literalText(e: ts.Node): string | undefined {
   const s = strip(e);
   if (ts.isStringLiteral(s) || ts.isNoSubstitutionTemplateLiteral(s)) return s.text;
   if (ts.isNumericLiteral(s)) return s.text;
@@ -87,7 +87,14 @@ function chainRoot(e: ts.Node): string | undefined {
   return ts.isIdentifier(cur) ? cur.text : undefined;
 }
 
-export function extractSchemas(ctx: SchemaContext): void {
+/** What the schema recognizers share for one file (also used by nest-config.ts). */
+export type SchemaTools = ReturnType<typeof schemaTools>;
+
+/**
+ * Declarations, imports and schema readers of one file. Reads go to `ctx.out`: pass a context
+ * with another `out` to collect the reads of a schema without reporting them (pending reads).
+ */
+export function schemaTools(ctx: SchemaContext) {
   const { sf, out } = ctx;
   const decls = new Map<string, ts.Expression>();
   const imports = new Map<string, string>(); // local name → module
@@ -245,6 +252,20 @@ export function extractSchemas(ctx: SchemaContext): void {
     return undefined;
   };
 
+  return { decls, imports, resolve, isLib, push, unresolved, fromObject, zodKind, joiKind, envalidKind, objectSchema, ZOD, JOI };
+}
+
+/** A zod / Joi object schema's reads, into `ctx.out`: true when `e` is one. */
+export function readObjectSchema(tools: SchemaTools, e: ts.Node): boolean {
+  const s = tools.objectSchema(e);
+  if (!s) return false;
+  tools.fromObject(s.obj, s.lib === 'zod' ? 'zod' : 'Joi', s.lib === 'zod' ? tools.zodKind : tools.joiKind);
+  return true;
+}
+
+export function extractSchemas(ctx: SchemaContext, tools: SchemaTools = schemaTools(ctx)): void {
+  const { sf, out } = ctx;
+  const { imports, resolve, isLib, push, unresolved, fromObject, zodKind, joiKind, envalidKind, objectSchema } = tools;
   const visit = (n: ts.Node): void => {
     if (ts.isCallExpression(n)) {
       const callee = strip(n.expression);

@@ -13,6 +13,8 @@ import type { ContractRead, Extractor, ExtractResult, SourceFile } from '../mode
 import { argRanges, keyHint, lex, matchBracket, rangeText, staticString, type Tok } from './lexer.js';
 import { placeholderReads } from './spring.js';
 import { guarded, LineIndex, shorten } from './util.js';
+import { configNameFromCode } from './spring-config-name.js';
+import { jvmHelpers } from './jvm-helpers.js';
 
 function extractJvm(file: SourceFile, out: ExtractResult): void {
   const toks = lex(file.text, { lineComments: ['//'], blockComments: [['/*', '*/']], quotes: ['"'], triple: true, charQuote: "'" });
@@ -91,6 +93,14 @@ function extractJvm(file: SourceFile, out: ExtractResult): void {
         name = consts.get(toks[args[0][0]]!.value);
         confidence = 'medium';
       }
+      // A constant of this file named through its class or `this` (`Config.DB_URL`).
+      if (!name && args[0] && args[0][1] - args[0][0] === 3 && toks[args[0][0] + 1]!.value === '.' && consts.has(toks[args[0][0] + 2]!.value)) {
+        const owner = toks[args[0][0]]!.value;
+        if (owner === 'this' || new RegExp(`\\b(?:class|object|interface)\\s+${owner.replace(/\$/g, '\\$')}(?![\\w$])`).test(file.text)) {
+          name = consts.get(toks[args[0][0] + 2]!.value);
+          confidence = 'medium';
+        }
+      }
       if (!name) {
         const h = keyHint(toks, args[0]);
         out.unresolved.push({ evidence: { file: file.path, line: line(start), pattern: shorten(pattern) }, reason: 'computed key', ...(h ? { hint: h } : {}) });
@@ -158,6 +168,8 @@ function extractJvm(file: SourceFile, out: ExtractResult): void {
     out.reads.push(read);
   }
   configurationProperties(file, toks, line, out);
+  // Methods wrapping System.getenv and their calls (resolved in link.ts).
+  jvmHelpers(file.path, toks, out, line);
 }
 
 /** `camelCase` / `kebab-case` property segment → the env form Spring's binder reads. */
@@ -275,7 +287,11 @@ function configurationProperties(file: SourceFile, toks: Tok[], line: (t: Tok) =
 
 export const jvmExtractor: Extractor = {
   id: 'jvm',
-  quick: /getenv|@Value|@ConfigurationProperties/,
+  quick: /getenv|@Value|@ConfigurationProperties|spring\.config\.name/,
   matches: (path) => /\.(?:java|kt|kts)$/.test(path),
-  extract: (file) => guarded('jvm', file, (out) => extractJvm(file, out)),
+  extract: (file) =>
+    guarded('jvm', file, (out) => {
+      extractJvm(file, out);
+      configNameFromCode(file, out);
+    }),
 };

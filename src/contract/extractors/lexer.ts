@@ -48,12 +48,35 @@ export function lex(text: string, o: LexOptions): Tok[] {
   const str = (start: number, contentStart: number, contentEnd: number, end: number, interpolated = false): void => {
     out.push({ type: 'string', value: text.slice(contentStart, contentEnd), start, end, raw: text.slice(start, end), interpolated });
   };
+  let interpolationDepth = 0;
+  /** Ruby `#{…}` inside a double-quoted string: the index of its closing brace (quotes inside skipped). */
+  const scanRubyInterpolation = (from: number): number => {
+    let depth = 1;
+    let k = from;
+    while (k < n) {
+      const c = text[k]!;
+      if (c === '"' || c === "'") {
+        k = scanQuoted(c, k + 1, true) + 1;
+        continue;
+      }
+      if (c === '{') depth++;
+      else if (c === '}' && --depth === 0) return k;
+      k++;
+    }
+    return n;
+  };
   const scanQuoted = (q: string, from: number, escapes: boolean): number => {
     let k = from;
     while (k < n) {
       const c = text[k]!;
       if (escapes && c === '\\') {
         k += 2;
+        continue;
+      }
+      if (o.ruby && q === '"' && c === '#' && text[k + 1] === '{' && interpolationDepth < 16) {
+        interpolationDepth++;
+        k = scanRubyInterpolation(k + 2) + 1;
+        interpolationDepth--;
         continue;
       }
       if (c === q) return k;

@@ -3,6 +3,8 @@
  *
  * - `getenv('X')`, `$_ENV['X']`, `$_SERVER['X']` → optional; `?: 'd'` / `?? 'd'` → defaulted.
  * - Laravel `env('X')` → optional, `env('X', d)` → defaulted (`null` → optional).
+ * - A name held in a constant of the file (`getenv(self::KEY)`, `env(Config::KEY)`, a
+ *   `define('KEY', 'X')`d `KEY`) → read with medium confidence.
  * - Computed keys, `getenv()` without arguments, `$_ENV` as a whole → unresolved.
  */
 import type { ContractRead, Extractor, ExtractResult, SourceFile } from '../model.js';
@@ -27,6 +29,28 @@ function extractPhp(file: SourceFile, out: ExtractResult): void {
     read.kind = 'defaulted';
     read.default = d.type === 'string' || d.type === 'number' ? d.value : shorten(d.raw);
   };
+  // Names held in constants: class `const KEY = 'X';`, `define('KEY', 'X')`; a name defined
+  // twice with different values is ambiguous.
+  const consts = new Map<string, string | null>();
+  const putConst = (k: string, v: string): void => {
+    const had = consts.get(k);
+    consts.set(k, had === undefined || had === v ? v : null);
+  };
+  for (let i = 0; i + 3 < toks.length; i++) {
+    if (toks[i]!.value === 'const' && toks[i + 1]!.type === 'name' && toks[i + 2]!.value === '=' && toks[i + 3]!.type === 'string' && !toks[i + 3]!.interpolated && toks[i + 4]?.value === ';') putConst(toks[i + 1]!.value, toks[i + 3]!.value);
+    else if (toks[i]!.value === 'define' && toks[i + 1]!.value === '(' && toks[i + 2]!.type === 'string' && toks[i + 3]!.value === ',' && toks[i + 4]?.type === 'string' && toks[i + 5]?.value === ')') putConst(toks[i + 2]!.value, toks[i + 4]!.value);
+  }
+  /** `self::KEY` / `static::KEY` / `Cls::KEY` / `KEY` → the constant's value. */
+  const constKey = (r: [number, number] | undefined): string | undefined => {
+    if (!r) return undefined;
+    const n = r[1] - r[0];
+    const last = toks[r[1] - 1]!;
+    if (last.type !== 'name' || !(n === 1 || (n === 3 && toks[r[0] + 1]!.value === '::' && toks[r[0]]!.type === 'name'))) return undefined;
+    if (n === 1 && last.value.startsWith('$')) return undefined;
+    if (n === 3 && !['self', 'static'].includes(toks[r[0]]!.value) && !new RegExp(`\\b(?:class|interface|enum)\\s+${toks[r[0]]!.value.replace(/\$/g, '\\$')}\\b`).test(file.text)) return undefined;
+    const v = consts.get(last.value);
+    return typeof v === 'string' ? v : undefined;
+  };
   let enumDone = false;
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i]!;
@@ -38,7 +62,8 @@ function extractPhp(file: SourceFile, out: ExtractResult): void {
         if (t.value === 'getenv') out.unresolved.push({ evidence: ev(t, pattern), reason: 'getenv() without a name reads the whole environment' });
         continue;
       }
-      const name = staticString(toks, args[0]);
+      const via = staticString(toks, args[0]) === undefined ? constKey(args[0]) : undefined;
+      const name = staticString(toks, args[0]) ?? via;
       if (!name) {
         // env($this->value) inside `enum EnvVars: string { case X = 'X'; … }`: every case is a read.
         if (enumDone && isThisValue(toks, args[0])) continue;
@@ -50,7 +75,7 @@ function extractPhp(file: SourceFile, out: ExtractResult): void {
         out.unresolved.push({ evidence: ev(t, pattern), reason: 'computed key', ...(h ? { hint: h } : {}) });
         continue;
       }
-      const read: ContractRead = { name, kind: 'optional', evidence: ev(t, pattern), confidence: 'high' };
+      const read: ContractRead = { name, kind: 'optional', evidence: ev(t, pattern), confidence: via ? 'medium' : 'high', ...(via ? { note: `name held in the constant ${rangeText(toks, args[0]!)}` } : {}) };
       if (t.value === 'env' && args[1]) {
         const d = staticString(toks, args[1]) ?? rangeText(toks, args[1]);
         if (d !== 'null') {

@@ -9,7 +9,9 @@
  *   side). `Field(...)` → required, `Field(default=…)`/`Field(x)`/`default_factory` → defaulted.
  *   `alias=` / `validation_alias=` / v1 `env=` name the variable exactly (no prefix);
  *   `AliasChoices('A', 'B')` → a fallback chain. `env_prefix` and `env_nested_delimiter` come
- *   from `model_config = SettingsConfigDict(…)` or `class Config:`; a field typed with a model
+ *   from `model_config = SettingsConfigDict(…)` or `class Config:` (a literal, or a module
+ *   constant `PREFIX = "APP_"` → medium confidence; anything else → unresolved, and the fields
+ *   are low-confidence reads that are never required); a field typed with a model
  *   class of the same file is expanded to `PREFIX_FIELD<delimiter>SUB` (optional: the whole
  *   field can also come as JSON in `PREFIX_FIELD`).
  * - python-decouple: `config('X')` → required; `config('X', default=…)` → defaulted.
@@ -143,7 +145,37 @@ function pydanticSettings(ctx: Ctx): void {
     prefix: string;
     delimiter?: string;
     caseSensitive: boolean;
+    /** env_prefix held in a module constant (its name): medium confidence. */
+    prefixVia?: string;
+    /** env_prefix that is neither a literal nor a module constant: where, and its text. */
+    prefixUnknown?: { line: number; text: string };
   }
+  // Module-level string constants (`PREFIX = "SVC_"`), for an env_prefix declared once.
+  const moduleConsts = new Map<string, string | null>();
+  for (const l of logical) {
+    if (l.indent !== 0 || l.end - l.start !== 3 || toks[l.start]!.type !== 'name' || toks[l.start + 1]!.value !== '=') continue;
+    const v = str(toks, [l.start + 2, l.end]);
+    const k = toks[l.start]!.value;
+    moduleConsts.set(k, v !== undefined && !moduleConsts.has(k) ? v : null);
+  }
+  const setPrefix = (cfg: Cfg, r: [number, number] | undefined): void => {
+    if (!r) return;
+    delete cfg.prefixVia;
+    delete cfg.prefixUnknown;
+    const p = str(toks, r);
+    if (p !== undefined) {
+      cfg.prefix = p;
+      return;
+    }
+    const c = r[1] - r[0] === 1 && toks[r[0]]!.type === 'name' ? moduleConsts.get(toks[r[0]]!.value) : undefined;
+    if (typeof c === 'string') {
+      cfg.prefix = c;
+      cfg.prefixVia = toks[r[0]]!.value;
+      return;
+    }
+    cfg.prefix = '';
+    cfg.prefixUnknown = { line: ctx.lineOf(toks[r[0]]!), text: text(toks, r) };
+  };
   const configOf = (name: string, seen = new Set<string>()): Cfg => {
     const c = classes.get(name)!;
     let cfg: Cfg = { prefix: '', caseSensitive: false };
@@ -158,8 +190,7 @@ function pydanticSettings(ctx: Ctx): void {
         const open = toks.slice(l.start, l.end).findIndex((t) => t.value === '(');
         if (open >= 0) {
           const { kw } = callArgs(toks, l.start + open);
-          const p = str(toks, kw.get('env_prefix'));
-          if (p !== undefined) cfg.prefix = p;
+          setPrefix(cfg, kw.get('env_prefix'));
           const d = str(toks, kw.get('env_nested_delimiter'));
           if (d !== undefined) cfg.delimiter = d;
           const cs = kw.get('case_sensitive');
@@ -169,7 +200,7 @@ function pydanticSettings(ctx: Ctx): void {
       // class Config: env_prefix = 'APP_'
       if (l.indent > bodyIndent && ['env_prefix', 'env_nested_delimiter', 'case_sensitive'].includes(first.value) && toks[l.start + 1]?.value === '=') {
         const r: [number, number] = [l.start + 2, l.end];
-        if (first.value === 'env_prefix') cfg.prefix = str(toks, r) ?? cfg.prefix;
+        if (first.value === 'env_prefix') setPrefix(cfg, r);
         if (first.value === 'env_nested_delimiter') cfg.delimiter = str(toks, r) ?? cfg.delimiter;
         if (first.value === 'case_sensitive') cfg.caseSensitive = toks[r[0]]!.value === 'True';
       }
@@ -202,11 +233,19 @@ function pydanticSettings(ctx: Ctx): void {
       }
     }
   }
+  const prefixReported = new Set<number>();
   for (const [cname, c] of classes) {
     if (!isSettings(cname)) continue;
     const cfg = configOf(cname);
     const bodyIndent = c.bodyStart < c.bodyEnd ? logical[c.bodyStart]!.indent : 0;
     const envName = (field: string): string => (cfg.caseSensitive ? cfg.prefix + field : (cfg.prefix + field).toUpperCase());
+    if (cfg.prefixUnknown && !prefixReported.has(cfg.prefixUnknown.line)) {
+      prefixReported.add(cfg.prefixUnknown.line);
+      out.unresolved.push({
+        evidence: { file: ctx.file, line: cfg.prefixUnknown.line, pattern: shorten(`${cname} env_prefix=${cfg.prefixUnknown.text}`) },
+        reason: 'pydantic-settings env_prefix is neither a literal nor a constant of the file',
+      });
+    }
     for (let li = c.bodyStart; li < c.bodyEnd; li++) {
       const l = logical[li]!;
       if (l.indent !== bodyIndent) continue;
@@ -291,8 +330,14 @@ function pydanticSettings(ctx: Ctx): void {
       const pattern = shorten(`${cname}.${toks.slice(l.start, l.end).map((t) => t.raw).join(' ').replace(/ ([:,)\]])/g, '$1').replace(/([([]) /g, '$1')}`);
       const ev = { file: ctx.file, line: ctx.lineOf(nameTok), pattern };
       if (names.length > 1) out.fallbacks.push({ names, evidence: ev });
+      if (!exact && cfg.prefixVia) note = note ? `${note}; env_prefix from ${cfg.prefixVia}` : `env_prefix from ${cfg.prefixVia}`;
+      if (!exact && cfg.prefixUnknown) {
+        // The real name carries a prefix keydrift cannot see: never a requirement.
+        if (kind === 'required') kind = 'optional';
+        note = `env_prefix ${cfg.prefixUnknown.text} is not known: the name may carry a prefix`;
+      }
       for (const n of names) {
-        const read: ContractRead = { name: n, kind, evidence: ev, confidence: 'high' };
+        const read: ContractRead = { name: n, kind, evidence: ev, confidence: !exact && cfg.prefixUnknown ? 'low' : !exact && cfg.prefixVia ? 'medium' : 'high' };
         if (def !== undefined && kind === 'defaulted') read.default = def;
         if (note) read.note = note;
         if (!cfg.caseSensitive) read.match = 'case-insensitive';

@@ -16,6 +16,7 @@
 import type { ContractRead, Extractor, ExtractResult, SourceFile } from '../model.js';
 import { guarded, LineIndex, shorten, STARTUP_FN } from './util.js';
 import { extractPythonLibs } from './python-libs.js';
+import { extractPythonHelpers } from './python-helpers.js';
 import { spend } from '../budget.js';
 
 export type PyTokType = 'name' | 'string' | 'number' | 'op' | 'nl';
@@ -754,6 +755,7 @@ function extractPython(file: SourceFile, out: ExtractResult): void {
     }
   }
   extractPythonLibs({ file: file.path, toks, logical, lineOf, out, imports });
+  extractPythonHelpers({ file: file.path, toks, logical, lineOf, out });
 }
 
 export const pythonExtractor: Extractor = {

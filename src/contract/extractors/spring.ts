@@ -17,6 +17,7 @@
  */
 import type { ContractRead, Extractor, ExtractResult, SourceFile } from '../model.js';
 import { basename, guarded, shorten } from './util.js';
+import { configNameFromBootstrap, isNamedConfigCandidate, namedConfigPending } from './spring-config-name.js';
 
 /** Relaxed-binding environment variable name for a Spring property key. */
 export function springEnvName(key: string): string {
@@ -149,11 +150,11 @@ function configFile(path: string): { profile?: string } | undefined {
   return m[1] ? { profile: m[1] } : {};
 }
 
-function extractSpringConfig(file: SourceFile, out: ExtractResult): void {
-  const cfg = configFile(file.path)!;
-  if (cfg.profile && SKIP_PROFILES.test(cfg.profile)) return;
-  const lines = file.text.split(/\r?\n/);
+/** `${…}` reads of one Spring configuration file (profile: the file's profile, when it has one). */
+export function springConfigReads(file: SourceFile, out: ExtractResult, cfg: { profile?: string }): Set<string> {
   const defined = new Set<string>();
+  if (cfg.profile && SKIP_PROFILES.test(cfg.profile)) return defined;
+  const lines = file.text.split(/\r?\n/);
   const values: { value: string; line: number }[] = [];
   if (/\.properties$/.test(file.path)) {
     lines.forEach((l, idx) => {
@@ -192,6 +193,14 @@ function extractSpringConfig(file: SourceFile, out: ExtractResult): void {
       ...(cfg.profile ? { confidence: 'medium' as const, note: `only with the Spring profile ${cfg.profile}` } : {}),
     });
   }
+  return defined;
+}
+
+function extractSpringConfig(file: SourceFile, out: ExtractResult): void {
+  const cfg = configFile(file.path)!;
+  springConfigReads(file, out, cfg);
+  // bootstrap.yml may name the configuration files (Spring Cloud): `spring.config.name: app`.
+  if (/^bootstrap/.test(basename(file.path))) configNameFromBootstrap(file, out);
 }
 
 function extractSpringMetadata(file: SourceFile, out: ExtractResult): void {
@@ -223,9 +232,13 @@ function extractSpringMetadata(file: SourceFile, out: ExtractResult): void {
   }
 }
 
+const METADATA = /(?:^|\/)META-INF\/(?:additional-)?spring-configuration-metadata\.json$/;
+
 export const springExtractor: Extractor = {
   id: 'spring',
-  matches: (path) => !!configFile(path) || /(?:^|\/)META-INF\/(?:additional-)?spring-configuration-metadata\.json$/.test(path),
+  matches: (path) => !!configFile(path) || METADATA.test(path) || isNamedConfigCandidate(path),
   extract: (file) =>
-    guarded('spring', file, (out) => (file.path.endsWith('.json') ? extractSpringMetadata(file, out) : extractSpringConfig(file, out))),
+    guarded('spring', file, (out) =>
+      METADATA.test(file.path) ? extractSpringMetadata(file, out) : configFile(file.path) ? extractSpringConfig(file, out) : namedConfigPending(file, out, springConfigReads),
+    ),
 };
