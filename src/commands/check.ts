@@ -54,6 +54,8 @@ export interface CheckOptions {
   sourceRoots?: string[];
   /** A one-line progress indicator (workloads checked, contracts read); silent off a TTY. */
   progress?: Progress;
+  /** `--fetch-charts`: fetch pinned remote Helm charts into the cache and render them. */
+  fetchCharts?: boolean;
 }
 
 export const CONFIG_FILE = '.keydrift.yaml';
@@ -181,7 +183,7 @@ export async function runCheck(opts: CheckOptions): Promise<Report> {
   const baseTree = opts.base ? await GitTree.open(repoDir, opts.base) : undefined;
   const mappings = await loadMappings(headTree, headTree.root, opts.sources ?? [], cwd, opts.sourceRoots);
   // With a base, only the apps whose inputs changed are rendered (src/render/pr.ts).
-  const { head: headSnap, base: baseSnap } = await loadPrSnapshots(headTree, baseTree);
+  const { head: headSnap, base: baseSnap } = await loadPrSnapshots(headTree, baseTree, opts.fetchCharts ? { fetchCharts: true } : {});
 
   const skipped: Skip[] = [...headSnap.skipped.map((s) => ({ what: s.file, reason: s.reason, location: { file: s.file, repo: 'gitops' } }))];
   const findings: Finding[] = [];
