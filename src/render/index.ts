@@ -70,6 +70,12 @@ export interface RenderOptions {
    * when they hold configuration or workloads.
    */
   changed?: Set<string>;
+  /**
+   * With onlyApps and changed: parse every app manifest, not only those that can reach a change
+   * (PR mode's look-up of objects other apps render, see pr.ts `renderMore`). Texts in `cache`
+   * are still reused for every path not in `changed`.
+   */
+  allManifests?: boolean;
   /** Directories to render as apps of their own even when another kustomization uses them (e.g. `keydrift render base/`). */
   roots?: string[];
 }
@@ -276,7 +282,7 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
 
   // PR mode: an unchanged app manifest none of whose paths can reach a changed file is not
   // even parsed (see mayReachChange).
-  const prChanged = opts.onlyApps && opts.changed ? opts.changed : undefined;
+  const prChanged = opts.onlyApps && opts.changed && !opts.allManifests ? opts.changed : undefined;
   const reach = prChanged ? changeReach(prChanged, kdirs, closures) : undefined;
 
   // App discovery: files that may declare apps (cheap text filter first).
