@@ -129,6 +129,8 @@ export function scanKustomizationRefs(text: string): string[] {
   return out;
 }
 
+const NEEDS_NORMALIZE = /\/\/|(?:^|\/)\.{1,2}(?:\/|$)|\/\/|\/$/;
+
 export class Closures {
   private cache = new Map<string, Set<string>>();
   private listed = new Map<string, string[]>();
@@ -161,7 +163,9 @@ export class Closures {
         this.parses?.set(key, scanned);
       }
       for (const e of scanned) {
-        const p = posix.normalize(posix.join(dir || '.', e)).replace(/\/$/, '');
+        // posix.normalize only when a segment needs it (`.`, `..`, `//`, a leading or trailing `/`).
+        const joined = `${dir}/${e}`;
+        const p = !dir || NEEDS_NORMALIZE.test(joined) ? posix.normalize(posix.join(dir || '.', e)).replace(/\/$/, '') : joined;
         if (p === '..' || p.startsWith('../')) continue;
         const q = p === '.' ? '' : p;
         if (q !== dir && (this.host.files.has(q) || this.host.dirs.has(q))) r.push(q);
@@ -187,28 +191,18 @@ export class Closures {
     return out;
   }
 
-  /**
-   * The files a kustomization uses: its kustomization file, what it lists, and what the
-   * directories it lists use, transitively (not the unlisted files next to them).
-   */
-  listedClosure(dir: string, seen = new Set<string>()): Set<string> {
-    const c = this.listedCache.get(dir);
-    if (c) return c;
-    const out = new Set<string>();
-    if (seen.has(dir)) return out;
-    seen.add(dir);
+
+  /** What a kustomization lists itself: its file, listed files, the files under listed plain directories (not through listed kustomizations). */
+  listedDirectly(dir: string): string[] {
     const kf = kustomizationFileIn(this.host, dir);
-    if (kf) out.add(kf);
+    const out = kf ? [kf] : [];
     for (const r of this.refs(dir)) {
       if (this.host.dirs.has(r)) {
-        if (kustomizationFileIn(this.host, r)) for (const f of this.listedClosure(r, seen)) out.add(f);
-        else for (const f of this.filesUnder(r)) out.add(f);
-      } else out.add(r);
+        if (!kustomizationFileIn(this.host, r)) out.push(...this.filesUnder(r));
+      } else out.push(r);
     }
-    this.listedCache.set(dir, out);
     return out;
   }
-  private listedCache = new Map<string, Set<string>>();
 
   closure(dir: string, seen = new Set<string>()): Set<string> {
     const c = this.cache.get(dir);
@@ -256,7 +250,9 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
   const closures = new Closures(host, files, cache?.parses);
   // Files some kustomization lists (transitively): never loaded a second time as plain files.
   const kclosed = new Set<string>();
-  for (const kf of kfiles) for (const f of closures.listedClosure(posix.dirname(kf) === '.' ? '' : posix.dirname(kf))) kclosed.add(f);
+  // The union over every kustomization of what it lists transitively is the union of what each
+  // lists directly (a listed kustomization is one of them): no closure walked per overlay.
+  for (const kf of kfiles) for (const f of closures.listedDirectly(posix.dirname(kf) === '.' ? '' : posix.dirname(kf))) kclosed.add(f);
 
   // Kustomization directories, and those used by another as a base or component.
   const kdirs = files.filter((f) => KUSTOMIZATION_FILES.includes(posix.basename(f))).map((f) => (posix.dirname(f) === '.' ? '' : posix.dirname(f)));
