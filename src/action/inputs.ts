@@ -16,6 +16,8 @@ export interface ActionInputs {
   /** The kubeconfig text itself (from a secret), not a path. */
   kubeconfig?: string;
   comment: boolean;
+  /** `fetch-charts: true` (default false): fetch pinned remote Helm charts into the runner's cache and render them. */
+  fetchCharts: boolean;
   sarifFile?: string;
   /** Write the self-contained HTML report here (relative to GITHUB_WORKSPACE), to attach as an artifact. */
   htmlReport?: string;
@@ -38,7 +40,7 @@ export interface ActionInputs {
 }
 
 /** Every input the code reads, with the action.yml default; test/action keeps action.yml in step. */
-export const INPUT_NAMES = ['mode', 'repo-path', 'base-ref', 'head-ref', 'fail-on', 'kubeconfig', 'comment', 'sarif-file', 'token', 'sources', 'source-roots', 'deployments', 'image', 'workload', 'html-report', 'artifact-dir'] as const;
+export const INPUT_NAMES = ['mode', 'repo-path', 'base-ref', 'head-ref', 'fail-on', 'kubeconfig', 'comment', 'sarif-file', 'token', 'sources', 'source-roots', 'deployments', 'image', 'workload', 'html-report', 'artifact-dir', 'fetch-charts'] as const;
 export const OUTPUT_NAMES = ['findings', 'errors', 'report-json', 'sarif-file', 'html-report', 'artifact-dir', 'report-sarif', 'report-markdown', 'comments'] as const;
 
 function oneOf<T extends string>(name: string, v: string, allowed: readonly T[], dflt: T): T {
@@ -77,6 +79,7 @@ export function readInputs(get: (name: string) => string): ActionInputs {
     failOn: oneOf<FailOn>('fail-on', s('fail-on'), ['error', 'warning', 'info', 'never'], mode === 'drift' ? 'warning' : 'error'),
     ...(kubeconfig.trim() ? { kubeconfig } : {}),
     comment: bool('comment', s('comment'), true),
+    fetchCharts: bool('fetch-charts', s('fetch-charts'), false),
     ...(opt('sarif-file') ? { sarifFile: opt('sarif-file')! } : {}),
     ...(opt('html-report') ? { htmlReport: opt('html-report')! } : {}),
     ...(opt('token') ? { token: opt('token')! } : {}),

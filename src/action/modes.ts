@@ -69,6 +69,8 @@ export async function runMode(inputs: ActionInputs, ctx: ModeContext): Promise<M
         confineTo: ctx.workspace,
         // With a cluster: does this change drop a key that exists only live?
         ...(ctx.kubeconfigPath ? { cluster: { kubeconfig: ctx.kubeconfigPath } } : {}),
+        // Remote charts are fetched only when the workflow says so (input fetch-charts: true).
+        ...(inputs.fetchCharts ? { fetchCharts: true } : {}),
       }).catch(withFetchHint);
       if (!ctx.kubeconfigPath) {
         report.skipped.push({ what: 'cluster comparison', reason: 'no kubeconfig input: keys that exist only in the live cluster were not compared with this change' });
@@ -90,6 +92,7 @@ export async function runMode(inputs: ActionInputs, ctx: ModeContext): Promise<M
         sources: inputs.sources,
         sourceRoots: [ctx.workspace, ...(inputs.sourceRoots ?? [])],
         cwd: ctx.workspace,
+        ...(inputs.fetchCharts ? { fetchCharts: true } : {}),
       }).catch(withFetchHint);
       const root = await rootFor(repoDir, !!ref);
       return { report, root, ...(ref ? { headRef: ref } : {}), notes };

@@ -28,7 +28,7 @@ export interface Io {
 const USAGE = `keydrift ${VERSION} — configuration keys an image reads vs what its containers get
 
 Usage:
-  keydrift check [--repo DIR] [--base REF] [--head REF] [--source IMAGE_REPO=PATH_OR_URL]... [--source-root DIR]... [--quiet]
+  keydrift check [--repo DIR] [--base REF] [--head REF] [--source IMAGE_REPO=PATH_OR_URL]... [--source-root DIR]... [--quiet] [--fetch-charts]
                  [--deployment NAME=PATH]...   (in an app repository whose .keydrift.yaml names deployments)
                  [--format text|json|sarif|markdown|html] [--fail-on error|warning|info|never]
                  [--cluster [--kubeconfig FILE] [--context NAME] | --in-cluster | --cluster-dump PATH] [--namespace NS]...
@@ -44,8 +44,10 @@ Usage:
   keydrift explain WORKLOAD (--kubeconfig FILE [--context NAME] | --in-cluster | --cluster-dump PATH) [--namespace NS]
                  [--repo DIR [--ref REF]] [--source IMAGE_REPO=PATH_OR_URL]... [--registry …] [--format text|json|html]
                  (why is it failing: WORKLOAD is Kind/namespace/name, Kind/name or a pod name; exit 1 when failing or a likely cause is found)
-  keydrift render [PATH] [--ref REF] [--format yaml|json]
+  keydrift render [PATH] [--ref REF] [--format yaml|json] [--fetch-charts]
                  (what keydrift sees: Kustomize, Helm and ArgoCD/Flux apps rendered; Secret values redacted)
+
+--fetch-charts: helm pull pinned remote charts (HelmRelease of a HelmRepository/OCIRepository, ArgoCD repoURL+chart) into the cache and render them.
 
 Exit codes: 0 no findings at or above --fail-on, 1 findings at or above it, 2 keydrift could not do its job.
 `;
@@ -136,6 +138,7 @@ async function cmdCheck(args: string[], io: Io): Promise<number> {
     'cluster-dump': { type: 'string' },
     namespace: { type: 'string', multiple: true, short: 'n' },
     quiet: { type: 'boolean', short: 'q' },
+    'fetch-charts': { type: 'boolean' },
     ...REGISTRY_FLAGS,
   });
   if (values.help) return io.stdout(USAGE), 0;
@@ -155,6 +158,7 @@ async function cmdCheck(args: string[], io: Io): Promise<number> {
     deployments: (values.deployment as string[] | undefined) ?? [],
     ...(values['source-root'] ? { sourceRoots: values['source-root'] as string[] } : {}),
     cwd: io.cwd,
+    ...(values['fetch-charts'] ? { fetchCharts: true } : {}),
     ...registryOptions(values, io),
     ...(wantsCluster
       ? {
@@ -214,6 +218,7 @@ async function cmdAudit(args: string[], io: Io): Promise<number> {
     'source-root': { type: 'string', multiple: true },
     format: { type: 'string' },
     'fail-on': { type: 'string' },
+    'fetch-charts': { type: 'boolean' },
     ...REGISTRY_FLAGS,
   });
   if (values.help) return io.stdout(USAGE), 0;
@@ -230,6 +235,7 @@ async function cmdAudit(args: string[], io: Io): Promise<number> {
     sources: (values.source as string[] | undefined) ?? [],
     ...(values['source-root'] ? { sourceRoots: values['source-root'] as string[] } : {}),
     ...registryOptions(values, io),
+    ...(values['fetch-charts'] ? { fetchCharts: true } : {}),
     cwd: io.cwd,
   });
   io.stdout(await renderReport(report, format, io));
@@ -331,7 +337,7 @@ async function cmdContract(args: string[], io: Io): Promise<number> {
 }
 
 async function cmdRender(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { ref: { type: 'string' }, format: { type: 'string' } });
+  const { values, positionals } = parse(args, { ref: { type: 'string' }, format: { type: 'string' }, 'fetch-charts': { type: 'boolean' } });
   if (values.help) return io.stdout(USAGE), 0;
   if (positionals.length > 1) throw new KeydriftError(`render: unexpected argument '${positionals[1]}'`);
   const format = oneOf('format', values.format, ['yaml', 'json'] as const, 'yaml');
@@ -340,6 +346,7 @@ async function cmdRender(args: string[], io: Io): Promise<number> {
     path: positionals[0] ?? '.',
     ...(values.ref ? { ref: values.ref as string } : {}),
     format,
+    ...(values['fetch-charts'] ? { fetchCharts: true } : {}),
     cwd: io.cwd,
   });
   io.stdout(r.text);

@@ -18,6 +18,8 @@ import { CONFIG_FILE, ContractCache, evaluateContainer, loadMappings, sortFindin
 
 export interface AuditOptions {
   repo: string;
+  /** `--fetch-charts`: fetch pinned remote Helm charts into the cache and render them. */
+  fetchCharts?: boolean;
   /** Git ref of the GitOps repo describing the environment (default: the working tree). */
   ref?: string;
   /** The image version to roll out, with its tag: `ghcr.io/acme/user-auth:3.14.0`. */
@@ -49,7 +51,7 @@ export async function runAudit(o: AuditOptions): Promise<Report> {
   if (!o.registry && !findMapping(mappings, target)) {
     throw new KeydriftError(`no source mapping for ${target.repository}: add it to ${CONFIG_FILE}, pass --source ${target.repository}=PATH, or read OCI labels with --registry`);
   }
-  const snapshot = await loadSnapshot(tree);
+  const snapshot = await loadSnapshot(tree, o.fetchCharts ? { fetchCharts: true } : {});
   const index = new SourceIndex(snapshot.objects);
   const contracts = new ContractCache(mappings, o.registry);
   const want = canonicalRepository(target.repository);

@@ -11,7 +11,6 @@ import { SEVERITY_RANK } from '../model.js';
 
 import { openTree, GitTree, type FileTree } from '../sources/tree.js';
 import { type Snapshot } from '../sources/snapshot.js';
-import { loadSnapshot } from '../sources/snapshot.js';
 import { loadPrSnapshots } from '../render/pr.js';
 import { objLocation, type KObject } from '../sources/yaml.js';
 import { containersOf, isWorkload, workloadId, type ContainerRef } from '../resolve/workloads.js';
@@ -54,6 +53,8 @@ export interface CheckOptions {
   sourceRoots?: string[];
   /** A one-line progress indicator (workloads checked, contracts read); silent off a TTY. */
   progress?: Progress;
+  /** `--fetch-charts`: fetch pinned remote Helm charts into the cache and render them. */
+  fetchCharts?: boolean;
 }
 
 export const CONFIG_FILE = '.keydrift.yaml';
@@ -181,7 +182,7 @@ export async function runCheck(opts: CheckOptions): Promise<Report> {
   const baseTree = opts.base ? await GitTree.open(repoDir, opts.base) : undefined;
   const mappings = await loadMappings(headTree, headTree.root, opts.sources ?? [], cwd, opts.sourceRoots);
   // With a base, only the apps whose inputs changed are rendered (src/render/pr.ts).
-  const { head: headSnap, base: baseSnap } = await loadPrSnapshots(headTree, baseTree);
+  const { head: headSnap, base: baseSnap, more } = await loadPrSnapshots(headTree, baseTree, opts.fetchCharts ? { fetchCharts: true } : {});
 
   const skipped: Skip[] = [...headSnap.skipped.map((s) => ({ what: s.file, reason: s.reason, location: { file: s.file, repo: 'gitops' } }))];
   const findings: Finding[] = [];
@@ -215,6 +216,7 @@ export async function runCheck(opts: CheckOptions): Promise<Report> {
   const workloads = headSnap.objects.filter(isWorkload);
   opts.progress?.total('workloads checked', workloads.length);
   let fullIndex: SourceIndex | undefined;
+  let extraSeen = 0;
   const noSource = new Map<string, string[]>();
   const checked: string[] = [];
 
@@ -250,10 +252,20 @@ export async function runCheck(opts: CheckOptions): Promise<Report> {
       };
       let found = await evaluateContainer(c, evalOpts);
       // In PR mode only the touched apps are rendered: an object another app renders is not
-      // in the partial snapshot. Before saying a reference dangles, look in the whole repo.
-      if (baseSnap && found.findings.some((f) => f.details?.problem === 'missing-object')) {
-        fullIndex ??= new SourceIndex((await loadSnapshot(headTree)).objects);
-        found = await evaluateContainer(c, { ...evalOpts, index: fullIndex });
+      // in the partial snapshot. Before saying a reference dangles, render the apps whose files
+      // name it, and when that does not find it, every other app of head (render/pr.ts).
+      const missing = () => found.findings.filter((f) => f.details?.problem === 'missing-object').map((f) => String(f.details?.name ?? ''));
+      if (more && missing().length) {
+        for (const step of [missing(), 'all'] as const) {
+          const extra = await more.objects(step);
+          if (extra.length !== extraSeen) {
+            extraSeen = extra.length;
+            fullIndex = new SourceIndex([...headSnap.objects, ...extra]);
+          }
+          if (!fullIndex) continue;
+          found = await evaluateContainer(c, { ...evalOpts, index: fullIndex });
+          if (!missing().length) break;
+        }
       }
       findings.push(...found.findings);
       if (found.skip && image) {

@@ -26,6 +26,8 @@ export interface RenderCommandOptions {
   cwd?: string;
   /** Run `helm template` when helm is on PATH (default true). */
   helm?: boolean;
+  /** `--fetch-charts`: fetch pinned remote charts and render them. */
+  fetchCharts?: boolean;
 }
 
 export interface RenderedItem {
@@ -112,7 +114,7 @@ export async function renderCommand(opts: RenderCommandOptions = {}): Promise<Re
   if (format !== 'yaml' && format !== 'json') throw new KeydriftError(`--format must be yaml or json, not '${format}'`);
   const cwd = path.resolve(opts.cwd ?? process.cwd());
   const { tree, rel, isFile } = await openFor(path.resolve(cwd, opts.path ?? '.'), opts.ref, cwd);
-  const snap = await loadSnapshot(tree, { ...(opts.helm === false ? { helm: false } : {}) });
+  const snap = await loadSnapshot(tree, { ...(opts.helm === false ? { helm: false } : {}), ...(opts.fetchCharts ? { fetchCharts: true } : {}) });
   let apps = snap.apps;
   let objects = snap.objects;
   if (isFile) {
@@ -131,7 +133,7 @@ export async function renderCommand(opts: RenderCommandOptions = {}): Promise<Re
     objects = snap.objects.filter((o) => (o.app ? ids.has(o.app) : under(rel, o.file)));
     if (!objects.length && !apps.length) {
       // A base or component nobody renders on its own: render that directory alone.
-      const sub = await loadSnapshot(tree, { ...(opts.helm === false ? { helm: false } : {}), roots: [rel], onlyApps: (a) => a.paths.includes(rel) });
+      const sub = await loadSnapshot(tree, { ...(opts.helm === false ? { helm: false } : {}), ...(opts.fetchCharts ? { fetchCharts: true } : {}), roots: [rel], onlyApps: (a) => a.paths.includes(rel) });
       apps = sub.apps.filter((a) => a.paths.includes(rel));
       objects = sub.objects.filter((o) => o.app && apps.some((a) => a.id === o.app));
       snap.skipped.push(...sub.skipped);

@@ -9,6 +9,8 @@ import type { KObject } from '../sources/yaml.js';
 import type { RenderHost } from './kustomize/build.js';
 import { kustomizationFileIn } from './kustomize/build.js';
 import { hasOwn } from '../own.js';
+import { remoteChart, type RemoteChart } from './helm-remote.js';
+import { fluxHelmValues } from './flux-helm-values.js';
 
 export type AppKind = 'Application' | 'ApplicationSet' | 'Kustomization' | 'HelmRelease' | 'kustomize';
 
@@ -27,7 +29,13 @@ export interface AppSource {
     /** Inline values (objects), applied after the files in order. */
     values: unknown[];
     parameters: { name: string; value: string; forceString?: boolean }[];
+    /** Values passed on stdin after the others (HelmRelease values merged as Flux merges them). */
+    stdin?: unknown;
+    /** A Secret fed the values: helm's messages are not shown. */
+    sensitive?: boolean;
   };
+  /** A chart from a remote repository (helm-remote.ts), fetched only with --fetch-charts. */
+  remote?: RemoteChart;
 }
 
 export interface AppSpec {
@@ -53,6 +61,8 @@ export interface AppSpec {
   skipped?: string;
   /** Notes on what was approximated (e.g. ArgoCD kustomize overrides not applied). */
   notes: string[];
+  /** Other files it reads (a HelmRelease's valuesFrom objects and chart repository). */
+  inputFiles?: Set<string>;
 }
 
 const isMap = (v: unknown): v is Record<string, any> => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -121,7 +131,32 @@ function argoApp(o: KObject, spec: Record<string, any>, host: RenderHost, base: 
   for (const s of srcs) {
     if (!isMap(s)) continue;
     if (typeof s.chart === 'string') {
-      reasons.push(`Helm chart '${s.chart}' from ${s.repoURL ?? 'a remote repository'}: keydrift does not fetch remote charts`);
+      const rc = remoteChart({ url: s.repoURL, chart: s.chart, version: s.targetRevision ?? '', from: typeof s.repoURL === 'string' ? s.repoURL : 'a remote repository' });
+      if ('skip' in rc) {
+        reasons.push(rc.skip);
+        continue;
+      }
+      const h = isMap(s.helm) ? s.helm : {};
+      const valueFiles: string[] = [];
+      for (const f of Array.isArray(h.valueFiles) ? h.valueFiles : []) {
+        const m = /^\$([^/]+)\/(.*)$/.exec(String(f));
+        if (m && refs.has(m[1]!)) valueFiles.push(cleanPath(m[2]) ?? String(f));
+        else app.notes.push(`values file ${String(f)} (inside the fetched chart) not applied`);
+      }
+      const values: unknown[] = [];
+      if (typeof h.values === 'string') values.push(h.values);
+      if (isMap(h.valuesObject)) values.push(h.valuesObject);
+      app.sources.push({
+        path: '',
+        renderer: 'helm',
+        remote: rc.chart,
+        helm: {
+          releaseName: typeof h.releaseName === 'string' ? h.releaseName : name,
+          valueFiles,
+          values,
+          parameters: (Array.isArray(h.parameters) ? h.parameters : []).filter(isMap).map((p: any) => ({ name: String(p.name), value: String(p.value ?? ''), ...(p.forceString ? { forceString: true } : {}) })),
+        },
+      });
       continue;
     }
     if (s.path === undefined) {
@@ -322,7 +357,7 @@ function fluxKustomization(o: KObject, spec: Record<string, any>, host: RenderHo
   return app;
 }
 
-function helmRelease(o: KObject, spec: Record<string, any>, host: RenderHost, base: { file: string; line: number; notes: string[] }, lookup: (kind: string, ns: string | undefined, name: string) => KObject | undefined): AppSpec {
+function helmRelease(o: KObject, spec: Record<string, any>, host: RenderHost, base: { file: string; line: number; notes: string[] }, lookup0: (kind: string, ns: string | undefined, name: string) => KObject | undefined): AppSpec {
   const ns = (typeof spec.targetNamespace === 'string' && spec.targetNamespace) || o.namespace;
   const app: AppSpec = {
     id: `HelmRelease/${o.namespace ?? '-'}/${o.name}`,
@@ -335,14 +370,75 @@ function helmRelease(o: KObject, spec: Record<string, any>, host: RenderHost, ba
     ...(ns ? { namespace: ns, namespaceAt: { file: o.file, line: o.lineOf(['spec', 'targetNamespace']) ?? o.lineOf(['metadata', 'namespace']) ?? o.line } } : {}),
     syncPolicy: fluxSyncPolicy(spec),
   };
+  // Files of the objects it reads (valuesFrom, its HelmRepository/OCIRepository): a change to one re-renders it in a PR check.
+  const used = new Set<string>();
+  const lookup = (kind: string, ns: string | undefined, name: string) => {
+    const r = lookup0(kind, ns, name);
+    if (r) used.add(r.file);
+    return r;
+  };
+  app.inputFiles = used;
+  const releaseName = typeof spec.releaseName === 'string' ? spec.releaseName : o.name;
+  const fv = fluxHelmValues(spec, o.namespace, lookup);
+  app.notes.push(...fv.notes);
+  // Values merged as Flux merges them; through stdin when a Secret fed them.
+  const helmValues = (valueFiles: string[]): NonNullable<AppSource['helm']> => ({
+    releaseName,
+    valueFiles,
+    values: fv.sensitive || !Object.keys(fv.values).length ? [] : [fv.values],
+    parameters: [],
+    ...(fv.sensitive ? { stdin: fv.values, sensitive: true } : {}),
+  });
   const cs = spec.chart?.spec;
   if (!isMap(cs) || typeof cs.chart !== 'string') {
     const ref = spec.chartRef;
-    app.skipped = isMap(ref) ? `chart from ${ref.kind}/${ref.name}: keydrift does not fetch remote charts` : 'HelmRelease has no chart';
+    if (!isMap(ref)) {
+      app.skipped = 'HelmRelease has no chart';
+      return app;
+    }
+    const from = `${ref.kind}/${ref.namespace ?? o.namespace ?? '-'}/${ref.name}`;
+    if (ref.kind !== 'OCIRepository') {
+      app.skipped = `chart from ${from}: keydrift fetches charts from HelmRepository and OCIRepository sources only`;
+      return app;
+    }
+    const repo = lookup('OCIRepository', typeof ref.namespace === 'string' ? ref.namespace : o.namespace, String(ref.name));
+    if (!repo) {
+      app.skipped = `chart from ${from}: that OCIRepository is not in this repository, so the chart cannot be located`;
+      return app;
+    }
+    const rs = isMap(repo.body.spec) ? repo.body.spec : {};
+    const r = isMap(rs.ref) ? rs.ref : {};
+    const version = typeof r.tag === 'string' ? r.tag : typeof r.semver === 'string' ? r.semver : '';
+    const rc = remoteChart({ url: rs.url, version, digest: r.digest, from, ociIsFullRef: true });
+    if ('skip' in rc) {
+      app.skipped = typeof r.digest === 'string' && !version && !('skip' in remoteChart({ url: rs.url, version: '0.0.0', from, ociIsFullRef: true })) ? `chart from ${from}: pinned by digest only; keydrift pulls a chart by its version (tag)` : rc.skip;
+      return app;
+    }
+    app.sources.push({ path: '', renderer: 'helm', remote: rc.chart, helm: helmValues([]) });
     return app;
   }
-  if (cs.sourceRef?.kind !== 'GitRepository' && cs.sourceRef?.kind !== 'Bucket') {
-    app.skipped = `chart '${cs.chart}' from ${cs.sourceRef?.kind ?? 'a'} ${cs.sourceRef?.name ?? 'repository'}: keydrift does not fetch remote charts`;
+  const kind = cs.sourceRef?.kind;
+  if (kind === 'HelmRepository') {
+    const rns = typeof cs.sourceRef?.namespace === 'string' ? cs.sourceRef.namespace : o.namespace;
+    const from = `HelmRepository/${rns ?? '-'}/${cs.sourceRef?.name}`;
+    const repo = lookup('HelmRepository', rns, String(cs.sourceRef?.name));
+    if (!repo) {
+      app.skipped = `chart '${cs.chart}' from ${from}: that HelmRepository is not in this repository, so the chart cannot be located`;
+      return app;
+    }
+    const rs = isMap(repo.body.spec) ? repo.body.spec : {};
+    // Flux: no version means '*', the latest.
+    const rc = remoteChart({ url: rs.type === 'oci' && typeof rs.url === 'string' && !/^oci:/i.test(rs.url) ? `oci://${rs.url}` : rs.url, chart: cs.chart, version: cs.version ?? '*', from });
+    if ('skip' in rc) {
+      app.skipped = rc.skip;
+      return app;
+    }
+    if (Array.isArray(cs.valuesFiles) && cs.valuesFiles.length) app.notes.push(`chart valuesFiles ${cs.valuesFiles.map(String).join(', ')} (files inside the fetched chart) not applied`);
+    app.sources.push({ path: '', renderer: 'helm', remote: rc.chart, helm: helmValues([]) });
+    return app;
+  }
+  if (kind !== 'GitRepository' && kind !== 'Bucket') {
+    app.skipped = `chart '${cs.chart}' from ${kind ?? 'a'} ${cs.sourceRef?.name ?? 'repository'}: keydrift renders charts of this repository, a HelmRepository or an OCIRepository only`;
     return app;
   }
   const path = cleanPath(cs.chart);
@@ -350,17 +446,8 @@ function helmRelease(o: KObject, spec: Record<string, any>, host: RenderHost, ba
     app.skipped = `chart path '${cs.chart}' is not a chart directory of this repository`;
     return app;
   }
-  const values: unknown[] = [];
-  for (const ref of Array.isArray(spec.valuesFrom) ? spec.valuesFrom : []) {
-    if (!isMap(ref)) continue;
-    const obj = lookup(String(ref.kind), o.namespace, String(ref.name));
-    const key = typeof ref.valuesKey === 'string' ? ref.valuesKey : 'values.yaml';
-    if (obj && ref.kind === 'ConfigMap' && typeof obj.body.data?.[key] === 'string') values.push(obj.body.data[key]);
-    else if (!ref.optional) app.notes.push(`valuesFrom ${ref.kind} ${ref.name}: not read`);
-  }
-  if (isMap(spec.values)) values.push(spec.values);
   const valueFiles = (Array.isArray(cs.valuesFiles) ? cs.valuesFiles : []).map((f: unknown) => cleanPath(String(f)) ?? String(f));
-  app.sources.push({ path, renderer: 'helm', helm: { releaseName: typeof spec.releaseName === 'string' ? spec.releaseName : o.name, valueFiles, values, parameters: [] } });
+  app.sources.push({ path, renderer: 'helm', helm: helmValues(valueFiles) });
   return app;
 }
 

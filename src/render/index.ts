@@ -13,6 +13,8 @@ import { delegateBuild, findKustomizeTool } from './kustomize/delegate.js';
 import { toolOutputMayShowSecret } from './kustomize/tool-output.js';
 import { appsOf, isAppObject, mayDeclareApp, type AppSpec, type AppSource } from './apps.js';
 import { findHelm, helmTemplate, NO_HELM_REASON } from './helm.js';
+import { chartLabel, notFetchedReason } from './helm-remote.js';
+import { fetchChart } from './helm-fetch.js';
 import { provOf, renderedObject, setKeyLoc, srcOfObject, tag, type SrcDoc } from './prov.js';
 import { stringify as stringifyYaml } from 'yaml';
 import { parseYamlDocs } from './prov.js';
@@ -52,6 +54,12 @@ export interface RenderOptions {
   /** Render Helm charts with helm (default true when helm is on PATH). */
   helm?: boolean;
   /**
+   * Fetch pinned remote charts (HelmRelease of a HelmRepository/OCIRepository, ArgoCD
+   * repoURL+chart) with `helm pull` into the cache and render them (default false: each such
+   * app is skipped, saying remote charts were not fetched). `--fetch-charts`.
+   */
+  fetchCharts?: boolean;
+  /**
    * Share texts and parses with another render (PR mode: base and head). With `changed`,
    * texts the cache holds for other paths are reused instead of read again.
    */
@@ -62,6 +70,12 @@ export interface RenderOptions {
    * when they hold configuration or workloads.
    */
   changed?: Set<string>;
+  /**
+   * With onlyApps and changed: parse every app manifest, not only those that can reach a change
+   * (PR mode's look-up of objects other apps render, see pr.ts `renderMore`). Texts in `cache`
+   * are still reused for every path not in `changed`.
+   */
+  allManifests?: boolean;
   /** Directories to render as apps of their own even when another kustomization uses them (e.g. `keydrift render base/`). */
   roots?: string[];
 }
@@ -81,6 +95,9 @@ const MANIFEST_FILE_RE = /\.(ya?ml|json)$/i;
 function chartDirsOf(files: string[]): string[] {
   return files.filter((p) => p === 'Chart.yaml' || p.endsWith('/Chart.yaml')).map((p) => posix.dirname(p)).map((d) => (d === '.' ? '' : d));
 }
+
+/** An app's sources in this repository (a fetched remote chart has no directory here). */
+const localSources = (s: AppSpec): AppSource[] => s.sources.filter((x) => !x.remote);
 
 const under = (dir: string, f: string) => dir === '' || f.startsWith(dir + '/');
 
@@ -111,6 +128,8 @@ export function scanKustomizationRefs(text: string): string[] {
   }
   return out;
 }
+
+const NEEDS_NORMALIZE = /\/\/|(?:^|\/)\.{1,2}(?:\/|$)|\/\/|\/$/;
 
 export class Closures {
   private cache = new Map<string, Set<string>>();
@@ -144,7 +163,9 @@ export class Closures {
         this.parses?.set(key, scanned);
       }
       for (const e of scanned) {
-        const p = posix.normalize(posix.join(dir || '.', e)).replace(/\/$/, '');
+        // posix.normalize only when a segment needs it (`.`, `..`, `//`, a leading or trailing `/`).
+        const joined = `${dir}/${e}`;
+        const p = !dir || NEEDS_NORMALIZE.test(joined) ? posix.normalize(posix.join(dir || '.', e)).replace(/\/$/, '') : joined;
         if (p === '..' || p.startsWith('../')) continue;
         const q = p === '.' ? '' : p;
         if (q !== dir && (this.host.files.has(q) || this.host.dirs.has(q))) r.push(q);
@@ -170,28 +191,18 @@ export class Closures {
     return out;
   }
 
-  /**
-   * The files a kustomization uses: its kustomization file, what it lists, and what the
-   * directories it lists use, transitively (not the unlisted files next to them).
-   */
-  listedClosure(dir: string, seen = new Set<string>()): Set<string> {
-    const c = this.listedCache.get(dir);
-    if (c) return c;
-    const out = new Set<string>();
-    if (seen.has(dir)) return out;
-    seen.add(dir);
+
+  /** What a kustomization lists itself: its file, listed files, the files under listed plain directories (not through listed kustomizations). */
+  listedDirectly(dir: string): string[] {
     const kf = kustomizationFileIn(this.host, dir);
-    if (kf) out.add(kf);
+    const out = kf ? [kf] : [];
     for (const r of this.refs(dir)) {
       if (this.host.dirs.has(r)) {
-        if (kustomizationFileIn(this.host, r)) for (const f of this.listedClosure(r, seen)) out.add(f);
-        else for (const f of this.filesUnder(r)) out.add(f);
-      } else out.add(r);
+        if (!kustomizationFileIn(this.host, r)) out.push(...this.filesUnder(r));
+      } else out.push(r);
     }
-    this.listedCache.set(dir, out);
     return out;
   }
-  private listedCache = new Map<string, Set<string>>();
 
   closure(dir: string, seen = new Set<string>()): Set<string> {
     const c = this.cache.get(dir);
@@ -239,7 +250,9 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
   const closures = new Closures(host, files, cache?.parses);
   // Files some kustomization lists (transitively): never loaded a second time as plain files.
   const kclosed = new Set<string>();
-  for (const kf of kfiles) for (const f of closures.listedClosure(posix.dirname(kf) === '.' ? '' : posix.dirname(kf))) kclosed.add(f);
+  // The union over every kustomization of what it lists transitively is the union of what each
+  // lists directly (a listed kustomization is one of them): no closure walked per overlay.
+  for (const kf of kfiles) for (const f of closures.listedDirectly(posix.dirname(kf) === '.' ? '' : posix.dirname(kf))) kclosed.add(f);
 
   // Kustomization directories, and those used by another as a base or component.
   const kdirs = files.filter((f) => KUSTOMIZATION_FILES.includes(posix.basename(f))).map((f) => (posix.dirname(f) === '.' ? '' : posix.dirname(f)));
@@ -265,7 +278,7 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
 
   // PR mode: an unchanged app manifest none of whose paths can reach a changed file is not
   // even parsed (see mayReachChange).
-  const prChanged = opts.onlyApps && opts.changed ? opts.changed : undefined;
+  const prChanged = opts.onlyApps && opts.changed && !opts.allManifests ? opts.changed : undefined;
   const reach = prChanged ? changeReach(prChanged, kdirs, closures) : undefined;
 
   // App discovery: files that may declare apps (cheap text filter first).
@@ -288,7 +301,7 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
   };
   const specs: AppSpec[] = appObjects.flatMap((o) => appsOf(o, host, lookup));
   // Top-level kustomizations no app renders become apps of their own.
-  const appPaths = new Set(specs.flatMap((s) => s.sources.map((x) => x.path)));
+  const appPaths = new Set(specs.flatMap((s) => localSources(s).map((x) => x.path)));
   // Kustomizations a Flux directory app builds as its bases are not apps of their own.
   for (const s of specs) if (s.kind === 'Kustomization') for (const x of s.sources) if (x.renderer === 'directory') for (const d of kdirs) if (under(x.path, d)) appPaths.add(d);
   for (const d of kdirs) {
@@ -312,7 +325,7 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
       }
       return seen;
     };
-    const reached = reach(specs.flatMap((s) => s.sources.map((x) => x.path)), new Set());
+    const reached = reach(specs.flatMap((s) => localSources(s).map((x) => x.path)), new Set());
     for (const d of [...usedAsBase].sort()) {
       if (reached.has(d) || !kustomizationFileIn(host, d) || appPaths.has(d)) continue;
       if (!reach(closures.refs(d).filter((r) => host.dirs.has(r)), new Set()).has(d)) continue; // not in a cycle
@@ -322,7 +335,7 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
   }
 
   for (const d of opts.roots ?? []) {
-    if (specs.some((s) => s.sources.some((x) => x.path === d))) continue;
+    if (specs.some((s) => localSources(s).some((x) => x.path === d))) continue;
     if (!host.dirs.has(d)) continue;
     const renderer = host.files.has(d ? `${d}/Chart.yaml` : 'Chart.yaml') ? 'helm' : kustomizationFileIn(host, d) ? 'kustomize' : 'directory';
     specs.push({ id: `${renderer === 'kustomize' ? 'kustomize' : renderer}/${d || '.'}`, kind: 'kustomize', name: d || '.', sources: [{ path: d, renderer, recurse: true, ...(renderer === 'helm' ? { helm: { releaseName: posix.basename(d) || 'release', valueFiles: [], values: [], parameters: [] } } : {}) }], namespaceMode: 'default', notes: [] });
@@ -330,26 +343,27 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
 
   const consumed = new Set<string>(kclosed);
   // Files every kustomization consumes are never loaded again as plain files, rendered or not.
-  for (const s of specs) for (const src of s.sources) if (src.renderer !== 'kustomize') for (const f of closures.filesUnder(src.path)) if (src.recurse !== false || posix.dirname(f) === (src.path || '.')) consumed.add(f);
+  for (const s of specs) for (const src of localSources(s)) if (src.renderer !== 'kustomize') for (const f of closures.filesUnder(src.path)) if (src.recurse !== false || posix.dirname(f) === (src.path || '.')) consumed.add(f);
 
   const helm = opts.helm === false ? undefined : findHelm();
   const tool = opts.delegate === false ? undefined : findKustomizeTool();
 
   const closureOf = (spec: AppSpec) => {
     const closure = new Set<string>();
-    for (const s of spec.sources) for (const f of s.renderer === 'kustomize' ? closures.closure(s.path) : closures.filesUnder(s.path)) closure.add(f);
+    for (const s of localSources(spec)) for (const f of s.renderer === 'kustomize' ? closures.closure(s.path) : closures.filesUnder(s.path)) closure.add(f);
     for (const s of spec.sources) for (const vf of s.helm?.valueFiles ?? []) closure.add(vf);
     if (spec.file) closure.add(spec.file);
+    for (const f of spec.inputFiles ?? []) closure.add(f);
     return closure;
   };
   const chosen = specs
     .map((spec) => ({ spec, closure: closureOf(spec) }))
-    .filter(({ spec, closure }) => !opts.onlyApps || opts.onlyApps({ id: spec.id, paths: spec.sources.map((s) => s.path), ...(spec.file ? { file: spec.file } : {}), closure }));
+    .filter(({ spec, closure }) => !opts.onlyApps || opts.onlyApps({ id: spec.id, paths: localSources(spec).map((s) => s.path), ...(spec.file ? { file: spec.file } : {}), closure }));
   // One batch read for everything the chosen apps render from.
-  await host.prefetch([...new Set(chosen.flatMap(({ spec, closure }) => (spec.sources.some((s) => s.renderer === 'helm') ? [] : [...closure])))]);
+  await host.prefetch([...new Set(chosen.flatMap(({ spec, closure }) => (localSources(spec).some((s) => s.renderer === 'helm') ? [] : [...closure])))]);
 
   for (const { spec, closure } of chosen) {
-    const paths = spec.sources.map((s) => s.path);
+    const paths = localSources(spec).map((s) => s.path);
     const info: AppInfo = {
       id: spec.id,
       kind: spec.kind,
@@ -416,22 +430,37 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
             for (const o of p.objects) appObjects.push(wrapPlain(o, spec.id));
           }
         } else if (src.renderer === 'helm') {
-          for (const f of closures.filesUnder(src.path)) inputs.add(f);
+          if (!src.remote) for (const f of closures.filesUnder(src.path)) inputs.add(f);
           for (const vf of src.helm?.valueFiles ?? []) inputs.add(vf);
-          if (opts.helm === false || !helm) {
-            reasons.push(NO_HELM_REASON);
+          // A remote chart: fetched (once, into the cache) only when the user allows it.
+          if (src.remote && !opts.fetchCharts) {
+            reasons.push(notFetchedReason(src.remote));
             continue;
           }
-          const r = await helmTemplate(helm, tree, src, spec.namespace);
+          if (opts.helm === false || !helm) {
+            reasons.push(src.remote ? `${chartLabel(src.remote)}: ${NO_HELM_REASON}` : NO_HELM_REASON);
+            continue;
+          }
+          let archive: string | undefined;
+          if (src.remote) {
+            const f = await fetchChart(helm, src.remote);
+            if (!f.ok) {
+              reasons.push(f.error);
+              continue;
+            }
+            archive = f.archive;
+          }
+          const r = await helmTemplate(helm, tree, src, spec.namespace, archive ? { archive } : {});
           if (!r.ok) {
             reasons.push(r.error);
             continue;
           }
           r.docs.forEach((d, i) => {
-            const file = d.file ?? `${src.path || '.'}/(helm template)`;
+            // A fetched chart's templates are not files here: its objects point at the app, where its version and values are set.
+            const file = d.file ?? (src.remote && spec.file ? spec.file : `${src.path || '.'}/(helm template)`);
             const p = parseManifests(file, d.text);
             for (const o of p.objects) {
-              const src0: SrcDoc = { file, line: 1, lineOf: () => undefined };
+              const src0: SrcDoc = { file, line: src.remote && spec.file ? (spec.line ?? 1) : 1, lineOf: () => undefined };
               appObjects.push(renderedObject({ body: tag(structuredClone(o.body), src0), src: src0, docIndex: i, app: spec.id }));
             }
           });
@@ -526,6 +555,8 @@ export function changeReach(changed: Set<string>, kdirs: string[], closures: Clo
  */
 export function mayReachChange(text: string, changed: Set<string>, reach: Set<string>): boolean {
   if (/kind:\s*["']?ApplicationSet\b/.test(text)) return true;
+  // A HelmRelease reads objects of other files (valuesFrom, its chart repository): known only once parsed.
+  if (/kind:\s*["']?HelmRelease\b/.test(text) && /\b(?:valuesFrom|HelmRepository|OCIRepository):?/.test(text)) return true;
   for (const c of changed) if (text.includes(c) || text.includes(posix.basename(c))) return true;
   const paths = [...text.matchAll(/\b(?:path|chart):[ \t]*["']?([^"'\s#,}\]]*)/g)].map((m) => posix.normalize(m[1]!.replace(/^\.?\//, '') || '.').replace(/\/$/, ''));
   if (!paths.length) return true;

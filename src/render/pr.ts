@@ -7,6 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { FileTree } from '../sources/tree.js';
+import type { KObject } from '../sources/yaml.js';
 import { gitEnv } from '../sources/git-env.js';
 import { loadSnapshot, type LoadedSnapshot, type LoadOptions } from '../sources/snapshot.js';
 import { newRenderCache } from './host.js';
@@ -75,11 +76,65 @@ export async function loadPrSnapshots(
   head: FileTree,
   base: FileTree | undefined,
   opts: LoadOptions = {},
-): Promise<{ head: LoadedSnapshot; base?: LoadedSnapshot; changed?: Set<string> }> {
+): Promise<{ head: LoadedSnapshot; base?: LoadedSnapshot; changed?: Set<string>; more?: HeadLookup }> {
   if (!base) return { head: await loadSnapshot(head, opts) };
   const changed = await changedFiles(base, head);
-  const o = { ...opts, ...prRenderOptions(changed, newRenderCache()) };
+  const cache = newRenderCache();
+  const o = { ...opts, ...prRenderOptions(changed, cache) };
   const h = await loadSnapshot(head, o);
   const b = await loadSnapshot(base, o);
-  return { head: h, base: b, changed };
+  return { head: h, base: b, changed, more: headLookup(head, h, changed, cache, opts) };
+}
+
+/**
+ * Objects of head apps a PR check did not render, for a reference the touched apps do not
+ * satisfy (a workload reading a ConfigMap another app deploys). `objects(names)` renders, once
+ * each, the untouched apps whose input texts contain one of `names` (an object is named in the
+ * files it comes from, unless a prefix, suffix, template or substitution builds its name);
+ * `objects('all')` renders every app not rendered yet. Both return every object rendered so
+ * far beyond the PR snapshot. Texts and parses of the PR loads are reused.
+ */
+export interface HeadLookup {
+  objects(names: string[] | 'all'): Promise<KObject[]>;
+  /** Apps rendered for look-ups (for tests and notes). */
+  rendered: Set<string>;
+}
+
+function headLookup(head: FileTree, snap: LoadedSnapshot, changed: Set<string>, cache: RenderCache, opts: LoadOptions): HeadLookup {
+  const done = new Set(snap.apps.map((a) => a.id));
+  const rendered = new Set<string>();
+  const searched = new Set<string>();
+  const extra: KObject[] = [];
+  let all = false;
+  // Head texts: the cache holds the base's text for a changed path, the head snapshot its own.
+  const text = (f: string) => (changed.has(f) ? snap.texts.get(f) : cache.texts.get(f)) ?? '';
+  const load = async (pick: (a: { id: string; closure: Set<string> }) => boolean) => {
+    const s = await loadSnapshot(head, {
+      ...opts,
+      cache,
+      changed,
+      allManifests: true,
+      plainFiles: () => false, // the PR snapshot already holds every plain file with configuration
+      onlyApps: (a) => !done.has(a.id) && pick(a),
+    });
+    for (const a of s.apps) (done.add(a.id), rendered.add(a.id));
+    extra.push(...s.objects.filter((o) => o.app !== undefined));
+  };
+  return {
+    rendered,
+    async objects(names) {
+      if (all) return extra;
+      if (names === 'all') {
+        all = true;
+        await load(() => true);
+        return extra;
+      }
+      const fresh = names.filter((n) => n && !searched.has(n));
+      if (fresh.length) {
+        for (const n of fresh) searched.add(n);
+        await load((a) => [...a.closure].some((f) => fresh.some((n) => text(f).includes(n))));
+      }
+      return extra;
+    },
+  };
 }

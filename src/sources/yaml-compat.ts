@@ -45,7 +45,10 @@ export function goFolded(value: string): string {
 /** Apply the block-scalar rules to a composed document of `text` (before toJS). */
 export function goBlockScalars(doc: Document, text: string): void {
   const endsBare = text.length > 0 && !text.endsWith('\n') && /\S/.test(text.slice(text.lastIndexOf('\n') + 1));
-  const contentEnd = text.replace(/\s+$/, '').length;
+  // Where the content ends (before trailing whitespace), scanned from the end: `/\s+$/` is
+  // quadratic on a large file with many whitespace runs, and this runs once per document.
+  let contentEnd = text.length;
+  if (endsBare) while (contentEnd > 0 && /\s/.test(text[contentEnd - 1]!)) contentEnd--;
   visit(doc, {
     Scalar(_k, node) {
       if (!isScalar(node) || typeof node.value !== 'string') return;

@@ -164,9 +164,12 @@ spec:
     });
     try {
       const snap = await loadSnapshot(t.tree);
-      expect(snap.apps.find((a) => a.id === 'Application/argocd/redis')!.skipped).toMatch(/does not fetch remote charts/);
+      // A pinned remote chart: not fetched without --fetch-charts, saying so (test/render/helm-fetch.test.ts fetches).
+      expect(snap.apps.find((a) => a.id === 'Application/argocd/redis')!.skipped).toBe(
+        "chart 'redis' 18.0.0 from https://charts.bitnami.com/bitnami is a remote chart and remote charts were not fetched (run with --fetch-charts, or the Action input fetch-charts: true, to fetch and render it)",
+      );
       const hr = snap.apps.find((a) => a.id === 'HelmRelease/podinfo/podinfo')!;
-      expect(hr.skipped).toMatch(/HelmRepository podinfo: keydrift does not fetch remote charts/);
+      expect(hr.skipped).toBe("chart 'podinfo' from HelmRepository/podinfo/podinfo: that HelmRepository is not in this repository, so the chart cannot be located");
       expect(hr.syncPolicy).toEqual({ driftDetection: { mode: 'enabled' } });
       expect(snap.skipped.map((s) => s.file).sort()).toEqual(['apps/podinfo.yaml', 'apps/redis.yaml']);
     } finally {

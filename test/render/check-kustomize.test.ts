@@ -85,5 +85,5 @@ test('missing REDIS_URL points at the kustomization literal lines; only the prod
   expect(report.skipped.some((s) => /redis/.test(s.reason) && /remote charts/.test(s.reason))).toBe(false);
   // Without a base every app is rendered and the remote chart is reported.
   const full = await runCheck({ repo: gitops });
-  expect(full.skipped.some((s) => /remote charts/.test(s.reason))).toBe(true);
+  expect(full.skipped.some((s) => /chart 'redis' from https:\/\/charts\.example\.com/.test(s.reason))).toBe(true);
 }, 60000);

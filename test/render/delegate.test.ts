@@ -7,7 +7,9 @@ import { execFileSync } from 'node:child_process';
 import { writeTree, kustomizeTool, buildReal } from './helpers.js';
 import { loadSnapshot } from '../../src/sources/snapshot.js';
 import { GitTree } from '../../src/sources/tree.js';
-import { resetKustomizeTool } from '../../src/render/kustomize/delegate.js';
+import * as path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { delegateBuild, resetKustomizeTool } from '../../src/render/kustomize/delegate.js';
 
 const files = {
   'app/kustomization.yaml': `resources:
@@ -105,6 +107,54 @@ describe('one replacements: in a leaf delegates only that leaf', () => {
       const key = (o: any) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`;
       const ours = snap.objects.filter((o) => o.app === app.id).map((o) => JSON.parse(JSON.stringify(o.body)));
       expect(ours.sort((a, b) => key(a).localeCompare(key(b)))).toEqual(real.sort((a, b) => key(a).localeCompare(key(b))));
+    } finally {
+      t.cleanup();
+    }
+  });
+});
+
+describe('a delegated build gets only the files its kustomization tree can read (issue 10: cost follows the change)', () => {
+  // A stand-in tool (node running a script): prints one ConfigMap whose keys are the files of
+  // the temporary copy it was given, so the test sees exactly what was materialised.
+  const LISTER = `const fs = require('fs'), path = require('path');
+const dir = process.argv[process.argv.length - 1];
+let root = dir; while (!path.basename(root).startsWith('keydrift-kustomize-')) root = path.dirname(root);
+const out = [];
+const walk = (d) => { for (const e of fs.readdirSync(d, { withFileTypes: true })) { const p = path.join(d, e.name); if (e.isDirectory()) walk(p); else out.push(path.relative(root, p).split(path.sep).join('/')); } };
+walk(root);
+process.stdout.write('apiVersion: v1\\nkind: ConfigMap\\nmetadata:\\n  name: listing\\ndata:\\n' + out.sort().map((f) => '  ' + JSON.stringify(f) + ': "1"\\n').join(''));
+`;
+  const repo = {
+    'apps/web/kustomization.yaml': 'resources:\n- ../../bases/web\n- cm.yaml\nreplacements:\n- source: {kind: ConfigMap, name: own, fieldPath: data.A}\n  targets:\n  - select: {kind: ConfigMap, name: own}\n    fieldPaths: [data.B]\n',
+    'apps/web/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: own\ndata:\n  A: "1"\n  B: "2"\n',
+    'apps/web/patches/p.yaml': 'x: 1\n',
+    'bases/web/kustomization.yaml': 'resources: [d.yaml]\n',
+    'bases/web/d.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: base\n',
+    'apps/other/kustomization.yaml': 'resources: [cm.yaml]\n',
+    'apps/other/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: other\n',
+    'bases/unused/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: unused\n',
+    'README.md': '# repo\n',
+  };
+  test('the kustomization roots it reaches, nothing else of the repository', async () => {
+    const t = writeTree({ ...repo, '.tool/lister.cjs': LISTER });
+    try {
+      const tool = { cmd: process.execPath, args: [path.join(t.dir, '.tool/lister.cjs')], label: 'lister' };
+      const r = await delegateBuild(t.tree, 'apps/web', tool);
+      expect(r.ok).toBe(true);
+      const listed = Object.keys((parseAllDocuments((r as { yaml: string }).yaml)[0]!.toJS() as any).data);
+      expect(listed).toEqual(['apps/web/cm.yaml', 'apps/web/kustomization.yaml', 'apps/web/patches/p.yaml', 'bases/web/d.yaml', 'bases/web/kustomization.yaml']);
+    } finally {
+      t.cleanup();
+    }
+  });
+  test('a build of the repository root still gets the whole repository', async () => {
+    const t = writeTree({ 'kustomization.yaml': 'resources: [apps/other]\n', ...repo, '.tool/lister.cjs': LISTER });
+    try {
+      const tool = { cmd: process.execPath, args: [path.join(t.dir, '.tool/lister.cjs')], label: 'lister' };
+      const r = await delegateBuild(t.tree, '', tool);
+      const listed = Object.keys((parseAllDocuments((r as { yaml: string }).yaml)[0]!.toJS() as any).data);
+      expect(listed).toContain('bases/unused/cm.yaml');
+      expect(listed).toContain('README.md');
     } finally {
       t.cleanup();
     }

@@ -79,7 +79,7 @@ function writeFiles(dir: string, files: Record<string, string>): void {
     expect(snap.skipped).toEqual([]);
     expect(snap.objects.map((o) => o.name).sort()).toEqual(['own', 'stolen']);
     writeFiles(repo, { 'net/kustomization.yaml': 'resources:\n- https://github.com/acme/x//base?ref=v1\n- git@github.com:acme/y.git\n- https://tok:secret@example.com/z.git\n- ../app\n' });
-    expect(await preflight(new DirTree(repo), 'net')).toEqual({ remotes: ['https://github.com/acme/x//base?ref=v1', 'git@github.com:acme/y.git', 'https://example.com/z.git'] });
+    expect(await preflight(new DirTree(repo), 'net')).toEqual({ remotes: ['https://github.com/acme/x//base?ref=v1', 'git@github.com:acme/y.git', 'https://example.com/z.git'], roots: ['net', 'app', 'base'] });
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * Delegation to the real tool for what the native renderer does not support: `kustomize
- * build` or `kubectl kustomize`, found on PATH. It needs a directory: the repository's files
- * (regular files only: no symlinks, no `.git`) are materialised into a private temporary
+ * build` or `kubectl kustomize`, found on PATH. It needs a directory: the files under the
+ * kustomization roots the build reaches (regular files only: no symlinks, no `.git`; the tool
+ * loads nothing else under the root-only restrictor) are materialised into a private temporary
  * directory — for a working tree too, so a symlink can never lead the tool out — which is
  * removed afterwards, and on SIGINT/SIGTERM. Objects from delegation have file-level provenance.
  *
@@ -124,6 +125,8 @@ export interface Preflight {
   refusal?: string;
   /** Remote bases met (for the timeout message). */
   remotes: string[];
+  /** The local kustomization roots the build reaches ('' for the repository root), when allowed. */
+  roots?: string[];
 }
 
 /**
@@ -185,7 +188,18 @@ export async function preflight(tree: FileTree, dir: string): Promise<Preflight>
       }
     }
   }
-  return { remotes };
+  return { remotes, roots: [...seen] };
+}
+
+/**
+ * The files a delegated build can read: those under the kustomization roots it reaches. The
+ * tool runs with `LoadRestrictionsRootOnly`, so a kustomization loads nothing outside its own
+ * directory; every other file of the repository is left out of the temporary copy.
+ */
+export function filesUnderRoots(files: string[], roots: string[]): string[] {
+  if (roots.includes('')) return files;
+  const prefixes = roots.map((r) => `${r}/`);
+  return files.filter((f) => prefixes.some((p) => f.startsWith(p)));
 }
 
 /**
@@ -197,7 +211,8 @@ export async function delegateBuild(tree: FileTree, dir: string, tool: Kustomize
   if (pf.refusal) return { ok: false, error: `was not run: ${pf.refusal}`, refused: true };
   const tmp = makeTemp('keydrift-kustomize-');
   try {
-    writeConfined(tmp, await tree.readManyBytes(await tree.list()), '', tree.label);
+    // Only what the build can read: the files under the roots it reaches, not the whole repository.
+    writeConfined(tmp, await tree.readManyBytes(filesUnderRoots(await tree.list(), pf.roots ?? [''])), '', tree.label);
     return await runAsync(tool, dir ? confinedJoin(tmp, dir) : tmp, pf.remotes);
   } finally {
     removeTemp(tmp);
