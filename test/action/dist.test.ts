@@ -46,6 +46,6 @@ describe('action.yml', () => {
     expect(meta.inputs.comment.default).toBe('true');
     expect(meta.inputs.token.default).toBe('${{ github.token }}');
     expect(meta.inputs['repo-path'].default).toBe('.');
-    expect(readInputs(() => '')).toEqual({ mode: 'check', repoPath: '.', failOn: 'error', comment: true, sources: [] });
+    expect(readInputs(() => '')).toEqual({ mode: 'check', repoPath: '.', failOn: 'error', comment: true, sources: [], fetchCharts: false });
   });
 });
