@@ -13,6 +13,7 @@ import { delegateBuild, findKustomizeTool } from './kustomize/delegate.js';
 import { toolOutputMayShowSecret } from './kustomize/tool-output.js';
 import { appsOf, isAppObject, mayDeclareApp, type AppSpec, type AppSource } from './apps.js';
 import { findHelm, helmTemplate, NO_HELM_REASON } from './helm.js';
+import { governingKustomization, inDocsDir, looksLikeManifest, templateReason } from './deployed.js';
 import { provOf, renderedObject, setKeyLoc, srcOfObject, tag, type SrcDoc } from './prov.js';
 import { stringify as stringifyYaml } from 'yaml';
 import { parseYamlDocs } from './prov.js';
@@ -411,6 +412,11 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
             if (topNested.some((d) => under(d, f))) continue;
             const p = parsed(f);
             inputs.add(f);
+            const tmpl = templateReason(f, host.texts.get(f) ?? '', p.problems.length === 0, [...p.objects.map((o) => o.body), ...p.others.map((o) => o.body)]);
+            if (tmpl) {
+              skipped.push({ file: f, reason: `${spec.id}: ${tmpl}: not checked` });
+              continue;
+            }
             texts.set(f, host.texts.get(f) ?? '');
             problems.push(...p.problems);
             for (const o of p.objects) appObjects.push(wrapPlain(o, spec.id));
@@ -452,7 +458,18 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
     }
   }
 
-  // Plain manifest files nothing renders.
+  // Plain manifest files nothing renders: only those something applies (deployed.ts). A
+  // repository that declares apps applies the directories of its root app manifests (the
+  // bootstrap, applied by hand); one that declares none applies its root.
+  const isKDir = (d: string) => !!kustomizationFileIn(host, d);
+  const appFile = (f: string) => mayDeclareApp(host.texts.get(f) ?? '');
+  const rootAppDirs = new Set(yamlFiles.filter((f) => !consumed.has(f) && !inChart(f) && !inDocsDir(f) && appFile(f)).map((f) => posix.dirname(f)));
+  const declaresApps = rootAppDirs.size > 0 || specs.some((s) => s.kind !== 'kustomize');
+  const deployedPlain = (f: string): boolean => {
+    if (governingKustomization(f, isKDir) !== undefined) return false; // the kustomization lists what it deploys
+    if (inDocsDir(f)) return false;
+    return !declaresApps || rootAppDirs.has(posix.dirname(f));
+  };
   for (const f of yamlFiles) {
     if (consumed.has(f) || KUSTOMIZATION_FILES.includes(posix.basename(f))) continue;
     if (inChart(f)) {
@@ -460,11 +477,16 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
       skipped.push({ file: f, reason: `Helm chart template (chart ${chart || '.'}): no app renders this chart, and a template is not a manifest: not checked` });
       continue;
     }
+    if (!deployedPlain(f)) continue;
     if (opts.plainFiles && !opts.plainFiles(f)) continue;
     // PR mode: an unchanged file matters only if it holds configuration or workloads.
     if (prChanged && !prChanged.has(f) && !RESOLUTION_KINDS.test(host.texts.get(f) ?? '')) continue;
+    const text = host.texts.get(f) ?? '';
     const p = parsed(f);
-    texts.set(f, host.texts.get(f) ?? '');
+    // Templates and YAML that is not a manifest are not deployed objects: never invalid-yaml.
+    if (templateReason(f, text, p.problems.length === 0, [...p.objects.map((o) => o.body), ...p.others.map((o) => o.body)])) continue;
+    if (p.problems.length && !looksLikeManifest(text)) continue;
+    texts.set(f, text);
     objects.push(...p.objects);
     problems.push(...p.problems);
   }
