@@ -9,6 +9,7 @@ import type { KObject } from '../sources/yaml.js';
 import type { RenderHost } from './kustomize/build.js';
 import { kustomizationFileIn } from './kustomize/build.js';
 import { hasOwn } from '../own.js';
+import type { SelfRepo } from './self-repo.js';
 
 export type AppKind = 'Application' | 'ApplicationSet' | 'Kustomization' | 'HelmRelease' | 'kustomize';
 
@@ -85,18 +86,18 @@ function rendererFor(host: RenderHost, dir: string): AppSource['renderer'] {
 }
 
 /** Discover the apps an object declares (an ApplicationSet may declare many). */
-export function appsOf(o: KObject, host: RenderHost, lookup: (kind: string, ns: string | undefined, name: string) => KObject | undefined): AppSpec[] {
+export function appsOf(o: KObject, host: RenderHost, lookup: (kind: string, ns: string | undefined, name: string) => KObject | undefined, self?: SelfRepo): AppSpec[] {
   const b = o.body;
   const spec = isMap(b.spec) ? b.spec : {};
   const base = { file: o.file, line: o.line, notes: [] as string[] };
-  if (o.kind === 'Application') return [argoApp(o, spec, host, base, o.name, o.namespace)];
-  if (o.kind === 'ApplicationSet') return appSet(o, spec, host, base);
-  if (o.kind === 'Kustomization') return [fluxKustomization(o, spec, host, base, lookup)];
-  if (o.kind === 'HelmRelease') return [helmRelease(o, spec, host, base, lookup)];
+  if (o.kind === 'Application') return [argoApp(o, spec, host, base, o.name, o.namespace, ['spec'], self)];
+  if (o.kind === 'ApplicationSet') return appSet(o, spec, host, base, self);
+  if (o.kind === 'Kustomization') return [fluxKustomization(o, spec, host, base, lookup, self)];
+  if (o.kind === 'HelmRelease') return [helmRelease(o, spec, host, base, lookup, self)];
   return [];
 }
 
-function argoApp(o: KObject, spec: Record<string, any>, host: RenderHost, base: { file: string; line: number; notes: string[] }, name: string, ns: string | undefined, specPath: (string | number)[] = ['spec']): AppSpec {
+function argoApp(o: KObject, spec: Record<string, any>, host: RenderHost, base: { file: string; line: number; notes: string[] }, name: string, ns: string | undefined, specPath: (string | number)[] = ['spec'], self?: SelfRepo): AppSpec {
   const dest = isMap(spec.destination) ? spec.destination : {};
   const app: AppSpec = {
     id: `Application/${ns ?? '-'}/${name}`,
@@ -127,6 +128,11 @@ function argoApp(o: KObject, spec: Record<string, any>, host: RenderHost, base: 
     if (s.path === undefined) {
       if (typeof s.ref === 'string') continue;
       reasons.push('source has neither path nor chart');
+      continue;
+    }
+    const other = self?.argoSource(s.repoURL);
+    if (other) {
+      reasons.push(other);
       continue;
     }
     const path = cleanPath(s.path);
@@ -208,7 +214,7 @@ function substituteTemplate(v: any, params: Record<string, string>): any {
   return v;
 }
 
-function appSet(o: KObject, spec: Record<string, any>, host: RenderHost, base: { file: string; line: number; notes: string[] }): AppSpec[] {
+function appSet(o: KObject, spec: Record<string, any>, host: RenderHost, base: { file: string; line: number; notes: string[] }, self?: SelfRepo): AppSpec[] {
   const tmpl = isMap(spec.template) ? spec.template : undefined;
   const gens: any[] = Array.isArray(spec.generators) ? spec.generators : [];
   const skippedApp = (reason: string): AppSpec[] => [
@@ -242,7 +248,7 @@ function appSet(o: KObject, spec: Record<string, any>, host: RenderHost, base: {
   return paramSets.map((p) => {
     const t = substituteTemplate(tmpl, p);
     const name = String(t.metadata?.name ?? o.name);
-    const app = argoApp(o, isMap(t.spec) ? t.spec : {}, host, { ...base, notes: unsupported.length ? [`generators not supported: ${unsupported.join(', ')}`] : [] }, name, t.metadata?.namespace ?? o.namespace, ['spec', 'template', 'spec']);
+    const app = argoApp(o, isMap(t.spec) ? t.spec : {}, host, { ...base, notes: unsupported.length ? [`generators not supported: ${unsupported.join(', ')}`] : [] }, name, t.metadata?.namespace ?? o.namespace, ['spec', 'template', 'spec'], self);
     return { ...app, id: `ApplicationSet/${o.namespace ?? '-'}/${o.name}/${name}` };
   });
 }
@@ -255,7 +261,7 @@ function fluxSyncPolicy(spec: Record<string, any>): Record<string, unknown> {
   return out;
 }
 
-function fluxKustomization(o: KObject, spec: Record<string, any>, host: RenderHost, base: { file: string; line: number; notes: string[] }, lookup: (kind: string, ns: string | undefined, name: string) => KObject | undefined): AppSpec {
+function fluxKustomization(o: KObject, spec: Record<string, any>, host: RenderHost, base: { file: string; line: number; notes: string[] }, lookup: (kind: string, ns: string | undefined, name: string) => KObject | undefined, self?: SelfRepo): AppSpec {
   const app: AppSpec = {
     id: `Kustomization/${o.namespace ?? '-'}/${o.name}`,
     kind: 'Kustomization',
@@ -267,11 +273,15 @@ function fluxKustomization(o: KObject, spec: Record<string, any>, host: RenderHo
     ...(typeof spec.targetNamespace === 'string' && spec.targetNamespace ? { namespace: spec.targetNamespace, namespaceAt: { file: o.file, line: o.lineOf(['spec', 'targetNamespace']) ?? o.line } } : {}),
     syncPolicy: fluxSyncPolicy(spec),
   };
+  const other = self?.fluxSource(spec.sourceRef, o.namespace);
+  if (other) {
+    app.skipped = other;
+    return app;
+  }
   const raw = spec.path ?? '';
   let path = cleanPath(raw);
   if (path !== undefined && !host.dirs.has(path)) {
-    // The source may be a subdirectory of this repository (an OCIRepository or ExternalArtifact
-    // built from it, a GitRepository with ignore rules): try a directory named like the source, then those that hold the
+    // The source may be a subdirectory of this repository (a GitRepository with ignore rules): try a directory named like the source, then those that hold the
     // manifest, nearest first.
     const cands: string[] = [];
     if (typeof spec.sourceRef?.name === 'string') cands.push(spec.sourceRef.name);
@@ -322,7 +332,7 @@ function fluxKustomization(o: KObject, spec: Record<string, any>, host: RenderHo
   return app;
 }
 
-function helmRelease(o: KObject, spec: Record<string, any>, host: RenderHost, base: { file: string; line: number; notes: string[] }, lookup: (kind: string, ns: string | undefined, name: string) => KObject | undefined): AppSpec {
+function helmRelease(o: KObject, spec: Record<string, any>, host: RenderHost, base: { file: string; line: number; notes: string[] }, lookup: (kind: string, ns: string | undefined, name: string) => KObject | undefined, self?: SelfRepo): AppSpec {
   const ns = (typeof spec.targetNamespace === 'string' && spec.targetNamespace) || o.namespace;
   const app: AppSpec = {
     id: `HelmRelease/${o.namespace ?? '-'}/${o.name}`,
@@ -343,6 +353,11 @@ function helmRelease(o: KObject, spec: Record<string, any>, host: RenderHost, ba
   }
   if (cs.sourceRef?.kind !== 'GitRepository' && cs.sourceRef?.kind !== 'Bucket') {
     app.skipped = `chart '${cs.chart}' from ${cs.sourceRef?.kind ?? 'a'} ${cs.sourceRef?.name ?? 'repository'}: keydrift does not fetch remote charts`;
+    return app;
+  }
+  const other = self?.fluxSource(cs.sourceRef, o.namespace);
+  if (other) {
+    app.skipped = `chart '${cs.chart}': ${other}`;
     return app;
   }
   const path = cleanPath(cs.chart);

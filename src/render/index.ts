@@ -11,6 +11,7 @@ import { treeHost, newRenderCache, type RenderCache, type TreeHost } from './hos
 import { Kustomizer, KustomizeError, Unsupported, KUSTOMIZATION_FILES, CLUSTER_SCOPED, kustomizationFileIn, CYCLE_PREFIX, type RenderHost, type Res } from './kustomize/build.js';
 import { delegateBuild, findKustomizeTool } from './kustomize/delegate.js';
 import { toolOutputMayShowSecret } from './kustomize/tool-output.js';
+import { SelfRepo } from './self-repo.js';
 import { appsOf, isAppObject, mayDeclareApp, type AppSpec, type AppSource } from './apps.js';
 import { findHelm, helmTemplate, NO_HELM_REASON } from './helm.js';
 import { governingKustomization, inDocsDir, looksLikeManifest, templateReason } from './deployed.js';
@@ -287,7 +288,9 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
     }
     return undefined;
   };
-  const specs: AppSpec[] = appObjects.flatMap((o) => appsOf(o, host, lookup));
+  // Which sources are this repository (self-repo.ts): others are not rendered from this checkout.
+  const self = new SelfRepo(appObjects, lookup, (p) => host.dirs.has(p));
+  const specs: AppSpec[] = appObjects.flatMap((o) => appsOf(o, host, lookup, self));
   // Top-level kustomizations no app renders become apps of their own.
   const appPaths = new Set(specs.flatMap((s) => s.sources.map((x) => x.path)));
   // Kustomizations a Flux directory app builds as its bases are not apps of their own.
