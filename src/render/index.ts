@@ -382,6 +382,7 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
     const absorb = (r: Awaited<ReturnType<typeof renderKustomize>>) => {
       for (const f of r.inputs) inputs.add(f);
       if (r.notes?.length) info.notes = [...(info.notes ?? []), ...r.notes];
+      for (const c of r.skips ?? []) skipped.push({ file: c.file, reason: `${spec.id}: ${c.reason}` });
       for (const [f, t] of r.texts) texts.set(f, t);
       if (r.error) {
         reasons.push(r.error.reason);
@@ -634,6 +635,8 @@ export function substituteText(s: string, vars: Record<string, string>): string 
 
 interface KustomizeRender {
   notes?: string[];
+  /** Parts of the build not rendered (a `helmCharts:` chart), each with where and why. */
+  skips?: { file: string; line: number; reason: string }[];
   objects: KObject[];
   inputs: string[];
   texts: Map<string, string>;
@@ -644,6 +647,7 @@ interface KustomizeRender {
 export async function renderKustomize(tree: FileTree, k: Kustomizer, dir: string, tool: ReturnType<typeof findKustomizeTool>, app: string): Promise<KustomizeRender> {
   k.inputs = new Set();
   k.delegated = [];
+  k.charts = [];
   const texts = new Map<string, string>();
   try {
     const res = await k.build(dir);
@@ -653,7 +657,8 @@ export async function renderKustomize(tree: FileTree, k: Kustomizer, dir: string
       if (t !== undefined) texts.set(f, t);
     }
     const notes = k.delegated.map((d) => `base ${d.dir} was built by ${tool?.label ?? 'kustomize'} (${d.reason}): its objects have file-level provenance only`);
-    return { objects: res.map((r) => toKObject(r, app)), inputs, texts, ...(notes.length ? { notes } : {}) };
+    for (const c of k.charts) notes.push(`not rendered: ${c.reason}`);
+    return { objects: res.map((r) => toKObject(r, app)), inputs, texts, ...(notes.length ? { notes } : {}), ...(k.charts.length ? { skips: [...k.charts] } : {}) };
   } catch (e) {
     const inputs = [...k.inputs];
     if (e instanceof Unsupported) {
