@@ -138,8 +138,10 @@ function referencedSources(c: ContainerRef): string[] {
 }
 
 /** Objects that act as a ConfigMap or Secret, keyed like references: `Kind/name` in a namespace. */
-function sourceBodies(snap: Snapshot): Map<string, unknown[]> {
-  const m = new Map<string, unknown[]>();
+type SourceBody = { ns: string | undefined; app: string | undefined; body: unknown };
+
+function sourceBodies(snap: Snapshot): Map<string, SourceBody[]> {
+  const m = new Map<string, SourceBody[]>();
   for (const o of snap.objects) {
     let kind: string | undefined;
     let name = o.name;
@@ -149,9 +151,31 @@ function sourceBodies(snap: Snapshot): Map<string, unknown[]> {
     else if (o.kind === 'ExternalSecret') (kind = 'Secret'), (name = o.body.spec?.target?.name ?? o.name);
     if (!kind) continue;
     const k = `${kind}/${name}`;
-    m.set(k, [...(m.get(k) ?? []), { ns: o.namespace, body: o.body }]);
+    m.set(k, [...(m.get(k) ?? []), { ns: o.namespace, app: o.app, body: o.body }]);
   }
   return m;
+}
+
+/**
+ * The sources a workload's reference can mean: those of its namespace, and of its own app when
+ * that app has one (an object of the same name elsewhere — another namespace, another app
+ * deploying elsewhere — is not what this workload reads, and its change must not re-check it).
+ */
+function sourcesFor(list: SourceBody[] | undefined, w: KObject): unknown[] {
+  const inNs = (list ?? []).filter((s) => s.ns === undefined || w.namespace === undefined || s.ns === w.namespace);
+  const own = inNs.filter((s) => s.app === w.app);
+  return (own.length ? own : inNs).map((s) => s.body);
+}
+
+/** A workload's identity across base and head: its app and source file as well as Kind/namespace/name. */
+const placedKey = (o: KObject) => `${o.app ?? ''}\u0000${o.file}\u0000${objKey(o)}`;
+
+/** The base workload a head workload was: same app, file and id; else the one base object of that id. */
+function baseWorkloadOf(base: { placed: Map<string, KObject>; byId: Map<string, KObject[]> }, w: KObject): KObject | undefined {
+  const exact = base.placed.get(placedKey(w));
+  if (exact) return exact;
+  const same = base.byId.get(objKey(w)) ?? [];
+  return same.length === 1 ? same[0] : undefined;
 }
 
 function sortFindings(fs: Finding[]): Finding[] {
@@ -207,8 +231,14 @@ export async function runCheck(opts: CheckOptions): Promise<Report> {
   }
 
   const index = new SourceIndex(headSnap.objects);
-  const baseWorkloads = new Map<string, KObject>();
-  if (baseSnap) for (const o of baseSnap.objects) if (isWorkload(o)) baseWorkloads.set(objKey(o), o);
+  const baseWorkloads = { placed: new Map<string, KObject>(), byId: new Map<string, KObject[]>() };
+  if (baseSnap) {
+    for (const o of baseSnap.objects) {
+      if (!isWorkload(o)) continue;
+      baseWorkloads.placed.set(placedKey(o), o);
+      baseWorkloads.byId.set(objKey(o), [...(baseWorkloads.byId.get(objKey(o)) ?? []), o]);
+    }
+  }
   const headSources = sourceBodies(headSnap);
   const baseSources = baseSnap ? sourceBodies(baseSnap) : undefined;
 
@@ -224,10 +254,10 @@ export async function runCheck(opts: CheckOptions): Promise<Report> {
     opts.progress?.tick('workloads checked');
     const { containers, templateRef } = containersOf(w);
     const id = workloadId(w);
-    const before = baseWorkloads.get(objKey(w));
+    const before = baseSnap ? baseWorkloadOf(baseWorkloads, w) : undefined;
     if (baseSnap) {
       const sourcesChanged = containers.some((c) =>
-        referencedSources(c).some((r) => !isDeepStrictEqual(headSources.get(r), baseSources!.get(r))),
+        referencedSources(c).some((r) => !isDeepStrictEqual(sourcesFor(headSources.get(r), w), sourcesFor(baseSources!.get(r), w))),
       );
       if (before && isDeepStrictEqual(before.body, w.body) && !sourcesChanged) continue;
     }

@@ -11,6 +11,7 @@ import { kustomizationFileIn } from './kustomize/build.js';
 import { hasOwn } from '../own.js';
 import { remoteChart, type RemoteChart } from './helm-remote.js';
 import { fluxHelmValues } from './flux-helm-values.js';
+import type { SelfRepo } from './self-repo.js';
 
 export type AppKind = 'Application' | 'ApplicationSet' | 'Kustomization' | 'HelmRelease' | 'kustomize';
 
@@ -95,18 +96,18 @@ function rendererFor(host: RenderHost, dir: string): AppSource['renderer'] {
 }
 
 /** Discover the apps an object declares (an ApplicationSet may declare many). */
-export function appsOf(o: KObject, host: RenderHost, lookup: (kind: string, ns: string | undefined, name: string) => KObject | undefined): AppSpec[] {
+export function appsOf(o: KObject, host: RenderHost, lookup: (kind: string, ns: string | undefined, name: string) => KObject | undefined, self?: SelfRepo): AppSpec[] {
   const b = o.body;
   const spec = isMap(b.spec) ? b.spec : {};
   const base = { file: o.file, line: o.line, notes: [] as string[] };
-  if (o.kind === 'Application') return [argoApp(o, spec, host, base, o.name, o.namespace)];
-  if (o.kind === 'ApplicationSet') return appSet(o, spec, host, base);
-  if (o.kind === 'Kustomization') return [fluxKustomization(o, spec, host, base, lookup)];
-  if (o.kind === 'HelmRelease') return [helmRelease(o, spec, host, base, lookup)];
+  if (o.kind === 'Application') return [argoApp(o, spec, host, base, o.name, o.namespace, ['spec'], self)];
+  if (o.kind === 'ApplicationSet') return appSet(o, spec, host, base, self);
+  if (o.kind === 'Kustomization') return [fluxKustomization(o, spec, host, base, lookup, self)];
+  if (o.kind === 'HelmRelease') return [helmRelease(o, spec, host, base, lookup, self)];
   return [];
 }
 
-function argoApp(o: KObject, spec: Record<string, any>, host: RenderHost, base: { file: string; line: number; notes: string[] }, name: string, ns: string | undefined, specPath: (string | number)[] = ['spec']): AppSpec {
+function argoApp(o: KObject, spec: Record<string, any>, host: RenderHost, base: { file: string; line: number; notes: string[] }, name: string, ns: string | undefined, specPath: (string | number)[] = ['spec'], self?: SelfRepo): AppSpec {
   const dest = isMap(spec.destination) ? spec.destination : {};
   const app: AppSpec = {
     id: `Application/${ns ?? '-'}/${name}`,
@@ -162,6 +163,11 @@ function argoApp(o: KObject, spec: Record<string, any>, host: RenderHost, base: 
     if (s.path === undefined) {
       if (typeof s.ref === 'string') continue;
       reasons.push('source has neither path nor chart');
+      continue;
+    }
+    const other = self?.argoSource(s.repoURL);
+    if (other) {
+      reasons.push(other);
       continue;
     }
     const path = cleanPath(s.path);
@@ -243,7 +249,7 @@ function substituteTemplate(v: any, params: Record<string, string>): any {
   return v;
 }
 
-function appSet(o: KObject, spec: Record<string, any>, host: RenderHost, base: { file: string; line: number; notes: string[] }): AppSpec[] {
+function appSet(o: KObject, spec: Record<string, any>, host: RenderHost, base: { file: string; line: number; notes: string[] }, self?: SelfRepo): AppSpec[] {
   const tmpl = isMap(spec.template) ? spec.template : undefined;
   const gens: any[] = Array.isArray(spec.generators) ? spec.generators : [];
   const skippedApp = (reason: string): AppSpec[] => [
@@ -277,7 +283,7 @@ function appSet(o: KObject, spec: Record<string, any>, host: RenderHost, base: {
   return paramSets.map((p) => {
     const t = substituteTemplate(tmpl, p);
     const name = String(t.metadata?.name ?? o.name);
-    const app = argoApp(o, isMap(t.spec) ? t.spec : {}, host, { ...base, notes: unsupported.length ? [`generators not supported: ${unsupported.join(', ')}`] : [] }, name, t.metadata?.namespace ?? o.namespace, ['spec', 'template', 'spec']);
+    const app = argoApp(o, isMap(t.spec) ? t.spec : {}, host, { ...base, notes: unsupported.length ? [`generators not supported: ${unsupported.join(', ')}`] : [] }, name, t.metadata?.namespace ?? o.namespace, ['spec', 'template', 'spec'], self);
     return { ...app, id: `ApplicationSet/${o.namespace ?? '-'}/${o.name}/${name}` };
   });
 }
@@ -290,7 +296,7 @@ function fluxSyncPolicy(spec: Record<string, any>): Record<string, unknown> {
   return out;
 }
 
-function fluxKustomization(o: KObject, spec: Record<string, any>, host: RenderHost, base: { file: string; line: number; notes: string[] }, lookup: (kind: string, ns: string | undefined, name: string) => KObject | undefined): AppSpec {
+function fluxKustomization(o: KObject, spec: Record<string, any>, host: RenderHost, base: { file: string; line: number; notes: string[] }, lookup: (kind: string, ns: string | undefined, name: string) => KObject | undefined, self?: SelfRepo): AppSpec {
   const app: AppSpec = {
     id: `Kustomization/${o.namespace ?? '-'}/${o.name}`,
     kind: 'Kustomization',
@@ -302,11 +308,15 @@ function fluxKustomization(o: KObject, spec: Record<string, any>, host: RenderHo
     ...(typeof spec.targetNamespace === 'string' && spec.targetNamespace ? { namespace: spec.targetNamespace, namespaceAt: { file: o.file, line: o.lineOf(['spec', 'targetNamespace']) ?? o.line } } : {}),
     syncPolicy: fluxSyncPolicy(spec),
   };
+  const other = self?.fluxSource(spec.sourceRef, o.namespace);
+  if (other) {
+    app.skipped = other;
+    return app;
+  }
   const raw = spec.path ?? '';
   let path = cleanPath(raw);
   if (path !== undefined && !host.dirs.has(path)) {
-    // The source may be a subdirectory of this repository (an OCIRepository or ExternalArtifact
-    // built from it, a GitRepository with ignore rules): try a directory named like the source, then those that hold the
+    // The source may be a subdirectory of this repository (a GitRepository with ignore rules): try a directory named like the source, then those that hold the
     // manifest, nearest first.
     const cands: string[] = [];
     if (typeof spec.sourceRef?.name === 'string') cands.push(spec.sourceRef.name);
@@ -357,7 +367,7 @@ function fluxKustomization(o: KObject, spec: Record<string, any>, host: RenderHo
   return app;
 }
 
-function helmRelease(o: KObject, spec: Record<string, any>, host: RenderHost, base: { file: string; line: number; notes: string[] }, lookup0: (kind: string, ns: string | undefined, name: string) => KObject | undefined): AppSpec {
+function helmRelease(o: KObject, spec: Record<string, any>, host: RenderHost, base: { file: string; line: number; notes: string[] }, lookup0: (kind: string, ns: string | undefined, name: string) => KObject | undefined, self?: SelfRepo): AppSpec {
   const ns = (typeof spec.targetNamespace === 'string' && spec.targetNamespace) || o.namespace;
   const app: AppSpec = {
     id: `HelmRelease/${o.namespace ?? '-'}/${o.name}`,
@@ -439,6 +449,11 @@ function helmRelease(o: KObject, spec: Record<string, any>, host: RenderHost, ba
   }
   if (kind !== 'GitRepository' && kind !== 'Bucket') {
     app.skipped = `chart '${cs.chart}' from ${kind ?? 'a'} ${cs.sourceRef?.name ?? 'repository'}: keydrift renders charts of this repository, a HelmRepository or an OCIRepository only`;
+    return app;
+  }
+  const other = self?.fluxSource(cs.sourceRef, o.namespace);
+  if (other) {
+    app.skipped = `chart '${cs.chart}': ${other}`;
     return app;
   }
   const path = cleanPath(cs.chart);

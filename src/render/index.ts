@@ -11,10 +11,12 @@ import { treeHost, newRenderCache, type RenderCache, type TreeHost } from './hos
 import { Kustomizer, KustomizeError, Unsupported, KUSTOMIZATION_FILES, CLUSTER_SCOPED, kustomizationFileIn, CYCLE_PREFIX, type RenderHost, type Res } from './kustomize/build.js';
 import { delegateBuild, findKustomizeTool } from './kustomize/delegate.js';
 import { toolOutputMayShowSecret } from './kustomize/tool-output.js';
+import { SelfRepo } from './self-repo.js';
 import { appsOf, isAppObject, mayDeclareApp, type AppSpec, type AppSource } from './apps.js';
 import { findHelm, helmTemplate, NO_HELM_REASON } from './helm.js';
 import { chartLabel, notFetchedReason } from './helm-remote.js';
 import { fetchChart } from './helm-fetch.js';
+import { governingKustomization, inDocsDir, looksLikeManifest, templateReason } from './deployed.js';
 import { provOf, renderedObject, setKeyLoc, srcOfObject, tag, type SrcDoc } from './prov.js';
 import { stringify as stringifyYaml } from 'yaml';
 import { parseYamlDocs } from './prov.js';
@@ -299,7 +301,9 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
     }
     return undefined;
   };
-  const specs: AppSpec[] = appObjects.flatMap((o) => appsOf(o, host, lookup));
+  // Which sources are this repository (self-repo.ts): others are not rendered from this checkout.
+  const self = new SelfRepo(appObjects, lookup, (p) => host.dirs.has(p));
+  const specs: AppSpec[] = appObjects.flatMap((o) => appsOf(o, host, lookup, self));
   // Top-level kustomizations no app renders become apps of their own.
   const appPaths = new Set(specs.flatMap((s) => localSources(s).map((x) => x.path)));
   // Kustomizations a Flux directory app builds as its bases are not apps of their own.
@@ -392,6 +396,7 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
     const absorb = (r: Awaited<ReturnType<typeof renderKustomize>>) => {
       for (const f of r.inputs) inputs.add(f);
       if (r.notes?.length) info.notes = [...(info.notes ?? []), ...r.notes];
+      for (const c of r.skips ?? []) skipped.push({ file: c.file, reason: `${spec.id}: ${c.reason}` });
       for (const [f, t] of r.texts) texts.set(f, t);
       if (r.error) {
         reasons.push(r.error.reason);
@@ -425,6 +430,11 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
             if (topNested.some((d) => under(d, f))) continue;
             const p = parsed(f);
             inputs.add(f);
+            const tmpl = templateReason(f, host.texts.get(f) ?? '', p.problems.length === 0, [...p.objects.map((o) => o.body), ...p.others.map((o) => o.body)]);
+            if (tmpl) {
+              skipped.push({ file: f, reason: `${spec.id}: ${tmpl}: not checked` });
+              continue;
+            }
             texts.set(f, host.texts.get(f) ?? '');
             problems.push(...p.problems);
             for (const o of p.objects) appObjects.push(wrapPlain(o, spec.id));
@@ -481,7 +491,18 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
     }
   }
 
-  // Plain manifest files nothing renders.
+  // Plain manifest files nothing renders: only those something applies (deployed.ts). A
+  // repository that declares apps applies the directories of its root app manifests (the
+  // bootstrap, applied by hand); one that declares none applies its root.
+  const isKDir = (d: string) => !!kustomizationFileIn(host, d);
+  const appFile = (f: string) => mayDeclareApp(host.texts.get(f) ?? '');
+  const rootAppDirs = new Set(yamlFiles.filter((f) => !consumed.has(f) && !inChart(f) && !inDocsDir(f) && appFile(f)).map((f) => posix.dirname(f)));
+  const declaresApps = rootAppDirs.size > 0 || specs.some((s) => s.kind !== 'kustomize');
+  const deployedPlain = (f: string): boolean => {
+    if (governingKustomization(f, isKDir) !== undefined) return false; // the kustomization lists what it deploys
+    if (inDocsDir(f)) return false;
+    return !declaresApps || rootAppDirs.has(posix.dirname(f));
+  };
   for (const f of yamlFiles) {
     if (consumed.has(f) || KUSTOMIZATION_FILES.includes(posix.basename(f))) continue;
     if (inChart(f)) {
@@ -489,11 +510,16 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
       skipped.push({ file: f, reason: `Helm chart template (chart ${chart || '.'}): no app renders this chart, and a template is not a manifest: not checked` });
       continue;
     }
+    if (!deployedPlain(f)) continue;
     if (opts.plainFiles && !opts.plainFiles(f)) continue;
     // PR mode: an unchanged file matters only if it holds configuration or workloads.
     if (prChanged && !prChanged.has(f) && !RESOLUTION_KINDS.test(host.texts.get(f) ?? '')) continue;
+    const text = host.texts.get(f) ?? '';
     const p = parsed(f);
-    texts.set(f, host.texts.get(f) ?? '');
+    // Templates and YAML that is not a manifest are not deployed objects: never invalid-yaml.
+    if (templateReason(f, text, p.problems.length === 0, [...p.objects.map((o) => o.body), ...p.others.map((o) => o.body)])) continue;
+    if (p.problems.length && !looksLikeManifest(text)) continue;
+    texts.set(f, text);
     objects.push(...p.objects);
     problems.push(...p.problems);
   }
@@ -640,6 +666,8 @@ export function substituteText(s: string, vars: Record<string, string>): string 
 
 interface KustomizeRender {
   notes?: string[];
+  /** Parts of the build not rendered (a `helmCharts:` chart), each with where and why. */
+  skips?: { file: string; line: number; reason: string }[];
   objects: KObject[];
   inputs: string[];
   texts: Map<string, string>;
@@ -650,6 +678,7 @@ interface KustomizeRender {
 export async function renderKustomize(tree: FileTree, k: Kustomizer, dir: string, tool: ReturnType<typeof findKustomizeTool>, app: string): Promise<KustomizeRender> {
   k.inputs = new Set();
   k.delegated = [];
+  k.charts = [];
   const texts = new Map<string, string>();
   try {
     const res = await k.build(dir);
@@ -659,7 +688,8 @@ export async function renderKustomize(tree: FileTree, k: Kustomizer, dir: string
       if (t !== undefined) texts.set(f, t);
     }
     const notes = k.delegated.map((d) => `base ${d.dir} was built by ${tool?.label ?? 'kustomize'} (${d.reason}): its objects have file-level provenance only`);
-    return { objects: res.map((r) => toKObject(r, app)), inputs, texts, ...(notes.length ? { notes } : {}) };
+    for (const c of k.charts) notes.push(`not rendered: ${c.reason}`);
+    return { objects: res.map((r) => toKObject(r, app)), inputs, texts, ...(notes.length ? { notes } : {}), ...(k.charts.length ? { skips: [...k.charts] } : {}) };
   } catch (e) {
     const inputs = [...k.inputs];
     if (e instanceof Unsupported) {

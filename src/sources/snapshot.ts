@@ -52,7 +52,7 @@ export function selectManifestFiles(paths: string[]): { files: string[]; skipped
     if (!YAML_RE.test(p)) continue;
     const chart = chartDirs.find((d) => p.startsWith(d + 'templates/') || p.startsWith(d + 'charts/'));
     if (chart !== undefined) {
-      skipped.push({ file: p, reason: `Helm chart template (chart ${chart || '.'}): rendered, not read as YAML` });
+      skipped.push({ file: p, reason: `Helm chart template (chart ${chart || '.'}): a Go template, not a manifest, and rendering is off: not checked` });
       continue;
     }
     files.push(p);

@@ -76,7 +76,8 @@ test('helmCharts are never delegated (kustomize would fetch the chart): skipped 
   const t = writeTree({ 'c/kustomization.yaml': 'helmCharts:\n- name: cilium\n  repo: https://helm.cilium.io/\n  version: 1.0.0\n' });
   try {
     const snap = await loadSnapshot(t.tree);
-    expect(snap.skipped).toEqual([{ file: 'c/kustomization.yaml', reason: "kustomize/c: 'helmCharts' inflates Helm charts from https://helm.cilium.io/: keydrift does not fetch remote charts or run kustomize --enable-helm (c/kustomization.yaml:1)" }]);
+    expect(snap.skipped).toEqual([{ file: 'c/kustomization.yaml', reason: "kustomize/c: Helm chart 'cilium' 1.0.0 from https://helm.cilium.io/ (helmCharts in c/kustomization.yaml:2): keydrift does not fetch charts or run kustomize --enable-helm, so its objects are not checked" }]);
+    expect(snap.objects).toEqual([]);
     expect(snap.problems).toEqual([]);
   } finally {
     t.cleanup();

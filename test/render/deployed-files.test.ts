@@ -59,3 +59,99 @@ test('a chart nothing renders: its templates are skipped without claiming they w
     t.cleanup();
   }
 });
+
+const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  A: "1"\n`;
+const brokenManifest = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [broken\n';
+const ids = (snap: Awaited<ReturnType<typeof loadSnapshot>>) => snap.objects.map((o) => `${o.kind}/${o.name}`).sort();
+
+describe('files that are not deployed are never read as objects and never invalid-yaml', () => {
+  test('a kustomization deploys what it lists: unlisted files and commented-out patches are not objects', async () => {
+    const t = writeTree({
+      'app/kustomization.yaml': 'resources:\n- cm.yaml\n# - extra.yaml\npatches:\n# - path: patch.yaml\n',
+      'app/cm.yaml': cm('listed'),
+      'app/extra.yaml': cm('unlisted'),
+      'app/patch.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: listed\ndata:\n  B: "2"\n',
+      'app/old/broken.yaml': brokenManifest,
+    });
+    try {
+      const snap = await loadSnapshot(t.tree, { helm: false });
+      expect(snap.problems).toEqual([]);
+      expect(ids(snap)).toEqual(['ConfigMap/listed']);
+      expect(snap.objects[0]!.body.data).toEqual({ A: '1' });
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  test('documentation and examples YAML is not deployed', async () => {
+    const t = writeTree({
+      'manifests/cm.yaml': cm('real'),
+      'website/docs/example.yaml': cm('doc-example') + '---\n' + brokenManifest,
+      'docs/guide/broken.yaml': brokenManifest,
+      'examples/demo.yaml': cm('demo'),
+    });
+    try {
+      const snap = await loadSnapshot(t.tree, { helm: false });
+      expect(snap.problems).toEqual([]);
+      expect(ids(snap)).toEqual(['ConfigMap/real']);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  test('Jinja/Ansible templates and YAML that is not a manifest are not objects; a broken manifest still is invalid-yaml', async () => {
+    const t = writeTree({
+      'roles/web/templates/deploy.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: "{{ app_name }}"\nspec:\n  replicas: {{ replicas }}\n',
+      'roles/web/templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: "{{ app_name }}"\n',
+      'ansible/svc.yaml': '{% if enabled %}\napiVersion: v1\nkind: Service\nmetadata:\n  name: s\n{% endif %}\n',
+      'ansible/playbook.yaml': '- hosts: all\n  tasks:\n  - name: x\n    debug: msg={{ a\n',
+      '.pre-commit-config.yaml': 'repos:\n  - repo: [x\n',
+      'monitoring/rules.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: rules\ndata:\n  alert: "{{ $labels.instance }} is down"\n',
+      'manifests/broken.yaml': brokenManifest,
+    });
+    try {
+      const snap = await loadSnapshot(t.tree, { helm: false });
+      expect(ids(snap)).toEqual(['ConfigMap/rules']);
+      expect(snap.problems.map((p) => p.file)).toEqual(['manifests/broken.yaml']);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  test('a plain directory is read only when something applies it: an app, the bootstrap directory of a root app, or the root of a repository without apps', async () => {
+    const argo = (p: string) => `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: web\n  namespace: argocd\nspec:\n  destination:\n    namespace: web\n  source:\n    repoURL: https://example.com/r.git\n    path: ${p}\n`;
+    const withApps = writeTree({
+      'bootstrap/root.yaml': argo('apps/web'),
+      'bootstrap/ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: web\n',
+      'apps/web/cm.yaml': cm('deployed'),
+      'scratch/cm.yaml': cm('nobody-applies-this'),
+      'scratch/broken.yaml': brokenManifest,
+    });
+    const noApps = writeTree({ 'scratch/cm.yaml': cm('root-applies-this') });
+    try {
+      const snap = await loadSnapshot(withApps.tree, { helm: false });
+      expect(snap.problems).toEqual([]);
+      expect(ids(snap)).toEqual(['Application/web', 'ConfigMap/deployed', 'Namespace/web']);
+      expect(ids(await loadSnapshot(noApps.tree, { helm: false }))).toEqual(['ConfigMap/root-applies-this']);
+    } finally {
+      withApps.cleanup();
+      noApps.cleanup();
+    }
+  });
+
+  test('a directory an app applies: a template in it is skipped with the reason, not invalid-yaml', async () => {
+    const t = writeTree({
+      'clusters/prod/apps.yaml': flux('./apps'),
+      'apps/cm.yaml': cm('c'),
+      'apps/svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ name }}\n  labels: {{ labels }}\n',
+    });
+    try {
+      const snap = await loadSnapshot(t.tree, { helm: false });
+      expect(snap.problems).toEqual([]);
+      expect(snap.skipped.find((s) => s.file === 'apps/svc.yaml')?.reason).toMatch(/template .*not a manifest: not checked/);
+      expect(ids(snap).filter((x) => x.startsWith('ConfigMap'))).toEqual(['ConfigMap/c']);
+    } finally {
+      t.cleanup();
+    }
+  });
+});

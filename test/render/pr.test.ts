@@ -15,7 +15,8 @@ const files = {
   'charts/web/templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n',
   'values/web-prod.yaml': 'a: 1\n',
   'apps/web-helm.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: web-helm\n  namespace: argocd\nspec:\n  sources:\n    - repoURL: https://example.com/repo.git\n      ref: values\n    - repoURL: https://example.com/repo.git\n      path: charts/web\n      helm:\n        valueFiles: [$values/values/web-prod.yaml]\n  destination:\n    namespace: web\n',
-  'plain/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared\n',
+  // A plain file beside the root app manifest: the bootstrap directory, applied by hand.
+  'apps/shared-cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared\n',
 };
 
 function git(dir: string, ...args: string[]) {
@@ -27,7 +28,7 @@ describe('PR mode: only the apps whose inputs changed', () => {
     ['an overlay image tag', { 'overlays/a/kustomization.yaml': files['overlays/a/kustomization.yaml'].replace('newTag: "1"', 'newTag: "2"') }, ['kustomize/overlays/a']],
     ['a shared base', { 'base/deploy.yaml': files['base/deploy.yaml'].replace('web:1', 'web:3') }, ['kustomize/overlays/a', 'kustomize/overlays/b']],
     ['a values file of a multi-source Helm app', { 'values/web-prod.yaml': 'a: 2\n' }, ['Application/argocd/web-helm']],
-    ['a plain file only', { 'plain/cm.yaml': files['plain/cm.yaml'] + 'data:\n  A: "1"\n' }, []],
+    ['a plain file only', { 'apps/shared-cm.yaml': files['apps/shared-cm.yaml'] + 'data:\n  A: "1"\n' }, []],
   ];
   test.each(cases)('%s', async (_name, change, expected) => {
     const t = writeTree(files);
@@ -45,7 +46,7 @@ describe('PR mode: only the apps whose inputs changed', () => {
       expect(affectedApps(full.apps, changed).map((a) => a.id).sort()).toEqual(expected);
       const pr = await loadSnapshot(head, { helm: false, ...prRenderOptions(changed) });
       expect(pr.apps.map((a) => a.id).sort()).toEqual(expected);
-      // Plain files are always loaded; objects of untouched apps are not.
+      // Plain files something applies are always loaded; objects of untouched apps are not.
       expect(pr.objects.some((o) => o.name === 'shared')).toBe(true);
       expect(pr.objects.filter((o) => o.kind === 'Deployment').map((o) => o.namespace).sort()).toEqual(expected.filter((e) => e.startsWith('kustomize/')).map((e) => e.slice(-1)));
     } finally {

@@ -77,6 +77,8 @@ interface Acc {
   res: Res[];
   nameRefs: NameRefConfig[];
   inputs?: Set<string>;
+  /** Helm charts a kustomization of the build inflates (`helmCharts:`), not built: where and why. */
+  charts?: { file: string; line: number; reason: string }[];
 }
 
 export function kustomizationFileIn(host: RenderHost, dir: string): string | undefined {
@@ -126,6 +128,9 @@ export class Kustomizer {
     } = {},
   ) {}
 
+  /** Helm charts the current top-level build skipped (`helmCharts:` in it or a base), with where and why. */
+  charts: NonNullable<Acc['charts']> = [];
+
   /** Bases built by the real tool during the current top-level build, with the reason. */
   delegated: { dir: string; reason: string }[] = [];
 
@@ -157,6 +162,7 @@ export class Kustomizer {
   /** Build the kustomization in `dir` (repo-relative): the final objects, hashes added and references fixed. */
   async build(dir: string): Promise<Res[]> {
     const acc = await this.accumulate(dir, 'any', undefined);
+    this.charts = [...(acc.charts ?? [])];
     const res = acc.res.map(cloneRes);
     // Hashes last, on the final content (Kustomize: addHashesToNames), then back references.
     for (const r of res) {
@@ -211,16 +217,22 @@ export class Kustomizer {
     if (expectKind === 'Component' && kind !== 'Component') throw new KustomizeError(`expected kind 'Component' for a component, found '${kind}'`, kfile, at('kind').line);
     if (expectKind === 'Kustomization' && kind === 'Component') throw new KustomizeError(`a Component can only be used under 'components:'`, kfile, at('kind').line);
 
+    // A chart is skipped alone (with where and why); the rest of the kustomization still builds.
+    const charts: NonNullable<Acc['charts']> = [];
     for (const f of ['helmCharts', 'helmChartInflationGenerator']) {
-      if (Array.isArray(k[f]) && k[f].length) {
-        const repos = k[f].map((c: any) => c?.repo).filter(Boolean);
-        throw new Unsupported(`'${f}' inflates Helm charts${repos.length ? ` from ${repos.join(', ')}` : ''}: keydrift does not fetch remote charts or run kustomize --enable-helm`, kfile, at(f).line, false);
-      }
+      if (!Array.isArray(k[f])) continue;
+      k[f].forEach((c: any, i: number) => {
+        const name = isMap(c) ? String(c.name ?? c.chartName ?? '?') : '?';
+        const version = isMap(c) && c.version !== undefined ? ` ${c.version}` : '';
+        const repo = isMap(c) && typeof c.repo === 'string' ? ` from ${c.repo}` : isMap(c) && typeof c.chartRepoUrl === 'string' ? ` from ${c.chartRepoUrl}` : '';
+        charts.push({ file: kfile, line: at(f, i).line, reason: `Helm chart '${name}'${version}${repo} (${f} in ${kfile}:${at(f, i).line}): keydrift does not fetch charts or run kustomize --enable-helm, so its objects are not checked` });
+      });
     }
     for (const f of ['generators', 'validators', 'replacements', 'vars', 'crds', 'openapi', 'buildMetadata', 'helmGlobals']) {
       if (k[f] !== undefined && !(Array.isArray(k[f]) && k[f].length === 0)) throw new Unsupported(`'${f}' is not supported by the native renderer`, kfile, at(f).line);
     }
     const acc: Acc = into ?? { res: [], nameRefs: [] };
+    if (charts.length) (acc.charts ??= []).push(...charts);
 
     // resources (and the deprecated bases)
     const resources: any[] = [...(Array.isArray(k.bases) ? k.bases : []), ...(Array.isArray(k.resources) ? k.resources : [])];
@@ -242,6 +254,7 @@ export class Kustomizer {
         }
         for (const r of sub.res) appendRes(acc, r, where);
         acc.nameRefs.push(...sub.nameRefs);
+        if (sub.charts?.length) (acc.charts ??= []).push(...sub.charts.filter((c) => !acc.charts?.some((x) => x.reason === c.reason)));
       } else if (this.host.files.has(p)) {
         this.restrict(dir, p, entry, where);
         for (const r of await this.loadResources(p, where)) appendRes(acc, r, where);
@@ -303,7 +316,7 @@ export class Kustomizer {
     try {
       const a = await c;
       for (const f of a.inputs ?? []) this.inputs.add(f);
-      return { res: a.res.map(cloneRes), nameRefs: a.nameRefs };
+      return { res: a.res.map(cloneRes), nameRefs: a.nameRefs, ...(a.charts ? { charts: a.charts } : {}) };
     } catch (e) {
       if (e instanceof KustomizeError && !(e instanceof Unsupported) && e.line === 0) throw new KustomizeError(e.message, where.file, where.line);
       throw e;
