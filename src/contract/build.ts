@@ -22,6 +22,7 @@ import type { Confidence, Contract, ContractEntry, ContractRead, EnvHelper, Extr
 import { EXTRACTORS } from './extractors/index.js';
 import { isDockerfile } from './extractors/dockerfile.js';
 import { helperRead } from './extractors/javascript.js';
+import { makeConditional } from './extractors/util.js';
 
 export const MAX_FILE_BYTES = 1024 * 1024;
 
@@ -228,6 +229,10 @@ export function aggregate(name: string, reads: ContractRead[]): ContractEntry {
   if (kind === 'optional') {
     const oneOf = pool.find((r) => r.requiredOneOf)?.requiredOneOf;
     if (oneOf) entry.requiredOneOf = [...oneOf];
+    // Required while another setting is on: every such condition, once.
+    const when = new Map<string, NonNullable<ContractRead['requiredWhen']>>();
+    for (const r of pool) if (r.requiredWhen && r.kind === 'optional') when.set(`${r.requiredWhen.names.join(',')}@${r.requiredWhen.evidence.file}:${r.requiredWhen.evidence.line}`, r.requiredWhen);
+    if (when.size && !entry.requiredOneOf) entry.requiredWhen = [...when.values()];
   }
   return entry;
 }
@@ -314,6 +319,49 @@ function resolveHelperCalls(results: ExtractResult[], contract: Contract, files:
   return reads;
 }
 
+/**
+ * Checks of a CLI flag (`if c.String("host") == "" { log.Fatal(…) }`) become requirements of
+ * the variables the flag is read from (its definition is often in another file: the same
+ * directory first, else the only definition of that flag name). A flag with a default never
+ * fails the check; a flag read from several variables needs one of them; a check inside
+ * `if c.Bool("smtp") { … }` is required only while that flag's variable is set.
+ */
+function resolveFlagChecks(results: ExtractResult[]): ContractRead[] {
+  const flags = results.flatMap((r) => r.cliFlags ?? []);
+  if (!flags.length) return [];
+  const dirOf = (f: string): string => (f.includes('/') ? f.slice(0, f.lastIndexOf('/')) : '');
+  const find = (flag: string, file: string) => {
+    const all = flags.filter((f) => f.flag === flag);
+    const same = all.filter((f) => dirOf(f.evidence.file) === dirOf(file));
+    if (same.length) return same[0];
+    return new Set(all.map((a) => a.names.join(','))).size === 1 ? all[0] : undefined;
+  };
+  const out: ContractRead[] = [];
+  for (const r of results) {
+    for (const c of r.flagChecks ?? []) {
+      const def = find(c.flag, c.evidence.file);
+      if (!def || def.defaulted) continue;
+      const when = [...(c.whenNames ?? []), ...(c.whenFlags ?? []).flatMap((f) => find(f, c.evidence.file)?.names.slice(0, 1) ?? [])];
+      for (const n of def.names) {
+        const read: ContractRead = {
+          name: n,
+          kind: 'required',
+          evidence: c.evidence,
+          confidence: c.confidence,
+          note: `${c.note}; --${c.flag} is read from ${def.names.join(', ')} (${def.evidence.file}:${def.evidence.line})`,
+        };
+        if (def.names.length > 1) {
+          read.kind = 'optional';
+          read.requiredOneOf = [...def.names];
+        }
+        if (when.length && makeConditional(read, when, c.evidence)) delete read.requiredOneOf;
+        out.push(read);
+      }
+    }
+  }
+  return out;
+}
+
 export interface BuildOptions {
   /**
    * Only read files under this repo-relative folder (one app of a monorepo). Evidence paths
@@ -394,6 +442,7 @@ export async function buildContract(tree: FileTree, source: Contract['source'], 
     }
   }
   reads.push(...resolveHelperCalls(results, contract, new Set(files.map((f) => f.path))));
+  reads.push(...resolveFlagChecks(results));
   enforceDeclarations(results, reads);
   markDeprecations(reads, new Map(files.map((f) => [f.path, f.text])));
 
