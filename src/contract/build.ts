@@ -23,6 +23,7 @@ import { EXTRACTORS } from './extractors/index.js';
 import { isDockerfile } from './extractors/dockerfile.js';
 import { helperRead } from './extractors/javascript.js';
 import { makeConditional } from './extractors/util.js';
+import { entryPointsOf, isEntryPointFile, notRuntimeReason, packageToolScripts } from './runtime-code.js';
 
 export const MAX_FILE_BYTES = 1024 * 1024;
 
@@ -389,11 +390,28 @@ export async function buildContract(tree: FileTree, source: Contract['source'], 
     wanted.push(p);
   }
   const texts = await tree.readMany(wanted);
+  // Which code the image runs: entry points (Dockerfile CMD, Procfile, package.json, pyproject).
+  const inRoot = (p: string) => !root || p.startsWith(root + '/');
+  const epPaths = all.filter((p) => inRoot(p) && isEntryPointFile(p) && !skipReason(root ? p.slice(root.length + 1) : p, buildRoots));
+  const epTexts = new Map<string, string>();
+  const missing = epPaths.filter((p) => !texts.has(p));
+  const more = missing.length ? await tree.readMany(missing) : new Map<string, string>();
+  for (const p of epPaths) {
+    const t = texts.get(p) ?? more.get(p);
+    if (t !== undefined && Buffer.byteLength(t, 'utf8') <= MAX_FILE_BYTES) epTexts.set(p, t);
+  }
+  const entryPoints = entryPointsOf(epTexts);
+  const toolScripts = packageToolScripts(epTexts, all);
   const files: SourceFile[] = [];
   for (const p of wanted) {
     const text = texts.get(p);
     if (text === undefined) {
       skipped.push({ file: p, reason: 'could not be read' });
+      continue;
+    }
+    const notRuntime = notRuntimeReason(root ? p.slice(root.length + 1) : p, text, entryPoints, toolScripts, p);
+    if (notRuntime) {
+      skipped.push({ file: p, reason: notRuntime });
       continue;
     }
     if (Buffer.byteLength(text, 'utf8') > MAX_FILE_BYTES) {
