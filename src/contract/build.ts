@@ -23,6 +23,7 @@ import { EXTRACTORS } from './extractors/index.js';
 import { isDockerfile } from './extractors/dockerfile.js';
 import { helperRead } from './extractors/javascript.js';
 import { makeConditional } from './extractors/util.js';
+import { inferFallbacks } from './fallbacks.js';
 import { entryPointsOf, isEntryPointFile, notRuntimeReason, packageToolScripts } from './runtime-code.js';
 
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -461,6 +462,7 @@ export async function buildContract(tree: FileTree, source: Contract['source'], 
   }
   reads.push(...resolveHelperCalls(results, contract, new Set(files.map((f) => f.path))));
   reads.push(...resolveFlagChecks(results));
+  contract.fallbacks.push(...inferFallbacks(files, reads, contract.fallbacks).chains);
   enforceDeclarations(results, reads);
   markDeprecations(reads, new Map(files.map((f) => [f.path, f.text])));
 
