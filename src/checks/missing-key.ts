@@ -1,5 +1,6 @@
 import type { Finding } from '../model.js';
-import type { ContainerCheck } from './types.js';
+import { aliasesOf } from '../contract/document.js';
+import type { ContainerCheck, ContainerContext } from './types.js';
 import {
   baseFinding,
   containerEnvLocation,
@@ -49,6 +50,31 @@ export const missingKey: ContainerCheck = {
         });
         continue;
       }
+      // Required only while another setting is on: an error only when the deployment turns
+      // that setting on; otherwise nothing (the feature does not run, the check never fails).
+      if (e.kind === 'optional' && e.requiredWhen?.length) {
+        const on = e.requiredWhen.find((w) => w.names.some((n) => settingOn(ctx, n)));
+        if (!on) continue;
+        const has = provides(ctx, e.name, e.match);
+        if (has === 'yes') continue;
+        if (aliasesOf(cur.contract, e.name).some((a) => provides(ctx, a) === 'yes')) continue;
+        if (reportedRename(ctx, e.name)) continue;
+        const setting = on.names.find((n) => settingOn(ctx, n))!;
+        const reads = e.reads.filter((r) => r.requiredWhen);
+        const high = reads.some((r) => r.confidence === 'high');
+        out.push({
+          check: 'missing-key',
+          // A source whose keys git does not tell may provide it: not a certain crash.
+          severity: has === 'maybe' ? 'info' : high ? 'error' : 'warning',
+          ...baseFinding(ctx),
+          key: e.name,
+          message: `${versionLabel(cur)} requires ${e.name} when ${setting} is set (${on.evidence.file}:${on.evidence.line}), and ${containerLabel(ctx)} sets ${setting} but not ${e.name}: ${high ? 'the new version will fail to start (CrashLoopBackOff)' : 'it may fail when that feature runs'}.`,
+          locations: [containerEnvLocation(ctx), ...reads.map((r) => evidenceLocation(cur, r.evidence)), evidenceLocation(cur, on.evidence)],
+          fix: `Add ${e.name} to the container's env, or unset ${setting} if the feature is not wanted.`,
+          details: { kind: 'required', confidence: high ? 'high' : 'medium', requiredWhen: on.names },
+        });
+        continue;
+      }
       const isNewOptional = e.kind === 'optional' && e.confidence !== 'low' && prevNames !== undefined && !prevNames.has(e.name);
       if (e.kind !== 'required' && !isNewOptional) continue;
       const has = provides(ctx, e.name, e.match);
@@ -95,3 +121,15 @@ export const missingKey: ContainerCheck = {
     return out;
   },
 };
+
+/**
+ * Is a setting turned on in this container: provided with a value that is not off. A value
+ * git does not show (a Secret, a computed value) counts as on; `''`, `false`, `0`, `no`,
+ * `off` as off.
+ */
+function settingOn(ctx: ContainerContext, name: string): boolean {
+  const v = ctx.provision.vars.get(name);
+  if (!v) return false;
+  if (v.secret || v.value === undefined) return true;
+  return !/^(?:|false|0|no|off|n|f)$/i.test(v.value.trim());
+}

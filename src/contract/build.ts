@@ -23,6 +23,9 @@ import { EXTRACTORS } from './extractors/index.js';
 import { isDockerfile } from './extractors/dockerfile.js';
 import { helperRead } from './extractors/javascript.js';
 import { linkPending, linkScopedHelpers, linkTargets, resolveAlias, scopedHelperTargets } from './link.js';
+import { makeConditional } from './extractors/util.js';
+import { inferFallbacks } from './fallbacks.js';
+import { entryPointsOf, isEntryPointFile, notRuntimeReason, packageToolScripts } from './runtime-code.js';
 
 export const MAX_FILE_BYTES = 1024 * 1024;
 
@@ -256,6 +259,10 @@ export function aggregate(name: string, reads: ContractRead[]): ContractEntry {
   if (kind === 'optional') {
     const oneOf = pool.find((r) => r.requiredOneOf)?.requiredOneOf;
     if (oneOf) entry.requiredOneOf = [...oneOf];
+    // Required while another setting is on: every such condition, once.
+    const when = new Map<string, NonNullable<ContractRead['requiredWhen']>>();
+    for (const r of pool) if (r.requiredWhen && r.kind === 'optional') when.set(`${r.requiredWhen.names.join(',')}@${r.requiredWhen.evidence.file}:${r.requiredWhen.evidence.line}`, r.requiredWhen);
+    if (when.size && !entry.requiredOneOf) entry.requiredWhen = [...when.values()];
   }
   return entry;
 }
@@ -342,6 +349,49 @@ function resolveHelperCalls(results: ExtractResult[], contract: Contract, files:
   return reads;
 }
 
+/**
+ * Checks of a CLI flag (`if c.String("host") == "" { log.Fatal(…) }`) become requirements of
+ * the variables the flag is read from (its definition is often in another file: the same
+ * directory first, else the only definition of that flag name). A flag with a default never
+ * fails the check; a flag read from several variables needs one of them; a check inside
+ * `if c.Bool("smtp") { … }` is required only while that flag's variable is set.
+ */
+function resolveFlagChecks(results: ExtractResult[]): ContractRead[] {
+  const flags = results.flatMap((r) => r.cliFlags ?? []);
+  if (!flags.length) return [];
+  const dirOf = (f: string): string => (f.includes('/') ? f.slice(0, f.lastIndexOf('/')) : '');
+  const find = (flag: string, file: string) => {
+    const all = flags.filter((f) => f.flag === flag);
+    const same = all.filter((f) => dirOf(f.evidence.file) === dirOf(file));
+    if (same.length) return same[0];
+    return new Set(all.map((a) => a.names.join(','))).size === 1 ? all[0] : undefined;
+  };
+  const out: ContractRead[] = [];
+  for (const r of results) {
+    for (const c of r.flagChecks ?? []) {
+      const def = find(c.flag, c.evidence.file);
+      if (!def || def.defaulted) continue;
+      const when = [...(c.whenNames ?? []), ...(c.whenFlags ?? []).flatMap((f) => find(f, c.evidence.file)?.names.slice(0, 1) ?? [])];
+      for (const n of def.names) {
+        const read: ContractRead = {
+          name: n,
+          kind: 'required',
+          evidence: c.evidence,
+          confidence: c.confidence,
+          note: `${c.note}; --${c.flag} is read from ${def.names.join(', ')} (${def.evidence.file}:${def.evidence.line})`,
+        };
+        if (def.names.length > 1) {
+          read.kind = 'optional';
+          read.requiredOneOf = [...def.names];
+        }
+        if (when.length && makeConditional(read, when, c.evidence)) delete read.requiredOneOf;
+        out.push(read);
+      }
+    }
+  }
+  return out;
+}
+
 export interface BuildOptions {
   /**
    * Only read files under this repo-relative folder (one app of a monorepo). Evidence paths
@@ -369,11 +419,28 @@ export async function buildContract(tree: FileTree, source: Contract['source'], 
     wanted.push(p);
   }
   const texts = await tree.readMany(wanted);
+  // Which code the image runs: entry points (Dockerfile CMD, Procfile, package.json, pyproject).
+  const inRoot = (p: string) => !root || p.startsWith(root + '/');
+  const epPaths = all.filter((p) => inRoot(p) && isEntryPointFile(p) && !skipReason(root ? p.slice(root.length + 1) : p, buildRoots));
+  const epTexts = new Map<string, string>();
+  const missing = epPaths.filter((p) => !texts.has(p));
+  const more = missing.length ? await tree.readMany(missing) : new Map<string, string>();
+  for (const p of epPaths) {
+    const t = texts.get(p) ?? more.get(p);
+    if (t !== undefined && Buffer.byteLength(t, 'utf8') <= MAX_FILE_BYTES) epTexts.set(p, t);
+  }
+  const entryPoints = entryPointsOf(epTexts);
+  const toolScripts = packageToolScripts(epTexts, all);
   const files: SourceFile[] = [];
   for (const p of wanted) {
     const text = texts.get(p);
     if (text === undefined) {
       skipped.push({ file: p, reason: 'could not be read' });
+      continue;
+    }
+    const notRuntime = notRuntimeReason(root ? p.slice(root.length + 1) : p, text, entryPoints, toolScripts, p);
+    if (notRuntime) {
+      skipped.push({ file: p, reason: notRuntime });
       continue;
     }
     if (Buffer.byteLength(text, 'utf8') > MAX_FILE_BYTES) {
@@ -432,6 +499,8 @@ export async function buildContract(tree: FileTree, source: Contract['source'], 
   reads.push(...scoped.reads);
   contract.unresolved = contract.unresolved.filter((u) => !scoped.resolvedAt.has(`${u.evidence.file}:${u.evidence.line}`));
   contract.unresolved.push(...scoped.unresolved);
+  reads.push(...resolveFlagChecks(results));
+  contract.fallbacks.push(...inferFallbacks(files, reads, contract.fallbacks).chains);
   enforceDeclarations(results, reads);
   markDeprecations(reads, new Map(files.map((f) => [f.path, f.text])));
 

@@ -10,7 +10,7 @@
  */
 import { KeydriftError } from '../errors.js';
 import { VERSION } from '../version.js';
-import type { Confidence, Contract, ContractEntry, ContractRead, Evidence, NameMatch, ReadKind } from './model.js';
+import type { Confidence, Contract, ContractEntry, ContractRead, Evidence, NameMatch, ReadKind, RequiredWhen } from './model.js';
 
 export const CONTRACT_DOC_SCHEMA = 'keydrift.dev/contract/v1';
 /** Image label / manifest annotation that carries a compact document. */
@@ -49,8 +49,13 @@ function readDoc(r: ContractRead) {
     ...(r.declaration ? { declaration: true } : {}),
     ...(r.enforcedBy ? { enforcedBy: r.enforcedBy } : {}),
     ...(r.requiredOneOf ? { requiredOneOf: r.requiredOneOf } : {}),
+    ...(r.requiredWhen ? { requiredWhen: whenDoc(r.requiredWhen) } : {}),
     ...(r.match && r.match !== 'exact' ? { match: r.match } : {}),
   };
+}
+
+function whenDoc(w: RequiredWhen) {
+  return { names: w.names, file: w.evidence.file, line: w.evidence.line, pattern: w.evidence.pattern };
 }
 
 /**
@@ -64,6 +69,7 @@ export function toContractDocument(c: Contract, opts: { compact?: boolean } = {}
     confidence: e.confidence,
     ...(e.deprecated ? { deprecated: e.deprecated } : {}),
     ...(e.requiredOneOf ? { requiredOneOf: e.requiredOneOf } : {}),
+    ...(e.requiredWhen ? { requiredWhen: e.requiredWhen.map(whenDoc) } : {}),
     ...(e.note ? { note: e.note } : {}),
     ...(e.match && e.match !== 'exact' ? { match: e.match } : {}),
     // Derived, for readers: the other names of the same setting, and the read that decides the kind.
@@ -124,6 +130,10 @@ function deprecation(v: unknown, at: string): { replacement?: string } | undefin
 function evidence(o: Record<string, unknown>, at: string): Evidence {
   return { file: str(o.file, `${at}.file`), line: line(o.line, `${at}.line`), pattern: optStr(o.pattern, `${at}.pattern`) ?? '' };
 }
+function requiredWhen(v: unknown, at: string): RequiredWhen {
+  const o = obj(v, at);
+  return { names: names(o.names, `${at}.names`), evidence: evidence(o, at) };
+}
 
 /**
  * A Contract from a document; `where` names it in the one-line error ("image X label
@@ -161,6 +171,7 @@ export function fromContractDocument(input: unknown, where: string): Contract {
           ...(r.declaration === true ? { declaration: true } : {}),
           ...(enforced ? { enforcedBy: enforced } : {}),
           ...(r.requiredOneOf !== undefined ? { requiredOneOf: names(r.requiredOneOf, `${rat}.requiredOneOf`) } : {}),
+          ...(r.requiredWhen !== undefined ? { requiredWhen: requiredWhen(r.requiredWhen, `${rat}.requiredWhen`) } : {}),
           ...(r.match !== undefined ? { match: oneOf(r.match, MATCHES, `${rat}.match`) } : {}),
         };
       });
@@ -172,6 +183,7 @@ export function fromContractDocument(input: unknown, where: string): Contract {
         reads,
         ...(dep ? { deprecated: dep } : {}),
         ...(e.requiredOneOf !== undefined ? { requiredOneOf: names(e.requiredOneOf, `${at}.requiredOneOf`) } : {}),
+        ...(e.requiredWhen !== undefined ? { requiredWhen: arr(e.requiredWhen, `${at}.requiredWhen`).map((w, k) => requiredWhen(w, `${at}.requiredWhen[${k}]`)) } : {}),
         ...(e.note !== undefined ? { note: str(e.note, `${at}.note`) } : {}),
         ...(e.match !== undefined ? { match: oneOf(e.match, MATCHES, `${at}.match`) } : {}),
       });

@@ -45,6 +45,20 @@ export interface ContractRead {
    * `APP_DBURL`/`APP_DB_URL`. See `namesMatch` in names.ts.
    */
   match?: NameMatch;
+  /**
+   * A conditional requirement: the code fails when this name is unset, but only inside a
+   * feature that runs when another setting is on (`if (SMTP_ENABLED) { if (!SMTP_PASSWORD)
+   * throw … }`). The read is then `optional` on its own; it is needed when one of `names` is
+   * set (to a value that is not off: not empty, `false`, `0`, `no`, `off`).
+   */
+  requiredWhen?: RequiredWhen;
+}
+
+export interface RequiredWhen {
+  /** The setting(s) whose test encloses the check; the feature is on when one of them is. */
+  names: string[];
+  /** The check that fails (file:line of the `if`/`raise`/`log.Fatal`). */
+  evidence: Evidence;
 }
 
 export type NameMatch = 'exact' | 'case-insensitive' | 'spring-relaxed';
@@ -103,6 +117,13 @@ export interface ExtractResult {
    */
   scopedHelpers?: ScopedHelper[];
   scopedHelperCalls?: ScopedHelperCall[];
+  /**
+   * CLI flags bound to environment variables (urfave/cli `Name: "host", EnvVars: […]`), so that
+   * checks of the flag elsewhere (`c.String("host") == ""`) can be tied to its variables.
+   */
+  cliFlags?: { flag: string; names: string[]; evidence: Evidence; defaulted?: boolean }[];
+  /** Checks of a CLI flag's value that fail when it is empty (resolved through `cliFlags`). */
+  flagChecks?: FlagCheck[];
 }
 
 /** See ExtractResult.pending. `key` is `js:<file>#<export>` or a recognizer's own key. */
@@ -150,6 +171,17 @@ export interface ScopedHelperCall {
   defaultArg?: string;
   hint?: string;
   evidence: Evidence;
+}
+
+export interface FlagCheck {
+  flag: string;
+  /** The check that fails. */
+  evidence: Evidence;
+  confidence: Confidence;
+  note: string;
+  /** Flags or variables whose test encloses the check (a conditional requirement). */
+  whenFlags?: string[];
+  whenNames?: string[];
 }
 
 /** A function that reads `process.env[<its first parameter>]`. */
@@ -218,6 +250,11 @@ export interface ContractEntry {
   note?: string;
   /** Set when every read matches the name loosely (see ContractRead.match). */
   match?: NameMatch;
+  /**
+   * Set when the name is optional on its own but required while another setting is on:
+   * the conditions of its conditional requirements (see ContractRead.requiredWhen).
+   */
+  requiredWhen?: RequiredWhen[];
 }
 
 export interface Contract {

@@ -31,9 +31,10 @@ export function renderContractText(c: Contract): string {
     const aliases = aliasesOf(c, e.name);
     if (aliases.length) lines.push(`${pad}also read as: ${aliases.join(', ')}`);
     if (e.requiredOneOf) lines.push(`${pad}required: at least one of ${e.requiredOneOf.join(', ')}`);
+    for (const w of e.requiredWhen ?? []) lines.push(`${pad}required when ${w.names.join(' or ')} is set (${w.evidence.file}:${w.evidence.line})`);
     const d = decidingRead(e);
     // The evidence of the need: what makes it required (the check that fails) or conditional.
-    if (d?.note && (e.kind === 'required' || e.requiredOneOf || e.confidence !== 'high')) lines.push(`${pad}because: ${d.note} (${d.evidence.file}:${d.evidence.line})`);
+    if (d?.note && (e.kind === 'required' || e.requiredOneOf || e.requiredWhen || e.confidence !== 'high')) lines.push(`${pad}because: ${d.note} (${d.evidence.file}:${d.evidence.line})`);
   }
   if (c.imageDefaults.length) {
     lines.push('Defaults the image carries:');

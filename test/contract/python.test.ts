@@ -23,7 +23,8 @@ describe('python extractor', () => {
       ['API_TOKEN required 3'],
     ],
     ['is None check with raise on one line', `import os\nurl = os.environ.get("URL")\nif url is None: raise RuntimeError("URL")\n`, ['URL required 2']],
-    ['check without raise stays optional', `import os\nurl = os.environ.get("URL")\nif not url:\n    url = "http://localhost"\n`, ['URL optional 2']],
+    ['check that assigns a value when unset is a default (issue 9 class 3)', `import os\nurl = os.environ.get("URL")\nif not url:\n    url = "http://localhost"\n`, ['URL defaulted 2 =http://localhost']],
+    ['check without raise or assignment stays optional', `import os\nurl = os.environ.get("URL")\nif not url:\n    log.warning("no URL")\n`, ['URL optional 2']],
     ['direct check on "X" not in os.environ', `import os\nif "KEY" not in os.environ:\n    raise SystemExit("KEY")\n`, ['KEY required 2']],
     [
       'os.environ[...] inside try/except KeyError is optional',
@@ -31,9 +32,10 @@ describe('python extractor', () => {
       ['HOST optional 3'],
     ],
     [
+      // CC_FLAGS is read (and raises) only when CC is set: a requirement conditional on CC.
       'os.environ[...] inside if "X" in os.environ is optional',
       `import os\nif 'CC' in os.environ:\n    cc = os.environ['CC']\n    if flags:\n        cc += os.environ['CC_FLAGS']\n`,
-      ['CC optional 2', 'CC optional 3', 'CC_FLAGS required 5'],
+      ['CC optional 2', 'CC optional 3', 'CC_FLAGS optional 5'],
     ],
     ['presence test on the same line', `import os\nh = os.environ["H"] if "H" in os.environ else "x"\nv = os.getenv("V") and os.environ["V"]\n`, ['H optional 2', 'H optional 2', 'V optional 3', 'V optional 3']],
     ['else of a negative test guards', `import os\nif "K" not in os.environ:\n    pass\nelse:\n    k = os.environ["K"]\nj = os.environ["K"]\n`, ['K optional 2', 'K optional 5', 'K required 6']],

@@ -343,6 +343,7 @@ export function extractGoLibs(ctx: Ctx): void {
       }
       const ev = { file: ctx.file, line: ctx.line(at), pattern: shorten(`${flagName ? `--${flagName} ` : ''}EnvVars ${names.join(', ')}`) };
       if (names.length > 1) out.fallbacks.push({ names, evidence: ev });
+      if (flagName) (out.cliFlags ??= []).push({ flag: flagName, names, evidence: ev, ...(def !== undefined ? { defaulted: true } : {}) });
       for (const n of names) {
         const read: ContractRead = { name: n, kind: def !== undefined ? 'defaulted' : 'optional', evidence: ev, confidence: 'high' };
         if (def !== undefined) read.default = def;

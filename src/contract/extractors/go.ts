@@ -14,7 +14,7 @@
  * - Other computed keys and `os.Environ()` → unresolved.
  */
 import type { ContractRead, Extractor, ExtractResult, SourceFile } from '../model.js';
-import { guarded, LineIndex, shorten, STARTUP_FN } from './util.js';
+import { guarded, LineIndex, makeConditional, shorten, STARTUP_FN } from './util.js';
 import { spend } from '../budget.js';
 import { extractGoLibs } from './go-libs.js';
 
@@ -393,7 +393,9 @@ function extractGo(file: SourceFile, out: ExtractResult): void {
   }
 
   // Function bodies, to tell whether a check runs at start (main, init, config loaders).
-  const funcs: { name: string; start: number; end: number }[] = [];
+  // A urfave/cli action (`func run(c *cli.Context) error`, v3 `*cli.Command`): an error it
+  // returns ends the program, so `return fmt.Errorf(…)` there fails the start.
+  const funcs: { name: string; start: number; end: number; cliAction: boolean }[] = [];
   for (let i = 0; i < toks.length; i++) {
     if (toks[i]!.value !== 'func' || toks[i]!.type !== 'name') continue;
     let k = i + 1;
@@ -403,13 +405,46 @@ function extractGo(file: SourceFile, out: ExtractResult): void {
     }
     if (toks[k]?.type === 'name') name = toks[k]!.value;
     const b = nextBrace[Math.min(k, toks.length)]!;
-    if (b < toks.length) funcs.push({ name, start: b, end: matchParen(b) });
+    if (b >= toks.length) continue;
+    let cliAction = false;
+    for (let m = k; m + 3 < b; m++) {
+      if (toks[m]!.value === '*' && toks[m + 1]!.value === 'cli' && toks[m + 2]!.value === '.' && (toks[m + 3]!.value === 'Context' || toks[m + 3]!.value === 'Command')) cliAction = true;
+    }
+    funcs.push({ name, start: b, end: matchParen(b), cliAction });
   }
-  const enclosingFunc = (at: number): string | undefined => {
-    let best: { name: string; start: number; end: number } | undefined;
+  const enclosingFuncInfo = (at: number) => {
+    let best: (typeof funcs)[number] | undefined;
     spend(funcs.length);
     for (const f of funcs) if (f.start < at && at < f.end && (!best || f.start > best.start)) best = f;
-    return best?.name;
+    return best;
+  };
+  const enclosingFunc = (at: number): string | undefined => enclosingFuncInfo(at)?.name;
+  /** `return fmt.Errorf(…)` / `errors.New` / `cli.Exit` in [a, b). */
+  const returnsErrorIn = (a: number, b: number): boolean => {
+    for (let k = a; k + 3 < b; k++) {
+      if (toks[k]!.value !== 'return') continue;
+      const f = `${toks[k + 1]!.value}.${toks[k + 3]!.value}`;
+      if (toks[k + 2]!.value === '.' && /^(?:fmt\.Errorf|errors\.New|cli\.Exit|cli\.NewExitError)$/.test(f)) return true;
+    }
+    return false;
+  };
+  /** A urfave/cli flag value `c.String("host")` at token k: the flag name, or undefined. */
+  const flagAt = (k: number): string | undefined => {
+    if (toks[k]?.type !== 'name' || toks[k + 1]?.value !== '.' || toks[k + 3]?.value !== '(' || toks[k + 4]?.type !== 'string' || toks[k + 5]?.value !== ')') return undefined;
+    return /^(?:String|Path|Value|Bool|Int|Int64|Uint|Duration|StringSlice|Generic)$/.test(toks[k + 2]!.value) ? toks[k + 4]!.value : undefined;
+  };
+  // Enclosing `if` blocks seen so far: the settings their conditions test.
+  const ifBlocks: { brace: number; end: number; names: string[]; flags: string[] }[] = [];
+  const enclosingConds = (at: number): { names: string[]; flags: string[] } => {
+    const names: string[] = [];
+    const flags: string[] = [];
+    const fn = enclosingFuncInfo(at);
+    for (const b of ifBlocks) {
+      if (!(b.brace < at && at < b.end) || (fn && b.brace < fn.start)) continue;
+      names.push(...b.names);
+      flags.push(...b.flags);
+    }
+    return { names, flags };
   };
 
   // Checks: if <cond> { body }.
@@ -436,7 +471,25 @@ function extractGo(file: SourceFile, out: ExtractResult): void {
     if (brace < 0) continue;
     const end = matchParen(brace);
     const condStart = semi >= 0 ? semi + 1 : i + 1;
-    const fatal = fatalIn(brace + 1, end);
+    {
+      // What this condition tests, for checks nested in its block.
+      const names: string[] = [];
+      const flags: string[] = [];
+      for (let k = condStart; k < brace; k++) {
+        const r = readAtTok.get(k);
+        if (r) names.push(r.name);
+        const f = flagAt(k);
+        if (f) flags.push(f);
+        else if (toks[k]!.type === 'name' && toks[k - 1]?.value !== '.') {
+          for (const bd of bound) if (bd.tok < k && bd.names[0] === toks[k]!.value) names.push(bd.read.name);
+        }
+      }
+      // A block entered when a value is unset (`if v == "" {`) is no feature switched on.
+      const absent = toks.slice(condStart, brace).some((x, j, a) => (x.value === '==' && (a[j + 1]?.value === '' || a[j - 1]?.value === '') && (a[j + 1]?.type === 'string' || a[j - 1]?.type === 'string')) || (x.value === '!' && a[j + 1]?.type === 'name'));
+      if ((names.length || flags.length) && !absent) ifBlocks.push({ brace, end, names, flags });
+    }
+    const action = enclosingFuncInfo(i)?.cliAction === true;
+    const fatal = fatalIn(brace + 1, end) || (action && returnsErrorIn(brace + 1, end));
     // A body that only assigns a literal: `v = "d"` (three tokens; no copy of the block).
     const body = end - brace - 1 === 3 ? toks.slice(brace + 1, end) : [];
     const assignsLiteral =
@@ -472,6 +525,23 @@ function extractGo(file: SourceFile, out: ExtractResult): void {
         okTest = true;
       }
       if (subject === undefined) continue;
+      const flag = fatal && !okTest ? flagAt(subject) : undefined;
+      if (flag !== undefined) {
+        // `if c.String("host") == "" { log.Fatal(…) }`: the flag's variables, resolved by
+        // buildContract through the flag definitions (often in another file).
+        const fn = enclosingFunc(i);
+        const late = fn !== undefined && !STARTUP_FN.test(fn) && !action;
+        const cond = enclosingConds(i);
+        (out.flagChecks ??= []).push({
+          flag,
+          evidence: ev(toks[i]!, shorten(toks.slice(i, brace).map((x) => x.raw).join(' '), 60)),
+          confidence: late ? 'medium' : 'high',
+          note: `explicit check of --${flag} fails when unset (line ${line})${late ? ` inside ${fn}(), which may not run at start` : ''}`,
+          ...(cond.flags.length ? { whenFlags: cond.flags } : {}),
+          ...(cond.names.length ? { whenNames: cond.names } : {}),
+        });
+        continue;
+      }
       let read = readAtTok.get(subject);
       let varName: string | undefined;
       if (!read && toks[subject]!.type === 'name') {
@@ -493,10 +563,12 @@ function extractGo(file: SourceFile, out: ExtractResult): void {
         delete read.default;
         read.note = `explicit check fails when unset (line ${line})`;
         const fn = enclosingFunc(i);
-        if (fn !== undefined && !STARTUP_FN.test(fn)) {
+        if (fn !== undefined && !STARTUP_FN.test(fn) && !action) {
           read.confidence = 'medium';
           read.note += ` inside ${fn}(), which may not run at start`;
         }
+        const cond = enclosingConds(i);
+        if (cond.names.length) makeConditional(read, cond.names, ev(toks[i]!, shorten(toks.slice(i, brace).map((x) => x.raw).join(' '), 60)));
       } else if (assignsLiteral && varName && assignsLiteral.name === varName && read.kind === 'optional') {
         read.kind = 'defaulted';
         read.default = assignsLiteral.value;
@@ -547,7 +619,7 @@ function extractGo(file: SourceFile, out: ExtractResult): void {
 
 export const goExtractor: Extractor = {
   id: 'go',
-  quick: /Getenv|LookupEnv|Environ|ExpandEnv|envconfig|env:|EnvVar|BindEnv|AutomaticEnv/,
+  quick: /Getenv|LookupEnv|Environ|ExpandEnv|envconfig|env:|EnvVar|BindEnv|AutomaticEnv|\*cli\.(?:Context|Command)\b/,
   matches: (path) => path.endsWith('.go'),
   extract: (file) => guarded('go', file, (out) => extractGo(file, out)),
 };

@@ -16,7 +16,7 @@
 import ts from 'typescript';
 import { constantString } from './js-constants.js';
 import type { ContractRead, EnvHelper, Extractor, ExtractResult, HelperCall, SourceFile } from '../model.js';
-import { guarded, shorten, STARTUP_FN } from './util.js';
+import { guarded, makeConditional, shorten, STARTUP_FN } from './util.js';
 import { extractSchemas, schemaTools } from './js-schemas.js';
 import { extractClassValidator } from './class-validator.js';
 import { extractNestConfig } from './nest-config.js';
@@ -895,6 +895,9 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
         r.confidence = 'medium';
         r.note += ` inside ${fn}(), which may not run at start`;
       }
+      // A check inside a feature another setting turns on is a conditional requirement.
+      const when = enclosingConditions(how);
+      if (when.length) makeConditional(r, when, ev(how, how.getText(sf).split('\n')[0]!));
     } else {
       const names = runtime.map((r) => r.name);
       const fn = enclosingFunction(how);
@@ -910,6 +913,68 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
         }
       }
     }
+  };
+  /** Names of the environment reads in an expression (directly or through a binding). */
+  const envNamesIn = (e: ts.Node, at: ts.Node, depth = 0): string[] => {
+    const names: string[] = [];
+    const walk = (n: ts.Node): void => {
+      if (isFunctionLike(n)) return;
+      const r = readsByNode.get(n);
+      if (r) {
+        if (r.kind !== 'build-time') names.push(r.name);
+        return;
+      }
+      if (ts.isIdentifier(n)) {
+        const b = findBinding(n, at);
+        if (b) for (const x of b.reads) names.push(x.name);
+        // `const smtp = process.env.SMTP_ENABLED === 'true'`: a switch derived from a read.
+        else if (depth < 2) for (const d of switchDecls().get(n.text) ?? []) if (d.pos < at.pos && d !== at) names.push(...envNamesIn(d.initializer!, d, depth + 1));
+      }
+      ts.forEachChild(n, walk);
+    };
+    walk(e);
+    return names;
+  };
+  let switches: Map<string, ts.VariableDeclaration[]> | undefined;
+  /** `const x = <expression>` declarations by name (computed once, when a condition needs it). */
+  const switchDecls = (): Map<string, ts.VariableDeclaration[]> => {
+    if (switches) return switches;
+    const m = new Map<string, ts.VariableDeclaration[]>();
+    const walk = (n: ts.Node): void => {
+      if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer && !isFunctionLike(strip(n.initializer))) {
+        const l = m.get(n.name.text) ?? [];
+        l.push(n);
+        m.set(n.name.text, l);
+      }
+      ts.forEachChild(n, walk);
+    };
+    walk(sf);
+    switches = m;
+    return m;
+  };
+  /** Does this statement only leave the function (`return;`, `{ return x; }`)? */
+  const onlyReturns = (s: ts.Statement): boolean =>
+    ts.isReturnStatement(s) || (ts.isBlock(s) && s.statements.length === 1 && ts.isReturnStatement(s.statements[0]!));
+  /**
+   * Settings whose test encloses a check, up to the enclosing function: `if (FEATURE) { <check> }`,
+   * or an earlier `if (!FEATURE) return;` in an enclosing block (the feature is off → leave).
+   */
+  const enclosingConditions = (how: ts.Node): string[] => {
+    const names: string[] = [];
+    let child: ts.Node = how;
+    for (let p = how.parent; p && !isFunctionLike(p); child = p, p = p.parent) {
+      // A block entered when a value is unset (`if (!A) { … }`) is no feature switched on.
+      if (ts.isIfStatement(p) && child === p.thenStatement && !absenceTested(p.expression).length) names.push(...envNamesIn(p.expression, p));
+      if (ts.isBlock(p) && p.parent && isFunctionLike(p.parent)) {
+        for (const st of p.statements) {
+          if (st.pos >= child.pos) break;
+          if (ts.isIfStatement(st) && !st.elseStatement && onlyReturns(st.thenStatement)) {
+            for (const t of absenceTested(st.expression)) names.push(...readsOf(t.expr, st).map((x) => x.name));
+          }
+        }
+      }
+    }
+    return names;
   };
   const readsOf = (e: ts.Node, at: ts.Node): ContractRead[] => {
     const u = unwrapConversion(e);

@@ -14,7 +14,7 @@
  * `from os import environ, getenv` is understood.
  */
 import type { ContractRead, Extractor, ExtractResult, SourceFile } from '../model.js';
-import { guarded, LineIndex, shorten, STARTUP_FN } from './util.js';
+import { guarded, LineIndex, makeConditional, shorten, STARTUP_FN } from './util.js';
 import { extractPythonLibs } from './python-libs.js';
 import { extractPythonHelpers } from './python-helpers.js';
 import { spend } from '../budget.js';
@@ -638,6 +638,40 @@ function extractPython(file: SourceFile, out: ExtractResult): void {
     return best;
   };
 
+  // Settings whose `if`/`elif` encloses a token, up to the enclosing def/class: a check there
+  // runs only while that setting is on (a conditional requirement).
+  const enclosingConds = (tok: number): string[] => {
+    const names: string[] = [];
+    const li0 = lineOfTok[tok] ?? -1;
+    if (li0 < 0) return names;
+    let indent = logical[li0]!.indent;
+    for (let k = li0 - 1; k >= 0 && indent > 0; k--) {
+      const l = logical[k]!;
+      if (l.indent >= indent) continue;
+      indent = l.indent;
+      const kw = toks[l.start]!.value;
+      if (kw === 'def' || kw === 'class' || kw === 'async') break;
+      if (kw !== 'if' && kw !== 'elif') continue;
+      // A block entered when a value is unset (`if not x:`, `is None`) is no feature switched on.
+      const cv = toks.slice(l.start + 1, l.end).map((t) => t.value);
+      if (cv[0] === 'not' || cv.includes('None') || (cv.includes('not') && cv.includes('in'))) continue;
+      for (let m = l.start + 1; m < l.end; m++) {
+        const r = readAt.get(m);
+        if (r) names.push(r.read.name);
+        else if (toks[m]!.type === 'name' && boundNames.has(toks[m]!.value) && toks[m - 1]?.value !== '.') {
+          const b = bindingFor(toks[m]!.value, l.start);
+          if (b) names.push(b.read.name);
+        }
+      }
+    }
+    return names;
+  };
+  for (const sub of subscripts) {
+    if (sub.read.kind !== 'required') continue;
+    const when = enclosingConds(sub.tok);
+    if (when.length) makeConditional(sub.read, when, ev(toks[sub.tok]!, 'os.environ[…]'));
+  }
+
   // Explicit checks: `if not x: raise …`.
   const fails = (a: number, b: number): boolean => {
     for (let k = a; k < b; k++) {
@@ -661,6 +695,34 @@ function extractPython(file: SourceFile, out: ExtractResult): void {
     delete read.default;
     read.note = `explicit check fails when unset (line ${line})`;
     demoteInFunction(read, checkTok);
+    const when = enclosingConds(checkTok);
+    if (when.length) makeConditional(read, when, ev(toks[checkTok]!, shorten(toks.slice(checkTok, lineEnd).map((t) => t.raw).join(' '), 60)));
+  };
+  let lineEnd = 0;
+  /**
+   * `if x is None: x = "d"` / `if not x: x = "d"` right after `x = os.getenv("X")`: the code
+   * replaces an unset value, so X has a default.
+   */
+  const defaultAssigned = (li: number, colon: number, line: number): void => {
+    const l = logical[li]!;
+    const cond = toks.slice(l.start + 1, colon);
+    const v = cond.map((t) => t.value);
+    let subject: PyTok | undefined;
+    if (v.length === 2 && v[0] === 'not' && cond[1]!.type === 'name') subject = cond[1];
+    else if (v.length === 3 && cond[0]!.type === 'name' && v[1] === 'is' && v[2] === 'None') subject = cond[0];
+    else if (v.length === 3 && cond[0]!.type === 'name' && v[1] === '==' && cond[2]!.type === 'string' && cond[2]!.value === '') subject = cond[0];
+    if (!subject) return;
+    const [bs, be] = blockOf(li, colon);
+    // The block is one assignment `x = <value>`.
+    if (be - bs < 3 || toks[bs]!.value !== subject.value || toks[bs + 1]!.value !== '=') return;
+    if ((lineOfTok[bs] ?? -1) !== (lineOfTok[be - 1] ?? -2)) return;
+    const bnd = bindingFor(subject.value, l.start);
+    if (!bnd || bnd.read.kind !== 'optional' || bnd.names.length > 1) return;
+    const d = literalDefault(toks.slice(bs + 2, be));
+    if (d === undefined) return;
+    bnd.read.kind = 'defaulted';
+    bnd.read.default = d;
+    bnd.read.note = `default assigned when unset (line ${line})`;
   };
   let checkTok = 0;
   logical.forEach((l, li) => {
@@ -685,9 +747,13 @@ function extractPython(file: SourceFile, out: ExtractResult): void {
     }
     if (!relevant) return;
     const [bs, be] = blockOf(li, colon);
-    if (!fails(bs, be)) return;
+    if (!fails(bs, be)) {
+      defaultAssigned(li, colon, lineOf(toks[l.start]!));
+      return;
+    }
     const line = lineOf(toks[l.start]!);
     checkTok = l.start;
+    lineEnd = colon;
     // Split the condition on top-level `or`.
     const parts: [number, number][] = [];
     let s = l.start + 1;

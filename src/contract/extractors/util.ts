@@ -1,7 +1,7 @@
 /**
  * Small helpers shared by the extractors.
  */
-import type { Evidence, ExtractResult, SourceFile } from '../model.js';
+import type { ContractRead, Evidence, ExtractResult, SourceFile } from '../model.js';
 import { emptyResult } from '../model.js';
 import { TooComplex, withBudget } from '../budget.js';
 
@@ -80,3 +80,19 @@ export function shorten(s: string, max = 80): string {
  */
 export const STARTUP_FN =
   /^(?:main|_?_?init_?_?|bootstrap|start|run|initialize|setup|connect\w*|listen\w*|(?:load|get|read|parse|validate|check|create|build|make|new|must|init|setup)?_?(?:App|Application)?_?(?:Config|Configuration|Conf|Cfg|Env|Environment|Settings|Options|Opts)\w*)$/i;
+
+/**
+ * Makes a read that an explicit check requires into a conditional requirement: the check runs
+ * only inside a feature that another setting turns on (`names`), so the read is optional on
+ * its own and needed while one of `names` is set. Names equal to the read's own are ignored;
+ * returns false (nothing changed) when no other name is left.
+ */
+export function makeConditional(read: ContractRead, names: string[], check: Evidence): boolean {
+  const others = [...new Set(names.filter((n) => n !== read.name))];
+  if (!others.length) return false;
+  read.kind = 'optional';
+  delete read.default;
+  read.requiredWhen = { names: others, evidence: check };
+  read.note = `required when ${others.join(' or ')} is set: ${read.note ?? `explicit check fails when unset (line ${check.line})`}`;
+  return true;
+}
