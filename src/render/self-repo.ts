@@ -19,6 +19,9 @@ export function normalizeRepoUrl(url: string): string {
   return u.replace(/\/+$/, '').replace(/\.git$/, '');
 }
 
+/** A git URL over the network (`https://`, `ssh://`, `git://`, `git@host:`); others (`cnoe://`, `file://`, paths) are local and never judged. */
+export const isNetworkRepoUrl = (u: string): boolean => /^(?:https?|ssh|git):\/\/[^/\s]|^[\w.-]+@[\w.-]+:/i.test(u.trim());
+
 const isMap = (v: unknown): v is Record<string, any> => !!v && typeof v === 'object' && !Array.isArray(v);
 
 /** A GitRepository's ref in words (`branch main`), or undefined when it names none. */
@@ -52,7 +55,7 @@ export class SelfRepo {
       if (!isMap(spec)) continue;
       const srcs: unknown[] = Array.isArray(spec.sources) ? spec.sources : [spec.source];
       for (const s of srcs) {
-        if (!isMap(s) || typeof s.repoURL !== 'string' || s.repoURL.includes('{{') || typeof s.path !== 'string' || s.path.includes('{{')) continue;
+        if (!isMap(s) || typeof s.repoURL !== 'string' || !isNetworkRepoUrl(s.repoURL) || s.repoURL.includes('{{') || typeof s.path !== 'string' || s.path.includes('{{')) continue;
         const p = s.path.replace(/^\.?\/+/, '').replace(/\/+$/, '');
         if (p === '.' || p === '' ? false : !isDir(p)) continue;
         const u = normalizeRepoUrl(s.repoURL);
@@ -65,7 +68,7 @@ export class SelfRepo {
 
   /** Why an ArgoCD source's repoURL is not this repository, or undefined. */
   argoSource(repoURL: unknown): string | undefined {
-    if (typeof repoURL !== 'string' || !this.urls.size || repoURL.includes('{{')) return undefined;
+    if (typeof repoURL !== 'string' || !this.urls.size || !isNetworkRepoUrl(repoURL) || repoURL.includes('{{')) return undefined;
     if (this.urls.has(normalizeRepoUrl(repoURL))) return undefined;
     return `source repoURL ${repoURL} is not this repository (${[...this.urls].sort().join(', ')}): not rendered from this checkout`;
   }

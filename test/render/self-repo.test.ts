@@ -74,6 +74,8 @@ test('ArgoCD: an Application whose repoURL is not the one this repository uses i
     'argocd/a.yaml': argo('a', 'https://github.com/me/gitops.git', 'apps/a'),
     'argocd/b.yaml': argo('b', 'git@github.com:me/gitops.git', 'apps/b'),
     'argocd/vendor.yaml': argo('vendor', 'https://github.com/vendor/manifests.git', 'apps/a'),
+    // idpbuilder's cnoe:// (and file://) name local directories: never judged as another repository.
+    'argocd/local.yaml': argo('local', 'cnoe://apps/b', 'apps/b'),
     'apps/a/cm.yaml': cm('a'),
     'apps/b/cm.yaml': cm('b'),
   });
@@ -82,7 +84,8 @@ test('ArgoCD: an Application whose repoURL is not the one this repository uses i
     const vendor = snap.apps.find((a) => a.id === 'Application/argocd/vendor')!;
     expect(vendor.skipped).toBe('source repoURL https://github.com/vendor/manifests.git is not this repository (github.com/me/gitops): not rendered from this checkout');
     expect(snap.skipped.find((s) => s.file === 'argocd/vendor.yaml')?.reason).toMatch(/^Application\/argocd\/vendor: source repoURL/);
-    expect(snap.objects.filter((o) => o.kind === 'ConfigMap').map((o) => `${o.app} ${o.name}`).sort()).toEqual(['Application/argocd/a a', 'Application/argocd/b b']);
+    expect(snap.apps.find((a) => a.id === 'Application/argocd/local')!.skipped).toBeUndefined();
+    expect(snap.objects.filter((o) => o.kind === 'ConfigMap').map((o) => `${o.app} ${o.name}`).sort()).toEqual(['Application/argocd/a a', 'Application/argocd/b b', 'Application/argocd/local b']);
   } finally {
     t.cleanup();
   }
