@@ -123,6 +123,19 @@ const CASES: Case[] = [
     },
   },
   {
+    name: 'a (Cluster)RoleBinding subject naming a ServiceAccount of the build in its namespace follows it into the new namespace; one of another namespace stays',
+    files: {
+      'k/kustomization.yaml': 'namespace: x\nresources: [sa.yaml]\n',
+      'k/sa.yaml':
+        'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: job\n  namespace: op\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: crb\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: r}\nsubjects:\n- {kind: ServiceAccount, name: job, namespace: op}\n- {kind: ServiceAccount, name: job, namespace: elsewhere}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: rb\n  namespace: op\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: r}\nsubjects:\n- {kind: ServiceAccount, name: job, namespace: op}\n',
+    },
+    dir: 'k',
+    expect: (o) => {
+      expect(get(o, 'ClusterRoleBinding', 'crb').subjects).toEqual([{ kind: 'ServiceAccount', name: 'job', namespace: 'x' }, { kind: 'ServiceAccount', name: 'job', namespace: 'elsewhere' }]);
+      expect(get(o, 'RoleBinding', 'rb').subjects).toEqual([{ kind: 'ServiceAccount', name: 'job', namespace: 'x' }]);
+    },
+  },
+  {
     name: 'labels with includeSelectors reach topology spread and pod affinity selectors of a Deployment',
     files: {
       'k/kustomization.yaml': 'resources: [d.yaml]\nlabels:\n- includeSelectors: true\n  pairs: {app: web-backend}\n',

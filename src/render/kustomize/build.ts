@@ -549,7 +549,16 @@ export class Kustomizer {
     if (typeof k.namespace === 'string' && k.namespace) {
       const ns = k.namespace;
       const loc = fieldLoc('namespace');
-      const accounts = new Set(acc.res.filter((r) => r.body.kind === 'ServiceAccount').flatMap((r) => r.ids.map((i) => i.name)));
+      // ServiceAccounts of this build by name, with their namespace before this transformer.
+      const accounts = new Map<string, Set<string | undefined>>();
+      for (const r of acc.res) {
+        if (r.body.kind !== 'ServiceAccount') continue;
+        const ns0 = typeof r.body.metadata?.namespace === 'string' ? r.body.metadata.namespace : undefined;
+        for (const i of r.ids) {
+          if (!accounts.has(i.name)) accounts.set(i.name, new Set());
+          accounts.get(i.name)!.add(ns0);
+        }
+      }
       for (const r of acc.res) {
         if (r.body.kind === 'Namespace' && groupOf(r.body.apiVersion) === '') {
           // A Namespace object takes the kustomization's namespace as its name.
@@ -861,10 +870,12 @@ function parseSelector(s: unknown): ((m: Record<string, string>) => boolean) | u
  * Kustomize's namespace transformer on (Cluster)RoleBinding subjects: only a subject named
  * `default` gets the namespace; every other subject keeps its namespace, or none.
  */
-function subjectsNs(body: Record<string, any>, ns: string, loc: Loc, accounts: Set<string>): void {
+function subjectsNs(body: Record<string, any>, ns: string, loc: Loc, accounts: Map<string, Set<string | undefined>>): void {
   for (const s of Array.isArray(body.subjects) ? body.subjects : []) {
-    // A ServiceAccount of this build (name reference) follows it into the namespace.
-    if (isMap(s) && (s.name === 'default' || (s.kind === 'ServiceAccount' && accounts.has(s.name) && (s.namespace === undefined || s.namespace === 'default')))) {
+    // A ServiceAccount of this build (name reference) follows it into the namespace: a subject
+    // without a namespace or in `default`, or in the namespace that ServiceAccount had.
+    const sa = isMap(s) && s.kind === 'ServiceAccount' ? accounts.get(s.name) : undefined;
+    if (isMap(s) && (s.name === 'default' || (sa && (s.namespace === undefined || s.namespace === 'default' || sa.has(s.namespace))))) {
       s.namespace = ns;
       setKeyLoc(s, 'namespace', loc);
     }
