@@ -284,9 +284,10 @@ export function lex(text: string, o: LexOptions): Tok[] {
  * bracket closes at the last token), so every look-up is O(1): scanning to the close on each
  * call made unterminated calls (`env("A", "defa` line after line) quadratic.
  */
-const MATCHES = new WeakMap<Tok[], Int32Array>();
+const MATCHES = new WeakMap<readonly { type: string; value: string }[], Int32Array>();
 
-function matchesOf(toks: Tok[]): Int32Array {
+/** Closing index of each opening bracket (unmatched: the last token), -1 elsewhere; computed once per token list. */
+export function matchesOf(toks: readonly { type: string; value: string }[]): Int32Array {
   let m = MATCHES.get(toks);
   if (m && m.length === toks.length) return m;
   m = new Int32Array(toks.length).fill(-1);

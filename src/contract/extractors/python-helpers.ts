@@ -25,6 +25,7 @@
  */
 import type { ContractRead, ExtractResult } from '../model.js';
 import type { PyTok } from './python.js';
+import { matchesOf } from './lexer.js';
 import { shorten } from './util.js';
 
 interface Line {
@@ -75,21 +76,9 @@ const ENV_GET = new Set(['get', 'getenv', 'pop']);
  * Matching brackets of a token list, computed once (a stack), so that unterminated calls line
  * after line stay linear; an unmatched bracket closes at the last token.
  */
-const MATCHES = new WeakMap<PyTok[], Int32Array>();
 function close(toks: PyTok[], open: number, limit: number): number {
-  let m = MATCHES.get(toks);
-  if (!m) {
-    m = new Int32Array(toks.length).fill(toks.length - 1);
-    const stack: number[] = [];
-    for (let k = 0; k < toks.length; k++) {
-      const t = toks[k]!;
-      if (t.type !== 'op') continue;
-      if (t.value === '(' || t.value === '[' || t.value === '{') stack.push(k);
-      else if ((t.value === ')' || t.value === ']' || t.value === '}') && stack.length) m[stack.pop()!] = k;
-    }
-    MATCHES.set(toks, m);
-  }
-  return Math.min(m[open]!, limit - 1);
+  const e = matchesOf(toks)[open] ?? -1;
+  return Math.min(e < 0 ? toks.length - 1 : e, limit - 1);
 }
 
 /** Top-level comma-separated ranges between open and its closing bracket. */
