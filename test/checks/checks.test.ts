@@ -1,15 +1,10 @@
 /** Table-driven tests per check: the same container against contracts that should and should not fire. */
 import { describe, expect, it } from '@jest/globals';
 import type { Contract, ReadKind } from '../../src/contract/model.js';
-import type { ContainerContext, RenameInfo } from '../../src/checks/types.js';
-import { CHECKS } from '../../src/checks/index.js';
 import { parseImageRef } from '../../src/images/ref.js';
-import { parseManifests } from '../../src/sources/yaml.js';
-import { SourceIndex } from '../../src/resolve/sources.js';
-import { containersOf, isWorkload } from '../../src/resolve/workloads.js';
-import { resolveContainer } from '../../src/resolve/provision.js';
-import type { Snapshot } from '../../src/sources/snapshot.js';
 import type { Finding } from '../../src/model.js';
+import type { RenameInfo } from '../../src/checks/types.js';
+import { firstContainer, runContainerChecks, snapshotOf, webDeployment } from '../helpers/checks.js';
 
 function contract(entries: [string, ReadKind][], extra: Partial<Contract> = {}, ref = 'v2'): Contract {
   return {
@@ -29,19 +24,7 @@ function contract(entries: [string, ReadKind][], extra: Partial<Contract> = {}, 
   };
 }
 
-const DEPLOY = (container: string, extraDocs = '') => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  namespace: prod
-spec:
-  template:
-    spec:
-      containers:
-        - name: web
-          image: example.com/web:2.0
-${container.replace(/^/gm, '          ')}
-${extraDocs}`;
+const DEPLOY = webDeployment;
 
 const CM = `---
 apiVersion: v1
@@ -68,26 +51,19 @@ interface Case {
 function run(c: Case, check?: string): Finding[] {
   const file = c.file ?? 'apps/web.yaml';
   const text = DEPLOY(c.container, c.docs ?? '');
-  const parsed = parseManifests(file, text);
-  expect(parsed.problems).toEqual([]);
-  const snapshot: Snapshot = { origin: { type: 'dir', label: 'x', root: '/x' }, objects: parsed.objects, problems: [], texts: new Map([[file, text]]), skipped: [] };
-  const index = new SourceIndex(parsed.objects);
-  const w = parsed.objects.find(isWorkload)!;
-  const provision = resolveContainer(containersOf(w).containers[0]!, index);
+  const snapshot = snapshotOf({ [file]: text });
   const cur = c.current
     ? contract(c.current, {
         imageDefaults: (c.imageDefaults ?? []).map((name) => ({ name, value: 'x', evidence: { file: 'Dockerfile', line: 3, pattern: 'ENV' } })),
         unresolved: Array.from({ length: c.unresolved ?? 0 }, (_, i) => ({ evidence: { file: 'src/dyn.ts', line: i + 1, pattern: 'process.env[name]' }, reason: 'computed key' })),
       })
     : undefined;
-  const ctx: ContainerContext = {
-    snapshot,
-    provision,
+  const ctx = firstContainer(snapshot, {
     ...(cur ? { current: { image: parseImageRef('example.com/web:2.0')!, contract: cur } } : {}),
     ...(c.previous ? { previous: { image: parseImageRef('example.com/web:1.0')!, contract: contract(c.previous, {}, 'v1') } } : {}),
     renames: c.renames ?? [],
-  };
-  return CHECKS.filter((k) => k.scope === 'container' && (!check || k.meta.id === check)).flatMap((k) => (k.scope === 'container' ? k.run(ctx) : []));
+  });
+  return runContainerChecks(ctx, check);
 }
 
 const summary = (fs: Finding[]) => fs.map((f) => `${f.check}:${f.severity}:${f.key ?? ''}`).sort();
@@ -258,16 +234,10 @@ describe('missing-key: confidence, declarations, loose names, one-of groups', ()
       reads: [{ name: entry.name, kind: 'required', confidence: 'high', evidence: { file: 'src/a.py', line: 3, pattern: 'x' } }],
       ...entry,
     } as any);
-    const parsed = parseManifests('w.yaml', DEPLOY(container, docs));
-    const index = new SourceIndex(parsed.objects);
-    const w = parsed.objects.find(isWorkload)!;
-    const ctx: ContainerContext = {
-      snapshot: { origin: { type: 'dir', label: 'x', root: '/x' }, objects: parsed.objects, problems: [], texts: new Map(), skipped: [] },
-      provision: resolveContainer(containersOf(w).containers[0]!, index),
+    const ctx = firstContainer(snapshotOf({ 'w.yaml': DEPLOY(container, docs) }, { strict: false, keepTexts: false }), {
       current: { image: parseImageRef('example.com/web:2.0')!, contract: c },
-      renames: [],
-    };
-    return CHECKS.find((k) => k.meta.id === 'missing-key')!.run(ctx as any).map((f) => `${f.severity}:${f.key}`);
+    });
+    return runContainerChecks(ctx, 'missing-key').map((f) => `${f.severity}:${f.key}`);
   }
 
   it.each<[string, any, string[]]>([

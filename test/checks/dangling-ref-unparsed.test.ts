@@ -1,27 +1,8 @@
 /** Errors caused by other errors: a reference to an object in a file that failed to parse. */
 import { describe, expect, it } from '@jest/globals';
-import { parseManifests } from '../../src/sources/yaml.js';
-import { SourceIndex } from '../../src/resolve/sources.js';
-import { containersOf, isWorkload } from '../../src/resolve/workloads.js';
-import { resolveContainer } from '../../src/resolve/provision.js';
-import { CHECKS } from '../../src/checks/index.js';
-import type { Snapshot } from '../../src/sources/snapshot.js';
+import { firstContainer, runContainerChecks, snapshotOf, webDeployment } from '../helpers/checks.js';
 
-const DEPLOY = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  namespace: prod
-spec:
-  template:
-    spec:
-      containers:
-        - name: web
-          image: example.com/web:2.0
-          envFrom:
-            - configMapRef:
-                name: web-config
-`;
+const DEPLOY = webDeployment('envFrom:\n  - configMapRef:\n      name: web-config');
 const cm = (name: string, broken: boolean) => `apiVersion: v1
 kind: ConfigMap
 metadata:
@@ -33,17 +14,7 @@ ${broken ? '  B: [unclosed\n' : ''}`;
 
 function findings(other: string) {
   const files = { 'apps/web.yaml': DEPLOY, 'apps/config.yaml': other };
-  const parsed = Object.entries(files).map(([f, t]) => parseManifests(f, t));
-  const snapshot: Snapshot = {
-    origin: { type: 'dir', label: 'x', root: '/x' },
-    objects: parsed.flatMap((p) => p.objects),
-    problems: parsed.flatMap((p) => p.problems),
-    texts: new Map(Object.entries(files)),
-    skipped: [],
-  };
-  const w = snapshot.objects.find(isWorkload)!;
-  const provision = resolveContainer(containersOf(w).containers[0]!, new SourceIndex(snapshot.objects));
-  return CHECKS.filter((c) => c.meta.id === 'dangling-ref').flatMap((c) => (c.scope === 'container' ? c.run({ snapshot, provision, renames: [] }) : []));
+  return runContainerChecks(firstContainer(snapshotOf(files, { strict: false })), 'dangling-ref');
 }
 
 describe('dangling-ref and files that failed to parse', () => {

@@ -4,27 +4,10 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import type { Contract, ContractEntry } from '../../src/contract/model.js';
-import type { ContainerContext } from '../../src/checks/types.js';
-import { CHECKS } from '../../src/checks/index.js';
 import { parseImageRef } from '../../src/images/ref.js';
-import { parseManifests } from '../../src/sources/yaml.js';
-import { SourceIndex } from '../../src/resolve/sources.js';
-import { containersOf, isWorkload } from '../../src/resolve/workloads.js';
-import { resolveContainer } from '../../src/resolve/provision.js';
+import { firstContainer, runContainerChecks, snapshotOf, webDeployment } from '../helpers/checks.js';
 
-const DEPLOY = (env: string, docs = '') => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  namespace: prod
-spec:
-  template:
-    spec:
-      containers:
-        - name: web
-          image: example.com/web:2.0
-${env.replace(/^/gm, '          ')}
-${docs}`;
+const DEPLOY = webDeployment;
 
 const CHECK = { file: 'src/mail.ts', line: 2, pattern: 'if (!process.env.SMTP_PASSWORD) throw' };
 function smtpContract(confidence: 'high' | 'medium' = 'high'): Contract {
@@ -57,21 +40,14 @@ function smtpContract(confidence: 'high' | 'medium' = 'high'): Contract {
 }
 
 function run(env: string, docs = '', confidence: 'high' | 'medium' = 'high') {
-  const parsed = parseManifests('w.yaml', DEPLOY(env, docs));
-  expect(parsed.problems).toEqual([]);
-  const index = new SourceIndex(parsed.objects);
-  const w = parsed.objects.find(isWorkload)!;
   const c = smtpContract(confidence);
-  const ctx: ContainerContext = {
-    snapshot: { origin: { type: 'dir', label: 'x', root: '/x' }, objects: parsed.objects, problems: [], texts: new Map(), skipped: [] },
-    provision: resolveContainer(containersOf(w).containers[0]!, index),
+  const ctx = firstContainer(snapshotOf({ 'w.yaml': DEPLOY(env, docs) }, { keepTexts: false }), {
     current: { image: parseImageRef('example.com/web:2.0')!, contract: c },
     // The previous version read SMTP_ENABLED only: SMTP_PASSWORD is a new read, which would be
     // a warning if it were plain optional.
     previous: { image: parseImageRef('example.com/web:1.0')!, contract: { ...c, entries: new Map([['SMTP_ENABLED', c.entries.get('SMTP_ENABLED')!]]), source: { ...c.source, ref: 'v1' } } },
-    renames: [],
-  };
-  return CHECKS.find((k) => k.meta.id === 'missing-key')!.run(ctx as any);
+  });
+  return runContainerChecks(ctx, 'missing-key');
 }
 const lit = (vars: Record<string, string>) => `env:\n${Object.entries(vars).map(([k, v]) => `  - name: ${k}\n    value: "${v}"`).join('\n')}`;
 const EXT = `---\napiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata:\n  name: ext\n  namespace: prod\nspec:\n  dataFrom:\n    - extract:\n        key: x\n`;

@@ -1,11 +1,7 @@
 /** probe-throttle-kill: liveness timeout/threshold against a CPU limit, table-driven, and in `check`/`audit` with file:line. */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { parseManifests } from '../../src/sources/yaml.js';
-import { containersOf } from '../../src/resolve/workloads.js';
-import { resolveContainer } from '../../src/resolve/provision.js';
-import { SourceIndex } from '../../src/resolve/sources.js';
 import { probeThrottleKill } from '../../src/checks/probe-throttle-kill.js';
-import type { ContainerContext } from '../../src/checks/types.js';
+import { firstContainer, snapshotOf, webDeployment } from '../helpers/checks.js';
 import { runCli } from '../helpers/cli.js';
 import { gitRepo, rm } from '../drift/helpers.js';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,24 +9,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildIncident } from '../../src/example/incident.js';
 
-const deploy = (container: string) => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  namespace: prod
-spec:
-  template:
-    spec:
-      containers:
-        - name: web
-          image: example.com/web:2.0
-${container.replace(/^/gm, '          ')}
-`;
+const deploy = (container: string) => webDeployment(container);
 
 function run(text: string) {
-  const parsed = parseManifests('deploy.yaml', text);
-  const c = containersOf(parsed.objects[0]!).containers[0]!;
-  const ctx = { snapshot: { objects: parsed.objects, problems: [], texts: new Map([['deploy.yaml', text]]), skipped: [], origin: { type: 'dir', label: '.', root: '.' } }, provision: resolveContainer(c, new SourceIndex(parsed.objects)), renames: [] } as unknown as ContainerContext;
+  const ctx = firstContainer(snapshotOf({ 'deploy.yaml': text }, { strict: false }));
   return probeThrottleKill.run(ctx);
 }
 
