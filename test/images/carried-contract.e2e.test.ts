@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import Ajv from 'ajv';
 import { registryUnavailable, TestRegistry } from '../support/registry.js';
-import { makeSourceRepo, type SourceRepo } from '../support/registry-source.js';
+import { makeSourceRepo, registryWorkspace, userAuthManifests } from '../support/registry-source.js';
 import { commit, initRepo } from '../helpers/git.js';
 import { runCli } from '../helpers/cli.js';
 
@@ -18,48 +18,10 @@ const why = registryUnavailable();
 if (why) console.log(`carried-contract suite skipped: ${why}`);
 const suite = why ? describe.skip : describe;
 
-let tmp: string;
-let src: SourceRepo;
-const saved = process.env.KEYDRIFT_CACHE_DIR;
-beforeAll(() => {
-  tmp = mkdtempSync(path.join(os.tmpdir(), 'kd-carried-'));
-  process.env.KEYDRIFT_CACHE_DIR = path.join(tmp, 'cache');
-  if (!why) src = makeSourceRepo(tmp);
-});
-afterAll(() => {
-  if (saved === undefined) delete process.env.KEYDRIFT_CACHE_DIR;
-  else process.env.KEYDRIFT_CACHE_DIR = saved;
-  rmSync(tmp, { recursive: true, force: true });
-});
+const ws = registryWorkspace('kd-carried-', !!why);
+const manifests = userAuthManifests;
 
-const manifests = (image: string) => ({
-  'deploy.yaml': `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: user-auth
-  namespace: prod
-spec:
-  template:
-    spec:
-      containers:
-        - name: user-auth
-          image: ${image}
-          envFrom:
-            - configMapRef:
-                name: user-auth-config
-`,
-  'cm.yaml': `apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: user-auth-config
-  namespace: prod
-data:
-  REDIS_HOST: redis
-  REDIS_PORT: "6379"
-`,
-});
-
-const ENV = () => ({ HOME: tmp, DOCKER_CONFIG: path.join(tmp, 'none') });
+const ENV = ws.cliEnv;
 const shape = (rep: any) =>
   rep.findings
     .map((f: any) => `${f.check} ${f.severity} ${f.workload} ${f.container} ${f.key}`)
@@ -69,10 +31,10 @@ suite('images that carry their contract', () => {
   let reg: TestRegistry;
   beforeAll(async () => {
     reg = await TestRegistry.start();
-    const labels = (rev: string) => ({ 'org.opencontainers.image.source': src.url, 'org.opencontainers.image.revision': rev });
+    const labels = (rev: string) => ({ 'org.opencontainers.image.source': ws.src.url, 'org.opencontainers.image.revision': rev });
     // The reference: source found through the OCI labels.
-    await reg.pushImage('acme/labelled', '3.13.2', { env: ['NODE_ENV=production'], labels: labels(src.commits.v1) });
-    await reg.pushImage('acme/labelled', '3.14.0', { env: ['NODE_ENV=production'], labels: labels(src.commits.v2) });
+    await reg.pushImage('acme/labelled', '3.13.2', { env: ['NODE_ENV=production'], labels: labels(ws.src.commits.v1) });
+    await reg.pushImage('acme/labelled', '3.14.0', { env: ['NODE_ENV=production'], labels: labels(ws.src.commits.v2) });
     // No source labels: only the carried contract can tell what they read.
     // (Two versions are two images: distinct configs, distinct digests, one artifact each.)
     await reg.pushImage('acme/carried', '3.13.2', { env: ['NODE_ENV=production', 'APP_VERSION=3.13.2'] });
@@ -81,7 +43,7 @@ suite('images that carry their contract', () => {
   afterAll(async () => reg?.stop());
 
   async function gitopsPr(name: string, repoName: string) {
-    const repo = initRepo(path.join(tmp, name));
+    const repo = initRepo(path.join(ws.tmp, name));
     const base = commit(repo, manifests(`${reg.host}/acme/${repoName}:3.13.2`));
     const head = commit(repo, manifests(`${reg.host}/acme/${repoName}:3.14.0`));
     return runCli(['check', '--repo', repo, '--base', base, '--head', head, '--registry', '--insecure-registry', reg.host, '--format', 'json'], { env: ENV() });
@@ -89,7 +51,7 @@ suite('images that carry their contract', () => {
 
   it('a pushed contract artifact gives the same findings as the source, with no mapping', async () => {
     for (const [tag, ref] of [['3.13.2', 'v3.13.2'], ['3.14.0', 'v3.14.0']] as const) {
-      const r = await runCli(['contract', `${src.dir}@${ref}`, '--push', `${reg.host}/acme/carried:${tag}`, '--insecure-registry', reg.host], { env: ENV() });
+      const r = await runCli(['contract', `${ws.src.dir}@${ref}`, '--push', `${reg.host}/acme/carried:${tag}`, '--insecure-registry', reg.host], { env: ENV() });
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(new RegExp(`^pushed the contract of user-auth \\(\\d+ variables\\) to .*acme/carried:${tag.replace(/\./g, '\\.')} as sha256:[0-9a-f]{64} \\(subject sha256:[0-9a-f]{64}; the registry has no referrers API`));
@@ -117,7 +79,7 @@ suite('images that carry their contract', () => {
   });
 
   it('the dev.keydrift.contract label works the same way', async () => {
-    const label = async (ref: string) => (await runCli(['contract', `${src.dir}@${ref}`, '--format', 'label'])).stdout.trim();
+    const label = async (ref: string) => (await runCli(['contract', `${ws.src.dir}@${ref}`, '--format', 'label'])).stdout.trim();
     const l1 = await label('v3.13.2');
     expect(l1.split('\n')).toHaveLength(1);
     await reg.pushImage('acme/labelcarried', '3.13.2', { env: ['NODE_ENV=production'], labels: { 'dev.keydrift.contract': l1 } });
@@ -130,14 +92,14 @@ suite('images that carry their contract', () => {
 
   it('an image with neither is still "no source found"; a broken carried contract is exit 2 with one line', async () => {
     await reg.pushImage('acme/plain', '1.0', { env: ['A=1'] });
-    const repo = initRepo(path.join(tmp, 'gitops-plain'));
+    const repo = initRepo(path.join(ws.tmp, 'gitops-plain'));
     commit(repo, manifests(`${reg.host}/acme/plain:1.0`));
     const r = await runCli(['check', '--repo', repo, '--registry', '--insecure-registry', reg.host, '--format', 'json'], { env: ENV() });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).skipped.map((s: any) => s.reason).join('\n')).toMatch(/no source found for .*acme\/plain:1\.0/);
 
     await reg.pushImage('acme/broken', '1.0', { env: ['A=1'], labels: { 'dev.keydrift.contract': '{"schema":"keydrift.dev/contract/v1","source":{"label":"x"}}' } });
-    const repo2 = initRepo(path.join(tmp, 'gitops-broken'));
+    const repo2 = initRepo(path.join(ws.tmp, 'gitops-broken'));
     commit(repo2, manifests(`${reg.host}/acme/broken:1.0`));
     const b = await runCli(['check', '--repo', repo2, '--registry', '--insecure-registry', reg.host], { env: ENV() });
     expect(b.code).toBe(2);

@@ -3,7 +3,8 @@
  * registry: user-auth 3.13.2 reads REDIS_HOST/REDIS_PORT, 3.14.0 reads REDIS_URL.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll } from '@jest/globals';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -68,4 +69,52 @@ export function makeSourceRepo(base?: string): SourceRepo {
   const bare = path.join(root, 'user-auth.git');
   git(root, 'clone', '-q', '--bare', dir, bare);
   return { dir, url: pathToFileURL(dir).href, commits: { v1, v2 }, bare };
+}
+
+/** The GitOps side of the registry tests: user-auth running `image`, with the ConfigMap of the old version's keys. */
+export const userAuthManifests = (image: string): Record<string, string> => ({
+  'deploy.yaml': `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: user-auth
+  namespace: prod
+spec:
+  template:
+    spec:
+      containers:
+        - name: user-auth
+          image: ${image}
+          envFrom:
+            - configMapRef:
+                name: user-auth-config
+`,
+  'cm.yaml': `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: user-auth-config
+  namespace: prod
+data:
+  REDIS_HOST: redis
+  REDIS_PORT: "6379"
+`,
+});
+
+/**
+ * One temp dir per registry suite, with keydrift's cache inside it (restored after) and, unless
+ * the registry is unavailable, the source repository made in it. Read `tmp`/`src` inside tests.
+ */
+export function registryWorkspace(prefix: string, skip: boolean): { tmp: string; src: SourceRepo; cliEnv(): Record<string, string> } {
+  const ws = { tmp: '', src: undefined as unknown as SourceRepo, cliEnv: () => ({ HOME: ws.tmp, DOCKER_CONFIG: path.join(ws.tmp, 'none') }) };
+  const saved = process.env.KEYDRIFT_CACHE_DIR;
+  beforeAll(() => {
+    ws.tmp = mkdtempSync(path.join(os.tmpdir(), prefix));
+    process.env.KEYDRIFT_CACHE_DIR = path.join(ws.tmp, 'cache');
+    if (!skip) ws.src = makeSourceRepo(ws.tmp);
+  });
+  afterAll(() => {
+    if (saved === undefined) delete process.env.KEYDRIFT_CACHE_DIR;
+    else process.env.KEYDRIFT_CACHE_DIR = saved;
+    rmSync(ws.tmp, { recursive: true, force: true });
+  });
+  return ws;
 }
