@@ -121,6 +121,23 @@ function registryOptions(values: Values, io: Io): { registry?: RegistryOptions }
   };
 }
 
+/** Where the live objects come from: a kubeconfig (and context), the pod's service account, or a dump. */
+const CLUSTER_FLAGS = {
+  kubeconfig: { type: 'string' },
+  context: { type: 'string' },
+  'in-cluster': { type: 'boolean' },
+  'cluster-dump': { type: 'string' },
+} as const;
+
+function clusterOptions(values: Values): { kubeconfig?: string; context?: string; inCluster?: true; clusterDump?: string } {
+  return {
+    ...(values.kubeconfig ? { kubeconfig: values.kubeconfig as string } : {}),
+    ...(values.context ? { context: values.context as string } : {}),
+    ...(values['in-cluster'] ? { inCluster: true as const } : {}),
+    ...(values['cluster-dump'] ? { clusterDump: values['cluster-dump'] as string } : {}),
+  };
+}
+
 async function cmdCheck(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, {
     repo: { type: 'string' },
@@ -132,10 +149,7 @@ async function cmdCheck(args: string[], io: Io): Promise<number> {
     format: { type: 'string' },
     'fail-on': { type: 'string' },
     cluster: { type: 'boolean' },
-    kubeconfig: { type: 'string' },
-    context: { type: 'string' },
-    'in-cluster': { type: 'boolean' },
-    'cluster-dump': { type: 'string' },
+    ...CLUSTER_FLAGS,
     namespace: { type: 'string', multiple: true, short: 'n' },
     quiet: { type: 'boolean', short: 'q' },
     'fetch-charts': { type: 'boolean' },
@@ -163,10 +177,7 @@ async function cmdCheck(args: string[], io: Io): Promise<number> {
     ...(wantsCluster
       ? {
           cluster: {
-            ...(values.kubeconfig ? { kubeconfig: values.kubeconfig as string } : {}),
-            ...(values.context ? { context: values.context as string } : {}),
-            ...(values['in-cluster'] ? { inCluster: true } : {}),
-            ...(values['cluster-dump'] ? { clusterDump: values['cluster-dump'] as string } : {}),
+            ...clusterOptions(values),
             namespaces: (values.namespace as string[] | undefined) ?? [],
           },
         }
@@ -180,10 +191,7 @@ async function cmdDrift(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, {
     repo: { type: 'string' },
     ref: { type: 'string' },
-    kubeconfig: { type: 'string' },
-    context: { type: 'string' },
-    'in-cluster': { type: 'boolean' },
-    'cluster-dump': { type: 'string' },
+    ...CLUSTER_FLAGS,
     namespace: { type: 'string', multiple: true, short: 'n' },
     format: { type: 'string' },
     'fail-on': { type: 'string' },
@@ -197,10 +205,7 @@ async function cmdDrift(args: string[], io: Io): Promise<number> {
   const report = await runDrift({
     repo: (values.repo as string | undefined) ?? '.',
     ...(values.ref ? { ref: values.ref as string } : {}),
-    ...(values.kubeconfig ? { kubeconfig: values.kubeconfig as string } : {}),
-    ...(values.context ? { context: values.context as string } : {}),
-    ...(values['in-cluster'] ? { inCluster: true } : {}),
-    ...(values['cluster-dump'] ? { clusterDump: values['cluster-dump'] as string } : {}),
+    ...clusterOptions(values),
     namespaces: (values.namespace as string[] | undefined) ?? [],
     cwd: io.cwd,
   });
@@ -246,10 +251,7 @@ async function cmdExplain(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, {
     repo: { type: 'string' },
     ref: { type: 'string' },
-    kubeconfig: { type: 'string' },
-    context: { type: 'string' },
-    'in-cluster': { type: 'boolean' },
-    'cluster-dump': { type: 'string' },
+    ...CLUSTER_FLAGS,
     namespace: { type: 'string', short: 'n' },
     source: { type: 'string', multiple: true },
     format: { type: 'string' },
@@ -264,10 +266,7 @@ async function cmdExplain(args: string[], io: Io): Promise<number> {
     workload: positionals[0]!,
     ...(values.repo ? { repo: values.repo as string } : {}),
     ...(values.ref ? { ref: values.ref as string } : {}),
-    ...(values.kubeconfig ? { kubeconfig: values.kubeconfig as string } : {}),
-    ...(values.context ? { context: values.context as string } : {}),
-    ...(values['in-cluster'] ? { inCluster: true } : {}),
-    ...(values['cluster-dump'] ? { clusterDump: values['cluster-dump'] as string } : {}),
+    ...clusterOptions(values),
     namespaces: values.namespace ? [values.namespace as string] : [],
     sources: (values.source as string[] | undefined) ?? [],
     ...registryOptions(values, io),
