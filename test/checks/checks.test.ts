@@ -218,6 +218,30 @@ describe('dangling-ref and optional-ref-missing', () => {
   });
 });
 
+describe('optional-ref-missing: one finding per missing object, not per reference', () => {
+  const optKey = (env: string, key: string, kind = 'configMapKeyRef', name = 'cfg') => `  - name: ${env}\n    valueFrom:\n      ${kind}:\n        name: ${name}\n        key: ${key}\n        optional: true`;
+  const envOf = (...items: string[]) => `env:\n${items.join('\n')}`;
+  it.each<[string, string, string, string[]]>([
+    ['three optional keys missing from one ConfigMap: one finding', envOf(optKey('A', 'a.x'), optKey('B', 'b.x'), optKey('C', 'c.x')), CM, ['optional-ref-missing:info:']],
+    ['one optional key: one finding with its variable', envOf(optKey('A', 'a.x')), CM, ['optional-ref-missing:info:A']],
+    ['keys missing from two objects: one finding each', envOf(optKey('A', 'a.x'), optKey('B', 'b.x', 'secretKeyRef', 's'), optKey('C', 'c.x', 'secretKeyRef', 's')), CM, ['optional-ref-missing:info:', 'optional-ref-missing:info:A']],
+  ])('%s', (_t, container, docs, expected) => {
+    expect(summary(run({ container, docs }, 'optional-ref-missing'))).toEqual(expected);
+  });
+
+  it('names every unset variable and each reference, the object once, and no advice to mark it optional', () => {
+    const [f, ...rest] = run({ container: envOf(optKey('A', 'a.x'), optKey('B', 'b.x'), optKey('C', 'c.x')), docs: CM }, 'optional-ref-missing');
+    expect(rest).toEqual([]);
+    expect(f!.message).toMatch(/3 optional references to keys of ConfigMap cfg \(apps\/web\.yaml:\d+\) that it does not have: env A \(key a\.x\), env B \(key b\.x\), env C \(key c\.x\)/);
+    expect(f!.message).toContain('these 3 variables are unset');
+    expect(f!.details).toMatchObject({ references: 3, refKeys: ['a.x', 'b.x', 'c.x'], unset: ['A', 'B', 'C'] });
+    // The first reference, the ConfigMap, then the other references: each with its line.
+    expect(f!.locations.map((l) => l.file)).toEqual(['apps/web.yaml', 'apps/web.yaml', 'apps/web.yaml', 'apps/web.yaml']);
+    expect(new Set(f!.locations.map((l) => l.line)).size).toBe(4);
+    expect(f!.fix).not.toContain('optional: true');
+  });
+});
+
 describe('unresolved-read', () => {
   it('one info finding per read keydrift cannot name, with its place in the source', () => {
     const fs = run({ container: ENVFROM, docs: CM, current: [], unresolved: 2 }, 'unresolved-read');
