@@ -178,10 +178,20 @@ function baseWorkloadOf(base: { placed: Map<string, KObject>; byId: Map<string, 
   return same.length === 1 ? same[0] : undefined;
 }
 
+/**
+ * Findings in report order, each said once: a base file that several overlays (apps) render the
+ * same way gives the very same finding — same check, severity, object, message and places — from
+ * each of them; that is one cause, reported once.
+ */
 function sortFindings(fs: Finding[]): Finding[] {
   const key = (f: Finding) =>
     [f.workload ?? '', f.container ?? '', String(9 - SEVERITY_RANK[f.severity]), f.check, f.key ?? '', f.locations[0]?.file ?? '', String(f.locations[0]?.line ?? 0).padStart(8, '0')].join('\u0000');
-  return [...fs].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  const seen = new Set<string>();
+  const once = fs.filter((f) => {
+    const id = JSON.stringify([f.check, f.severity, f.workload, f.container, f.key, f.message, f.locations, f.fix, f.patch]);
+    return seen.has(id) ? false : (seen.add(id), true);
+  });
+  return once.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
 export async function runCheck(opts: CheckOptions): Promise<Report> {
