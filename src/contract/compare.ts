@@ -222,8 +222,12 @@ export async function compareContracts(
       continue;
     }
     for (const f of oldC.fallbacks) {
-      const to = f.names[0]!;
-      if (to === from || !f.names.includes(from) || !newNames.has(to)) continue;
+      if (!f.names.includes(from)) continue;
+      // The setting's surviving name: the chain's first name when the new version reads it, else
+      // the first other name of the set it still reads (urfave/cli v1 `EnvVar: "DRONE_HOST,APP_HOST"`
+      // lists the legacy name first; the new version keeps APP_HOST only).
+      const to = f.names.find((n) => n !== from && newNames.has(n) && !removedSet.has(n));
+      if (!to) continue;
       add(from, to, 'high', `${from} was read as another name of ${to} (${f.names.join(' → ')}), and the new version no longer reads it`, [f.evidence], codeEvidence(newC, to));
       break;
     }

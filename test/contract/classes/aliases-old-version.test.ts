@@ -139,6 +139,16 @@ const table: { title: string; old: Record<string, string>; next: Record<string, 
     renames: ['S3_BUCKET_NAME→STORAGE_BUCKET'],
   },
   {
+    title: 'Go urfave/cli v1: the legacy name listed first leaves the alias set → a break to the surviving name',
+    old: {
+      'cmd/server/flags.go': ['package main', '', 'import "github.com/urfave/cli"', '', 'var flags = []cli.Flag{', '\tcli.StringFlag{', '\t\tEnvVar: "DRONE_SERVER_HOST,DRONE_HOST,APP_HOST",', '\t\tName:   "server-host",', '\t},', '}', ''].join('\n'),
+    },
+    next: {
+      'cmd/server/flags.go': ['package main', '', 'import "github.com/urfave/cli/v2"', '', 'var flags = []cli.Flag{', '\t&cli.StringFlag{', '\t\tEnvVars: []string{"APP_HOST"},', '\t\tName:    "server-host",', '\t},', '}', ''].join('\n'),
+    },
+    renames: ['DRONE_HOST+DRONE_SERVER_HOST→APP_HOST'],
+  },
+  {
     title: 'PHP: the same precedence in both versions → nothing changed',
     old: { 'src/Config/EnvVars.php': phpEnum(['EXTRA_PATH_MODE', 'APPEND_EXTRA_PATH']), 'src/Options/PathOptions.php': PHP_PRECEDENCE },
     next: { 'src/Config/EnvVars.php': phpEnum(['EXTRA_PATH_MODE', 'APPEND_EXTRA_PATH', 'DEFAULT_DOMAIN']), 'src/Options/PathOptions.php': PHP_PRECEDENCE },
