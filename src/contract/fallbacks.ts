@@ -266,7 +266,11 @@ export function precedenceChains(files: SourceFile[], reads: ContractRead[]): Pr
             if (c.negated) continue;
             const onB = cl === b.line ? (/;\s*ok\b/.test(c.cond) ? 'set' : testOf(c.cond, b.name)) : bVar ? testOf(c.cond, bVar) : undefined;
             if (onB !== 'set') continue;
-            if (blockOf(cl).some((k) => targets.has(bound(k) ?? '') && bound(k) !== bVar && !at.has(k))) push(a, b, cl, `${text(cl).trim()} (${b.name} over ${a.name})`);
+            // The override must carry B's value (`$m = g($b)`, `m = v`): a literal put in when B is
+            // set (`if os.getenv("VERBOSE"): level = "debug"`) is another setting switching A's value.
+            const bValue = bVar ?? /^\s*if\s+([$A-Za-z_]\w*)\s*(?:,\s*\w+\s*)?:?=/.exec(text(cl))?.[1];
+            const carriesB = (k: number) => !!bValue && mentions(text(k).slice(text(k).indexOf('=') + 1), bValue);
+            if (blockOf(cl).some((k) => targets.has(bound(k) ?? '') && bound(k) !== bVar && !at.has(k) && carriesB(k))) push(a, b, cl, `${text(cl).trim()} (${b.name} over ${a.name})`);
           }
         }
       }

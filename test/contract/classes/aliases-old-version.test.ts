@@ -165,6 +165,11 @@ const guards: { title: string; old: Record<string, string>; next: Record<string,
     oldChains: ['HASH_SALT → DATABASE_URL'],
   },
   {
+    title: 'Python: a switch of another setting putting a literal in A\'s value is no precedence',
+    old: { 'app/settings.py': ['import os', '', 'LOG_LEVEL = os.getenv("LOG_LEVEL", "info")', 'verbose = os.getenv("VERBOSE")', 'if verbose:', '    LOG_LEVEL = "debug"', ''].join('\n') },
+    next: { 'app/settings.py': ['import os', '', 'verbose = os.getenv("VERBOSE")', 'LOG_LEVEL = "debug" if verbose else "info"', ''].join('\n') },
+  },
+  {
     title: 'PHP: two settings, the second only normalised when set',
     old: { 'src/db.php': ['<?php', 'function db(): array', '{', "    $host = getenv('DB_HOST');", "    $port = getenv('DB_PORT');", '    if ($port !== false) {', '        $port = (int) $port;', '    }', '    return [$host, $port];', '}', ''].join('\n') },
     next: { 'src/db.php': ['<?php', 'function db(): array', '{', "    $port = getenv('DB_PORT');", '    return [$port];', '}', ''].join('\n') },
