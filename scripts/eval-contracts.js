@@ -23,7 +23,11 @@
  *              conditional, tooling-only, …)
  *
  * A missing-key error is a true positive when its name is in `requires`, neutral when it is the
- * target of an expected rename of severity error (one cause), and false otherwise. A rename
+ * target of an expected rename of severity error (one cause), and false otherwise. Scored per
+ * case and in totals, apart: requirements found (recall: `requires` names reported as
+ * missing-key errors; one reported only as a warning is missed, and listed as such) and false
+ * missing-key errors (precision), with the `not_missing` names among the false ones counted on
+ * their own line; then a line per stack. A rename
  * finding (renamed-key, or any finding whose details say from/to) is found when its `to` is an
  * expected rename's `to` and one of its `from` names is expected; its severity must match.
  *
@@ -175,6 +179,7 @@ function score(c, findings) {
     missingTP: [],
     missingFN: [],
     missingFP: [],
+    missingWeak: [],
     renamesFound: [],
     renamesMissed: [],
     renamesExtra: [],
@@ -189,6 +194,8 @@ function score(c, findings) {
     if (notMissing.has(f.key)) out.notMissingViolated.push(f.key);
   }
   for (const n of requires) if (!out.missingTP.includes(n)) out.missingFN.push(n);
+  // A requirement reported below error (a warning that the start may fail) is still missed, but say so.
+  out.missingWeak = findings.filter((f) => f.check === 'missing-key' && f.severity !== 'error' && requires.has(f.key)).map((f) => `${f.key} (${f.severity})`);
   const renameFindings = findings.map((f) => ({ f, r: renameOf(f) })).filter((x) => x.r);
   const matched = new Set();
   for (const exp of expRenames) {
@@ -210,6 +217,7 @@ function score(c, findings) {
     out.renamesMissed.length === 0 &&
     out.renamesExtra.length === 0 &&
     out.wrongSeverity.length === 0;
+  out.notMissingChecked = notMissing.size;
   out.findings = findings.map((f) => `${f.severity} ${f.check} ${f.key ?? ''}`.trim());
   return out;
 }
@@ -252,6 +260,8 @@ for (const r of results) {
   const detail = [
     ['missed renames', r.renamesMissed],
     ['missed requirements', r.missingFN],
+    ['requirements reported below error', r.missingWeak],
+    ['not_missing names reported missing', r.notMissingViolated],
     ['false missing-key errors', r.missingFP],
     ['wrong severities', r.wrongSeverity],
     ['unexpected renames', r.renamesExtra],
@@ -273,7 +283,13 @@ if (ran.length) {
   lines.push(`right: ${ran.filter((r) => r.right).length}/${ran.length} (${pct(ran.filter((r) => r.right).length, ran.length)})`);
   lines.push(`renames found: ${rf}/${rf + rm}; unexpected renames: ${rx}; rename precision ${pct(rf, rf + rx)}, recall ${pct(rf, rf + rm)}`);
   lines.push(`requirements found: ${tp}/${tp + fn}; false missing-key errors: ${fp}; missing-key precision ${pct(tp, tp + fp)}, recall ${pct(tp, tp + fn)}`);
-  lines.push(`wrong severities: ${sum('wrongSeverity')}`);
+  lines.push(`wrong severities: ${sum('wrongSeverity')}; not_missing names reported missing: ${sum('notMissingViolated')} (of ${ran.reduce((n, r) => n + r.notMissingChecked, 0)} listed)`);
+  lines.push('per stack (right cases; renames found/expected; requirements found/expected; false missing-key):');
+  for (const st of [...stacks].sort()) {
+    const rs = ran.filter((r) => r.stack === st);
+    const s2 = (k) => rs.reduce((n, r) => n + r[k].length, 0);
+    lines.push(`  ${st.padEnd(7)} ${rs.filter((r) => r.right).length}/${rs.length}; ${s2('renamesFound')}/${s2('renamesFound') + s2('renamesMissed')}; ${s2('missingTP')}/${s2('missingTP') + s2('missingFN')}; ${s2('missingFP')}`);
+  }
 } else {
   lines.push('no case ran: fetch the repositories listed in eval/contracts/cases.yaml to evaluate');
 }

@@ -222,8 +222,20 @@ export async function compareContracts(
       continue;
     }
     for (const f of oldC.fallbacks) {
-      const to = f.names[0]!;
-      if (to === from || !f.names.includes(from) || !newNames.has(to)) continue;
+      if (!f.names.includes(from)) continue;
+      // The setting's surviving name: the chain's first name when the new version reads it, else
+      // the first other name of the set it still reads (urfave/cli v1 `EnvVar: "DRONE_HOST,APP_HOST"`
+      // lists the legacy name first; the new version keeps APP_HOST only).
+      // Another name is the setting's only when the old version read it nowhere without `from`
+      // (every read of it is also a read of `from`: one flag's EnvVars); umami's
+      // `HASH_SALT || DATABASE_URL` falls back to another setting, read on its own elsewhere.
+      const fromEv = codeEvidence(oldC, from);
+      const onlyHere = (n: string) => {
+        const ev = codeEvidence(oldC, n);
+        return ev.length > 0 && ev.every((e) => fromEv.some((x) => x.file === e.file && x.line === e.line));
+      };
+      const to = newNames.has(f.names[0]!) && f.names[0] !== from ? f.names[0] : f.names.find((n) => n !== from && newNames.has(n) && !removedSet.has(n) && onlyHere(n));
+      if (!to) continue;
       add(from, to, 'high', `${from} was read as another name of ${to} (${f.names.join(' → ')}), and the new version no longer reads it`, [f.evidence], codeEvidence(newC, to));
       break;
     }

@@ -10,6 +10,13 @@
  * - Over two statements: `v := os.Getenv("A")` then `if v == "" { v = os.Getenv("B") }` (Go),
  *   `x = os.getenv("A")` then `if not x: x = os.getenv("B")` / `if x is None:` (Python).
  *
+ * - Within one function, one setting read under two names (`precedence`): a value derived
+ *   from a read of A, then overridden when B is set — `$m = f(getenv('A')); $b = getenv('B');
+ *   if ($b !== null) { $m = g($b); }`, `mode = os.getenv("B", mode)`, `x = ENV["B"] if ENV["B"]`,
+ *   `if v, ok := os.LookupEnv("B"); ok { x = v }` — or B read first and A read when B is unset
+ *   (`$b = getenv('B'); if ($b === false) { $b = getenv('A'); }`). B is the setting's name,
+ *   A its other (often deprecated) name: the chain `B → A`.
+ *
  * Each chain becomes a `FallbackChain` (aliases, honoured renames in compare.ts). When the first
  * name of a chain is `required` (Rust `.unwrap()` on the whole chain), the need is "one of the
  * names": the reads become optional with `requiredOneOf`, so that a deployment providing only
@@ -121,5 +128,169 @@ export function inferFallbacks(files: SourceFile[], reads: ContractRead[], known
       add([a, b], [ra, rb], f.path, line, `${m[1]} = ${a}, else ${b}`);
     }
   }
+  for (const c of precedenceChains(files, reads)) {
+    const ra = reads.find((r) => r.evidence.file === c.file && r.name === c.names[0] && r.evidence.line === c.lines[0]);
+    const rb = reads.find((r) => r.evidence.file === c.file && r.name === c.names[1] && r.evidence.line === c.lines[1]);
+    if (ra && rb) add(c.names, [ra, rb], c.file, c.line, c.pattern);
+  }
   return { chains, oneOf };
+}
+
+// ---------------------------------------------------------------------------------------------
+// One setting under two names within one function (precedence / fallback over statements).
+
+/** A line that starts a function (or method): reads on both sides of it are not one function. */
+const FUNCTION_START = /^\s*(?:(?:public|private|protected|static|async|export|final|abstract|override|pub(?:\([^)]*\))?|internal|suspend)\s+)*(?:function\b|def\s|func\s|fn\s|fun\s|sub\s)/;
+/** `x = …`, `$x = …`, `let x = …`, `x := …`, `String x = …`, `self.x = …`, `$this->x = …` (not `==`, `=>`, `!=`, `<=`, `>=`). */
+const ASSIGN = /^\s*(?:(?:const|let|var|my|local|final|val|auto|readonly)\s+)?(?:[A-Za-z_][\w<>[\],.?]*\s+(?=[$A-Za-z_][\w$]*(?:(?:\.|->)\w+)*\s*(?::=|=)(?!=)))?([$@]?[A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*)\s*(?::=|(?<![=!<>+\-*/%&|^.?])=(?![=>]))/;
+const esc = (s: string) => s.replace(/[$.*+?()[\]{}|^\\]/g, '\\$&');
+const mentions = (text: string, v: string) => new RegExp(`(?<![\\w$])${esc(v)}(?![\\w])`).test(text);
+
+/** The condition of an `if` / `elif` / `elsif` / `unless` line, or of a postfix `… if cond`. */
+function conditionOf(text: string): { cond: string; negated: boolean } | undefined {
+  const m = /^\s*(?:\}\s*)?(?:else\s*)?(if|elif|elsif|elseif|else\s+if|unless)\b\s*(.*)$/.exec(text);
+  if (m) return { cond: m[2]!, negated: m[1] === 'unless' };
+  const post = /\s(if|unless)\s+(.+)$/.exec(text);
+  if (post && ASSIGN.test(text)) return { cond: post[2]!, negated: post[1] === 'unless' };
+  return undefined;
+}
+
+/** How a condition tests `v` (a variable, or a read's own text): set, unset, or neither. */
+function testOf(cond: string, v: string): 'set' | 'unset' | undefined {
+  if (!mentions(cond, v)) return undefined;
+  const e = esc(v);
+  const unset = new RegExp(
+    `(?:!\\s*(?:\\(\\s*)?${e}(?![\\w(])|\\bnot\\s+${e}\\b|\\b(?:empty|is_null|blank\\?|isEmpty|IsNullOrEmpty|IsNullOrWhiteSpace)\\s*\\(\\s*${e}|${e}\\s*(?:===?|==)\\s*(?:null|nil|None|undefined|false|""|'')|${e}\\s+is\\s+None|${e}\\.(?:nil\\?|blank\\?|empty\\?|isEmpty\\(\\)|is_empty\\(\\)|is_none\\(\\))|(?:null|nil|None|undefined|""|'')\\s*===?\\s*${e})`,
+  );
+  if (unset.test(cond)) return 'unset';
+  if (/&&|\|\||\band\b|\bor\b/.test(cond.replace(new RegExp(e, 'g'), 'V')) && !/;\s*ok\b/.test(cond)) return undefined; // more than one test: not a plain switch on v
+  return 'set';
+}
+
+interface PrecedenceChain {
+  names: [string, string];
+  /** Lines of the reads of names[0] and names[1]. */
+  lines: [number, number];
+  file: string;
+  line: number;
+  pattern: string;
+}
+
+/**
+ * Chains `B → A` of one function: reads of two names that feed one variable, B winning when set
+ * (or A used only when B is unset). Each read stands alone on its line (a line reading two
+ * names is the one-line pass's). Window: 12 lines, never across a function start.
+ */
+export function precedenceChains(files: SourceFile[], reads: ContractRead[]): PrecedenceChain[] {
+  const out: PrecedenceChain[] = [];
+  const byFile = new Map<string, ContractRead[]>();
+  for (const r of reads) {
+    if (r.declaration || r.kind === 'build-time') continue;
+    const l = byFile.get(r.evidence.file) ?? [];
+    l.push(r);
+    byFile.set(r.evidence.file, l);
+  }
+  const WINDOW = 12;
+  for (const f of files) {
+    const rs = byFile.get(f.path);
+    if (!rs || rs.length < 2) continue;
+    const lines = f.text.split('\n');
+    const at = new Map<number, Set<string>>();
+    for (const r of rs) at.set(r.evidence.line, new Set([...(at.get(r.evidence.line) ?? []), r.name]));
+    const single = [...at].filter(([, ns]) => ns.size === 1).map(([ln, ns]) => ({ line: ln, name: [...ns][0]! })).sort((a, b) => a.line - b.line);
+    const text = (ln: number) => lines[ln - 1] ?? '';
+    const sameFunction = (from: number, to: number) => {
+      for (let k = from + 1; k <= to; k++) if (FUNCTION_START.test(text(k))) return false;
+      return true;
+    };
+    const bound = (ln: number) => ASSIGN.exec(text(ln))?.[1];
+    /** Variables holding A's value: its binding and what the next lines compute from it. */
+    const targetsOf = (ln: number): Set<string> => {
+      const t = new Set<string>();
+      const v = bound(ln);
+      if (!v) return t;
+      t.add(v);
+      for (let k = ln + 1; k <= ln + 3 && k <= lines.length; k++) {
+        const w = bound(k);
+        if (w && w !== v && mentions(text(k).slice(text(k).indexOf('=') + 1), v) && !at.has(k)) t.add(w);
+      }
+      return t;
+    };
+    /** Lines of the block an `if` on line `ln` opens (indented below it, or up to its closing brace). */
+    const blockOf = (ln: number): number[] => {
+      const head = text(ln);
+      const ind = /^\s*/.exec(head)![0].length;
+      const body: number[] = [];
+      for (let k = ln + 1; k <= ln + 5 && k <= lines.length; k++) {
+        const t = text(k);
+        if (!t.trim() || /^\s*\{\s*$/.test(t)) continue;
+        if (/^\s*(?:\}|end\b|fi\b|else\b|elif\b|elsif\b)/.test(t) || /^\s*/.exec(t)![0].length <= ind) break;
+        body.push(k);
+      }
+      return body;
+    };
+    const seen = new Set<string>();
+    const push = (a: { line: number; name: string }, b: { line: number; name: string }, line: number, pattern: string) => {
+      const k = `${b.name}|${a.name}`;
+      if (seen.has(k)) return;
+      seen.add(k);
+      out.push({ names: [b.name, a.name], lines: [b.line, a.line], file: f.path, line, pattern: shorten(pattern) });
+    };
+    for (let i = 0; i < single.length; i++) {
+      const a = single[i]!;
+      const targets = targetsOf(a.line);
+      for (let j = i + 1; j < single.length; j++) {
+        const b = single[j]!;
+        if (b.line - a.line > WINDOW) break;
+        if (b.name === a.name || !sameFunction(a.line, b.line)) continue;
+        const bText = text(b.line);
+        const bVar = bound(b.line);
+        // B overrides A's value when set.
+        if (targets.size) {
+          // `mode = getenv("B", mode)`, `$mode = getenv('B') ?: $mode`, `mode = ENV["B"] if ENV["B"]`.
+          if (bVar && targets.has(bVar)) {
+            const rhs = bText.slice(bText.indexOf('=') + 1);
+            const post = conditionOf(bText);
+            const defaultsToA = [...targets].some((t) => mentions(rhs.replace(/\s(?:if|unless)\s.*$/, ''), t));
+            const whenSet = !!post && !post.negated && testOf(post.cond, b.name) === 'set';
+            if (defaultsToA || whenSet) {
+              push(a, b, b.line, bText.trim());
+              continue;
+            }
+          }
+          // `$b = getenv('B'); if ($b !== null) { $mode = … }`, or the read in the condition itself
+          // (`if v, ok := os.LookupEnv("B"); ok { mode = v }`, `if (getenv('B')) { $mode = … }`).
+          const condLines = conditionOf(bText) ? [b.line] : [b.line + 1, b.line + 2].filter((k) => conditionOf(text(k)));
+          for (const cl of condLines.slice(0, 1)) {
+            const c = conditionOf(text(cl))!;
+            if (c.negated) continue;
+            const onB = cl === b.line ? (/;\s*ok\b/.test(c.cond) ? 'set' : testOf(c.cond, b.name)) : bVar ? testOf(c.cond, bVar) : undefined;
+            if (onB !== 'set') continue;
+            // The override must carry B's value (`$m = g($b)`, `m = v`): a literal put in when B is
+            // set (`if os.getenv("VERBOSE"): level = "debug"`) is another setting switching A's value.
+            const bValue = bVar ?? /^\s*if\s+([$A-Za-z_]\w*)\s*(?:,\s*\w+\s*)?:?=/.exec(text(cl))?.[1];
+            const carriesB = (k: number) => !!bValue && mentions(text(k).slice(text(k).indexOf('=') + 1), bValue);
+            if (blockOf(cl).some((k) => targets.has(bound(k) ?? '') && bound(k) !== bVar && !at.has(k) && carriesB(k))) push(a, b, cl, `${text(cl).trim()} (${b.name} over ${a.name})`);
+          }
+        }
+      }
+      // A read when B is unset: `$b = getenv('B'); if ($b === false) { $b = getenv('A'); }`.
+      const aVar = bound(a.line);
+      if (!aVar) continue;
+      for (const cl of [a.line + 1, a.line + 2]) {
+        const c = conditionOf(text(cl));
+        if (!c || c.negated || testOf(c.cond, aVar) !== 'unset') continue;
+        for (const k of blockOf(cl)) {
+          const other = single.find((s) => s.line === k && s.name !== a.name);
+          if (other && bound(k) === aVar) push(other, a, cl, `${text(cl).trim()} (${other.name} when ${a.name} is unset)`);
+        }
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+function shorten(s: string): string {
+  return s.length > 80 ? s.slice(0, 77) + '...' : s;
 }

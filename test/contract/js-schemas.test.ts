@@ -69,6 +69,24 @@ describe('JS validation libraries', () => {
       ['DATABASE_URL required 5', 'OPENAI_KEY optional 6', 'NEXT_PUBLIC_SITE build-time 8'],
     ],
     [
+      't3-env with zod preprocess around a schema held in a constant (formbricks 5)',
+      [
+        `import { createEnv } from '@t3-oss/env-nextjs';`,
+        `import { z } from 'zod';`,
+        `const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);`,
+        `const ZOptionalNonEmpty = z.preprocess(emptyToUndefined, z.string().trim().min(1).optional());`,
+        `export const env = createEnv({`,
+        `  server: {`,
+        `    JWT_AUDIENCE: ZOptionalNonEmpty,`,
+        `    API_SECRET: z.preprocess(emptyToUndefined, z.string().min(1)),`,
+        `    REGION: z.preprocess(emptyToUndefined, z.string().default('eu')),`,
+        `  },`,
+        `  runtimeEnv: process.env,`,
+        `});`,
+      ].join('\n'),
+      ['JWT_AUDIENCE optional 7', 'API_SECRET required 8', 'REGION defaulted 9 =eu'],
+    ],
+    [
       'Joi object validated against process.env',
       [
         `const Joi = require('joi');`,

@@ -185,6 +185,16 @@ export function schemaTools(ctx: SchemaContext) {
     let kind: ReadKind = 'required';
     let def: string | undefined;
     for (const c of calls) {
+      // `z.preprocess(fn, schema)`: the need is the wrapped schema's (formbricks'
+      // `const ZOptionalNonEmptyString = z.preprocess(emptyToUndefined, z.string().min(1).optional())`).
+      if (c.name === 'preprocess' && c.args[1]) {
+        const inner = zodKind(resolve(c.args[1]));
+        if (inner) {
+          kind = inner.kind;
+          def = inner.default;
+        }
+        continue;
+      }
       if (c.name === 'optional' || c.name === 'nullish') kind = kind === 'defaulted' ? kind : 'optional';
       if (c.name === 'default' || c.name === 'catch') {
         def = c.args[0] ? literalText(c.args[0]) : undefined;

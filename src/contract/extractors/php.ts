@@ -5,6 +5,10 @@
  * - Laravel `env('X')` → optional, `env('X', d)` → defaulted (`null` → optional).
  * - A name held in a constant of the file (`getenv(self::KEY)`, `env(Config::KEY)`, a
  *   `define('KEY', 'X')`d `KEY`) → read with medium confidence.
+ * - A backed enum of variable names read through its own value (`enum EnvVars: string { case X =
+ *   'X'; function loadFromEnv() { return env($this->value); } }`): every case is a read, and
+ *   each call `EnvVars::X->loadFromEnv()` (or of a method of the enum calling it) in any file of
+ *   the app is a read at the call (pending reads joined by `link.ts`).
  * - Computed keys, `getenv()` without arguments, `$_ENV` as a whole → unresolved.
  */
 import type { ContractRead, Extractor, ExtractResult, SourceFile } from '../model.js';
@@ -52,6 +56,17 @@ function extractPhp(file: SourceFile, out: ExtractResult): void {
     return typeof v === 'string' ? v : undefined;
   };
   let enumDone = false;
+  const ownEnum = /\benum\s+([A-Za-z_]\w*)\s*:\s*string\b/.exec(file.text)?.[1];
+  for (let i = 0; i + 5 < toks.length; i++) {
+    // `EnvVars::X->loadFromEnv()`: a read at the call when the enum reads env($this->value) there.
+    if (toks[i + 1]!.value !== '::' || toks[i + 3]!.value !== '->' || toks[i + 5]!.value !== '(' || toks[i]!.type !== 'name' || toks[i + 2]!.type !== 'name' || toks[i + 4]!.type !== 'name') continue;
+    const cls = ['self', 'static'].includes(toks[i]!.value) ? ownEnum : toks[i]!.value.replace(/^.*\\/, '');
+    const cs = toks[i + 2]!.value;
+    if (!cls || !/^[A-Z][A-Z0-9_]*$/.test(cs)) continue;
+    const method = toks[i + 4]!.value;
+    const pattern = `${toks[i]!.value}::${cs}->${method}()`;
+    (out.pending ??= []).push({ key: `php-enum:${cls}::${method}::${cs}`, reads: [{ name: cs, kind: 'optional', evidence: ev(toks[i]!, pattern), confidence: 'medium', note: `read through ${cls}::${cs}->${method}()` }] });
+  }
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i]!;
     const prev = toks[i - 1]?.value;
@@ -114,6 +129,12 @@ function isThisValue(toks: Tok[], arg: [number, number] | undefined): boolean {
   return !!arg && arg[1] - arg[0] === 3 && toks[arg[0]]!.value === '$this' && toks[arg[0] + 1]!.value === '->' && toks[arg[0] + 2]!.value === 'value';
 }
 
+/** The name of the function whose body holds token `at` (the nearest `function NAME` before it). */
+function functionAt(toks: Tok[], at: number): string | undefined {
+  for (let k = at; k >= 1; k--) if (toks[k - 1]!.value === 'function' && toks[k]!.type === 'name') return toks[k]!.value;
+  return undefined;
+}
+
 /**
  * A backed enum of variable names read through its own value (shlink's
  * `enum EnvVars: string { case DEFAULT_DOMAIN = 'DEFAULT_DOMAIN'; … loadFromEnv() { return env($this->value) … } }`):
@@ -126,11 +147,20 @@ function enumEnvCases(toks: Tok[], arg: [number, number] | undefined, out: Extra
   for (let k = arg![0]; k >= 0; k--) if (toks[k]!.value === 'enum' && toks[k + 1]?.type === 'name') e = k;
   if (e < 0) return false;
   let found = false;
+  // The methods that read: the one calling env($this->value), and those calling it on $this.
+  const reader = functionAt(toks, arg![0]);
+  const methods = new Set(reader ? [reader] : []);
+  if (reader) for (let k = e; k + 3 < toks.length; k++) if (toks[k]!.value === '$this' && toks[k + 1]!.value === '->' && toks[k + 2]!.value === reader && toks[k + 3]!.value === '(') {
+    const m = functionAt(toks, k);
+    if (m) methods.add(m);
+  }
   for (let k = e; k + 3 < toks.length; k++) {
     if (toks[k]!.value !== 'case' || toks[k + 1]!.type !== 'name' || toks[k + 2]!.value !== '=' || toks[k + 3]!.type !== 'string') continue;
     const name = toks[k + 3]!.value;
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) continue;
     found = true;
+    // A call `Enum::CASE->method()` elsewhere reads the case's value (when the case is named after it).
+    if (toks[k + 1]!.value === name) for (const m of methods) (out.applies ??= []).push({ key: `php-enum:${toks[e + 1]!.value}::${m}::${name}`, evidence: ev(toks[k]!, `case ${name}`), by: `enum ${toks[e + 1]!.value}::${m}()` });
     out.reads.push({ name, kind: 'optional', evidence: ev(toks[k]!, `case ${toks[k + 1]!.value} = '${name}' (read through env($this->value))`), confidence: 'medium', note: `enum ${toks[e + 1]!.value}: each case names a variable it reads` });
   }
   return found;
@@ -138,7 +168,7 @@ function enumEnvCases(toks: Tok[], arg: [number, number] | undefined, out: Extra
 
 export const phpExtractor: Extractor = {
   id: 'php',
-  quick: /getenv|\$_ENV|\$_SERVER|\benv\s*\(/,
+  quick: /getenv|\$_ENV|\$_SERVER|\benv\s*\(|::[A-Z][A-Z0-9_]*->\w+\(/,
   matches: (path) => path.endsWith('.php'),
   extract: (file) => guarded('php', file, (out) => extractPhp(file, out)),
 };
