@@ -22,6 +22,7 @@ import type { Confidence, Contract, ContractEntry, ContractRead, EnvHelper, Extr
 import { EXTRACTORS } from './extractors/index.js';
 import { isDockerfile } from './extractors/dockerfile.js';
 import { helperRead } from './extractors/javascript.js';
+import { unrecognisedAccess } from './unrecognised.js';
 import { constantTargets, linkConstants, linkPending, linkScopedHelpers, linkTargets, resolveAlias, scopedHelperTargets } from './link.js';
 import { makeConditional } from './extractors/util.js';
 import { inferFallbacks } from './fallbacks.js';
@@ -511,6 +512,8 @@ export async function buildContract(tree: FileTree, source: Contract['source'], 
   contract.unresolved = contract.unresolved.filter((u) => !scoped.resolvedAt.has(`${u.evidence.file}:${u.evidence.line}`));
   contract.unresolved.push(...scoped.unresolved);
   reads.push(...resolveFlagChecks(results));
+  // A file that touches the environment but gave no extractor anything: say so (class 7).
+  contract.unresolved.push(...unrecognisedAccess(files, results, reads, contract.unresolved, isToolingFile));
   contract.fallbacks.push(...inferFallbacks(files, reads, contract.fallbacks).chains);
   enforceDeclarations(results, reads);
   markDeprecations(reads, new Map(files.map((f) => [f.path, f.text])));
