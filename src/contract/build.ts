@@ -22,7 +22,8 @@ import type { Confidence, Contract, ContractEntry, ContractRead, EnvHelper, Extr
 import { EXTRACTORS } from './extractors/index.js';
 import { isDockerfile } from './extractors/dockerfile.js';
 import { helperRead } from './extractors/javascript.js';
-import { linkPending, linkScopedHelpers, linkTargets, resolveAlias, scopedHelperTargets } from './link.js';
+import { unrecognisedAccess } from './unrecognised.js';
+import { constantTargets, linkConstants, linkPending, linkScopedHelpers, linkTargets, resolveAlias, scopedHelperTargets } from './link.js';
 import { makeConditional } from './extractors/util.js';
 import { inferFallbacks } from './fallbacks.js';
 import { entryPointsOf, isEntryPointFile, notRuntimeReason, packageToolScripts } from './runtime-code.js';
@@ -207,6 +208,14 @@ export function extractFiles(files: SourceFile[]): { results: ExtractResult[]; e
   const helperTargets = scopedHelperTargets(results, deferred.filter(({ ex }) => scopedLangs.has(ex.id)).map(({ f }) => f));
   for (const { f, ex } of deferred) {
     if (scopedLangs.has(ex.id) && helperTargets.has(f.path) && !ran.has(f)) {
+      ran.add(f);
+      run(f, ex);
+    }
+  }
+  // Java/Kotlin files declaring a class whose constants other files read as keys (link.ts).
+  const constTargets = constantTargets(results, deferred.filter(({ ex }) => ex.id === 'jvm').map(({ f }) => f));
+  for (const { f, ex } of deferred) {
+    if (ex.id === 'jvm' && constTargets.has(f.path) && !ran.has(f)) {
       ran.add(f);
       run(f, ex);
     }
@@ -495,11 +504,16 @@ export async function buildContract(tree: FileTree, source: Contract['source'], 
   reads.push(...applied.reads);
   contract.unresolved.push(...applied.unresolved);
   contract.fallbacks.push(...applied.fallbacks);
+  const constantKeyed = linkConstants(results);
+  reads.push(...constantKeyed.reads);
+  contract.unresolved.push(...constantKeyed.unresolved);
   const scoped = linkScopedHelpers(results);
   reads.push(...scoped.reads);
   contract.unresolved = contract.unresolved.filter((u) => !scoped.resolvedAt.has(`${u.evidence.file}:${u.evidence.line}`));
   contract.unresolved.push(...scoped.unresolved);
   reads.push(...resolveFlagChecks(results));
+  // A file that touches the environment but gave no extractor anything: say so (class 7).
+  contract.unresolved.push(...unrecognisedAccess(files, results, reads, contract.unresolved, isToolingFile));
   contract.fallbacks.push(...inferFallbacks(files, reads, contract.fallbacks).chains);
   enforceDeclarations(results, reads);
   markDeprecations(reads, new Map(files.map((f) => [f.path, f.text])));

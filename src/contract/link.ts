@@ -170,3 +170,47 @@ export function linkScopedHelpers(results: ExtractResult[]): { reads: ContractRe
   }
   return { reads, unresolved, resolvedAt };
 }
+
+/**
+ * Files the quick test skipped that declare a class whose constant another file reads as a key
+ * (`System.getenv(Keys.DB_URL)` → the file declaring `class Keys`): extracted after all, for
+ * their constants.
+ */
+export function constantTargets(results: ExtractResult[], candidates: { path: string; text: string }[]): Set<string> {
+  const owners = new Set<string>();
+  for (const r of results) for (const c of r.constantReads ?? []) if (c.scope.startsWith('java:')) owners.add(c.scope.slice('java:'.length));
+  const out = new Set<string>();
+  if (!owners.size) return out;
+  const re = new RegExp(`\\b(?:class|interface|object|enum)\\s+(?:${[...owners].map((o) => o.replace(/\$/g, '\\$')).join('|')})(?![\\w$])`);
+  for (const f of candidates) if (/\.(?:java|kt|kts)$/.test(f.path) && re.test(f.text)) out.add(f.path);
+  return out;
+}
+
+/**
+ * Reads keyed by a constant of another file, named from the app's declarations: one value for
+ * that scope and name → a read of it (noting where the constant is declared); none, or several
+ * different values (two classes of one name) → unresolved, saying which.
+ */
+export function linkConstants(results: ExtractResult[]): { reads: ContractRead[]; unresolved: UnresolvedRead[] } {
+  const decls = new Map<string, { value: string; evidence: { file: string; line: number } }[]>();
+  for (const r of results) for (const c of r.constants ?? []) decls.set(`${c.scope}#${c.name}`, [...(decls.get(`${c.scope}#${c.name}`) ?? []), c]);
+  const reads: ContractRead[] = [];
+  const unresolved: UnresolvedRead[] = [];
+  for (const r of results) {
+    for (const c of r.constantReads ?? []) {
+      const found = decls.get(`${c.scope}#${c.name}`) ?? [];
+      const values = [...new Set(found.map((d) => d.value))];
+      const owner = c.scope.replace(/^[a-z]+:/, '');
+      if (values.length === 1) {
+        const at = found[0]!.evidence;
+        reads.push({ ...c.read, name: values[0]!, note: `key ${owner}.${c.name} = "${values[0]}" (declared at ${at.file}:${at.line})${c.read.note ? `; ${c.read.note}` : ''}` });
+      } else {
+        unresolved.push({
+          evidence: c.read.evidence,
+          reason: values.length ? `key ${owner}.${c.name} is declared with ${values.length} different values (${found.map((d) => `${d.evidence.file}:${d.evidence.line}`).join(', ')})` : `key ${owner}.${c.name} is a constant that no file of the app declares`,
+        });
+      }
+    }
+  }
+  return { reads, unresolved };
+}

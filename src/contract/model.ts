@@ -124,6 +124,17 @@ export interface ExtractResult {
   cliFlags?: { flag: string; names: string[]; evidence: Evidence; defaulted?: boolean }[];
   /** Checks of a CLI flag's value that fail when it is empty (resolved through `cliFlags`). */
   flagChecks?: FlagCheck[];
+  /**
+   * String constants this file declares that other files can name, by scope (`java:<Class>`
+   * for a Java/Kotlin class's `static final String K = "X"` / `const val K = "X"`).
+   */
+  constants?: { scope: string; name: string; value: string; evidence: Evidence }[];
+  /**
+   * Reads whose key is a constant of another file (`System.getenv(Keys.DB_URL)`): `read` is
+   * complete but for its name; link.ts names it when the app declares that constant exactly
+   * once (or with one value), and lists it unresolved otherwise.
+   */
+  constantReads?: { scope: string; name: string; read: ContractRead }[];
 }
 
 /** See ExtractResult.pending. `key` is `js:<file>#<export>` or a recognizer's own key. */

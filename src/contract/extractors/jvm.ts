@@ -22,14 +22,25 @@ function extractJvm(file: SourceFile, out: ExtractResult): void {
   const line = (t: Tok): number => li.line(t.start);
   // String constants: static final String K = "X"; const val K = "X"
   const consts = new Map<string, string>();
+  const constLine = new Map<string, number>();
   for (let i = 0; i + 2 < toks.length; i++) {
     if (toks[i]!.type === 'name' && toks[i + 1]!.value === '=' && toks[i + 2]!.type === 'string' && !toks[i + 2]!.interpolated) {
       const prev = toks[i - 1]?.value;
-      if (prev === 'String' || prev === 'val' || prev === 'var') consts.set(toks[i]!.value, toks[i + 2]!.value);
+      if (prev === 'String' || prev === 'val' || prev === 'var') {
+        consts.set(toks[i]!.value, toks[i + 2]!.value);
+        constLine.set(toks[i]!.value, line(toks[i]!));
+      }
       // Kotlin: val K: String = "X"
-      if (toks[i]!.value === 'String' && prev === ':' && toks[i - 2]?.type === 'name') consts.set(toks[i - 2]!.value, toks[i + 2]!.value);
+      if (toks[i]!.value === 'String' && prev === ':' && toks[i - 2]?.type === 'name') {
+        consts.set(toks[i - 2]!.value, toks[i + 2]!.value);
+        constLine.set(toks[i - 2]!.value, line(toks[i - 2]!));
+      }
     }
   }
+  // `import static com.acme.Keys.DB_URL;` (Java) / `import com.acme.Keys.DB_URL` (Kotlin): the
+  // class that declares a bare constant name; `Keys.*` covers every name not declared here.
+  const staticImports = new Map<string, string>();
+  for (const m of file.text.matchAll(/^\s*import\s+(?:static\s+)?(?:[\w$]+\.)*([A-Z][\w$]*)\.([\w$]+|\*)\s*;?\s*$/gm)) staticImports.set(m[2]!, m[1]!);
   const isNullCheckThrow = (name: string, from: number): number | undefined => {
     // if (name == null [|| name.isEmpty()/isBlank()]) throw … / { throw … } / System.exit
     for (let k = from; k < Math.min(toks.length, from + 80); k++) {
@@ -65,6 +76,7 @@ function extractJvm(file: SourceFile, out: ExtractResult): void {
     const { args, close } = argRanges(toks, i + 1);
     let name: string | undefined;
     let confidence: 'high' | 'medium' = 'high';
+    let constRef: { owner: string; name: string } | undefined;
     let after = close + 1;
     let pattern = rangeText(toks, [i - 2, close + 1]);
     let mapDefault: string | undefined;
@@ -101,6 +113,15 @@ function extractJvm(file: SourceFile, out: ExtractResult): void {
           confidence = 'medium';
         }
       }
+      // A constant of another class (`Keys.DB_URL`, or `DB_URL` imported statically): resolved
+      // across the app's files by link.ts, or listed unresolved there.
+      if (!name) {
+        constRef = otherClassConstant(toks, args[0], staticImports);
+        if (constRef) {
+          name = `${constRef.owner}.${constRef.name}`;
+          confidence = 'medium';
+        }
+      }
       if (!name) {
         const h = keyHint(toks, args[0]);
         out.unresolved.push({ evidence: { file: file.path, line: line(start), pattern: shorten(pattern) }, reason: 'computed key', ...(h ? { hint: h } : {}) });
@@ -125,7 +146,7 @@ function extractJvm(file: SourceFile, out: ExtractResult): void {
         read.default = n2.value;
       } else if (n2?.value === 'System' && toks[after + 3]?.value === 'getenv') {
         const inner = staticString(toks, argRanges(toks, after + 4).args[0]);
-        if (inner) out.fallbacks.push({ names: [name, inner], evidence: read.evidence });
+        if (inner && !constRef) out.fallbacks.push({ names: [name, inner], evidence: read.evidence });
       } else if (n2) {
         read.kind = 'defaulted';
         read.default = shorten(n2.raw);
@@ -165,11 +186,36 @@ function extractJvm(file: SourceFile, out: ExtractResult): void {
         }
       }
     }
-    out.reads.push(read);
+    if (constRef) (out.constantReads ??= []).push({ scope: `java:${constRef.owner}`, name: constRef.name, read });
+    else out.reads.push(read);
   }
+  // This file's string constants, for reads in other files that name them through the class.
+  for (const owner of declaredClasses(file.text)) for (const [k, v] of consts) (out.constants ??= []).push({ scope: `java:${owner}`, name: k, value: v, evidence: { file: file.path, line: constLine.get(k) ?? 1, pattern: `${owner}.${k} = "${v}"` } });
   configurationProperties(file, toks, line, out);
   // Methods wrapping System.getenv and their calls (resolved in link.ts).
   jvmHelpers(file.path, toks, out, line);
+}
+
+/**
+ * The key of a read when it is a constant of another class: `Keys.DB_URL` (an upper-case class
+ * name, not one declared in this file — those are resolved above), or a bare `DB_URL` that a
+ * static import brings from a class. Only a plain reference; anything computed is not one.
+ */
+function otherClassConstant(toks: Tok[], arg: [number, number] | undefined, staticImports: Map<string, string>): { owner: string; name: string } | undefined {
+  if (!arg) return undefined;
+  const n = arg[1] - arg[0];
+  const t = toks.slice(arg[0], arg[1]);
+  if (n === 3 && t[1]!.value === '.' && t[0]!.type === 'name' && t[2]!.type === 'name' && /^[A-Z]/.test(t[0]!.value) && t[0]!.value !== 'System') return { owner: t[0]!.value, name: t[2]!.value };
+  if (n === 1 && t[0]!.type === 'name') {
+    const owner = staticImports.get(t[0]!.value) ?? staticImports.get('*');
+    if (owner) return { owner, name: t[0]!.value };
+  }
+  return undefined;
+}
+
+/** Classes, interfaces and objects a Java/Kotlin file declares (nested ones included). */
+function declaredClasses(text: string): string[] {
+  return [...new Set([...text.matchAll(/\b(?:class|interface|object|enum)\s+([A-Z][\w$]*)/g)].map((m) => m[1]!))];
 }
 
 /** `camelCase` / `kebab-case` property segment → the env form Spring's binder reads. */
