@@ -26,7 +26,7 @@ const env = { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@e', GIT
 const git = (dir, ...a) => execFileSync('git', a, { cwd: dir, env, stdio: ['ignore', 'pipe', 'ignore'], encoding: 'utf8' });
 
 /** Copy a corpus repo into a temp git repo; commit; change one key of a rendered ConfigMap's data; commit. */
-async function prepare(src) {
+export async function prepare(src) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'keydrift-bench-pr-'));
   cpSync(src, dir, { recursive: true });
   execFileSync('chmod', ['-R', 'u+w', dir]);

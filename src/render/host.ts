@@ -5,6 +5,7 @@
  * head) lets the second reuse the texts and parses of every file that did not change.
  */
 import type { FileTree } from '../sources/tree.js';
+import type { ParsedFile } from '../sources/yaml.js';
 import type { RenderHost } from './kustomize/build.js';
 
 export interface RenderCache {
@@ -12,10 +13,15 @@ export interface RenderCache {
   texts: Map<string, string>;
   /** Parses by text (identical text → identical parse). */
   parses: Map<string, unknown>;
+  /**
+   * The last plain-manifest parse of each path, with its text: the other side's version of a
+   * changed file re-parses only the documents that differ (sources/yaml-reuse.ts).
+   */
+  manifests?: Map<string, { text: string; parsed: ParsedFile }>;
 }
 
 export function newRenderCache(): RenderCache {
-  return { texts: new Map(), parses: new Map() };
+  return { texts: new Map(), parses: new Map(), manifests: new Map() };
 }
 
 export interface TreeHost extends RenderHost {

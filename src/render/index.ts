@@ -7,6 +7,7 @@
 import * as posix from 'node:path/posix';
 import type { FileTree } from '../sources/tree.js';
 import { parseManifests, type KObject, type YamlProblem } from '../sources/yaml.js';
+import { reparseManifests } from '../sources/yaml-reuse.js';
 import { treeHost, newRenderCache, type RenderCache, type TreeHost } from './host.js';
 import { Kustomizer, KustomizeError, Unsupported, KUSTOMIZATION_FILES, CLUSTER_SCOPED, kustomizationFileIn, CYCLE_PREFIX, type RenderHost, type Res } from './kustomize/build.js';
 import { delegateBuild, findKustomizeTool } from './kustomize/delegate.js';
@@ -270,8 +271,11 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
       const key = `m\0${f}\0${text}`;
       p = cache?.parses.get(key) as ReturnType<typeof parseManifests> | undefined;
       if (!p) {
-        p = parseManifests(f, text);
+        // PR mode: the other side parsed another version of this file; only its changed documents are parsed again.
+        const other = cache?.manifests?.get(f);
+        p = other && other.text !== text ? reparseManifests(f, text, other) : parseManifests(f, text);
         cache?.parses.set(key, p);
+        cache?.manifests?.set(f, { text, parsed: p });
       }
       parsedCache.set(f, p);
     }

@@ -159,6 +159,44 @@ interface TreeChange {
   baseSha: string;
 }
 
+interface RawDiffEntry extends TreeChange {
+  headMode: string;
+  headSha: string;
+}
+
+/** The empty tree, which git knows without storing it (SHA-1 and SHA-256 repositories). */
+const EMPTY_TREE_SHA1 = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
+const EMPTY_TREE_SHA256 = '6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321';
+
+/**
+ * `git diff-tree -r -z` output: `:mode mode sha sha status\0path\0` records. With `--stdin`
+ * each diff follows a `tree tree\n` line: entries by that line ('' for those before any).
+ */
+function parseRawDiff(raw: string): Map<string, RawDiffEntry[]> {
+  const out = new Map<string, RawDiffEntry[]>();
+  let section = '';
+  let pos = 0;
+  while (pos < raw.length) {
+    if (raw[pos] !== ':') {
+      const nl = raw.indexOf('\n', pos);
+      if (nl < 0) break;
+      section = raw.slice(pos, nl);
+      if (!out.has(section)) out.set(section, []);
+      pos = nl + 1;
+      continue;
+    }
+    const z1 = raw.indexOf('\0', pos);
+    const z2 = z1 < 0 ? -1 : raw.indexOf('\0', z1 + 1);
+    if (z2 < 0) break;
+    const [baseMode, headMode, baseSha, headSha] = raw.slice(pos + 1, z1).split(' ');
+    let list = out.get(section);
+    if (!list) out.set(section, (list = []));
+    list.push({ path: raw.slice(z1 + 1, z2), baseMode: baseMode!, headMode: headMode!, baseSha: baseSha!, headSha: headSha! });
+    pos = z2 + 1;
+  }
+  return out;
+}
+
 /** Regular files only (100644, 100755, old 100664): no symlinks (120000), submodules (160000) or absent entries (000000). */
 const isRegularFileMode = (mode: string) => /^100[0-7]{3}$/.test(mode);
 
@@ -168,6 +206,8 @@ export class GitTree implements FileTree {
   /** Set by `GitTree.diff`: the listing is the other tree's with these changes applied (no ls-tree of its own). */
   private derivedFrom?: { tree: GitTree; changes: TreeChange[] };
   private listing?: Promise<{ path: string; sha: string }[]>;
+  /** Set by openPair on the head: its base, both trees, and (once listed) the changes between them. */
+  private pair?: { base: GitTree; headTree: string; baseTree: string; changes?: TreeChange[] };
   private constructor(
     readonly root: string,
     readonly ref: string,
@@ -215,12 +255,14 @@ export class GitTree implements FileTree {
     const plain = (r: string) => /^[\w./~^@{}-]+$/.test(r) && !r.startsWith('-') && !r.includes('..');
     if (plain(head) && plain(base)) {
       const abs = path.resolve(repoDir);
-      const out = await runGit(abs, ['rev-parse', '--show-toplevel', `${head}^{commit}`, `${base}^{commit}`, '--']).catch(() => undefined);
-      // The top level, the two commits, and the `--` echoed back.
+      const out = await runGit(abs, ['rev-parse', '--show-toplevel', `${head}^{commit}`, `${base}^{commit}`, `${head}^{tree}`, `${base}^{tree}`, '--']).catch(() => undefined);
+      // The top level, the two commits, their two trees, and the `--` echoed back.
       const lines = out?.toString('utf8').split('\n').filter(Boolean);
-      if (lines?.length === 4 && lines[3] === '--' && lines.slice(1, 3).every((l) => /^[0-9a-f]{40,64}$/.test(l))) {
+      if (lines?.length === 6 && lines[5] === '--' && lines.slice(1, 5).every((l) => /^[0-9a-f]{40,64}$/.test(l))) {
         const h = new GitTree(lines[0]!, head, lines[1]!);
-        return [h, new GitTree(h.root, base, lines[2]!, h.store)];
+        const b = new GitTree(h.root, base, lines[2]!, h.store);
+        h.pair = { base: b, headTree: lines[3]!, baseTree: lines[4]! };
+        return [h, b];
       }
     }
     const h = await GitTree.open(repoDir, head);
@@ -245,15 +287,13 @@ export class GitTree implements FileTree {
    * batch either tree makes (the head's), so the base reads them without a git process.
    */
   static async diff(base: GitTree, head: GitTree, opts: { readAhead?: (path: string) => boolean } = {}): Promise<Set<string>> {
-    const raw = (await runGit(head.root, ['diff-tree', '-r', '-z', '--no-renames', '--no-abbrev', base.commit, head.commit])).toString('utf8');
-    const changes: TreeChange[] = [];
-    const parts = raw.split('\0');
-    for (let i = 0; i + 1 < parts.length; i += 2) {
-      const meta = parts[i]!;
-      if (!meta.startsWith(':')) break;
-      const [baseMode, , baseSha] = meta.slice(1).split(' ');
-      changes.push({ path: parts[i + 1]!, baseMode: baseMode!, baseSha: baseSha! });
+    let changes: TreeChange[] | undefined;
+    // A pair from openPair: the head's listing came with the changes (one git process for both).
+    if (head.pair?.base === base) {
+      await head.entries();
+      changes = head.pair.changes;
     }
+    changes ??= parseRawDiff((await runGit(head.root, ['diff-tree', '-r', '-z', '--no-renames', '--no-abbrev', base.commit, head.commit])).toString('utf8')).get('') ?? [];
     if (!base.files && !base.listing && base.root === head.root) base.derivedFrom = { tree: head, changes };
     if (opts.readAhead && base.store === head.store) {
       for (const c of changes) if (isRegularFileMode(c.baseMode) && opts.readAhead(c.path)) base.store.ahead.add(c.baseSha);
@@ -270,7 +310,7 @@ export class GitTree implements FileTree {
 
   private async entries(): Promise<{ path: string; sha: string }[]> {
     if (this.files) return this.files;
-    this.listing ??= this.derivedFrom ? this.derive(this.derivedFrom) : this.lsTree();
+    this.listing ??= this.derivedFrom ? this.derive(this.derivedFrom) : this.pair ? this.listWithChanges(this.pair) : this.lsTree();
     this.files = await this.listing;
     return this.files;
   }
@@ -286,6 +326,28 @@ export class GitTree implements FileTree {
       if (type !== 'blob' || mode === '120000') continue;
       files.push({ path: this.checked(rec.slice(tab + 1)), sha: sha! });
     }
+    files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return files;
+  }
+
+  /**
+   * A PR pair's head listing and its changes since the base, from one `git diff-tree --stdin`:
+   * the empty tree against the head lists every head file (as `ls-tree -r` does), the base
+   * against the head gives the changes. Any trouble: `ls-tree`, and `diff` runs its own diff.
+   */
+  private async listWithChanges(pair: NonNullable<GitTree['pair']>): Promise<{ path: string; sha: string }[]> {
+    const empty = pair.headTree.length === 64 ? EMPTY_TREE_SHA256 : EMPTY_TREE_SHA1;
+    const lines = pair.baseTree === empty ? [`${empty} ${pair.headTree}`] : [`${empty} ${pair.headTree}`, `${pair.baseTree} ${pair.headTree}`];
+    let sections: Map<string, RawDiffEntry[]>;
+    try {
+      sections = parseRawDiff((await runGit(this.root, ['diff-tree', '-r', '-z', '--no-renames', '--no-abbrev', '--stdin'], Buffer.from(lines.join('\n') + '\n'))).toString('utf8'));
+    } catch {
+      return this.lsTree();
+    }
+    const all = sections.get(lines[0]!) ?? [];
+    pair.changes = sections.get(lines[lines.length - 1]!) ?? [];
+    const files: { path: string; sha: string }[] = [];
+    for (const e of all) if (isRegularFileMode(e.headMode)) files.push({ path: this.checked(e.path), sha: e.headSha });
     files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return files;
   }

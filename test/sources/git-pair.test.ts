@@ -1,8 +1,8 @@
 /**
- * A PR check reads two commits of one repository. The base's listing comes from the head's
- * listing and one `git diff-tree` (no second `git ls-tree`), the base versions of changed
- * manifests are read in the head's one `git cat-file` batch, and both commits resolve with one
- * `git rev-parse`. What the base tree lists and reads must be exactly what `ls-tree` and
+ * A PR check reads two commits of one repository. Both commits resolve with one `git rev-parse`;
+ * one `git diff-tree --stdin` lists the head (the empty tree against it) and gives the changes
+ * since the base, whose listing is the head's with the changes' base side (no `git ls-tree`);
+ * the base versions of changed manifests are read in the head's one `git cat-file` batch. What the base tree lists and reads must be exactly what `ls-tree` and
  * `cat-file` of that commit give, whatever the change: added, deleted, modified, mode changes,
  * a symlink replacing a file and the other way round, a submodule entry.
  */
@@ -74,7 +74,7 @@ test('the base derived from the head and the diff lists and reads exactly what l
   expect(await head.readMany(await head.list())).toEqual(await headAlone.readMany(await headAlone.list()));
 });
 
-test('a PR pair costs one rev-parse, one ls-tree, one diff-tree and one cat-file, base versions of changed manifests included', async () => {
+test('a PR pair costs one rev-parse, one diff-tree (the head listing and the changes) and one cat-file, base versions of changed manifests included', async () => {
   const repo = repoWithEveryKindOfChange();
   const { count, calls } = await countGitProcesses(tmp, async () => {
     const [head, base] = await GitTree.openPair(repo, 'HEAD', 'base-tag');
@@ -89,8 +89,8 @@ test('a PR pair costs one rev-parse, one ls-tree, one diff-tree and one cat-file
     expect(texts.get('apps/kustomization.yaml')).toBe('resources: [a.yaml]\n');
     expect((await base.list()).includes('new.yaml')).toBe(false);
   });
-  expect(calls.sort()).toEqual(['cat-file', 'diff-tree', 'ls-tree', 'rev-parse']);
-  expect(count).toBe(4);
+  expect(calls.sort()).toEqual(['cat-file', 'diff-tree', 'rev-parse']);
+  expect(count).toBe(3);
 });
 
 test('a missing base ref is still named, with one process more', async () => {
