@@ -18,10 +18,28 @@ export interface RenderCache {
    * changed file re-parses only the documents that differ (sources/yaml-reuse.ts).
    */
   manifests?: Map<string, { text: string; parsed: ParsedFile }>;
+  /** Kustomization scans and resolved refs (index.ts `Closures`), for the second render. */
+  closures?: ClosureCache;
+}
+
+/** What one render's kustomization closures leave for the next render of nearly the same tree. */
+export interface ClosureCache {
+  /** Candidate paths of a kustomization, by its text (scanKustomizationRefs). */
+  scans: Map<string, string[]>;
+  /** Refs resolved by directory, with the kustomization file and text read; valid for renders of the same listing `files`. */
+  refs?: {
+    files: string[];
+    /** `files` in code-unit order. */
+    sorted: string[];
+    /** Also what each lists directly (Closures.listedDirectly), once asked. */
+    byDir: Map<string, { kf: string | undefined; text: string | undefined; refs: string[]; direct?: string[] }>;
+  };
+  /** mayReachChange answers by app manifest text, for one set of changes and the directories they reach (`key`). */
+  reach?: { key: string; answers: Map<string, boolean> };
 }
 
 export function newRenderCache(): RenderCache {
-  return { texts: new Map(), parses: new Map(), manifests: new Map() };
+  return { texts: new Map(), parses: new Map(), manifests: new Map(), closures: { scans: new Map() } };
 }
 
 export interface TreeHost extends RenderHost {
