@@ -20,6 +20,25 @@ export interface RenderCache {
   manifests?: Map<string, { text: string; parsed: ParsedFile }>;
   /** Kustomization scans and resolved refs (index.ts `Closures`), for the second render. */
   closures?: ClosureCache;
+  /** Texts of changed paths by tree (`treeKey`): each side keeps its own version (PR mode: the head's, for look-ups after the base render). */
+  changedTexts?: Map<string, Map<string, string>>;
+}
+
+/** Which tree a cached text of a changed path belongs to: its commit, or its directory. */
+export function treeKey(tree: FileTree): string {
+  return tree.commit ?? `dir:${tree.root}`;
+}
+
+/** Remember the texts of changed paths this render of `tree` read (see `changedTexts`). */
+export function keepChangedTexts(cache: RenderCache, tree: FileTree, changed: Set<string>, texts: Map<string, string>): void {
+  const key = treeKey(tree);
+  let m = cache.changedTexts?.get(key);
+  for (const f of changed) {
+    const t = texts.get(f);
+    if (t === undefined) continue;
+    if (!m) (cache.changedTexts ??= new Map()).set(key, (m = new Map()));
+    m.set(f, t);
+  }
 }
 
 /** What one render's kustomization closures leave for the next render of nearly the same tree. */
@@ -68,7 +87,9 @@ export async function treeHost(tree: FileTree, prefetch?: string[], reuse?: { ca
   const texts = new Map<string, string>();
   const pending = new Map<string, Promise<string | undefined>>();
   const fromCache = (p: string) => {
-    if (!reuse || reuse.changed.has(p)) return undefined;
+    if (!reuse) return undefined;
+    // A changed path: only this tree's own text of it, from an earlier render of the same tree.
+    if (reuse.changed.has(p)) return reuse.cache.changedTexts?.get(treeKey(tree))?.get(p);
     return reuse.cache.texts.get(p);
   };
   const host: TreeHost = {

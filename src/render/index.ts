@@ -8,7 +8,7 @@ import * as posix from 'node:path/posix';
 import type { FileTree } from '../sources/tree.js';
 import { parseManifests, type KObject, type YamlProblem } from '../sources/yaml.js';
 import { reparseManifests } from '../sources/yaml-reuse.js';
-import { treeHost, newRenderCache, type ClosureCache, type RenderCache, type TreeHost } from './host.js';
+import { treeHost, newRenderCache, keepChangedTexts, type ClosureCache, type RenderCache, type TreeHost } from './host.js';
 import { Kustomizer, KustomizeError, Unsupported, KUSTOMIZATION_FILES, CLUSTER_SCOPED, kustomizationFileIn, CYCLE_PREFIX, type RenderHost, type Res } from './kustomize/build.js';
 import { delegateBuild, findKustomizeTool } from './kustomize/delegate.js';
 import { toolOutputMayShowSecret } from './kustomize/tool-output.js';
@@ -573,6 +573,7 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
     problems.push(...p.problems);
   }
   if (cache) for (const [f, t] of host.texts) cache.texts.set(f, t);
+  if (cache && opts.changed) keepChangedTexts(cache, tree, opts.changed, host.texts);
   closures.share();
   return { objects, problems, skipped, texts, apps };
 }

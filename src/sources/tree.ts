@@ -394,11 +394,13 @@ export class GitTree implements FileTree {
     if (need.length) {
       const needed = new Set(need);
       const extra = [...ahead].filter((s) => !needed.has(s) && !ready.has(s));
+      // Blobs read ahead for the other tree that this batch reads anyway (the same content on both sides) are kept for it too.
+      const alsoAhead = need.filter((s) => ahead.has(s));
       ahead.clear();
       const blobs = await catFileBatch(this.root, [...need, ...extra]);
       need.forEach((s, i) => got.set(s, blobs[i]!));
       extra.forEach((s, i) => ready.set(s, blobs[need.length + i]!));
-      if (keep) for (const [s, b] of got) ready.set(s, b);
+      for (const s of keep ? need : alsoAhead) ready.set(s, got.get(s)!);
     }
     for (const p of wanted) {
       const s = bySha.get(p)!;
