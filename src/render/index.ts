@@ -151,20 +151,12 @@ export class Closures {
     this.files = this.prior ? this.prior.sorted : [...listing].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   }
 
-  /** What refs(dir) read: the kustomization file and its text. */
-  private read = new Map<string, { kf: string | undefined; text: string | undefined }>();
-  private direct = new Map<string, string[]>();
+  /** What refs(dir) read (the kustomization file and its text), what it resolved, and what the directory lists directly. */
+  private entries = new Map<string, { kf: string | undefined; text: string | undefined; refs: string[]; direct?: string[] }>();
 
   /** Leave the refs resolved here for the next render (`shared`): valid where the listing and the kustomization's text are the same. */
   share(): void {
-    if (!this.shared) return;
-    const byDir: NonNullable<ClosureCache['refs']>['byDir'] = new Map();
-    for (const [dir, refs] of this.listed) {
-      const r = this.read.get(dir)!;
-      const direct = this.direct.get(dir);
-      byDir.set(dir, { ...r, refs, ...(direct ? { direct } : {}) });
-    }
-    this.shared.refs = { files: this.listing, sorted: this.files, byDir };
+    if (this.shared) this.shared.refs = { files: this.listing, sorted: this.files, byDir: this.entries };
   }
 
   /**
@@ -178,13 +170,14 @@ export class Closures {
     r = [];
     const kf = kustomizationFileIn(this.host, dir);
     const text = kf ? this.host.texts.get(kf) : undefined;
-    this.read.set(dir, { kf, text });
     const prior = this.prior?.byDir.get(dir);
     if (prior && prior.kf === kf && prior.text === text) {
       this.listed.set(dir, prior.refs);
-      if (prior.direct) this.direct.set(dir, prior.direct);
+      this.entries.set(dir, prior);
       return prior.refs;
     }
+    const entry: { kf: string | undefined; text: string | undefined; refs: string[]; direct?: string[] } = { kf, text, refs: r };
+    this.entries.set(dir, entry);
     if (text) {
       let scanned = this.shared?.scans.get(text);
       if (!scanned) {
@@ -224,8 +217,8 @@ export class Closures {
   /** What a kustomization lists itself: its file, listed files, the files under listed plain directories (not through listed kustomizations). */
   listedDirectly(dir: string): string[] {
     const refs = this.refs(dir);
-    const known = this.direct.get(dir);
-    if (known) return known;
+    const entry = this.entries.get(dir);
+    if (entry?.direct) return entry.direct;
     const kf = kustomizationFileIn(this.host, dir);
     const out = kf ? [kf] : [];
     for (const r of refs) {
@@ -233,7 +226,7 @@ export class Closures {
         if (!kustomizationFileIn(this.host, r)) out.push(...this.filesUnder(r));
       } else out.push(r);
     }
-    this.direct.set(dir, out);
+    if (entry) entry.direct = out;
     return out;
   }
 
