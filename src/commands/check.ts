@@ -198,7 +198,9 @@ export async function runCheck(opts: CheckOptions): Promise<Report> {
   const cwd = opts.cwd ?? process.cwd();
   const repoDir = path.resolve(cwd, opts.repo);
   const head = opts.head ?? (opts.base ? 'HEAD' : undefined);
-  const headTree = await openTree(repoDir, head);
+  // PR mode: head and base of one repository opened together (one git process), sharing read-ahead blobs.
+  const pair = opts.base ? await GitTree.openPair(repoDir, head!, opts.base) : undefined;
+  const headTree = pair ? pair[0] : await openTree(repoDir, head);
   // An application repository (its .keydrift.yaml names `deployments:`): app-repo mode.
   const configText = await headTree.read(CONFIG_FILE);
   const appConfig = configText === undefined ? undefined : appRepoConfigFromText(configText, CONFIG_FILE, headTree.root);
@@ -213,7 +215,7 @@ export async function runCheck(opts: CheckOptions): Promise<Report> {
       configFile: CONFIG_FILE,
     });
   }
-  const baseTree = opts.base ? await GitTree.open(repoDir, opts.base) : undefined;
+  const baseTree = pair?.[1];
   const mappings = await loadMappings(headTree, headTree.root, opts.sources ?? [], cwd, opts.sourceRoots);
   // With a base, only the apps whose inputs changed are rendered (src/render/pr.ts).
   const { head: headSnap, base: baseSnap, more } = await loadPrSnapshots(headTree, baseTree, opts.fetchCharts ? { fetchCharts: true } : {});

@@ -5,6 +5,7 @@
  * head) lets the second reuse the texts and parses of every file that did not change.
  */
 import type { FileTree } from '../sources/tree.js';
+import type { ParsedFile } from '../sources/yaml.js';
 import type { RenderHost } from './kustomize/build.js';
 
 export interface RenderCache {
@@ -12,10 +13,52 @@ export interface RenderCache {
   texts: Map<string, string>;
   /** Parses by text (identical text → identical parse). */
   parses: Map<string, unknown>;
+  /**
+   * The last plain-manifest parse of each path, with its text: the other side's version of a
+   * changed file re-parses only the documents that differ (sources/yaml-reuse.ts).
+   */
+  manifests?: Map<string, { text: string; parsed: ParsedFile }>;
+  /** Kustomization scans and resolved refs (index.ts `Closures`), for the second render. */
+  closures?: ClosureCache;
+  /** Texts of changed paths by tree (`treeKey`): each side keeps its own version (PR mode: the head's, for look-ups after the base render). */
+  changedTexts?: Map<string, Map<string, string>>;
+}
+
+/** Which tree a cached text of a changed path belongs to: its commit, or its directory. */
+export function treeKey(tree: FileTree): string {
+  return tree.commit ?? `dir:${tree.root}`;
+}
+
+/** Remember the texts of changed paths this render of `tree` read (see `changedTexts`). */
+export function keepChangedTexts(cache: RenderCache, tree: FileTree, changed: Set<string>, texts: Map<string, string>): void {
+  const key = treeKey(tree);
+  let m = cache.changedTexts?.get(key);
+  for (const f of changed) {
+    const t = texts.get(f);
+    if (t === undefined) continue;
+    if (!m) (cache.changedTexts ??= new Map()).set(key, (m = new Map()));
+    m.set(f, t);
+  }
+}
+
+/** What one render's kustomization closures leave for the next render of nearly the same tree. */
+export interface ClosureCache {
+  /** Candidate paths of a kustomization, by its text (scanKustomizationRefs). */
+  scans: Map<string, string[]>;
+  /** Refs resolved by directory, with the kustomization file and text read; valid for renders of the same listing `files`. */
+  refs?: {
+    files: string[];
+    /** `files` in code-unit order. */
+    sorted: string[];
+    /** Also what each lists directly (Closures.listedDirectly), once asked. */
+    byDir: Map<string, { kf: string | undefined; text: string | undefined; refs: string[]; direct?: string[] }>;
+  };
+  /** mayReachChange answers by app manifest text, for one set of changes and the directories they reach (`key`). */
+  reach?: { key: string; answers: Map<string, boolean> };
 }
 
 export function newRenderCache(): RenderCache {
-  return { texts: new Map(), parses: new Map() };
+  return { texts: new Map(), parses: new Map(), manifests: new Map(), closures: { scans: new Map() } };
 }
 
 export interface TreeHost extends RenderHost {
@@ -44,7 +87,9 @@ export async function treeHost(tree: FileTree, prefetch?: string[], reuse?: { ca
   const texts = new Map<string, string>();
   const pending = new Map<string, Promise<string | undefined>>();
   const fromCache = (p: string) => {
-    if (!reuse || reuse.changed.has(p)) return undefined;
+    if (!reuse) return undefined;
+    // A changed path: only this tree's own text of it, from an earlier render of the same tree.
+    if (reuse.changed.has(p)) return reuse.cache.changedTexts?.get(treeKey(tree))?.get(p);
     return reuse.cache.texts.get(p);
   };
   const host: TreeHost = {

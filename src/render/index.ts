@@ -7,7 +7,8 @@
 import * as posix from 'node:path/posix';
 import type { FileTree } from '../sources/tree.js';
 import { parseManifests, type KObject, type YamlProblem } from '../sources/yaml.js';
-import { treeHost, newRenderCache, type RenderCache, type TreeHost } from './host.js';
+import { reparseManifests } from '../sources/yaml-reuse.js';
+import { treeHost, newRenderCache, keepChangedTexts, type ClosureCache, type RenderCache, type TreeHost } from './host.js';
 import { Kustomizer, KustomizeError, Unsupported, KUSTOMIZATION_FILES, CLUSTER_SCOPED, kustomizationFileIn, CYCLE_PREFIX, type RenderHost, type Res } from './kustomize/build.js';
 import { delegateBuild, findKustomizeTool } from './kustomize/delegate.js';
 import { toolOutputMayShowSecret } from './kustomize/tool-output.js';
@@ -137,13 +138,25 @@ export class Closures {
   private cache = new Map<string, Set<string>>();
   private listed = new Map<string, string[]>();
   private files: string[];
+  /** Refs an earlier render of the same listing resolved, by directory (PR mode: the head's, for the base). */
+  private prior?: ClosureCache['refs'];
   constructor(
     private host: RenderHost & { texts: Map<string, string> },
-    files: string[],
-    private parses?: Map<string, unknown>,
+    private readonly listing: string[],
+    private shared?: ClosureCache,
   ) {
+    const p = shared?.refs;
+    if (p && (p.files === listing || (p.files.length === listing.length && p.files.every((f, i) => f === listing[i])))) this.prior = p;
     // Plain code-unit order, so a directory's files are one contiguous range.
-    this.files = [...files].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    this.files = this.prior ? this.prior.sorted : [...listing].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  /** What refs(dir) read (the kustomization file and its text), what it resolved, and what the directory lists directly. */
+  private entries = new Map<string, { kf: string | undefined; text: string | undefined; refs: string[]; direct?: string[] }>();
+
+  /** Leave the refs resolved here for the next render (`shared`): valid where the listing and the kustomization's text are the same. */
+  share(): void {
+    if (this.shared) this.shared.refs = { files: this.listing, sorted: this.files, byDir: this.entries };
   }
 
   /**
@@ -157,12 +170,19 @@ export class Closures {
     r = [];
     const kf = kustomizationFileIn(this.host, dir);
     const text = kf ? this.host.texts.get(kf) : undefined;
+    const prior = this.prior?.byDir.get(dir);
+    if (prior && prior.kf === kf && prior.text === text) {
+      this.listed.set(dir, prior.refs);
+      this.entries.set(dir, prior);
+      return prior.refs;
+    }
+    const entry: { kf: string | undefined; text: string | undefined; refs: string[]; direct?: string[] } = { kf, text, refs: r };
+    this.entries.set(dir, entry);
     if (text) {
-      const key = `r\0${kf}\0${text}`;
-      let scanned = this.parses?.get(key) as string[] | undefined;
+      let scanned = this.shared?.scans.get(text);
       if (!scanned) {
         scanned = scanKustomizationRefs(text);
-        this.parses?.set(key, scanned);
+        this.shared?.scans.set(text, scanned);
       }
       for (const e of scanned) {
         // posix.normalize only when a segment needs it (`.`, `..`, `//`, a leading or trailing `/`).
@@ -196,13 +216,17 @@ export class Closures {
 
   /** What a kustomization lists itself: its file, listed files, the files under listed plain directories (not through listed kustomizations). */
   listedDirectly(dir: string): string[] {
+    const refs = this.refs(dir);
+    const entry = this.entries.get(dir);
+    if (entry?.direct) return entry.direct;
     const kf = kustomizationFileIn(this.host, dir);
     const out = kf ? [kf] : [];
-    for (const r of this.refs(dir)) {
+    for (const r of refs) {
       if (this.host.dirs.has(r)) {
         if (!kustomizationFileIn(this.host, r)) out.push(...this.filesUnder(r));
       } else out.push(r);
     }
+    if (entry) entry.direct = out;
     return out;
   }
 
@@ -249,7 +273,7 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
         }
       : {}),
   });
-  const closures = new Closures(host, files, cache?.parses);
+  const closures = new Closures(host, files, cache?.closures);
   // Files some kustomization lists (transitively): never loaded a second time as plain files.
   const kclosed = new Set<string>();
   // The union over every kustomization of what it lists transitively is the union of what each
@@ -270,8 +294,11 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
       const key = `m\0${f}\0${text}`;
       p = cache?.parses.get(key) as ReturnType<typeof parseManifests> | undefined;
       if (!p) {
-        p = parseManifests(f, text);
+        // PR mode: the other side parsed another version of this file; only its changed documents are parsed again.
+        const other = cache?.manifests?.get(f);
+        p = other && other.text !== text ? reparseManifests(f, text, other) : parseManifests(f, text);
         cache?.parses.set(key, p);
+        cache?.manifests?.set(f, { text, parsed: p });
       }
       parsedCache.set(f, p);
     }
@@ -282,6 +309,21 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
   // even parsed (see mayReachChange).
   const prChanged = opts.onlyApps && opts.changed && !opts.allManifests ? opts.changed : undefined;
   const reach = prChanged ? changeReach(prChanged, kdirs, closures) : undefined;
+  // The answers of an earlier render for the same changes and reach (PR mode: the head's, for the base), by manifest text.
+  let reachAnswers: Map<string, boolean> | undefined;
+  if (reach && cache?.closures) {
+    const key = [...reach].sort().join('\0') + '\u0001' + [...prChanged!].sort().join('\0');
+    if (cache.closures.reach?.key !== key) cache.closures.reach = { key, answers: new Map() };
+    reachAnswers = cache.closures.reach.answers;
+  }
+  const reaches = (t: string) => {
+    let a = reachAnswers?.get(t);
+    if (a === undefined) {
+      a = mayReachChange(t, prChanged!, reach!);
+      reachAnswers?.set(t, a);
+    }
+    return a;
+  };
 
   // App discovery: files that may declare apps (cheap text filter first).
   const appObjects: KObject[] = [];
@@ -289,7 +331,7 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
     if (inChart(f)) continue;
     const t = host.texts.get(f);
     if (t === undefined || !mayDeclareApp(t)) continue;
-    if (prChanged && reach && !prChanged.has(f) && !mayReachChange(t, prChanged, reach)) continue;
+    if (prChanged && reach && !prChanged.has(f) && !reaches(t)) continue;
     for (const o of parsed(f).objects) if (isAppObject(o)) appObjects.push(o);
   }
   const lookup = (kind: string, ns: string | undefined, name: string): KObject | undefined => {
@@ -524,6 +566,8 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
     problems.push(...p.problems);
   }
   if (cache) for (const [f, t] of host.texts) cache.texts.set(f, t);
+  if (cache && opts.changed) keepChangedTexts(cache, tree, opts.changed, host.texts);
+  closures.share();
   return { objects, problems, skipped, texts, apps };
 }
 
@@ -555,20 +599,33 @@ const RESOLUTION_KINDS = /kind:\s*["']?(ConfigMap|Secret|SealedSecret|ExternalSe
 
 /**
  * Directories a change reaches: every ancestor of a changed file (the root included) and
- * every kustomization whose (wide) closure holds a changed file.
+ * every kustomization whose (wide) closure holds a changed file. Found backwards, from the
+ * changes up the lists (a kustomization reaches what it lists, a directory what is under it),
+ * not by walking the closure of every kustomization.
  */
 export function changeReach(changed: Set<string>, kdirs: string[], closures: Closures): Set<string> {
   const out = new Set<string>(['']);
   for (const c of changed) for (let d = posix.dirname(c); d !== '.' && d !== ''; d = posix.dirname(d)) out.add(d);
+  // Who lists each path.
+  const listers = new Map<string, string[]>();
   for (const d of kdirs) {
-    const cl = closures.closure(d);
-    for (const c of changed) {
-      if (cl.has(c)) {
-        out.add(d);
-        break;
-      }
+    for (const r of closures.refs(d)) {
+      const l = listers.get(r);
+      if (l) l.push(d);
+      else listers.set(r, [d]);
     }
   }
+  // A change is under every directory in `out` (and is itself a path a kustomization may list).
+  const todo = [...out, ...changed];
+  const seen = new Set<string>(todo);
+  while (todo.length) {
+    const x = todo.pop()!;
+    for (const d of listers.get(x) ?? []) {
+      out.add(d);
+      if (!seen.has(d)) (seen.add(d), todo.push(d));
+    }
+  }
+  // A kustomization directory under which a change lies is already an ancestor.
   return out;
 }
 

@@ -5,30 +5,28 @@
  * (its directory, the bases and components it lists, transitively, and the files it
  * names) changed; no app is rendered to find that out.
  */
-import { spawn } from 'node:child_process';
-import type { FileTree } from '../sources/tree.js';
+import * as posix from 'node:path/posix';
+import { GitTree, type FileTree } from '../sources/tree.js';
 import type { KObject } from '../sources/yaml.js';
-import { gitEnv } from '../sources/git-env.js';
+import { KUSTOMIZATION_FILES } from './kustomize/build.js';
 import { loadSnapshot, type LoadedSnapshot, type LoadOptions } from '../sources/snapshot.js';
 import { newRenderCache } from './host.js';
 import type { AppInfo, RenderOptions } from './index.js';
 import type { RenderCache } from './host.js';
 
-function git(cwd: string, args: string[]): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    const child = spawn('git', args, { cwd, stdio: ['ignore', 'pipe', 'ignore'], env: gitEnv() });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
-    child.on('error', () => resolve(undefined));
-    child.on('close', (code) => resolve(code === 0 ? out : undefined));
-  });
-}
+const YAML_RE = /\.ya?ml$/i;
 
-/** Files added, removed or modified between two trees (git diff for two commits of one repo). */
+/**
+ * Files added, removed or modified between two trees. For two commits of one repository, one
+ * `git diff-tree` (tree.ts `GitTree.diff`), which also gives the base its listing (no second
+ * `git ls-tree`) and has the base versions of changed manifests read in the head's batch.
+ */
 export async function changedFiles(base: FileTree, head: FileTree): Promise<Set<string>> {
-  if (base.commit && head.commit && base.root === head.root) {
-    const out = await git(head.root, ['diff', '--name-only', '-z', '--no-renames', base.commit, head.commit]);
-    if (out !== undefined) return new Set(out.split('\0').filter(Boolean));
+  if (base instanceof GitTree && head instanceof GitTree && base.root === head.root) {
+    // What the base render will read of a changed path: its manifests and kustomizations (renderTree's batch).
+    const readAhead = (f: string) => YAML_RE.test(f) || KUSTOMIZATION_FILES.includes(posix.basename(f));
+    const out = await GitTree.diff(base, head, { readAhead }).catch(() => undefined);
+    if (out) return out;
   }
   const [a, b] = await Promise.all([base.list(), head.list()]);
   const out = new Set<string>();

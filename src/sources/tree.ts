@@ -139,13 +139,80 @@ export async function gitTopLevel(dir: string): Promise<string | undefined> {
   }
 }
 
+/**
+ * What the GitTrees of one repository share (one opened from another with `at`): blobs read
+ * ahead, in another tree's batch, for the tree that will ask for them (PR mode: the base
+ * versions of the changed files ride along with the head's one `git cat-file`), and single
+ * files read by path.
+ */
+class BlobStore {
+  /** Blobs already read, by sha. */
+  readonly ready = new Map<string, Buffer>();
+  /** Shas to read along with the next batch any of the trees makes. */
+  readonly ahead = new Set<string>();
+}
+
+/** One entry of `git diff-tree -r --raw`: a path and the mode and blob it has on the base side. */
+interface TreeChange {
+  path: string;
+  baseMode: string;
+  baseSha: string;
+}
+
+interface RawDiffEntry extends TreeChange {
+  headMode: string;
+  headSha: string;
+}
+
+/** The empty tree, which git knows without storing it (SHA-1 and SHA-256 repositories). */
+const EMPTY_TREE_SHA1 = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
+const EMPTY_TREE_SHA256 = '6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321';
+
+/**
+ * `git diff-tree -r -z` output: `:mode mode sha sha status\0path\0` records. With `--stdin`
+ * each diff follows a `tree tree\n` line: entries by that line ('' for those before any).
+ */
+function parseRawDiff(raw: string): Map<string, RawDiffEntry[]> {
+  const out = new Map<string, RawDiffEntry[]>();
+  let section = '';
+  let pos = 0;
+  while (pos < raw.length) {
+    if (raw[pos] !== ':') {
+      const nl = raw.indexOf('\n', pos);
+      if (nl < 0) break;
+      section = raw.slice(pos, nl);
+      if (!out.has(section)) out.set(section, []);
+      pos = nl + 1;
+      continue;
+    }
+    const z1 = raw.indexOf('\0', pos);
+    const z2 = z1 < 0 ? -1 : raw.indexOf('\0', z1 + 1);
+    if (z2 < 0) break;
+    const [baseMode, headMode, baseSha, headSha] = raw.slice(pos + 1, z1).split(' ');
+    let list = out.get(section);
+    if (!list) out.set(section, (list = []));
+    list.push({ path: raw.slice(z1 + 1, z2), baseMode: baseMode!, headMode: headMode!, baseSha: baseSha!, headSha: headSha! });
+    pos = z2 + 1;
+  }
+  return out;
+}
+
+/** Regular files only (100644, 100755, old 100664): no symlinks (120000), submodules (160000) or absent entries (000000). */
+const isRegularFileMode = (mode: string) => /^100[0-7]{3}$/.test(mode);
+
 export class GitTree implements FileTree {
   readonly label: string;
   private files?: { path: string; sha: string }[];
+  /** Set by `GitTree.diff`: the listing is the other tree's with these changes applied (no ls-tree of its own). */
+  private derivedFrom?: { tree: GitTree; changes: TreeChange[] };
+  private listing?: Promise<{ path: string; sha: string }[]>;
+  /** Set by openPair on the head: its base, both trees, and (once listed) the changes between them. */
+  private pair?: { base: GitTree; headTree: string; baseTree: string; changes?: TreeChange[] };
   private constructor(
     readonly root: string,
     readonly ref: string,
     readonly commit: string,
+    private readonly store: BlobStore = new BlobStore(),
   ) {
     this.label = `${root}@${ref}`;
   }
@@ -157,6 +224,13 @@ export class GitTree implements FileTree {
       await fs.access(abs);
     } catch {
       throw new KeydriftError(`${repoDir}: no such directory`);
+    }
+    // One git process for the top level and the commit; anything unusual (a bare repository,
+    // a missing ref, no repository) takes the long way, which says exactly what is wrong.
+    if (!ref.startsWith('-')) {
+      const out = await runGit(abs, ['rev-parse', '--show-toplevel', '--verify', '--quiet', `${ref}^{commit}`]).catch(() => undefined);
+      const lines = out?.toString('utf8').split('\n').filter(Boolean);
+      if (lines?.length === 2 && /^[0-9a-f]{40,64}$/.test(lines[1]!)) return new GitTree(lines[0]!, ref, lines[1]!);
     }
     const top = await gitTopLevel(abs);
     if (!top) {
@@ -172,8 +246,76 @@ export class GitTree implements FileTree {
     return new GitTree(root, ref, commit);
   }
 
+  /**
+   * `repoDir` at `head` and at `base` (a PR check), sharing read-ahead blobs (see `GitTree.diff`):
+   * one git process for the top level and both commits. Errors as `open` and `at` give them.
+   */
+  static async openPair(repoDir: string, head: string, base: string): Promise<[GitTree, GitTree]> {
+    // Plain ref names only (no ranges, no options): each then resolves to exactly one line.
+    const plain = (r: string) => /^[\w./~^@{}-]+$/.test(r) && !r.startsWith('-') && !r.includes('..');
+    if (plain(head) && plain(base)) {
+      const abs = path.resolve(repoDir);
+      const out = await runGit(abs, ['rev-parse', '--show-toplevel', `${head}^{commit}`, `${base}^{commit}`, `${head}^{tree}`, `${base}^{tree}`, '--']).catch(() => undefined);
+      // The top level, the two commits, their two trees, and the `--` echoed back.
+      const lines = out?.toString('utf8').split('\n').filter(Boolean);
+      if (lines?.length === 6 && lines[5] === '--' && lines.slice(1, 5).every((l) => /^[0-9a-f]{40,64}$/.test(l))) {
+        const h = new GitTree(lines[0]!, head, lines[1]!);
+        const b = new GitTree(h.root, base, lines[2]!, h.store);
+        h.pair = { base: b, headTree: lines[3]!, baseTree: lines[4]! };
+        return [h, b];
+      }
+    }
+    const h = await GitTree.open(repoDir, head);
+    return [h, await h.at(base, repoDir)];
+  }
+
+  /**
+   * The same repository at another ref (one git process: the top level is known). The two
+   * trees share read-ahead blobs (see `GitTree.diff`). A missing ref is a KeydriftError.
+   */
+  async at(ref: string, label = this.root): Promise<GitTree> {
+    const commit = await resolveCommit(this.root, ref);
+    if (!commit) throw new KeydriftError(`${label}: git ref '${ref}' not found`);
+    return new GitTree(this.root, ref, commit, this.store);
+  }
+
+  /**
+   * Paths added, removed or modified between two commits of one repository, with one
+   * `git diff-tree`. When `base` has not been listed yet, its listing becomes `head`'s with
+   * these changes applied (no `git ls-tree` of its own). When the trees share a store (`at`),
+   * the base blobs of changed paths for which `readAhead` says yes are read in the next
+   * batch either tree makes (the head's), so the base reads them without a git process.
+   */
+  static async diff(base: GitTree, head: GitTree, opts: { readAhead?: (path: string) => boolean } = {}): Promise<Set<string>> {
+    let changes: TreeChange[] | undefined;
+    // A pair from openPair: the head's listing came with the changes (one git process for both).
+    if (head.pair?.base === base) {
+      await head.entries();
+      changes = head.pair.changes;
+    }
+    changes ??= parseRawDiff((await runGit(head.root, ['diff-tree', '-r', '-z', '--no-renames', '--no-abbrev', base.commit, head.commit])).toString('utf8')).get('') ?? [];
+    if (!base.files && !base.listing && base.root === head.root) base.derivedFrom = { tree: head, changes };
+    if (opts.readAhead && base.store === head.store) {
+      for (const c of changes) if (isRegularFileMode(c.baseMode) && opts.readAhead(c.path)) base.store.ahead.add(c.baseSha);
+    }
+    return new Set(changes.map((c) => c.path));
+  }
+
+  private checked(p: string): string {
+    // `git mktree` writes entries git would never check out (`..`, `.git`, `a\\b`): refuse the tree.
+    const why = pathProblem(p);
+    if (why) throw new KeydriftError(`${this.label} (${this.commit.slice(0, 12)}): tree entry ${quotePath(p)} ${why}: not a path git would check out; refusing to read this tree`);
+    return p;
+  }
+
   private async entries(): Promise<{ path: string; sha: string }[]> {
     if (this.files) return this.files;
+    this.listing ??= this.derivedFrom ? this.derive(this.derivedFrom) : this.pair ? this.listWithChanges(this.pair) : this.lsTree();
+    this.files = await this.listing;
+    return this.files;
+  }
+
+  private async lsTree(): Promise<{ path: string; sha: string }[]> {
     const out = await runGit(this.root, ['ls-tree', '-r', '-z', '--full-tree', this.commit]);
     const files: { path: string; sha: string }[] = [];
     for (const rec of out.toString('utf8').split('\0')) {
@@ -182,14 +324,47 @@ export class GitTree implements FileTree {
       const [mode, type, sha] = rec.slice(0, tab).split(' ');
       // Regular files only: no symlinks (120000) or submodules (commit).
       if (type !== 'blob' || mode === '120000') continue;
-      const p = rec.slice(tab + 1);
-      // `git mktree` writes entries git would never check out (`..`, `.git`, `a\\b`): refuse the tree.
-      const why = pathProblem(p);
-      if (why) throw new KeydriftError(`${this.label} (${this.commit.slice(0, 12)}): tree entry ${quotePath(p)} ${why}: not a path git would check out; refusing to read this tree`);
-      files.push({ path: p, sha: sha! });
+      files.push({ path: this.checked(rec.slice(tab + 1)), sha: sha! });
     }
     files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    this.files = files;
+    return files;
+  }
+
+  /**
+   * A PR pair's head listing and its changes since the base, from one `git diff-tree --stdin`:
+   * the empty tree against the head lists every head file (as `ls-tree -r` does), the base
+   * against the head gives the changes. Any trouble: `ls-tree`, and `diff` runs its own diff.
+   */
+  private async listWithChanges(pair: NonNullable<GitTree['pair']>): Promise<{ path: string; sha: string }[]> {
+    const empty = pair.headTree.length === 64 ? EMPTY_TREE_SHA256 : EMPTY_TREE_SHA1;
+    const lines = pair.baseTree === empty ? [`${empty} ${pair.headTree}`] : [`${empty} ${pair.headTree}`, `${pair.baseTree} ${pair.headTree}`];
+    let sections: Map<string, RawDiffEntry[]>;
+    try {
+      sections = parseRawDiff((await runGit(this.root, ['diff-tree', '-r', '-z', '--no-renames', '--no-abbrev', '--stdin'], Buffer.from(lines.join('\n') + '\n'))).toString('utf8'));
+    } catch {
+      return this.lsTree();
+    }
+    const all = sections.get(lines[0]!) ?? [];
+    pair.changes = sections.get(lines[lines.length - 1]!) ?? [];
+    const files: { path: string; sha: string }[] = [];
+    for (const e of all) if (isRegularFileMode(e.headMode)) files.push({ path: this.checked(e.path), sha: e.headSha });
+    files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return files;
+  }
+
+  /** The other tree's listing with the diff's base side applied: what `ls-tree` of this commit lists. */
+  private async derive(from: { tree: GitTree; changes: TreeChange[] }): Promise<{ path: string; sha: string }[]> {
+    let other: { path: string; sha: string }[];
+    try {
+      other = await from.tree.entries();
+    } catch {
+      return this.lsTree(); // the other tree is refused: this one may not be, and says so itself
+    }
+    const byPath = new Map(from.changes.map((c) => [c.path, c]));
+    const files: { path: string; sha: string }[] = [];
+    for (const e of other) if (!byPath.has(e.path)) files.push(e);
+    for (const c of from.changes) if (isRegularFileMode(c.baseMode)) files.push({ path: this.checked(c.path), sha: c.baseSha });
+    files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return files;
   }
 
@@ -198,7 +373,7 @@ export class GitTree implements FileTree {
   }
 
   async read(p: string): Promise<string | undefined> {
-    return (await this.readMany([p])).get(p);
+    return (await this.readManyBytes([p], true)).get(p)?.toString('utf8');
   }
 
   async readMany(paths: string[]): Promise<Map<string, string>> {
@@ -207,16 +382,30 @@ export class GitTree implements FileTree {
     return out;
   }
 
-  async readManyBytes(paths: string[]): Promise<Map<string, Buffer>> {
+  /** `keep`: remember the blobs in the shared store (single files a command reads more than once: `.keydrift.yaml`). */
+  async readManyBytes(paths: string[], keep = false): Promise<Map<string, Buffer>> {
     const bySha = new Map((await this.entries()).map((e) => [e.path, e.sha]));
     const wanted = paths.filter((p) => bySha.has(p));
     const out = new Map<string, Buffer>();
     if (wanted.length === 0) return out;
-    const blobs = await catFileBatch(
-      this.root,
-      wanted.map((p) => bySha.get(p)!),
-    );
-    wanted.forEach((p, i) => out.set(p, blobs[i]!));
+    const { ready, ahead } = this.store;
+    const need = [...new Set(wanted.map((p) => bySha.get(p)!).filter((s) => !ready.has(s)))];
+    const got = new Map<string, Buffer>();
+    if (need.length) {
+      const needed = new Set(need);
+      const extra = [...ahead].filter((s) => !needed.has(s) && !ready.has(s));
+      // Blobs read ahead for the other tree that this batch reads anyway (the same content on both sides) are kept for it too.
+      const alsoAhead = need.filter((s) => ahead.has(s));
+      ahead.clear();
+      const blobs = await catFileBatch(this.root, [...need, ...extra]);
+      need.forEach((s, i) => got.set(s, blobs[i]!));
+      extra.forEach((s, i) => ready.set(s, blobs[need.length + i]!));
+      for (const s of keep ? need : alsoAhead) ready.set(s, got.get(s)!);
+    }
+    for (const p of wanted) {
+      const s = bySha.get(p)!;
+      out.set(p, got.get(s) ?? ready.get(s)!);
+    }
     return out;
   }
 }
@@ -225,8 +414,9 @@ export class GitTree implements FileTree {
 export async function resolveCommit(repo: string, ref: string): Promise<string | undefined> {
   if (ref.startsWith('-')) return undefined;
   try {
-    const sha = await localGit(repo).revparse(['--verify', '--quiet', `${ref}^{commit}`]);
-    return sha.trim() || undefined;
+    const sha = (await localGit(repo).revparse(['--verify', '--quiet', `${ref}^{commit}`])).trim();
+    // One commit, nothing else (git prints two lines for a range such as `a..b`).
+    return /^[0-9a-f]{40,64}$/.test(sha) ? sha : undefined;
   } catch {
     return undefined;
   }

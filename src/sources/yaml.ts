@@ -191,7 +191,17 @@ export function parseManifests(file: string, text: string): ParsedFile {
       },
     });
   });
-  return { objects, problems, others };
+  const out = { objects, problems, others };
+  DOC_STARTS.set(out, docs.map((d) => d.range[0]));
+  return out;
+}
+
+/** Where each document of a parse starts in its text (its `---`, else its first line), in order. */
+const DOC_STARTS = new WeakMap<ParsedFile, number[]>();
+
+/** The start offsets of the documents of a `parseManifests` result (for yaml-reuse.ts), undefined for other results. */
+export function docStartsOf(p: ParsedFile): readonly number[] | undefined {
+  return DOC_STARTS.get(p);
 }
 
 export function objLocation(o: KObject, path: PathSeg[] = [], note?: string): Location {
