@@ -111,9 +111,13 @@ describe('JS/TS prefilter (js-prefilter.ts), built from the recognizers', () => 
   });
 
   it('checks its triggers: words next to each other within `near`, module names in quotes', () => {
-    const t = prefilter([{ by: 'x', allOf: [['env'], ['process']], near: 10 }, { by: 'm', allOf: [{ modules: ['env-var'] }] }]);
+    const t = prefilter([{ by: 'x', allOf: [['env'], ['process']], near: { chars: 10, notBetween: ';', notBetweenReversed: ',;' } }, { by: 'm', allOf: [{ modules: ['env-var'] }] }]);
     expect(t.test('process.env')).toBe(true);
+    expect(t.test('(process!)?.env')).toBe(true);
     expect(t.test('const { env } = process')).toBe(true);
+    expect(t.test('const { a, env } = process')).toBe(true);
+    expect(t.test('typeof process, t.env = {}')).toBe(false); // a bundle's polyfill, not a read
+    expect(t.test('let env; process')).toBe(false);
     expect(t.test(`process${' '.repeat(40)}env`)).toBe(false);
     expect(t.test('processenv')).toBe(false);
     expect(t.test(`import x from 'env-var'`)).toBe(true);

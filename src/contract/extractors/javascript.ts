@@ -41,11 +41,16 @@ const DOTENV_SAFE = 'dotenv-safe';
 
 /**
  * What this extractor keys on (js-prefilter.ts): every read above needs `env` next to one of
- * the objects it hangs on (`(process as NodeJS.Process)?.env`, `const { env } = process`), or
- * `env` imported from the process module; dotenv-safe by its module name.
+ * the objects it hangs on — after it in one expression (`(process as NodeJS.Process)?.env`: no
+ * `,` or `;` between them), or before it in one statement (`const { argv, env } = process`: no
+ * `;`) —, or `env` imported from the process module; dotenv-safe by its module name.
  */
 export const JS_TRIGGERS: readonly Trigger[] = [
-  { by: 'process.env, Bun.env, Deno.env, import.meta.env, const { env } = process', allOf: [[ENV], [...ENV_HOSTS, DENO, IMPORT_META]], near: 80 },
+  {
+    by: 'process.env, Bun.env, Deno.env, import.meta.env, const { env } = process',
+    allOf: [[ENV], [...ENV_HOSTS, DENO, IMPORT_META]],
+    near: { chars: 80, notBetween: ';', notBetweenReversed: ',;' },
+  },
   { by: "env from 'node:process'", allOf: [[ENV], { modules: [...PROCESS_MODULES] }] },
   { by: 'dotenv-safe', allOf: [{ modules: [DOTENV_SAFE, `${DOTENV_SAFE}/config`] }] },
 ];

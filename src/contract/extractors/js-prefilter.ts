@@ -22,10 +22,12 @@ export interface Trigger {
   /** Every group must have one of its words in the file. */
   allOf: readonly Group[];
   /**
-   * Two groups whose words must be at most this many characters apart, in either order
-   * (`process` … `.env`, with casts, `?.`, line breaks or comments between them).
+   * Two groups whose words must be at most `chars` characters apart, in either order
+   * (`process` … `.env`, with casts, `?.`, line breaks or comments between them), with none of
+   * `notBetween` between them when the first group's word comes first, none of
+   * `notBetweenReversed` when the second group's does.
    */
-  near?: number;
+  near?: { chars: number; notBetween?: string; notBetweenReversed?: string };
 }
 
 const IDENT = /[\w$]/;
@@ -82,16 +84,28 @@ export function prefilter(triggers: readonly Trigger[]): { test(text: string): b
   const holds = (t: Trigger, text: string): boolean => {
     if (t.near === undefined) return t.allOf.every((g) => has(text, g));
     const [a, b] = t.allOf as [readonly string[], Group];
-    const reach = t.near + longest(b);
+    const { chars, notBetween = '', notBetweenReversed = '' } = t.near;
+    const reach = chars + longest(b);
     for (let [i, len] = next(text, a, 0); i !== -1; [i, len] = next(text, a, i + 1)) {
-      if (has(text, b, Math.max(0, i - reach), Math.min(text.length, i + len + reach))) return true;
+      // b before a (b's word first): nothing of notBetweenReversed between them.
+      let from = Math.max(0, i - reach);
+      for (const c of notBetweenReversed) from = Math.max(from, text.lastIndexOf(c, i - 1) + 1);
+      if (from < i && has(text, b, from, i)) return true;
+      // a before b: nothing of notBetween between them.
+      let to = Math.min(text.length, i + len + reach);
+      for (const c of notBetween) {
+        const k = text.indexOf(c, i + len);
+        if (k !== -1 && k < to) to = k;
+      }
+      if (to > i + len && has(text, b, i + len, to)) return true;
     }
     return false;
   };
   // One pass first: every trigger needs a word of its first group somewhere, so a text with none
-  // of them (most files) is passed over after a single scan.
-  const words = new Set(triggers.flatMap((t) => [...wordsOf(t.allOf[0]!)]));
+  // of them (most files) is passed over after a single scan — case-insensitive, so that `env`
+  // also stands for `cleanEnv` and `createEnv` (fewer alternatives, a faster scan).
+  const words = new Set(triggers.flatMap((t) => wordsOf(t.allOf[0]!).map((w) => w.toLowerCase())));
   const needed = [...words].filter((w) => ![...words].some((o) => o !== w && w.includes(o)));
-  const any = new RegExp(needed.map((w) => w.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'));
+  const any = new RegExp(needed.map((w) => w.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'), 'i');
   return { triggers, test: (text) => any.test(text) && triggers.some((t) => holds(t, text)) };
 }
