@@ -189,14 +189,29 @@ export function extractFiles(files: SourceFile[]): { results: ExtractResult[]; e
       run(f, ex);
     }
   }
+  const paths = new Set(files.map((f) => f.path));
   const helperNames = new Set<string>();
-  for (const r of results) for (const h of r.envHelpers ?? []) if (h.exportName !== 'default') helperNames.add(h.exportName);
-  const hasDefaultHelper = results.some((r) => r.envHelpers?.some((h) => h.exportName === 'default'));
-  if (helperNames.size || hasDefaultHelper) {
+  /** Files exporting a helper as `default`: only a file importing one of them can call it. */
+  const defaultHelperFiles = new Set<string>();
+  for (const r of results) {
+    for (const h of r.envHelpers ?? []) {
+      if (h.exportName !== 'default') helperNames.add(h.exportName);
+      else defaultHelperFiles.add(h.evidence.file);
+    }
+  }
+  if (helperNames.size || defaultHelperFiles.size) {
     const re = helperNames.size ? new RegExp(`\\b(?:${[...helperNames].map((n) => n.replace(/[$]/g, '\\$&')).join('|')})\\b`) : undefined;
+    const importsDefaultHelper = (f: SourceFile): boolean => {
+      // Every quoted relative specifier (import, require, re-export): a superset of the imports.
+      for (const m of f.text.matchAll(/['"`](\.{1,2}(?:\/[^'"`\n]*)?)['"`]/g)) {
+        const target = resolveModule(f.path, m[1]!, paths);
+        if (target && defaultHelperFiles.has(target)) return true;
+      }
+      return false;
+    };
     for (const { f, ex } of deferred) {
       if (ex.id !== 'javascript') continue;
-      if ((re && re.test(f.text)) || (hasDefaultHelper && /\bfrom\s*['"]\.|require\(\s*['"]\./.test(f.text))) {
+      if ((re && re.test(f.text)) || (defaultHelperFiles.size && importsDefaultHelper(f))) {
         ran.add(f);
         run(f, ex);
       }
@@ -222,7 +237,6 @@ export function extractFiles(files: SourceFile[]): { results: ExtractResult[]; e
   }
   // Files whose exports another file applies (a schema handed to NestJS ConfigModule): read
   // them too, following applied exports from file to file (link.ts).
-  const paths = new Set(files.map((f) => f.path));
   for (let round = 0; round < 8; round++) {
     const targets = linkTargets(results, (from, spec) => resolveModule(from, spec, paths) ?? resolveAlias(spec, paths));
     const next = deferred.filter(({ f, ex }) => ex.id === 'javascript' && targets.has(f.path) && !ran.has(f));

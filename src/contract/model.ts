@@ -242,7 +242,7 @@ export interface Extractor {
    * Optional cheap test on the text: when it does not match, the file cannot hold a read this
    * extractor recognises, and `extract` is skipped (most source files read nothing).
    */
-  quick?: RegExp;
+  quick?: { test(text: string): boolean };
   /** Must never throw on malformed input: degrade to fewer reads / unresolved entries. */
   extract(file: SourceFile): ExtractResult;
 }

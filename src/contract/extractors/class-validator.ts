@@ -21,11 +21,20 @@ import ts from 'typescript';
 import type { ContractRead, ExtractResult } from '../model.js';
 import { literalText, strip, type SchemaContext, type SchemaTools } from './js-schemas.js';
 import { shorten } from './util.js';
+import type { Trigger } from './js-prefilter.js';
 
 export const CLASS_VALIDATOR = {
   id: 'class-validator',
   summary: 'class-validator decorated env classes applied with plainToInstance/validateSync or NestJS validate',
 };
+
+/**
+ * What this recognizer keys on by itself (js-prefilter.ts): nothing beyond `process.env`
+ * (javascript.ts's trigger) — a class is the environment only when it is applied to
+ * `process.env` in the file, or by a NestJS `validate` (nest-config.ts's trigger); an exported
+ * class is read lazily when another file applies it (link.ts).
+ */
+export const CLASS_VALIDATOR_TRIGGERS: readonly Trigger[] = [];
 
 /** class-transformer / documentation decorators: they do not validate. */
 const NOT_VALIDATORS = new Set(['Type', 'Transform', 'Expose', 'Exclude', 'ApiProperty', 'ApiPropertyOptional', 'Field']);

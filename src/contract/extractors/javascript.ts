@@ -19,9 +19,41 @@ import type { ContractRead, EnvHelper, Extractor, ExtractResult, HelperCall, Sou
 import { guarded, makeConditional, shorten, STARTUP_FN } from './util.js';
 import { extractSchemas, schemaTools } from './js-schemas.js';
 import { extractClassValidator } from './class-validator.js';
-import { extractNestConfig } from './nest-config.js';
+import { extractNestConfig, NEST_CONFIG_TRIGGERS } from './nest-config.js';
+import { CLASS_VALIDATOR_TRIGGERS } from './class-validator.js';
+import { SCHEMA_TRIGGERS } from './js-schemas.js';
+import { prefilter, type Trigger } from './js-prefilter.js';
 
 const JS_EXT = /\.(?:js|mjs|cjs|jsx|ts|mts|cts|tsx)$/;
+
+/** The property that is the environment: `process.env`, `Bun.env`, `Deno.env`, `import.meta.env`. */
+const ENV = 'env';
+/** Objects whose `.env` is the environment (also `globalThis.process.env`). */
+const ENV_HOSTS: ReadonlySet<string> = new Set(['process', 'Bun']);
+/** `Deno.env.get('X')`, `Deno.env.has('X')`, `Deno.env.toObject()`. */
+const DENO = 'Deno';
+/** `import.meta.env`: the meta property's name. */
+const IMPORT_META = 'meta';
+/** Modules whose `env` export is `process.env` (`import { env } from 'node:process'`). */
+const PROCESS_MODULES: ReadonlySet<string> = new Set(['process', 'node:process']);
+/** dotenv-safe: the start fails unless every name of the example file is set. */
+const DOTENV_SAFE = 'dotenv-safe';
+
+/**
+ * What this extractor keys on (js-prefilter.ts): every read above needs `env` next to one of
+ * the objects it hangs on — after it in one expression (`(process as NodeJS.Process)?.env`: no
+ * `,` or `;` between them), or before it in one statement (`const { argv, env } = process`: no
+ * `;`) —, or `env` imported from the process module; dotenv-safe by its module name.
+ */
+export const JS_TRIGGERS: readonly Trigger[] = [
+  {
+    by: 'process.env, Bun.env, Deno.env, import.meta.env, const { env } = process',
+    allOf: [[ENV], [...ENV_HOSTS, DENO, IMPORT_META]],
+    near: { chars: 80, notBetween: ';', notBetweenReversed: ',;' },
+  },
+  { by: "env from 'node:process'", allOf: [[ENV], { modules: [...PROCESS_MODULES] }] },
+  { by: 'dotenv-safe', allOf: [{ modules: [DOTENV_SAFE, `${DOTENV_SAFE}/config`] }] },
+];
 const VITE_BUILTINS = new Set(['MODE', 'DEV', 'PROD', 'SSR', 'BASE_URL']);
 
 type Mode = 'runtime' | 'alias' | 'build';
@@ -262,15 +294,30 @@ function defaultText(e: ts.Node): string | undefined {
   return shorten(s.getText());
 }
 
+/**
+ * How many files the extractor parsed since the process started (tests count the files the
+ * prefilter lets through with it; it is not used for anything else).
+ */
+export const parsedFiles = { count: 0 };
+
 function extractJs(file: SourceFile, out: ExtractResult): void {
-  const sf = ts.createSourceFile(file.path, file.text, ts.ScriptTarget.Latest, true, scriptKind(file.path));
+  parsedFiles.count++;
+  // No JSDoc (nothing here reads it) and no parent pass of the parser: the walk below sets
+  // the parents while it lists the nodes.
+  const sf = ts.createSourceFile(file.path, file.text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, scriptKind(file.path));
   // Every node once, in document order: the passes below iterate this instead of re-walking.
   const nodes: ts.Node[] = [];
+  let parent: ts.Node = sf;
   const walkAll = (n: ts.Node): void => {
+    (n as { parent: ts.Node }).parent = parent;
     nodes.push(n);
+    const up = parent;
+    parent = n;
     ts.forEachChild(n, walkAll);
+    parent = up;
   };
-  walkAll(sf);
+  nodes.push(sf);
+  ts.forEachChild(sf, walkAll);
   const lineOf = (n: ts.Node): number => sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1;
   const ev = (n: ts.Node, pattern: string) => ({ file: file.path, line: lineOf(n), pattern: shorten(pattern) });
 
@@ -282,9 +329,9 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
   const isProcessEnv = (n: ts.Node): boolean => {
     n = strip(n);
     if (ts.isIdentifier(n)) return directEnv.has(n.text);
-    if (!ts.isPropertyAccessExpression(n) || n.name.text !== 'env') return false;
+    if (!ts.isPropertyAccessExpression(n) || n.name.text !== ENV) return false;
     const o = strip(n.expression);
-    if (ts.isIdentifier(o)) return o.text === 'process' || o.text === 'Bun';
+    if (ts.isIdentifier(o)) return ENV_HOSTS.has(o.text);
     if (ts.isPropertyAccessExpression(o)) {
       const oo = strip(o.expression);
       return ts.isIdentifier(oo) && oo.text === 'globalThis' && o.name.text === 'process';
@@ -295,9 +342,10 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
     n = strip(n);
     return (
       ts.isPropertyAccessExpression(n) &&
-      n.name.text === 'env' &&
+      n.name.text === ENV &&
       ts.isMetaProperty(n.expression) &&
-      n.expression.keywordToken === ts.SyntaxKind.ImportKeyword
+      n.expression.keywordToken === ts.SyntaxKind.ImportKeyword &&
+      n.expression.name.text === IMPORT_META
     );
   };
   const envObjectMode = (n: ts.Node): Mode | undefined => {
@@ -313,9 +361,9 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
     if (ts.isImportDeclaration(n) && isStringLike(n.moduleSpecifier)) {
       const mod = n.moduleSpecifier.text;
       const nb = n.importClause?.namedBindings;
-      if ((mod === 'process' || mod === 'node:process') && nb && ts.isNamedImports(nb)) {
+      if (PROCESS_MODULES.has(mod) && nb && ts.isNamedImports(nb)) {
         for (const el of nb.elements) {
-          if ((el.propertyName ?? el.name).text === 'env') directEnv.add(el.name.text);
+          if ((el.propertyName ?? el.name).text === ENV) directEnv.add(el.name.text);
         }
       }
     }
@@ -329,11 +377,11 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
         init.expression.text === 'require' &&
         init.arguments[0] &&
         isStringLike(init.arguments[0]) &&
-        /^(?:node:)?process$/.test(init.arguments[0].text)
+        PROCESS_MODULES.has(init.arguments[0].text)
       ) {
         for (const el of n.name.elements) {
           const key = el.propertyName ?? el.name;
-          if (ts.isIdentifier(key) && key.text === 'env' && ts.isIdentifier(el.name)) directEnv.add(el.name.text);
+          if (ts.isIdentifier(key) && key.text === ENV && ts.isIdentifier(el.name)) directEnv.add(el.name.text);
         }
       }
     }
@@ -353,7 +401,7 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
     ) {
       for (const el of n.name.elements) {
         const key = el.propertyName ?? el.name;
-        if (ts.isIdentifier(key) && key.text === 'env' && ts.isIdentifier(el.name)) {
+        if (ts.isIdentifier(key) && key.text === ENV && ts.isIdentifier(el.name)) {
           aliases.add(el.name.text);
           out.unresolved.push({
             evidence: ev(n, n.getText()),
@@ -401,9 +449,9 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
       if (
         (callee.name.text === 'get' || callee.name.text === 'has') &&
         ts.isPropertyAccessExpression(obj) &&
-        obj.name.text === 'env' &&
+        obj.name.text === ENV &&
         ts.isIdentifier(strip(obj.expression)) &&
-        (strip(obj.expression) as ts.Identifier).text === 'Deno'
+        (strip(obj.expression) as ts.Identifier).text === DENO
       ) {
         const arg = n.arguments[0] ? strip(n.arguments[0]) : undefined;
         if (arg && isStringLike(arg)) return { mode: 'runtime', name: arg.text };
@@ -810,7 +858,7 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
 
   // Pass 2: reads and other uses.
   const visit = (n: ts.Node): void => {
-    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && n.expression.name.text === 'toObject' && n.expression.expression.getText(sf) === 'Deno.env') {
+    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && n.expression.name.text === 'toObject' && n.expression.expression.getText(sf) === `${DENO}.${ENV}`) {
       out.unresolved.push({ evidence: ev(n, 'Deno.env.toObject()'), reason: 'iteration over the whole environment (Deno.env.toObject())' });
     }
     const r =
@@ -1010,7 +1058,7 @@ function extractJs(file: SourceFile, out: ExtractResult): void {
       spec = n.arguments[0].text;
       at = n;
     }
-    if (!spec || !at || !/^dotenv-safe(?:\/config)?$/.test(spec)) continue;
+    if (!spec || !at || (spec !== DOTENV_SAFE && spec !== `${DOTENV_SAFE}/config`)) continue;
     let example: string | undefined;
     // .config({ example: './.env.sample' }) on the same statement
     const stmt = (() => {
@@ -1122,9 +1170,9 @@ export function helperRead(
 
 export const javascriptExtractor: Extractor = {
   id: 'javascript',
-  // process.env, process?.env, Bun.env, Deno.env, import.meta.env, env-var, { env } from process, dotenv-safe,
-  // NestJS ConfigModule.forRoot (files it applies are extracted through link.ts)
-  quick: /process\??\.env|Bun\.env|Deno\.env|meta\.env|env-var|\benv\s*[},]|\{\s*env\b|dotenv-safe|ConfigModule\.forRoot/,
+  // Built from what the recognizers match (js-prefilter.ts); files they apply across files
+  // (schemas, env classes, helpers) are extracted lazily by build.ts through link.ts.
+  quick: prefilter([...JS_TRIGGERS, ...SCHEMA_TRIGGERS, ...NEST_CONFIG_TRIGGERS, ...CLASS_VALIDATOR_TRIGGERS]),
   matches: (path) => JS_EXT.test(path) && !/\.d\.[cm]?ts$/.test(path),
   extract: (file) => guarded('javascript', file, (out) => extractJs(file, out)),
 };

@@ -18,6 +18,25 @@
 import ts from 'typescript';
 import type { ContractRead, ExtractResult, ReadKind, UnresolvedRead } from '../model.js';
 import { shorten } from './util.js';
+import type { Trigger } from './js-prefilter.js';
+
+/** envalid's validating calls: `cleanEnv(env, spec)`, `customCleanEnv(env, spec, reporter)`. */
+const ENVALID_CALLS: ReadonlySet<string> = new Set(['cleanEnv', 'customCleanEnv']);
+/** `@t3-oss/env-*`: `createEnv({ server, shared, client, runtimeEnv })`. */
+const T3_CREATE = 'createEnv';
+/** env-var: `env.get('X')` / `env.from(process.env)` on the module's import. */
+const ENV_VAR_MODULE = 'env-var';
+
+/**
+ * What the schema readers key on without `process.env` in the file (js-prefilter.ts). zod and
+ * Joi schemas count when parsed from `process.env` (javascript.ts's trigger) or applied by a
+ * framework (nest-config.ts); exported ones are read lazily when applied (link.ts).
+ */
+export const SCHEMA_TRIGGERS: readonly Trigger[] = [
+  { by: 'envalid cleanEnv', allOf: [[...ENVALID_CALLS]] },
+  { by: 't3-env createEnv', allOf: [[T3_CREATE]] },
+  { by: 'env-var', allOf: [{ modules: [ENV_VAR_MODULE] }] },
+];
 
 export interface SchemaContext {
   sf: ts.SourceFile;
@@ -282,7 +301,8 @@ export function extractSchemas(ctx: SchemaContext, tools: SchemaTools = schemaTo
       const calleeName = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
       // envalid: cleanEnv(process.env, spec)
       if (
-        (calleeName === 'cleanEnv' || calleeName === 'customCleanEnv') &&
+        calleeName !== undefined &&
+        ENVALID_CALLS.has(calleeName) &&
         n.arguments.length >= 2 &&
         (isLib(ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) ? callee.expression.text : undefined, /^envalid$/) ||
           ctx.isProcessEnv(n.arguments[0]!))
@@ -319,7 +339,7 @@ export function extractSchemas(ctx: SchemaContext, tools: SchemaTools = schemaTo
         }
       }
       // @t3-oss/env-core / env-nextjs: createEnv({ server, shared, client, runtimeEnv })
-      if (calleeName === 'createEnv' && n.arguments[0]) {
+      if (calleeName === T3_CREATE && n.arguments[0]) {
         const arg = resolve(n.arguments[0]);
         if (ts.isObjectLiteralExpression(arg)) {
           for (const p of arg.properties) {
@@ -338,7 +358,7 @@ export function extractSchemas(ctx: SchemaContext, tools: SchemaTools = schemaTo
       // env-var: env.get('X').required().default('d').asString()
       if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'get') {
         const root = chainRoot(callee.expression);
-        const fromEnvVar = root !== undefined && (/^env-var$/.test(imports.get(root) ?? '') || isEnvVarFrom(resolve(callee.expression)));
+        const fromEnvVar = root !== undefined && (imports.get(root) === ENV_VAR_MODULE || isEnvVarFrom(resolve(callee.expression)));
         if (fromEnvVar) {
           const arg = n.arguments[0] ? strip(n.arguments[0]) : undefined;
           if (!arg) unresolved(n, 'env-var get() without a name reads the whole environment');
@@ -375,11 +395,11 @@ export function extractSchemas(ctx: SchemaContext, tools: SchemaTools = schemaTo
     // env.from(process.env, …) where env is env-var
     if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'from') {
       const r = chainRoot(e.expression.expression);
-      return r !== undefined && /^env-var$/.test(imports.get(r) ?? '');
+      return r !== undefined && imports.get(r) === ENV_VAR_MODULE;
     }
     // from(process.env, …) with `from` imported from env-var
     if (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'from') {
-      return /^env-var$/.test(imports.get('from') ?? '');
+      return imports.get('from') === ENV_VAR_MODULE;
     }
     return false;
   };

@@ -20,11 +20,23 @@ import type { ApplyReads, ExtractResult } from '../model.js';
 import { classReads, envClasses, isExported, skipsMissing } from './class-validator.js';
 import { readObjectSchema, schemaTools, strip, propName, type SchemaContext, type SchemaTools } from './js-schemas.js';
 import { shorten } from './util.js';
+import type { Trigger } from './js-prefilter.js';
 
 export const NEST_CONFIG = {
   id: 'nest-config',
   summary: 'NestJS ConfigModule.forRoot validationSchema (Joi/zod) and validate (zod, class-validator), across files',
 };
+
+/** `ConfigModule.forRoot({ … })`: the object and method the recognizer matches. */
+const CONFIG_MODULE = 'ConfigModule';
+const FOR_ROOT = 'forRoot';
+
+/**
+ * What this recognizer keys on (js-prefilter.ts): the file calling `ConfigModule.forRoot`. The
+ * schemas, validate functions and classes it applies from other files are extracted lazily
+ * (link.ts), whatever their text.
+ */
+export const NEST_CONFIG_TRIGGERS: readonly Trigger[] = [{ by: 'NestJS ConfigModule.forRoot', allOf: [[CONFIG_MODULE], [FOR_ROOT]] }];
 
 const BY_SCHEMA = 'NestJS ConfigModule.forRoot validationSchema';
 const BY_VALIDATE = 'NestJS ConfigModule.forRoot validate';
@@ -96,9 +108,9 @@ export function extractNestConfig(ctx: SchemaContext, tools: SchemaTools): void 
 
   const appliedHere = new Set<ts.Node>();
   for (const n of ctx.nodes) {
-    if (!ts.isCallExpression(n) || !ts.isPropertyAccessExpression(n.expression) || n.expression.name.text !== 'forRoot') continue;
+    if (!ts.isCallExpression(n) || !ts.isPropertyAccessExpression(n.expression) || n.expression.name.text !== FOR_ROOT) continue;
     const obj = strip(n.expression.expression);
-    if (!ts.isIdentifier(obj) || obj.text !== 'ConfigModule') continue;
+    if (!ts.isIdentifier(obj) || obj.text !== CONFIG_MODULE) continue;
     const opts = n.arguments[0] ? tools.resolve(n.arguments[0]) : undefined;
     if (!opts || !ts.isObjectLiteralExpression(opts)) continue;
     for (const p of opts.properties) {
