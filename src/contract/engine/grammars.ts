@@ -35,8 +35,11 @@ export function wasmDir(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const bundled = path.join(here, 'grammars');
   if (existsSync(path.join(bundled, RUNTIME_FILE))) return bundled;
-  const req = createRequire(import.meta.url);
-  return path.dirname(req.resolve('@vscode/tree-sitter-wasm'));
+  try {
+    return path.dirname(createRequire(import.meta.url).resolve('@vscode/tree-sitter-wasm'));
+  } catch {
+    throw new Error(`the contract engine's grammars are missing: neither ${bundled} nor the @vscode/tree-sitter-wasm package is there`);
+  }
 }
 
 let runtime: Promise<void> | undefined;

@@ -6,6 +6,7 @@
  */
 import type { Confidence, ContractRead, ExtractResult, SourceFile } from '../model.js';
 import { makeConditional } from '../extractors/util.js';
+import { currentLimit } from '../budget.js';
 
 /** What the program does when the variable is absent. */
 export type WhenAbsent =
@@ -88,4 +89,36 @@ export function addReads(file: SourceFile, reads: EnvRead[], out: ExtractResult)
       byKey.set(key, read);
     }
   }
+}
+
+/**
+ * Reads by file content: the engine form carries no path, so a text seen before (the same
+ * entrypoint copied per image variant, the same file in the base and the head of a PR) is not
+ * parsed again. In memory only, per process, bounded by the characters of the texts held.
+ */
+const MEMO_CHARS = 16 * 1024 * 1024;
+const memo = new Map<string, EnvRead[]>();
+let memoChars = 0;
+
+export function readsOfText(adapter: string, text: string, compute: () => EnvRead[]): EnvRead[] {
+  // What a file yields depends on its step budget too (a cut run is not the full one).
+  const key = `${adapter}\0${currentLimit() ?? ''}\0${text}`;
+  const hit = memo.get(key);
+  if (hit) return hit;
+  const reads = compute();
+  if (key.length <= MEMO_CHARS / 16) {
+    if (memoChars + key.length > MEMO_CHARS) {
+      memo.clear();
+      memoChars = 0;
+    }
+    memo.set(key, reads);
+    memoChars += key.length;
+  }
+  return reads;
+}
+
+/** Forgets every memoised text (benchmarks measure a fresh process with it). */
+export function clearReadsMemo(): void {
+  memo.clear();
+  memoChars = 0;
 }

@@ -26,7 +26,7 @@ import type { Extractor, SourceFile } from '../model.js';
 import { basename, guarded, shorten } from './util.js';
 import { spend } from '../budget.js';
 import { withTree, type Node } from '../engine/grammars.js';
-import { addReads, type EnvRead, type Guard } from '../engine/reads.js';
+import { addReads, readsOfText, type EnvRead, type Guard } from '../engine/reads.js';
 import { isShellPath, SHEBANG, SHELL_VARS, unquoteWord } from './shell-lexer.js';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -61,6 +61,18 @@ interface VarTest {
 const DEFAULT_OPS = new Set([':-', '-', ':=', '=']);
 const REQUIRED_OPS = new Set([':?', '?']);
 const ALT_OPS = new Set([':+', '+']);
+const COMMANDS = new Set(['test', 'read', 'mapfile', 'readarray', 'getopts', 'printf', 'set', 'eval', 'printenv', 'env']);
+const INTERESTING = new Set(['comment', 'simple_expansion', 'expansion', 'function_definition', 'if_statement', 'variable_assignment', 'declaration_command', 'for_statement', 'test_command', 'command']);
+
+/** Whether `value` expands `name` (`$name`, `${name…`), without compiling a pattern per name. */
+function refersTo(value: string, name: string): boolean {
+  for (let at = value.indexOf(name); at >= 0; at = value.indexOf(name, at + 1)) {
+    const before = value[at - 1] === '$' || (value[at - 1] === '{' && value[at - 2] === '$');
+    const after = value[at + name.length];
+    if (before && (after === undefined || !/[A-Za-z0-9_]/.test(after))) return true;
+  }
+  return false;
+}
 
 class Walker {
   readonly expansions: Expansion[] = [];
@@ -82,51 +94,85 @@ class Walker {
     return this.src.slice(n.startIndex, n.endIndex);
   }
 
-  visit(n: Node, ctx: Ctx): void {
-    spend();
-    switch (n.type) {
+  /**
+   * Walks the tree with a cursor (cheap: no node objects) and materialises only the nodes whose
+   * kind means something here. `scopes` holds the contexts of function bodies and guarded
+   * `if` branches by offset range.
+   */
+  walk(root: Node): void {
+    const cursor = root.walk();
+    const scopes: { start: number; end: number; ctx: Ctx }[] = [];
+    const base: Ctx = { guards: [] };
+    const ctxAt = (at: number): Ctx => {
+      while (scopes.length && scopes[scopes.length - 1]!.end <= at) scopes.pop();
+      for (let k = scopes.length - 1; k >= 0; k--) if (scopes[k]!.start <= at && at < scopes[k]!.end) return scopes[k]!.ctx;
+      return base;
+    };
+    try {
+      for (;;) {
+        spend();
+        const type = cursor.nodeType;
+        let descend = true;
+        if (INTERESTING.has(type)) {
+          const n = cursor.currentNode;
+          const ctx = ctxAt(n.startIndex);
+          descend = this.node(n, type, ctx, (start, end, inner) => scopes.push({ start, end, ctx: inner }));
+        }
+        if (descend && cursor.gotoFirstChild()) continue;
+        while (!cursor.gotoNextSibling()) {
+          if (!cursor.gotoParent()) return;
+        }
+      }
+    } finally {
+      cursor.delete();
+    }
+  }
+
+  /** One node of an interesting kind; false when its children need no walk. */
+  private node(n: Node, type: string, ctx: Ctx, scope: (start: number, end: number, ctx: Ctx) => void): boolean {
+    switch (type) {
       case 'comment':
         if (n.startIndex === 0 && /^#!\S+(?:\s+\S+)*\s+-[a-zA-Z]*u/.test(this.text(n))) this.nounset.push({ line: 1, on: true });
-        return;
+        return false;
       case 'simple_expansion': {
-        const v = n.namedChildren[0];
+        const v = n.firstNamedChild;
         if (v?.type === 'variable_name' && NAME.test(this.text(v))) {
           this.expansions.push({ name: this.text(v), op: 'plain', line: n.startPosition.row + 1, text: this.text(n), fn: ctx.fn, guards: ctx.guards });
         }
-        return;
+        return false;
       }
       case 'expansion':
         this.expansion(n, ctx);
-        break;
+        return true;
       case 'function_definition': {
-        const name = n.childForFieldName('name') ?? n.namedChildren.find((c) => c?.type === 'word');
-        ctx = { ...ctx, fn: name ? this.text(name) : ctx.fn };
-        break;
+        const name = n.childForFieldName('name');
+        scope(n.startIndex, n.endIndex, { ...ctx, fn: name ? this.text(name) : ctx.fn });
+        return true;
       }
       case 'if_statement':
-        this.ifStatement(n, ctx);
-        return;
+        this.ifStatement(n, ctx, scope);
+        return true;
       case 'variable_assignment':
         this.assignment(n);
-        break;
+        return true;
       case 'declaration_command': {
         const kw = n.children[0]?.type;
         if (kw && kw !== 'export') for (const c of n.namedChildren) if (c?.type === 'variable_name') this.assignedOther.add(this.text(c));
-        break;
+        return true;
       }
       case 'for_statement': {
-        const v = n.childForFieldName('variable') ?? n.namedChildren.find((c) => c?.type === 'variable_name');
+        const v = n.childForFieldName('variable');
         if (v?.type === 'variable_name') this.assignedOther.add(this.text(v));
-        break;
+        return true;
       }
       case 'test_command':
         this.testCommand(n, n);
-        break;
+        return true;
       case 'command':
         this.command(n, ctx);
-        break;
+        return true;
     }
-    for (const c of n.children) if (c) this.visit(c, ctx);
+    return true;
   }
 
   private expansion(n: Node, ctx: Ctx): void {
@@ -168,12 +214,12 @@ class Walker {
   }
 
   private assignment(n: Node): void {
-    let v = n.namedChildren[0];
+    let v = n.firstNamedChild;
     if (v?.type === 'subscript') v = v.namedChildren.find((c) => c?.type === 'variable_name') ?? null;
     if (!v || v.type !== 'variable_name') return;
     const name = this.text(v);
     const value = this.src.slice(v.endIndex, n.endIndex);
-    this.assignments.push({ name, line: n.startPosition.row + 1, selfRef: new RegExp(String.raw`\$\{?${name}\b`).test(value), start: n.startIndex });
+    this.assignments.push({ name, line: n.startPosition.row + 1, selfRef: refersTo(value, name), start: n.startIndex });
   }
 
   /** The variable a test looks at, and when it is true. */
@@ -237,8 +283,8 @@ class Walker {
   }
 
   commandName(n: Node): string | undefined {
-    const c = n.childForFieldName('name') ?? n.namedChildren.find((x) => x?.type === 'command_name');
-    return c ? this.text(c) : undefined;
+    const c = n.childForFieldName('name');
+    return c ? this.src.slice(c.startIndex, c.endIndex) : undefined;
   }
 
   /** Does the block exit with a failure (`exit`, `exit 1`; not `exit 0`)? */
@@ -305,27 +351,27 @@ class Walker {
     }
   }
 
-  private ifStatement(n: Node, ctx: Ctx): void {
+  private ifStatement(n: Node, ctx: Ctx, scope: (start: number, end: number, ctx: Ctx) => void): void {
     const kids = n.children.filter((c): c is Node => !!c);
     const thenAt = kids.findIndex((c) => c.type === 'then');
-    const cond = kids.slice(1, thenAt < 0 ? 1 : thenAt).filter((c) => c.type !== ';' && c.type !== '&');
-    const endAt = kids.findIndex((c, k) => k > thenAt && (c.type === 'elif_clause' || c.type === 'else_clause' || c.type === 'fi'));
-    const body = thenAt < 0 ? [] : kids.slice(thenAt + 1, endAt < 0 ? kids.length : endAt);
-    let inner = ctx;
-    if (cond.length === 1) {
-      const test = this.varTest(cond[0]!);
-      if (test?.flag === '-z') this.recordCheck(test, cond[0]!, body);
-      if (test) inner = { ...ctx, guards: [...ctx.guards, { names: [test.name], when: test.when, line: cond[0]!.startPosition.row + 1 }] };
-    }
-    for (const c of kids) {
-      if (body.includes(c)) this.visit(c, inner);
-      else this.visit(c, ctx);
+    if (thenAt < 0) return;
+    const cond = kids.slice(1, thenAt).filter((c) => c.type !== ';' && c.type !== '&');
+    let endAt = kids.findIndex((c, k) => k > thenAt && (c.type === 'elif_clause' || c.type === 'else_clause' || c.type === 'fi'));
+    if (endAt < 0) endAt = kids.length;
+    const body = kids.slice(thenAt + 1, endAt);
+    if (cond.length !== 1) return;
+    const test = this.varTest(cond[0]!);
+    if (!test) return;
+    if (test.flag === '-z') this.recordCheck(test, cond[0]!, body);
+    if (body.length) {
+      const guard: Guard = { names: [test.name], when: test.when, line: cond[0]!.startPosition.row + 1 };
+      scope(body[0]!.startIndex, body[body.length - 1]!.endIndex, { ...ctx, guards: [...ctx.guards, guard] });
     }
   }
 
   private command(n: Node, ctx: Ctx): void {
     const cmd = this.commandName(n);
-    if (!cmd) return;
+    if (!cmd || !COMMANDS.has(cmd)) return;
     const args = n.namedChildren.filter((c): c is Node => !!c && c.type !== 'command_name' && c.type !== 'variable_assignment');
     const words = args.map((a) => (a.type === 'word' ? this.text(a) : undefined));
     const line = n.startPosition.row + 1;
@@ -407,9 +453,9 @@ class Walker {
 function extractShell(file: SourceFile): EnvRead[] {
   const text = file.text;
   if (!isShellPath(file.path) && !SHEBANG.test(text.slice(0, 200))) return [];
-  return withTree('bash', text, (root) => {
+  return readsOfText('shell', text, () => withTree('bash', text, (root) => {
     const w = new Walker(text);
-    w.visit(root, { guards: [] });
+    w.walk(root);
 
     const assigned = new Set(w.assignedOther);
     const assignedAt = new Map<string, number[]>();
@@ -462,7 +508,7 @@ function extractShell(file: SourceFile): EnvRead[] {
     }
     for (const r of w.extra) if (isEnv(r.name!)) reads.push({ ...r, guards: guardsOf(r.guards ?? []) });
     return [...reads, ...w.unresolved];
-  });
+  }));
 }
 
 export const shellExtractor: Extractor = {
