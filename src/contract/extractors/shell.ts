@@ -23,11 +23,11 @@
  *   the whole environment.
  */
 import type { Extractor, SourceFile } from '../model.js';
-import { basename, guarded, shorten } from './util.js';
+import { basename, guarded, LineIndex, shorten } from './util.js';
 import { spend } from '../budget.js';
 import { withTree, type Node } from '../engine/grammars.js';
 import { addReads, readsOfText, type EnvRead, type Guard } from '../engine/reads.js';
-import { isShellPath, SHEBANG, SHELL_VARS, unquoteWord } from './shell-lexer.js';
+import { isShellPath, scanShell, SHEBANG, SHELL_VARS, unquoteWord } from './shell-lexer.js';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -62,7 +62,7 @@ const DEFAULT_OPS = new Set([':-', '-', ':=', '=']);
 const REQUIRED_OPS = new Set([':?', '?']);
 const ALT_OPS = new Set([':+', '+']);
 const COMMANDS = new Set(['test', 'read', 'mapfile', 'readarray', 'getopts', 'printf', 'set', 'eval', 'printenv', 'env']);
-const INTERESTING = new Set(['comment', 'simple_expansion', 'expansion', 'function_definition', 'if_statement', 'variable_assignment', 'declaration_command', 'for_statement', 'test_command', 'command']);
+const INTERESTING = new Set(['heredoc_redirect', 'heredoc_body', 'heredoc_content', 'regex', 'comment', 'simple_expansion', 'expansion', 'function_definition', 'if_statement', 'variable_assignment', 'declaration_command', 'for_statement', 'test_command', 'command']);
 
 /** Whether `value` expands `name` (`$name`, `${name…`), without compiling a pattern per name. */
 function refersTo(value: string, name: string): boolean {
@@ -88,7 +88,27 @@ class Walker {
   readonly checks = new Map<string, { kind: 'required' | 'defaulted'; default?: string }>();
   readonly nounset: { line: number; on: boolean }[] = [];
 
+  private quotedHeredoc = false;
+  private lines: LineIndex | undefined;
+
   constructor(private readonly src: string) {}
+
+  /** Expansions in a piece of text the grammar does not break down. */
+  private scanText(n: Node, ctx: Ctx): void {
+    const text = this.text(n);
+    if (!text.includes('$')) return;
+    this.lines ??= new LineIndex(this.src);
+    const li = this.lines;
+    const lineOf = (pos: number): number => li.line(pos);
+    scanShell(text, n.startIndex, (e) => {
+      const line = lineOf(e.pos);
+      if (e.op === 'indirect') {
+        if (!SHELL_VARS.has(e.name)) this.unresolved.push({ line, pattern: shorten(e.text), whenAbsent: 'empty', computed: { expr: e.text, reason: 'indirect expansion ${!…}' } });
+        return;
+      }
+      this.expansions.push({ name: e.name, op: e.op, line, text: e.text, word: e.word, wordRef: e.wordRef, fn: ctx.fn, guards: ctx.guards });
+    }, 'hd');
+  }
 
   text(n: Node): string {
     return this.src.slice(n.startIndex, n.endIndex);
@@ -131,6 +151,23 @@ class Walker {
   /** One node of an interesting kind; false when its children need no walk. */
   private node(n: Node, type: string, ctx: Ctx, scope: (start: number, end: number, ctx: Ctx) => void): boolean {
     switch (type) {
+      case 'heredoc_redirect': {
+        const start = n.childForFieldName('start') ?? n.namedChildren.find((c) => c?.type === 'heredoc_start');
+        this.quotedHeredoc = !!start && /['"\\]/.test(this.text(start));
+        return true;
+      }
+      case 'heredoc_body':
+        // The grammar leaves some expansions of an unquoted body as text (`  ${X}` opening a
+        // line): the text parts are scanned (a quoted body is literal and has no parts).
+        if (!this.quotedHeredoc && n.namedChildCount === 0) this.scanText(n, ctx);
+        return true;
+      case 'heredoc_content':
+        if (!this.quotedHeredoc) this.scanText(n, ctx);
+        return false;
+      case 'regex':
+        // `[[ $A =~ ${B:-x} ]]`, `${W#$P}`: the grammar keeps the pattern as text.
+        this.scanText(n, ctx);
+        return false;
       case 'comment':
         if (n.startIndex === 0 && /^#!\S+(?:\s+\S+)*\s+-[a-zA-Z]*u/.test(this.text(n))) this.nounset.push({ line: 1, on: true });
         return false;
