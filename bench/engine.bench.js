@@ -5,8 +5,8 @@
 // the parse alone (what an adapter would start from).
 // Trees come from repositories fetched into /work/.mirror (KEYDRIFT_EVAL_MIRROR); each one
 // absent is skipped, saying so. KEYDRIFT_BENCH_ROUNDS sets the runs (default 5).
-import { execSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { execFileSync, execSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -126,6 +126,20 @@ export default async function () {
         const p = parsers[t.lang];
         const parse = time(() => files.map((f) => (p.parse(f.text).delete(), 0)), rounds);
         engineCol = `tree-sitter parse alone ${parse.ms.toFixed(1)} ms (adapter not written yet)`;
+      }
+      if (L.engine) {
+        // What one CLI run pays: a fresh process (V8 compiles WebAssembly lazily, so the first
+        // parses of a process run on baseline code), grammar load included.
+        const fresh = (mod, name, prepare) => {
+          const list = path.join(dir, '.kd-bench-files.json');
+          writeFileSync(list, JSON.stringify(files.map((f) => f.path)));
+          const code = `const { readFileSync } = await import('node:fs'); const t0 = performance.now(); ${prepare} const m = await import(${JSON.stringify(new URL(mod, import.meta.url).href)}); const files = JSON.parse(readFileSync(${JSON.stringify(list)}, 'utf8')); for (const p of files) m.${name}.extract({ path: p, text: readFileSync(${JSON.stringify(dir)} + '/' + p, 'utf8') }); console.log(performance.now() - t0);`;
+          const ms = [];
+          for (let i = 0; i < Math.max(3, Math.ceil(rounds / 2)); i++) ms.push(Number(execFileSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8' }).trim()));
+          return median(ms);
+        };
+        const prep = `await (await import(${JSON.stringify(new URL('../lib/contract/engine/grammars.js', import.meta.url).href)})).prepareGrammars(['bash']);`;
+        console.log(`  fresh process, all ${files.length} files once: lexer ${fresh('../lib/contract/extractors/shell-lexer.js', 'shellLexerExtractor', '').toFixed(0)} ms; tree-sitter (grammar load included) ${fresh('../lib/contract/extractors/shell.js', 'shellExtractor', prep).toFixed(0)} ms`);
       }
       const rg = hasRg ? time(() => rgOn(dir, files.map((f) => f.path), L.rg), rounds) : undefined;
       console.log(

@@ -16,7 +16,7 @@ const head = '#!/bin/bash\nset -e\n';
 /** Reads and unresolved entries as compact strings. */
 function view(r: ExtractResult): string[] {
   return [
-    ...r.reads.map((x) => `${x.name} ${x.kind} ${x.evidence.line}${x.default !== undefined ? ` =${x.default}` : ''}${x.requiredWhen ? ` when ${x.requiredWhen.names.join(',')}@${x.requiredWhen.evidence.line}` : ''}`),
+    ...r.reads.map((x) => `${x.name} ${x.kind} ${x.evidence.line}${x.default !== undefined ? ` =${x.default}` : ''}${x.requiredWhen ? ` when ${x.requiredWhen.names.join(',')}@${x.requiredWhen.evidence.line}` : ''}${x.requiredOneOf ? ` one of ${x.requiredOneOf.join(',')}` : ''}`),
     ...r.unresolved.map((u) => `? ${u.evidence.line} ${u.reason}${u.hint ? ` [${u.hint}]` : ''}`),
   ];
 }
@@ -68,9 +68,19 @@ const ROWS: [string, string, string[]][] = [
     ['USE_S3 optional 3', 'S3_BUCKET optional 4 when USE_S3@4'],
   ],
   [
-    'a check that fails only when two names are both empty makes neither required',
+    'a check that fails only when both names are empty needs one of them, neither alone',
     `${head}if [ -z "$ROOT_PASSWORD" ] && [ -z "$ROOT_PASSWORD_HASH" ]; then\n  echo "set one" >&2\n  exit 1\nfi\n`,
-    ['ROOT_PASSWORD optional 3', 'ROOT_PASSWORD_HASH optional 3'],
+    ['ROOT_PASSWORD optional 3 one of ROOT_PASSWORD,ROOT_PASSWORD_HASH', 'ROOT_PASSWORD_HASH optional 3 one of ROOT_PASSWORD,ROOT_PASSWORD_HASH'],
+  ],
+  [
+    'a function reading the variable its first argument names (file_env) is a read at each call, with its default',
+    `${head}file_env() {\n  local var="$1"\n  local def="\${2:-}"\n  local val="$def"\n  if [ "\${!var:-}" ]; then val="\${!var}"; fi\n  export "$var"="$val"\n}\nfile_env 'POSTGRES_PASSWORD'\nfile_env 'POSTGRES_USER' 'postgres'\nfor v in A B; do file_env "$v"; done\n`,
+    ['POSTGRES_PASSWORD optional 10', 'POSTGRES_USER defaulted 11 =postgres', '? 12 file_env reads the variable its first argument names, here computed'],
+  ],
+  [
+    'under set -u, expanding X inside `if [ -n "${X:-}" ]` cannot fail',
+    `#!/bin/sh\nset -ue\nif [ -n "\${DOCKERHUB_USER:-}" ]; then\n  echo "$DOCKERHUB_TOKEN" | docker login -u "\${DOCKERHUB_USER}" --password-stdin\nfi\n`,
+    ['DOCKERHUB_USER defaulted 3 =', 'DOCKERHUB_TOKEN optional 4 when DOCKERHUB_USER@4', 'DOCKERHUB_USER optional 4'],
   ],
 ];
 

@@ -43,6 +43,8 @@ export interface EnvRead {
   because?: string;
   /** Names read in this name's place when it is unset (`${A:-$B}`), preferred first. */
   aliases?: string[];
+  /** The start fails unless at least one of these names (this one among them) is set. */
+  oneOf?: string[];
   /** The function (or method) the read is in, when any. */
   enclosingFunction?: string;
   /** Conditions enclosing the read, outermost first. */
@@ -80,6 +82,10 @@ export function addReads(file: SourceFile, reads: EnvRead[], out: ExtractResult)
       if (r.because) read.note = r.because;
       const on = (r.guards ?? []).filter((g) => g.when === 'set');
       if (on.length) makeConditional(read, on.flatMap((g) => g.names), evidence);
+    }
+    if (r.oneOf && r.whenAbsent !== 'fails') {
+      read.requiredOneOf = [...r.oneOf];
+      read.note = `at least one of ${r.oneOf.join(', ')} is required${r.because ? ` (${r.because})` : ''}`;
     }
     const key = `${r.name}@${r.line}`;
     const prev = byKey.get(key);

@@ -87,8 +87,17 @@ class Walker {
   /** `${name}@${line}` of a test → what the test does. */
   readonly checks = new Map<string, { kind: 'required' | 'defaulted'; default?: string }>();
   readonly nounset: { line: number; on: boolean }[] = [];
+  /** `${name}@${line}` of a test → the names of which one must be set. */
+  readonly oneOf = new Map<string, string[]>();
 
   private quotedHeredoc = false;
+  private fnNow: string | undefined;
+  /** Per function: variables holding its first argument (`local var="$1"`). */
+  readonly firstParam = new Map<string, Set<string>>();
+  /** Per function: variables it expands indirectly (`${!var}`). */
+  readonly indirectIn = new Map<string, Set<string>>();
+  /** Commands that may call a helper, resolved after the walk (helpers are defined anywhere). */
+  readonly calls: { name: string; node: Node; ctx: Ctx }[] = [];
   private lines: LineIndex | undefined;
 
   constructor(private readonly src: string) {}
@@ -190,6 +199,7 @@ class Walker {
         this.ifStatement(n, ctx, scope);
         return true;
       case 'variable_assignment':
+        this.fnNow = ctx.fn;
         this.assignment(n);
         return true;
       case 'declaration_command': {
@@ -231,7 +241,12 @@ class Walker {
       if (op === '@' || op === '*') {
         this.unresolved.push({ line, pattern: shorten(text), whenAbsent: 'empty', computed: { expr: text, reason: 'names enumerated by prefix ${!…@}', hint: name } });
       } else {
-        this.unresolved.push({ line, pattern: shorten(text), whenAbsent: 'empty', computed: { expr: text, reason: 'indirect expansion ${!…}' } });
+        this.unresolved.push({ line, pattern: shorten(text), whenAbsent: 'empty', enclosingFunction: ctx.fn, computed: { expr: name, reason: 'indirect expansion ${!…}' } });
+        if (ctx.fn) {
+          const set = this.indirectIn.get(ctx.fn) ?? new Set<string>();
+          set.add(name);
+          this.indirectIn.set(ctx.fn, set);
+        }
       }
       return;
     }
@@ -257,6 +272,11 @@ class Walker {
     const name = this.text(v);
     const value = this.src.slice(v.endIndex, n.endIndex);
     this.assignments.push({ name, line: n.startPosition.row + 1, selfRef: refersTo(value, name), start: n.startIndex });
+    if (this.fnNow && /^="?\$\{?1\}?"?$/.test(value)) {
+      const m = this.firstParam.get(this.fnNow) ?? new Set<string>();
+      m.add(name);
+      this.firstParam.set(this.fnNow, m);
+    }
   }
 
   /** The variable a test looks at, and when it is true. */
@@ -397,6 +417,10 @@ class Walker {
     if (endAt < 0) endAt = kids.length;
     const body = kids.slice(thenAt + 1, endAt);
     if (cond.length !== 1) return;
+    if (cond[0]!.type === 'list') {
+      this.oneOfCheck(cond[0]!, body);
+      return;
+    }
     const test = this.varTest(cond[0]!);
     if (!test) return;
     if (test.flag === '-z') this.recordCheck(test, cond[0]!, body);
@@ -406,9 +430,32 @@ class Walker {
     }
   }
 
+  /** `if [ -z "$A" ] && [ -z "$B" ]; then … exit`: the start needs one of A, B. */
+  private oneOfCheck(list: Node, body: Node[]): void {
+    const tests: Node[] = [];
+    const flatten = (n: Node): boolean => {
+      if (n.type !== 'list') {
+        tests.push(n);
+        return true;
+      }
+      const [a, op, b] = n.children;
+      return !!a && !!b && op?.type === '&&' && flatten(a) && flatten(b);
+    };
+    if (!flatten(list) || tests.length < 2 || tests.length > 16) return;
+    const vts = tests.map((t) => this.varTest(t));
+    if (vts.some((v) => v?.flag !== '-z')) return;
+    const names = [...new Set(vts.map((v) => v!.name))];
+    if (names.length < 2 || !this.exits(body)) return;
+    tests.forEach((t, k) => this.oneOf.set(`${vts[k]!.name}@${t.startPosition.row + 1}`, names));
+  }
+
   private command(n: Node, ctx: Ctx): void {
     const cmd = this.commandName(n);
-    if (!cmd || !COMMANDS.has(cmd)) return;
+    if (!cmd) return;
+    if (!COMMANDS.has(cmd)) {
+      if (NAME.test(cmd) && n.namedChildCount > 1) this.calls.push({ name: cmd, node: n, ctx });
+      return;
+    }
     const args = n.namedChildren.filter((c): c is Node => !!c && c.type !== 'command_name' && c.type !== 'variable_assignment');
     const words = args.map((a) => (a.type === 'word' ? this.text(a) : undefined));
     const line = n.startPosition.row + 1;
@@ -471,6 +518,45 @@ class Walker {
         return;
       }
     }
+  }
+
+  /**
+   * Functions that read the variable their first argument names (`file_env 'DB_PASSWORD' d`:
+   * `local var="$1"` … `${!var}`, the docker-library idiom): each call with a literal name is a
+   * read of it, with the second argument as its default; a call with a computed name is
+   * unresolved. Returns the helpers, whose own indirect expansions the calls explain.
+   */
+  resolveHelpers(out: EnvRead[]): Set<string> {
+    const helpers = new Set<string>();
+    for (const [fn, vars] of this.indirectIn) if ([...vars].some((v) => v === '1' || this.firstParam.get(fn)?.has(v))) helpers.add(fn);
+    if (!helpers.size) return helpers;
+    const literal = (a: Node | undefined): string | undefined => {
+      if (!a) return undefined;
+      if (a.type === 'word' || a.type === 'number') return this.text(a);
+      if (a.type === 'raw_string') return this.text(a).slice(1, -1);
+      if (a.type === 'string' && a.namedChildren.every((x) => x?.type === 'string_content')) return this.text(a).slice(1, -1);
+      return undefined;
+    };
+    for (const c of this.calls) {
+      spend();
+      if (!helpers.has(c.name)) continue;
+      const args = c.node.namedChildren.filter((x): x is Node => !!x && x.type !== 'command_name' && x.type !== 'variable_assignment');
+      const line = c.node.startPosition.row + 1;
+      const pattern = shorten(this.text(c.node));
+      const name = literal(args[0]);
+      if (name === undefined || !NAME.test(name)) {
+        out.push({ line, pattern, whenAbsent: 'empty', enclosingFunction: c.ctx.fn, computed: { expr: args[0] ? this.text(args[0]) : '', reason: `${c.name} reads the variable its first argument names, here computed` } });
+        continue;
+      }
+      const r: EnvRead = { name, line, pattern, whenAbsent: 'empty', enclosingFunction: c.ctx.fn, guards: c.ctx.guards, because: `read by ${c.name}` };
+      if (args[1]) {
+        const d = literal(args[1]);
+        r.whenAbsent = 'defaults';
+        r.default = d ?? this.text(args[1]);
+      }
+      out.push(r);
+    }
+    return helpers;
   }
 
   /** Whether a word expands a variable, or carries an escaped `\$` that eval will expand. */
@@ -541,16 +627,37 @@ function extractShell(file: SourceFile): EnvRead[] {
           r.because = 'explicit test exits when unset';
         }
       }
+      const oneOf = w.oneOf.get(`${e.name}@${e.line}`);
+      if (oneOf && r.whenAbsent !== 'fails') {
+        r.oneOf = oneOf.filter(isEnv);
+        r.because = 'explicit test exits when all are unset';
+        if (r.oneOf.length < 2 || !r.oneOf.includes(e.name)) delete r.oneOf;
+      }
       reads.push(r);
     }
     for (const r of w.extra) if (isEnv(r.name!)) reads.push({ ...r, guards: guardsOf(r.guards ?? []) });
-    return [...reads, ...w.unresolved];
+    const helperReads: EnvRead[] = [];
+    const helpers = w.resolveHelpers(helperReads);
+    for (const r of helperReads) if (r.name === undefined || isEnv(r.name)) reads.push(r.name === undefined ? r : { ...r, guards: guardsOf(r.guards ?? []) });
+    // Inside `if [ -n "$X" ]` X is set: expanding it there cannot fail.
+    for (const r of reads) {
+      if (r.whenAbsent === 'fails' && r.guards?.some((g) => g.when === 'set' && g.names.includes(r.name!))) {
+        r.whenAbsent = 'empty';
+        delete r.because;
+      }
+    }
+    // A helper's own `${!var}` is explained by its calls.
+    const explained = (u: EnvRead) => !!u.enclosingFunction && helpers.has(u.enclosingFunction) && (u.computed?.expr === '1' || !!w.firstParam.get(u.enclosingFunction)?.has(u.computed?.expr ?? ''));
+    return [...reads, ...w.unresolved.filter((u) => !explained(u))];
   }));
 }
 
 export const shellExtractor: Extractor = {
   id: 'shell',
   grammars: ['bash'],
+  // Every read or unresolved entry above needs an expansion or one of these commands: a file
+  // without any is not parsed.
+  quick: /\$[A-Za-z_{]|\b(?:printenv|env|eval)\b/,
   matches: (path) => {
     if (isShellPath(path)) return true;
     const b = basename(path);
