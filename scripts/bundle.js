@@ -2,6 +2,8 @@
 // action.yml runs on node24. `npm run bundle`; test/action/dist.test.ts rebuilds to a temp
 // file and fails when the committed dist/ is out of date.
 import { build } from 'esbuild';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
 
@@ -38,6 +40,25 @@ export async function bundle(outfile = path.join(root, 'dist', 'index.js')) {
     charset: 'utf8',
     logLevel: 'warning',
   });
+  copyGrammars(path.join(path.dirname(outfile), 'grammars'));
+}
+
+/**
+ * The contract engine's WebAssembly files (src/contract/engine/grammars.ts looks for them in
+ * `grammars/` next to the bundle): the tree-sitter runtime and only the grammars the engine
+ * uses (GRAMMAR_FILES), read from the source so that the list has one home.
+ */
+export function copyGrammars(dir) {
+  const src = readFileSync(path.join(root, 'src', 'contract', 'engine', 'grammars.ts'), 'utf8');
+  const table = /GRAMMAR_FILES = \{([^}]*)\}/.exec(src);
+  const runtime = /RUNTIME_FILE = '([^']+)'/.exec(src);
+  if (!table || !runtime) throw new Error('src/contract/engine/grammars.ts: GRAMMAR_FILES or RUNTIME_FILE not found');
+  const files = [runtime[1], ...[...table[1].matchAll(/'([^']+\.wasm)'/g)].map((m) => m[1])];
+  const from = path.dirname(createRequire(import.meta.url).resolve('@vscode/tree-sitter-wasm'));
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  for (const f of files) copyFileSync(path.join(from, f), path.join(dir, f));
+  return readdirSync(dir).sort();
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

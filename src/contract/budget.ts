@@ -33,6 +33,11 @@ export function spend(n = 1): void {
   if (current && (current.used += n) > current.limit) throw new TooComplex();
 }
 
+/** The step limit of the current file (undefined outside a budget): a result depends on it. */
+export function currentLimit(): number | undefined {
+  return current?.limit;
+}
+
 /** Run `fn` with a budget for `text`; the previous budget (if any) is restored after. */
 export function withBudget<T>(text: string, fn: () => T): T {
   const outer = current;

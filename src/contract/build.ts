@@ -20,6 +20,7 @@
 import type { FileTree } from '../sources/tree.js';
 import type { Confidence, Contract, ContractEntry, ContractRead, EnvHelper, Extractor, ExtractResult, ReadKind, SourceFile } from './model.js';
 import { EXTRACTORS } from './extractors/index.js';
+import { prepareGrammars } from './engine/grammars.js';
 import { isDockerfile } from './extractors/dockerfile.js';
 import { helperRead } from './extractors/javascript.js';
 import { unrecognisedAccess } from './unrecognised.js';
@@ -476,6 +477,7 @@ export async function buildContract(tree: FileTree, source: Contract['source'], 
     }
     files.push({ path: p, text });
   }
+  await prepareGrammars(EXTRACTORS.filter((ex) => ex.grammars && files.some((f) => ex.matches(f.path))).flatMap((ex) => ex.grammars!));
   const { results, errors } = extractFiles(files);
   skipped.push(...errors);
 

@@ -1,6 +1,7 @@
 /**
  * A contract: what one version of an app reads from its environment.
  */
+import type { GrammarId } from './engine/grammars.js';
 
 export type ReadKind = 'required' | 'defaulted' | 'optional' | 'build-time';
 export type Confidence = 'high' | 'medium' | 'low';
@@ -243,6 +244,11 @@ export interface Extractor {
    * extractor recognises, and `extract` is skipped (most source files read nothing).
    */
   quick?: { test(text: string): boolean };
+  /**
+   * Tree-sitter grammars the extractor parses with (engine/grammars.ts): `buildContract` loads
+   * them, once per process, before extracting when a file of the build matches.
+   */
+  grammars?: GrammarId[];
   /** Must never throw on malformed input: degrade to fewer reads / unresolved entries. */
   extract(file: SourceFile): ExtractResult;
 }

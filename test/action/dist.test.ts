@@ -1,7 +1,7 @@
 /** The committed bundle is what src/ builds to: rebuild to a temp file and compare. */
 import { describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
@@ -18,6 +18,10 @@ describe('dist/', () => {
       const committed = readFileSync(DIST);
       expect(committed.length).toBe(fresh.length);
       expect(committed.equals(fresh)).toBe(true);
+      // The contract engine's WebAssembly files: the runtime and only the grammars it uses.
+      const grammars = readdirSync(path.join(tmp, 'grammars')).sort();
+      expect(grammars).toEqual(['tree-sitter-bash.wasm', 'tree-sitter.wasm']);
+      for (const g of grammars) expect(readFileSync(path.join(path.dirname(DIST), 'grammars', g)).equals(readFileSync(path.join(tmp, 'grammars', g)))).toBe(true);
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }

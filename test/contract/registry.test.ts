@@ -5,7 +5,7 @@ import { EXTRACTORS, RECOGNIZERS } from '../../src/contract/extractors/index.js'
 
 const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/contract');
 /** Files in extractors/ that are helpers run by another extractor, not extractors. */
-const SUPPORT = new Set(['index.ts', 'util.ts', 'lexer.ts', 'js-schemas.ts', 'python-libs.ts', 'python-helpers.ts', 'go-libs.ts', 'js-constants.ts', 'js-prefilter.ts', 'csharp-helpers.ts', 'jvm-helpers.ts', 'ruby-helpers.ts']);
+const SUPPORT = new Set(['index.ts', 'util.ts', 'lexer.ts', 'js-schemas.ts', 'python-libs.ts', 'python-helpers.ts', 'go-libs.ts', 'js-constants.ts', 'js-prefilter.ts', 'csharp-helpers.ts', 'jvm-helpers.ts', 'ruby-helpers.ts', 'shell-lexer.ts']);
 
 describe('extractor registry', () => {
   const files = readdirSync(path.join(dir, 'extractors')).filter((f) => f.endsWith('.ts') && !SUPPORT.has(f));

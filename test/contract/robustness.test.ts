@@ -1,4 +1,7 @@
 import { EXTRACTORS } from '../../src/contract/extractors/index.js';
+import { prepareGrammars } from '../../src/contract/engine/grammars.js';
+
+beforeAll(() => prepareGrammars(EXTRACTORS.flatMap((e) => e.grammars ?? [])));
 
 /** A path each extractor matches. */
 const PATHS: Record<string, string> = {

@@ -1,5 +1,8 @@
 import { shellExtractor as sh } from '../../src/contract/extractors/shell.js';
+import { prepareGrammars } from '../../src/contract/engine/grammars.js';
 import { run, summary } from './helpers.js';
+
+beforeAll(() => prepareGrammars(['bash']));
 
 const head = '#!/bin/sh\nset -e\n';
 

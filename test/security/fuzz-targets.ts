@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { parseManifests } from '../../src/sources/yaml.js';
 import { loadSnapshot } from '../../src/sources/snapshot.js';
 import { EXTRACTORS } from '../../src/contract/extractors/index.js';
+import { prepareGrammars } from '../../src/contract/engine/grammars.js';
 import { parseDockerConfig } from '../../src/images/docker-config.js';
 import { readClusterDump } from '../../src/cluster/dump.js';
 import { parseConfig } from '../../src/images/mapping.js';
@@ -139,7 +140,8 @@ function extractorTargets(): Target[] {
   return EXTRACTORS.map((ex) => ({
     name: `contract extractor ${ex.id}`,
     arb: mutated([CODE_SEEDS[ex.id] ?? '', ...Object.values(CODE_SEEDS).slice(0, 3)], CODE_FRAGS),
-    run(text: string) {
+    async run(text: string) {
+      await prepareGrammars(ex.grammars ?? []);
       // guarded(): an extractor never throws, whatever the input.
       const r = ex.extract({ path: CODE_PATHS[ex.id] ?? 'a.txt', text });
       if (!r || !Array.isArray(r.reads) || !Array.isArray(r.unresolved)) throw new PropertyFailed('extractor returned no result');

@@ -14,7 +14,7 @@
  * Docker predefines for the platform (TARGETPLATFORM, BUILDARCH, …) are skipped.
  */
 import type { ContractRead, Extractor, ExtractResult, ImageDefault, SourceFile } from '../model.js';
-import { scanShell, SHELL_VARS } from './shell.js';
+import { scanShell, SHELL_VARS } from './shell-lexer.js';
 import { basename, guarded, shorten } from './util.js';
 
 const PLATFORM_ARGS = new Set([
