@@ -71,7 +71,7 @@ describe('CPU time scales linearly where the cost was not a loop (ratio, generou
   test.each([
     // Sizes where the old code's ratio was far above the margin (shell: 137× at 4,000 → 32,000).
     ['shell: `ENV A=1 \\` continued', shellExtractor, 'entry.sh', (n: number) => '#!/bin/sh\n' + 'ENV A=1 \\\n'.repeat(n) + '\n', 4_000],
-    ['Go: `if x {` nested', goExtractor, 'main.go', families[0]![3], 2_000],
+    ['Go: `if x {` nested', goExtractor, 'main.go', families[0]![3], 4_000],
     ['PHP: `env("…", "defa` lines', phpExtractor, 'a.php', families[4]![3], 2_000],
   ] as [string, Extractor, string, (n: number) => string, number][])('%s', (_n, ex, path, gen, n) => {
     cpu(ex, path, gen(500)); // warm up
