@@ -12,6 +12,7 @@ import * as posix from 'node:path/posix';
 import { parseManifests, type PathSeg } from '../../sources/yaml.js';
 import { cloneTagged, parseYamlDocs, provOf, setKeyLoc, srcOfObject, tag, YamlError, type Loc, type SrcDoc } from '../prov.js';
 import { kustomizeHash } from './hash.js';
+import { setImages } from './images.js';
 import { jsonPatch, PatchError, strategicMerge } from './patch.js';
 import { hasOwn, own, setOwn } from '../../own.js';
 
@@ -996,46 +997,6 @@ function applyAnnotations(res: Res[], ann: Record<string, any>, loc: Loc): void 
       applyFieldSpec(r.body, { path: 'spec/jobTemplate/spec/template/metadata/annotations', create: true }, setAll);
     }
   }
-}
-
-function setImages(node: any, im: Record<string, any>, loc: Loc): void {
-  if (Array.isArray(node)) {
-    for (const n of node) setImages(n, im, loc);
-    return;
-  }
-  if (!isMap(node)) return;
-  for (const [k, v] of Object.entries(node)) {
-    if ((k === 'containers' || k === 'initContainers' || k === 'ephemeralContainers') && Array.isArray(v)) {
-      for (const c of v) {
-        if (!isMap(c) || typeof c.image !== 'string') continue;
-        const next = rewriteImage(c.image, im);
-        if (next !== undefined && next !== c.image) {
-          c.image = next;
-          setKeyLoc(c, 'image', loc);
-        }
-      }
-    } else if (v && typeof v === 'object') setImages(v, im, loc);
-  }
-}
-
-function rewriteImage(image: string, im: Record<string, any>): string | undefined {
-  let nameEnd = image.length;
-  const at = image.indexOf('@');
-  if (at >= 0) nameEnd = at;
-  const slash = image.lastIndexOf('/', nameEnd);
-  const colon = image.lastIndexOf(':', nameEnd);
-  let name = image.slice(0, nameEnd);
-  let tag = '';
-  if (colon > slash) {
-    name = image.slice(0, colon);
-    tag = image.slice(colon, nameEnd);
-  }
-  const digest = at >= 0 ? image.slice(at) : '';
-  if (name !== im.name) return undefined;
-  const newName = typeof im.newName === 'string' ? im.newName : name;
-  if (typeof im.digest === 'string') return `${newName}@${im.digest}`;
-  if (im.newTag !== undefined && im.newTag !== null) return `${newName}:${im.newTag}`;
-  return `${newName}${tag}${digest}`;
 }
 
 // ------------------------------------------------------------------ name references
