@@ -509,13 +509,13 @@ export class Kustomizer {
       const where = at('patches', i);
       if (!isMap(p)) throw new KustomizeError('a patches entry must be a map with path or patch', kfile, where.line);
       if (isMap(p.options) && (p.options.allowNameChange || p.options.allowKindChange)) throw new Unsupported('patch options allowNameChange/allowKindChange are not supported by the native renderer', kfile, where.line);
-      const docs =
-        typeof p.patch === 'string'
-          ? this.inlineDocs(kfile, p.patch, at('patches', i, 'patch').line)
-          : typeof p.path === 'string'
-            ? await this.patchDocs(dir, p.path, at('patches', i, 'path'), [])
-            : [];
-      if (!docs.length) throw new KustomizeError('patch has neither path nor patch', kfile, where.line);
+      // kustomize's PatchTransformer: `patch` (trimmed) or `path` must be set; a patch whose
+      // text holds no document (a file of comments only) changes nothing.
+      const inline = typeof p.patch === 'string' && p.patch.trim() !== '';
+      const file = typeof p.path === 'string' && p.path !== '';
+      if (!inline && !file) throw new KustomizeError('patch has neither path nor patch', kfile, where.line);
+      if (inline && file) throw new KustomizeError("patch and path can't be set at the same time", kfile, where.line);
+      const docs = inline ? this.inlineDocs(kfile, p.patch, at('patches', i, 'patch').line) : await this.patchDocs(dir, p.path, at('patches', i, 'path'), []);
       for (const d of docs) {
         const isJson = Array.isArray(d.body);
         if (!p.target) {
