@@ -1,0 +1,69 @@
+/**
+ * A delegated build that fails inside a remote base (not fetched: no network, a host that does
+ * not answer) is not a failure of this repository: the app is "Not checked", naming the remote
+ * base, never a render-failed problem. A Flux Kustomization's own fields (commonMetadata, …)
+ * over a kustomization that must be delegated reach the tool too, and a failure there points at
+ * the Kustomization and the directory a person knows, never at keydrift's virtual overlay.
+ */
+import { writeTree, kustomizeTool } from './helpers.js';
+import { loadSnapshot } from '../../src/sources/snapshot.js';
+import { resetKustomizeTool } from '../../src/render/kustomize/delegate.js';
+
+const deploy = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: web:1\n          env:\n            - name: HOST\n              value: placeholder\n';
+const flux = (path: string, extra = '') => `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: web\n  namespace: flux-system\nspec:\n  path: ./${path}\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n${extra}`;
+const replacements = 'configMapGenerator:\n- name: cfg\n  literals: [HOST=redis]\nreplacements:\n- source: {kind: ConfigMap, name: cfg, fieldPath: data.HOST}\n  targets:\n  - select: {kind: Deployment}\n    fieldPaths: [spec.template.spec.containers.0.env.0.value]\n';
+const metadata = '  commonMetadata:\n    labels:\n      team: a\n';
+
+afterEach(() => resetKustomizeTool());
+
+const run = kustomizeTool ? test : test.skip;
+const skipNote = kustomizeTool ? '' : ' (skipped: neither kustomize nor kubectl is on PATH)';
+
+run(`a remote base that cannot be fetched makes the app "Not checked", not render-failed${skipNote}`, async () => {
+  // Port 1 on loopback: refused at once, as an unreachable host would be.
+  const t = writeTree({ 'k/kustomization.yaml': 'resources:\n- https://127.0.0.1:1/crds.yaml\n- deploy.yaml\n', 'k/deploy.yaml': deploy });
+  try {
+    const s = await loadSnapshot(t.tree);
+    expect(s.problems).toEqual([]);
+    expect(s.skipped.map((x) => x.reason)).toEqual([expect.stringMatching(/^kustomize\/k: remote base 'https:\/\/127\.0\.0\.1:1\/crds\.yaml' could not be fetched or built by .+; its objects are not checked/)]);
+  } finally {
+    t.cleanup();
+  }
+});
+
+run(`a local failure before a remote base stays render-failed${skipNote}`, async () => {
+  // kustomize reads resources in order: a missing local file listed first is this repository's failure.
+  const t = writeTree({ 'k/kustomization.yaml': 'resources:\n- missing.yaml\n- https://127.0.0.1:1/crds.yaml\n' });
+  try {
+    const s = await loadSnapshot(t.tree);
+    expect(s.problems.map((p) => [p.file, p.render?.dir])).toEqual([['k/kustomization.yaml', 'k']]);
+  } finally {
+    t.cleanup();
+  }
+});
+
+run(`Flux commonMetadata over a delegated kustomization is applied by the tool${skipNote}`, async () => {
+  const t = writeTree({ 'clusters/c/web.yaml': flux('apps/web', metadata), 'apps/web/kustomization.yaml': `resources: [deploy.yaml]\n${replacements}`, 'apps/web/deploy.yaml': deploy });
+  try {
+    const s = await loadSnapshot(t.tree);
+    expect(s.problems).toEqual([]);
+    expect(s.skipped).toEqual([]);
+    const d = s.objects.find((o) => o.kind === 'Deployment')!;
+    expect(d.body.metadata.labels).toEqual({ team: 'a' });
+    expect(d.body.spec.template.spec.containers[0].env[0].value).toBe('redis');
+    expect(d.file).toBe('apps/web/kustomization.yaml');
+  } finally {
+    t.cleanup();
+  }
+});
+
+run(`a failing delegated build under Flux overrides names the real directory, never the virtual overlay${skipNote}`, async () => {
+  const t = writeTree({ 'clusters/c/web.yaml': flux('apps/web', metadata), 'apps/web/kustomization.yaml': `resources: [deploy.yaml, gone.yaml]\n${replacements}`, 'apps/web/deploy.yaml': deploy });
+  try {
+    const s = await loadSnapshot(t.tree);
+    expect(s.problems.map((p) => [p.file, p.render?.dir])).toEqual([['apps/web/kustomization.yaml', 'apps/web']]);
+    expect(JSON.stringify([s.problems, s.skipped])).not.toMatch(/keydrift-argocd|\/tmp\//);
+  } finally {
+    t.cleanup();
+  }
+});
