@@ -408,7 +408,9 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
       for (const [f, t] of r.texts) texts.set(f, t);
       if (r.error) {
         reasons.push(r.error.reason);
-        if (r.error.problem) problems.push(r.error.problem);
+        // One cause, one problem: a kustomization several apps build fails once.
+        const pr = r.error.problem;
+        if (pr && !problems.some((q) => q.file === pr.file && q.line === pr.line && q.message === pr.message)) problems.push(pr);
       }
       appObjects.push(...r.objects);
     };
@@ -739,7 +741,7 @@ export async function renderKustomize(tree: FileTree, k: Kustomizer, dir: string
         // The tool's message may quote a Secret's value: not shown when the build may include one.
         const hasSecrets = await toolOutputMayShowSecret(k.host, dir, inputs);
         // A remote base that could not be fetched (or built) is not this repository's failure: not checked, saying which.
-        if (r.remote) return { objects: [], inputs, texts, error: { reason: `remote base '${r.remote}' could not be fetched or built by ${tool.label}${hasSecrets || !r.remoteCause ? '' : ` (${lastCause(r.remoteCause)})`}; its objects are not checked` } };
+        if (r.remote) return { objects: [], inputs, texts, error: { reason: `remote resource '${r.remote}' could not be fetched or built by ${tool.label}${hasSecrets || !r.remoteCause ? '' : ` (${lastCause(r.remoteCause)})`}; its objects are not checked` } };
         const cause = hasSecrets ? 'details not shown (the build may include a Secret, whose value the message could quote; run it yourself to see the message)' : lastCause(r.error);
         const kf = kustomizationFileIn(k.host, realDir(dir)) ?? shown;
         return { objects: [], inputs, texts, error: { reason: `${tool.label} failed: ${cause}`, problem: { file: kf, line: 1, message: `${tool.label} ${shown} failed: ${cause}`, render: { dir: shown, cause } } } };

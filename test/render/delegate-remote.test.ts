@@ -25,7 +25,7 @@ run(`a remote base that cannot be fetched makes the app "Not checked", not rende
   try {
     const s = await loadSnapshot(t.tree);
     expect(s.problems).toEqual([]);
-    expect(s.skipped.map((x) => x.reason)).toEqual([expect.stringMatching(/^kustomize\/k: remote base 'https:\/\/127\.0\.0\.1:1\/crds\.yaml' could not be fetched or built by .+; its objects are not checked/)]);
+    expect(s.skipped.map((x) => x.reason)).toEqual([expect.stringMatching(/^kustomize\/k: remote resource 'https:\/\/127\.0\.0\.1:1\/crds\.yaml' could not be fetched or built by .+; its objects are not checked/)]);
   } finally {
     t.cleanup();
   }
@@ -63,6 +63,29 @@ run(`a failing delegated build under Flux overrides names the real directory, ne
     const s = await loadSnapshot(t.tree);
     expect(s.problems.map((p) => [p.file, p.render?.dir])).toEqual([['apps/web/kustomization.yaml', 'apps/web']]);
     expect(JSON.stringify([s.problems, s.skipped])).not.toMatch(/keydrift-argocd|\/tmp\//);
+  } finally {
+    t.cleanup();
+  }
+});
+
+run(`a generator file source that is a URL is fetched by the tool; when it cannot be, the app is "Not checked"${skipNote}`, async () => {
+  const t = writeTree({ 'k/kustomization.yaml': 'configMapGenerator:\n- name: dash\n  files:\n  - d.json=https://127.0.0.1:1/d.json\n' });
+  try {
+    const s = await loadSnapshot(t.tree);
+    expect(s.problems).toEqual([]);
+    expect(s.skipped.map((x) => x.reason)).toEqual([expect.stringMatching(/^kustomize\/k: remote resource 'https:\/\/127\.0\.0\.1:1\/d\.json' could not be fetched/)]);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('a kustomization that several apps build fails once: one cause, one problem', async () => {
+  const app = (n: string) => `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: ${n}\n  namespace: argocd\nspec:\n  destination:\n    namespace: ${n}\n  source:\n    repoURL: https://example.com/r.git\n    path: base\n`;
+  const t = writeTree({ 'apps/a.yaml': app('a'), 'apps/b.yaml': app('b'), 'base/kustomization.yaml': 'resources: [gone.yaml]\n' });
+  try {
+    const s = await loadSnapshot(t.tree, { delegate: false });
+    expect(s.problems.map((p) => [p.file, p.line])).toEqual([['base/kustomization.yaml', 1]]);
+    expect(s.apps.filter((a) => a.skipped).map((a) => a.id).sort()).toEqual(['Application/argocd/a', 'Application/argocd/b']);
   } finally {
     t.cleanup();
   }

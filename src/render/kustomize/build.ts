@@ -435,6 +435,7 @@ export class Kustomizer {
           const eq = s.indexOf('=');
           const key = eq < 0 ? posix.basename(s) : s.slice(0, eq);
           const rel = eq < 0 ? s : s.slice(eq + 1);
+          if (/^https?:\/\//i.test(rel)) throw new Unsupported(`generator file source '${rel}' is a URL, which the native renderer does not fetch`, kfile, where.line);
           const p = this.resolvePath(dir, rel, where);
           this.restrict(dir, p, rel, where);
           if (this.host.dirs.has(p)) throw new Unsupported(`generator file source '${rel}' is a directory`, kfile, where.line);

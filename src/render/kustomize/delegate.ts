@@ -131,8 +131,8 @@ function runAsync(tool: KustomizeTool, dir: string, remotes: string[], restrict 
       } else if (code === 0) resolve({ ok: true, yaml: out });
       else {
         // A failure inside a remote base names it ("accumulating resources from '<url>': …"), anywhere in the message.
-        const remote = remotes.find((u) => err.includes(`'${u}'`));
-        resolve({ ok: false, error: cleanError(err), ...(remote ? { remote, remoteCause: cleanError(err.slice(err.lastIndexOf(`'${remote}'`) + remote.length + 2).replace(/^[\s:]+/, '')) } : {}) });
+        const remote = remotes.find((u) => err.includes(u));
+        resolve({ ok: false, error: cleanError(err), ...(remote ? { remote, remoteCause: cleanError(err.slice(err.lastIndexOf(remote) + remote.length).replace(/^['\]\s:]+/, '')) } : {}) });
       }
     });
   });
@@ -154,7 +154,7 @@ const LOCAL_REMOTE = /^(?:git::)?file:|^git::(?!(?:https?|ssh|git):\/\/|git@)|^[
 export interface Preflight {
   /** Why the build must not run, or undefined. */
   refusal?: string;
-  /** Remote bases met (for the timeout message). */
+  /** Remote bases (and URL generator file sources) met (for the timeout message). */
   remotes: string[];
   /** The local kustomization roots the build reaches ('' for the repository root), when allowed. */
   roots?: string[];
@@ -229,6 +229,13 @@ export async function preflight(tree: FileTree, dir: string, opts: DelegateOptio
     for (const k of bodies) {
       if (!k || typeof k !== 'object' || Array.isArray(k)) continue;
       for (const [key, v] of Object.entries(k)) if ((ROOT_FIELDS as readonly string[]).includes(key.toLowerCase()) && Array.isArray(v)) lists.push([key, v]);
+      // A generator file source may be a URL, which the tool fetches.
+      for (const g of ['configMapGenerator', 'secretGenerator'].flatMap((f) => (Array.isArray((k as any)[f]) ? (k as any)[f] : []))) {
+        for (const e of g && Array.isArray(g.files) ? g.files : []) {
+          const u = typeof e === 'string' ? e.slice(e.indexOf('=') + 1).trim() : '';
+          if (/^https?:\/\//i.test(u)) remotes.push(u.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^@/\s]+@/gi, '$1'));
+        }
+      }
       if (!opts.loadAnywhere) continue;
       const plugin = Object.keys(k).find((key) => PLUGIN_FIELDS.includes(key.toLowerCase()) && (k as any)[key] !== null && !(Array.isArray((k as any)[key]) && (k as any)[key].length === 0));
       if (plugin) rootOnly ??= `${kf} has '${plugin}'`;
