@@ -321,8 +321,13 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
     // A Component is not deployable on its own: only through the kustomizations that use it.
     if (/^kind:\s*["']?Component["']?\s*$/m.test(host.texts.get(kustomizationFileIn(host, d)!) ?? '')) continue;
     if (chartDirs.some((c) => under(c, d) && c !== d)) continue;
+    // Documentation, examples and hidden directories (`.archive/`) are applied by nothing unless an app points there.
+    if (d && inDocsDir(`${d}/kustomization.yaml`)) continue;
     const kf = kustomizationFileIn(host, d)!;
-    specs.push({ id: `kustomize/${d || '.'}`, kind: 'kustomize', name: d || '.', file: kf, line: 1, sources: [{ path: d, renderer: 'kustomize' }], namespaceMode: 'default', notes: [] });
+    const spec: AppSpec = { id: `kustomize/${d || '.'}`, kind: 'kustomize', name: d || '.', file: kf, line: 1, sources: [{ path: d, renderer: 'kustomize' }], namespaceMode: 'default', notes: [] };
+    // A Helm chart that is also a kustomization: only a config-management plugin (helm template, then kustomize) knows how to render it, and no app says.
+    if (host.files.has(d ? `${d}/Chart.yaml` : 'Chart.yaml')) spec.skipped = `${d || '.'} is both a Helm chart and a kustomization, and no app says how it is rendered (a config-management plugin, such as helm template then kustomize): not checked`;
+    specs.push(spec);
   }
   // Kustomizations used only by each other (a cycle nothing else includes) would never be
   // built, and the cycle never reported: build one of each such group, which reports it.
