@@ -806,7 +806,10 @@ function absorb(acc: Acc, g: Res, kfile: string): void {
     }
   }
   g.ids = [...old.ids, ...g.ids.slice(1)];
-  g.needsHash = g.needsHash || old.needsHash;
+  // kustomize hashes the result only when both the original and the merging generator would be:
+  // a generator merged into or replacing a plain object (or an unhashed one) keeps the name as it
+  // is, and so does one with disableNameSuffixHash over a hashed one.
+  g.needsHash = g.needsHash && old.needsHash;
   if (g.generated) g.generated = { ...g.generated, hashed: g.needsHash };
   acc.res[acc.res.indexOf(old)] = g;
 }
