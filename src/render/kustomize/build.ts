@@ -13,6 +13,7 @@ import { parseManifests, type PathSeg } from '../../sources/yaml.js';
 import { cloneTagged, parseYamlDocs, provOf, setKeyLoc, srcOfObject, tag, YamlError, type Loc, type SrcDoc } from '../prov.js';
 import { kustomizeHash } from './hash.js';
 import { setImages } from './images.js';
+import { selectTargets as select } from './select.js';
 import { jsonPatch, PatchError, strategicMerge } from './patch.js';
 import { hasOwn, own, setOwn } from '../../own.js';
 
@@ -819,58 +820,6 @@ function provKeyLoc(node: object, key: string): Loc | undefined {
 }
 
 /** Kustomize target selectors: name/namespace are anchored regexes, matched on original or current ids. */
-function select(res: Res[], t: Record<string, any>): Res[] {
-  const rx = (s: unknown) => (typeof s === 'string' && s ? new RegExp(`^(?:${s})$`) : undefined);
-  const name = rx(t.name);
-  const ns = rx(t.namespace);
-  const lsel = parseSelector(t.labelSelector);
-  const asel = parseSelector(t.annotationSelector);
-  return res.filter((r) => {
-    const b = r.body;
-    if (t.kind && t.kind !== b.kind) return false;
-    if (t.group !== undefined && t.group !== groupOf(b.apiVersion)) return false;
-    if (t.version && t.version !== String(b.apiVersion).split('/').pop()) return false;
-    const org = r.ids[0]!;
-    if (name && !name.test(org.name) && !name.test(b.metadata?.name)) return false;
-    if (ns && !ns.test(nsEff(org.ns)) && !ns.test(nsEff(b.metadata?.namespace))) return false;
-    if (lsel && !lsel(b.metadata?.labels ?? {})) return false;
-    if (asel && !asel(b.metadata?.annotations ?? {})) return false;
-    return true;
-  });
-}
-
-function parseSelector(s: unknown): ((m: Record<string, string>) => boolean) | undefined {
-  if (typeof s !== 'string' || !s.trim()) return undefined;
-  // Commas inside `in (a, b)` / `notin (a, b)` belong to the set, not between requirements.
-  const terms: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const ch of s) {
-    if (ch === '(') depth++;
-    else if (ch === ')') depth = Math.max(0, depth - 1);
-    if (ch === ',' && depth === 0) {
-      terms.push(cur.trim());
-      cur = '';
-    } else cur += ch;
-  }
-  terms.push(cur.trim());
-  const preds = terms.map((term) => {
-    let m: RegExpExecArray | null;
-    if ((m = /^([^!=\s]+)\s*(==|=|!=)\s*(.*)$/.exec(term))) {
-      const [, k, op, v] = m;
-      return (l: Record<string, string>) => (op === '!=' ? l[k!] !== v : l[k!] === v);
-    }
-    if ((m = /^([^\s(]+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(term))) {
-      const [, k, op, vs] = m;
-      const set = vs!.split(',').map((x) => x.trim());
-      return (l: Record<string, string>) => (op === 'in' ? set.includes(l[k!]!) : !set.includes(l[k!]!));
-    }
-    if (term.startsWith('!')) return (l: Record<string, string>) => !(term.slice(1).trim() in l);
-    return (l: Record<string, string>) => term in l;
-  });
-  return (l) => preds.every((p) => p(l));
-}
-
 /**
  * Kustomize's namespace transformer on (Cluster)RoleBinding subjects: only a subject named
  * `default` gets the namespace; every other subject keeps its namespace, or none.
