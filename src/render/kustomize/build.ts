@@ -1014,6 +1014,7 @@ export const DEFAULT_NAME_REFS: NameRefConfig[] = [
       { path: 'spec/rules/backendRefs/name', kind: 'HTTPRoute' },
     ],
   },
+  { kind: 'ValidatingAdmissionPolicy', fieldSpecs: [{ path: 'spec/policyName', kind: 'ValidatingAdmissionPolicyBinding' }] },
   { kind: 'Role', fieldSpecs: [{ path: 'roleRef/name', kind: 'RoleBinding' }] },
   { kind: 'ClusterRole', fieldSpecs: [{ path: 'roleRef/name', kind: 'RoleBinding' }, { path: 'roleRef/name', kind: 'ClusterRoleBinding' }] },
   {
