@@ -324,6 +324,8 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
     // Documentation, examples and hidden directories (`.archive/`) are applied by nothing unless an app points there.
     if (d && inDocsDir(`${d}/kustomization.yaml`)) continue;
     const kf = kustomizationFileIn(host, d)!;
+    // Scaffolding: a kustomization under a `templates/` directory (outside a chart) or one that is itself a template ({{ }}, {% %}) is copied and filled in before anything applies it.
+    if (d.split('/').includes('templates') || templateReason(kf, host.texts.get(kf) ?? '', true)) continue;
     const spec: AppSpec = { id: `kustomize/${d || '.'}`, kind: 'kustomize', name: d || '.', file: kf, line: 1, sources: [{ path: d, renderer: 'kustomize' }], namespaceMode: 'default', notes: [] };
     // A Helm chart that is also a kustomization: only a config-management plugin (helm template, then kustomize) knows how to render it, and no app says.
     if (host.files.has(d ? `${d}/Chart.yaml` : 'Chart.yaml')) spec.skipped = `${d || '.'} is both a Helm chart and a kustomization, and no app says how it is rendered (a config-management plugin, such as helm template then kustomize): not checked`;
@@ -746,6 +748,8 @@ export async function renderKustomize(tree: FileTree, k: Kustomizer, dir: string
         // The tool's message may quote a Secret's value: not shown when the build may include one.
         const hasSecrets = await toolOutputMayShowSecret(k.host, dir, inputs);
         // A remote base that could not be fetched (or built) is not this repository's failure: not checked, saying which.
+        // helmCharts (in the build or a generator config) need --enable-helm, which keydrift never passes: the chart is not checked, the repository is not broken.
+        if (/must specify --enable-helm/.test(r.error)) return { objects: [], inputs, texts, error: { reason: `${shown} inflates a Helm chart (helmCharts or HelmChartInflationGenerator), which needs kustomize --enable-helm; keydrift never runs it, so its objects are not checked` } };
         if (r.remote) return { objects: [], inputs, texts, error: { reason: `remote resource '${r.remote}' could not be fetched or built by ${tool.label}${hasSecrets || !r.remoteCause ? '' : ` (${lastCause(r.remoteCause)})`}; its objects are not checked` } };
         const cause = hasSecrets ? 'details not shown (the build may include a Secret, whose value the message could quote; run it yourself to see the message)' : lastCause(r.error);
         const kf = kustomizationFileIn(k.host, realDir(dir)) ?? shown;

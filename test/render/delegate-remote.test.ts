@@ -90,3 +90,17 @@ test('a kustomization that several apps build fails once: one cause, one problem
     t.cleanup();
   }
 });
+
+run(`a delegated build that inflates a Helm chart is "Not checked" (keydrift never passes --enable-helm), not render-failed${skipNote}`, async () => {
+  const t = writeTree({
+    'k/kustomization.yaml': `resources: [deploy.yaml]\nhelmCharts:\n- name: redis\n  repo: https://127.0.0.1:1/charts\n  version: 1.0.0\n${replacements}`,
+    'k/deploy.yaml': deploy,
+  });
+  try {
+    const s = await loadSnapshot(t.tree);
+    expect(s.problems).toEqual([]);
+    expect(s.skipped.map((x) => x.reason)).toContainEqual(expect.stringMatching(/^kustomize\/k: k inflates a Helm chart .*needs kustomize --enable-helm; keydrift never runs it/));
+  } finally {
+    t.cleanup();
+  }
+});

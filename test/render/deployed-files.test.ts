@@ -192,3 +192,19 @@ test('a directory that is both a Helm chart and a kustomization, which no app re
     t.cleanup();
   }
 });
+
+test('scaffolding is not an app: a kustomization under templates/ (not a chart) or one that is a Jinja template', async () => {
+  const t = writeTree({
+    'hack/new-cluster/templates/web/kustomization.yaml': 'resources:\n- ../base\n',
+    'hack/gen/kustomization.yaml': "resources:\n- ../../{{ 'rings/' + ring if env == 'production' else 'base' }}\n{% if x %}\nnamespace: x\n{% endif %}\n",
+    'apps/kustomization.yaml': 'resources: [cm.yaml]\n',
+    'apps/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n',
+  });
+  try {
+    const snap = await loadSnapshot(t.tree);
+    expect(snap.problems).toEqual([]);
+    expect(snap.apps.map((a) => a.id)).toEqual(['kustomize/apps']);
+  } finally {
+    t.cleanup();
+  }
+});
