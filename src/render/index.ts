@@ -325,7 +325,9 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
     if (d && inDocsDir(`${d}/kustomization.yaml`)) continue;
     const kf = kustomizationFileIn(host, d)!;
     // Scaffolding: a kustomization under a `templates/` directory (outside a chart) or one that is itself a template ({{ }}, {% %}) is copied and filled in before anything applies it.
-    if (d.split('/').includes('templates') || templateReason(kf, host.texts.get(kf) ?? '', true)) continue;
+    if (d.split('/').includes('templates')) continue;
+    const kp = parsed(kf);
+    if (templateReason(kf, host.texts.get(kf) ?? '', kp.problems.length === 0, [...kp.objects.map((o) => o.body), ...kp.others.map((o) => o.body)])) continue;
     const spec: AppSpec = { id: `kustomize/${d || '.'}`, kind: 'kustomize', name: d || '.', file: kf, line: 1, sources: [{ path: d, renderer: 'kustomize' }], namespaceMode: 'default', notes: [] };
     // A Helm chart that is also a kustomization: only a config-management plugin (helm template, then kustomize) knows how to render it, and no app says.
     if (host.files.has(d ? `${d}/Chart.yaml` : 'Chart.yaml')) spec.skipped = `${d || '.'} is both a Helm chart and a kustomization, and no app says how it is rendered (a config-management plugin, such as helm template then kustomize): not checked`;

@@ -193,10 +193,11 @@ test('a directory that is both a Helm chart and a kustomization, which no app re
   }
 });
 
-test('scaffolding is not an app: a kustomization under templates/ (not a chart) or one that is a Jinja template', async () => {
+test('scaffolding is not an app: a kustomization under templates/ (not a chart), or one that is a Jinja or Go template', async () => {
   const t = writeTree({
     'hack/new-cluster/templates/web/kustomization.yaml': 'resources:\n- ../base\n',
     'hack/gen/kustomization.yaml': "resources:\n- ../../{{ 'rings/' + ring if env == 'production' else 'base' }}\n{% if x %}\nnamespace: x\n{% endif %}\n",
+    'boilerplate/app/overlays/dev/kustomization.yaml': 'namespace: {{ .app_namespace }}\nresources:\n  - ../../base\nconfigMapGenerator:\n  - name: {{ .app_name }}-values\n    behavior: merge\n',
     'apps/kustomization.yaml': 'resources: [cm.yaml]\n',
     'apps/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n',
   });
