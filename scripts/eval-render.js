@@ -6,8 +6,9 @@
  * a folder of repositories when it holds no YAML of its own — and a few public repositories
  * brought by the `fetch` tool into /work/.mirror, skipped saying so when absent):
  *  - every kustomization directory that `kubectl kustomize` builds is built natively and
- *    compared: equal, or the first fields that differ (a namespace kubectl sets on a kind that is
- *    cluster-scoped in the API, unknown to kustomize's schema, is left out: the server drops it);
+ *    compared: equal, or the first fields that differ (objects of cluster-scoped kinds without
+ *    metadata.namespace on both sides: the API server drops it, and kustomize's schema does not
+ *    know newer cluster-scoped kinds);
  *  - `keydrift check --repo REPO --format json` on the whole repository: exit code,
  *    workloads checked, findings by check id, invalid-yaml on files that are not
  *    manifests, crashes, and the time.
@@ -177,14 +178,16 @@ async function fidelity(repo) {
     }
     // kustomize's built-in schema (Kubernetes 1.21) does not know newer cluster-scoped kinds
     // (ValidatingAdmissionPolicy, IPAddress, …) and gives them the namespace, which the API
-    // server drops: compared as applied, without it.
+    // server drops: on both sides, a cluster-scoped object is compared as applied, without it.
     const theirs = parseAllDocuments(real.yaml).map((d) => d.toJS()).filter((x) => x);
+    const a0 = new Map(ours.map((o) => [key(o), o]));
     for (const o of theirs) {
-      if (CLUSTER_SCOPED.has(o.kind) && o.metadata && 'namespace' in o.metadata) {
-        delete o.metadata.namespace;
-        out.clusterScopedNs++;
-      }
+      if (!CLUSTER_SCOPED.has(o.kind) || !o.metadata || !('namespace' in o.metadata)) continue;
+      const mine = a0.get(key(o));
+      if (!mine || mine.metadata?.namespace !== o.metadata.namespace) out.clusterScopedNs++;
+      delete o.metadata.namespace;
     }
+    for (const o of ours) if (CLUSTER_SCOPED.has(o.kind) && o.metadata) delete o.metadata.namespace;
     const a = new Map(ours.map((o) => [key(o), o]));
     const b = new Map(theirs.map((o) => [key(o), o]));
     const probs = [];
@@ -255,7 +258,7 @@ for (const repo of chosen) {
   for (const d of f.different.slice(0, lim)) console.log(`  differs ${d.dir}: ${d.probs.slice(0, verbose ? 20 : 2).join('; ')}`);
   for (const d of f.nativeFailed.slice(0, lim)) console.log(`  native failed ${d}`);
   if (verbose) for (const d of f.notBuilt) console.log(`  kubectl cannot build ${d}`);
-  if (f.clusterScopedNs) console.log(`  compared without the namespace kubectl set on ${f.clusterScopedNs} cluster-scoped objects (the API server drops it)`);
+  if (f.clusterScopedNs) console.log(`  cluster-scoped objects compared without a namespace (the API server drops it); kubectl alone set one on ${f.clusterScopedNs}`);
   if (Object.keys(f.unsupported).length) console.log(`  delegated for: ${Object.entries(f.unsupported).map(([k, v]) => `${k} ×${v}`).join(', ')}`);
   if (c) {
     const by = Object.entries(c.byCheck).sort().map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
