@@ -751,7 +751,7 @@ export async function renderKustomize(tree: FileTree, k: Kustomizer, dir: string
         const hasSecrets = await toolOutputMayShowSecret(k.host, dir, inputs);
         // A remote base that could not be fetched (or built) is not this repository's failure: not checked, saying which.
         // helmCharts (in the build or a generator config) need --enable-helm, which keydrift never passes: the chart is not checked, the repository is not broken.
-        if (/must specify --enable-helm/.test(r.error)) return { objects: [], inputs, texts, error: { reason: `${shown} inflates a Helm chart (helmCharts or HelmChartInflationGenerator), which needs kustomize --enable-helm; keydrift never runs it, so its objects are not checked` } };
+        if (r.needsHelm) return { objects: [], inputs, texts, error: { reason: `${shown} inflates a Helm chart (helmCharts or HelmChartInflationGenerator), which needs kustomize --enable-helm; keydrift never runs it, so its objects are not checked` } };
         if (r.remote) return { objects: [], inputs, texts, error: { reason: `remote resource '${r.remote}' could not be fetched or built by ${tool.label}${hasSecrets || !r.remoteCause ? '' : ` (${lastCause(r.remoteCause)})`}; its objects are not checked` } };
         const cause = hasSecrets ? 'details not shown (the build may include a Secret, whose value the message could quote; run it yourself to see the message)' : lastCause(r.error);
         const kf = kustomizationFileIn(k.host, realDir(dir)) ?? shown;

@@ -104,3 +104,21 @@ run(`a delegated build that inflates a Helm chart is "Not checked" (keydrift nev
     t.cleanup();
   }
 });
+
+run(`a Helm chart deep in a long failure message is still recognised (the whole message is judged, not the shown part)${skipNote}`, async () => {
+  // A chart in a base two levels down: kustomize's message grows with every accumulating path.
+  const deep = 'a-rather-long-directory-name-to-make-the-message-long/another-long-directory-name-for-the-same-reason';
+  const t = writeTree({
+    [`${deep}/base/kustomization.yaml`]: 'helmCharts:\n- name: redis\n  repo: https://127.0.0.1:1/charts\n  version: 1.0.0\n',
+    [`${deep}/mid/kustomization.yaml`]: 'resources:\n- ../base\n',
+    [`${deep}/top/kustomization.yaml`]: `resources:\n- ../mid\n- deploy.yaml\n${replacements}`,
+    [`${deep}/top/deploy.yaml`]: deploy,
+  });
+  try {
+    const s = await loadSnapshot(t.tree);
+    expect(s.problems).toEqual([]);
+    expect(s.skipped.map((x) => x.reason)).toContainEqual(expect.stringMatching(/inflates a Helm chart .*--enable-helm/));
+  } finally {
+    t.cleanup();
+  }
+});

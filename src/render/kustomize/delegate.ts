@@ -100,6 +100,8 @@ export type DelegateResult =
       remote?: string;
       /** The tool's message after the remote base's name. */
       remoteCause?: string;
+      /** The build inflates a Helm chart, which needs `--enable-helm` (never passed). */
+      needsHelm?: boolean;
     };
 
 function runAsync(tool: KustomizeTool, dir: string, remotes: string[], restrict = RESTRICT): Promise<DelegateResult> {
@@ -132,7 +134,9 @@ function runAsync(tool: KustomizeTool, dir: string, remotes: string[], restrict 
       else {
         // A failure inside a remote base names it ("accumulating resources from '<url>': …"), anywhere in the message.
         const remote = remotes.find((u) => err.includes(u));
-        resolve({ ok: false, error: cleanError(err), ...(remote ? { remote, remoteCause: cleanError(err.slice(err.lastIndexOf(remote) + remote.length).replace(/^['\]\s:]+/, '')) } : {}) });
+        // Judged on the whole message: the cleaned one is cut at 300 characters.
+        const needsHelm = /must specify --enable-helm/.test(err);
+        resolve({ ok: false, error: cleanError(err), ...(needsHelm ? { needsHelm } : {}), ...(remote ? { remote, remoteCause: cleanError(err.slice(err.lastIndexOf(remote) + remote.length).replace(/^['\]\s:]+/, '')) } : {}) });
       }
     });
   });
