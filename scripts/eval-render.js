@@ -6,7 +6,9 @@
  * a folder of repositories when it holds no YAML of its own — and a few public repositories
  * brought by the `fetch` tool into /work/.mirror, skipped saying so when absent):
  *  - every kustomization directory that `kubectl kustomize` builds is built natively and
- *    compared: equal, or the first fields that differ;
+ *    compared: equal, or the first fields that differ (objects of cluster-scoped kinds without
+ *    metadata.namespace on both sides: the API server drops it, and kustomize's schema does not
+ *    know newer cluster-scoped kinds);
  *  - `keydrift check --repo REPO --format json` on the whole repository: exit code,
  *    workloads checked, findings by check id, invalid-yaml on files that are not
  *    manifests, crashes, and the time.
@@ -29,7 +31,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
 const { DirTree } = await import(path.join(root, 'lib/sources/tree.js'));
 const { treeHost } = await import(path.join(root, 'lib/render/host.js'));
-const { Kustomizer, Unsupported, KUSTOMIZATION_FILES } = await import(path.join(root, 'lib/render/kustomize/build.js'));
+const { Kustomizer, Unsupported, KUSTOMIZATION_FILES, CLUSTER_SCOPED } = await import(path.join(root, 'lib/render/kustomize/build.js'));
 const { plain } = await import(path.join(root, 'lib/render/prov.js'));
 
 /** Public repositories not in the corpus, as `fetch` stores them (owner+name/repo). */
@@ -146,7 +148,7 @@ async function fidelity(repo) {
   const host = await treeHost(tree, files.filter((f) => /\.ya?ml$/i.test(f) || KUSTOMIZATION_FILES.includes(path.posix.basename(f))));
   const strict = new Kustomizer(host);
   const loose = new Kustomizer(host, { loadRestrictor: false });
-  const out = { dirs: dirs.length, built: 0, equal: 0, delegated: 0, different: [], nativeFailed: [], notBuilt: [], unsupported: {} };
+  const out = { dirs: dirs.length, built: 0, equal: 0, delegated: 0, different: [], nativeFailed: [], notBuilt: [], unsupported: {}, clusterScopedNs: 0 };
   for (const dir of dirs) {
     const abs = path.join(repo.dir, dir);
     let real = runKubectl(abs);
@@ -174,7 +176,18 @@ async function fidelity(repo) {
       } else out.nativeFailed.push(`${dir || '.'}: ${e instanceof Unsupported ? 'unsupported, not delegated: ' : ''}${e.message.slice(0, 200)}`);
       continue;
     }
+    // kustomize's built-in schema (Kubernetes 1.21) does not know newer cluster-scoped kinds
+    // (ValidatingAdmissionPolicy, IPAddress, …) and gives them the namespace, which the API
+    // server drops: on both sides, a cluster-scoped object is compared as applied, without it.
     const theirs = parseAllDocuments(real.yaml).map((d) => d.toJS()).filter((x) => x);
+    const a0 = new Map(ours.map((o) => [key(o), o]));
+    for (const o of theirs) {
+      if (!CLUSTER_SCOPED.has(o.kind) || !o.metadata || !('namespace' in o.metadata)) continue;
+      const mine = a0.get(key(o));
+      if (!mine || mine.metadata?.namespace !== o.metadata.namespace) out.clusterScopedNs++;
+      delete o.metadata.namespace;
+    }
+    for (const o of ours) if (CLUSTER_SCOPED.has(o.kind) && o.metadata) delete o.metadata.namespace;
     const a = new Map(ours.map((o) => [key(o), o]));
     const b = new Map(theirs.map((o) => [key(o), o]));
     const probs = [];
@@ -245,6 +258,7 @@ for (const repo of chosen) {
   for (const d of f.different.slice(0, lim)) console.log(`  differs ${d.dir}: ${d.probs.slice(0, verbose ? 20 : 2).join('; ')}`);
   for (const d of f.nativeFailed.slice(0, lim)) console.log(`  native failed ${d}`);
   if (verbose) for (const d of f.notBuilt) console.log(`  kubectl cannot build ${d}`);
+  if (f.clusterScopedNs) console.log(`  cluster-scoped objects compared without a namespace (the API server drops it); kubectl alone set one on ${f.clusterScopedNs}`);
   if (Object.keys(f.unsupported).length) console.log(`  delegated for: ${Object.entries(f.unsupported).map(([k, v]) => `${k} ×${v}`).join(', ')}`);
   if (c) {
     const by = Object.entries(c.byCheck).sort().map(([k, v]) => `${k} ${v}`).join(', ') || 'none';

@@ -3,19 +3,24 @@
  * a kustomization is what the kustomization lists, nothing else; a plain directory is applied
  * only when something applies it: an ArgoCD/Flux app pointing at it (rendered as that app),
  * the directory of a root app manifest (the bootstrap, applied by hand), or the repository
- * root when the repository declares no app at all. Even then, documentation, templates and
- * files that are not manifests are never read as deployed objects.
+ * root when the repository declares no app at all. Even then, documentation, hidden directories,
+ * templates and files that are not manifests are never read as deployed objects, and a
+ * kustomization there that nothing renders is not an app of its own.
  */
 import * as posix from 'node:path/posix';
 
 /** Directory names that hold documentation and examples, not deployed manifests. */
 const DOC_DIRS = new Set(['docs', 'doc', 'documentation', 'website', 'examples', 'example', '.github', '.gitlab', '.circleci']);
 
-/** Is the file below a documentation or examples directory (`website/docs/x.yaml`, `docs/`, `examples/`)? */
+/**
+ * Is the file below a documentation or examples directory (`website/docs/x.yaml`, `docs/`,
+ * `examples/`) or a hidden one (`.archive/`, `.github/`, `.taskfiles/`)? Nothing applies those
+ * unless an app points into them.
+ */
 export function inDocsDir(file: string): boolean {
   const segs = file.split('/');
   segs.pop();
-  return segs.some((s) => DOC_DIRS.has(s.toLowerCase()));
+  return segs.some((s) => DOC_DIRS.has(s.toLowerCase()) || (s.startsWith('.') && s !== '.' && s !== '..'));
 }
 
 /** The nearest directory at or above the file's directory that holds a kustomization ('' is the root), if any. */

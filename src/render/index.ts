@@ -19,7 +19,7 @@ import { chartLabel, notFetchedReason } from './helm-remote.js';
 import { fetchChart } from './helm-fetch.js';
 import { governingKustomization, inDocsDir, looksLikeManifest, templateReason } from './deployed.js';
 import { provOf, renderedObject, setKeyLoc, srcOfObject, tag, type SrcDoc } from './prov.js';
-import { stringify as stringifyYaml } from 'yaml';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { parseYamlDocs } from './prov.js';
 import { hasOwn } from '../own.js';
 
@@ -263,16 +263,24 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
   const chartDirs = chartDirs0;
   const inChart = inChart0;
   const tool0 = opts.delegate === false ? undefined : findKustomizeTool();
-  const kustomizer = new Kustomizer(host, {
-    ...(tool0
-      ? {
-          delegateBase: async (d: string) => {
-            const r = await delegateBuild(tree, d, tool0);
-            return r.ok ? r.yaml : undefined;
-          },
-        }
-      : {}),
-  });
+  // keydrift's virtual kustomizations (ArgoCD/Flux overrides over a path): not in the tree, given to a delegated build.
+  const virtual = new Map<string, string>();
+  // ArgoCD and kubectl build root-only; Flux's kustomize-controller with LoadRestrictionsNone.
+  const makeKustomizer = (loadAnywhere: boolean) =>
+    new Kustomizer(host, {
+      ...(loadAnywhere ? { loadRestrictor: false } : {}),
+      ...(tool0
+        ? {
+            delegateBase: async (d: string) => {
+              const r = await delegateBuild(tree, d, tool0, { loadAnywhere, extra: virtual });
+              return r.ok ? r.yaml : undefined;
+            },
+          }
+        : {}),
+    });
+  const kustomizer = makeKustomizer(false);
+  let fluxK: Kustomizer | undefined;
+  const kustomizerFor = (spec: AppSpec) => (spec.kind === 'Kustomization' ? (fluxK ??= makeKustomizer(true)) : kustomizer);
   const closures = new Closures(host, files, cache?.closures);
   // Files some kustomization lists (transitively): never loaded a second time as plain files.
   const kclosed = new Set<string>();
@@ -355,8 +363,17 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
     // A Component is not deployable on its own: only through the kustomizations that use it.
     if (/^kind:\s*["']?Component["']?\s*$/m.test(host.texts.get(kustomizationFileIn(host, d)!) ?? '')) continue;
     if (chartDirs.some((c) => under(c, d) && c !== d)) continue;
+    // Documentation, examples and hidden directories (`.archive/`) are applied by nothing unless an app points there.
+    if (d && inDocsDir(`${d}/kustomization.yaml`)) continue;
     const kf = kustomizationFileIn(host, d)!;
-    specs.push({ id: `kustomize/${d || '.'}`, kind: 'kustomize', name: d || '.', file: kf, line: 1, sources: [{ path: d, renderer: 'kustomize' }], namespaceMode: 'default', notes: [] });
+    // Scaffolding: a kustomization under a `templates/` directory (outside a chart) or one that is itself a template ({{ }}, {% %}) is copied and filled in before anything applies it.
+    if (d.split('/').includes('templates')) continue;
+    const kp = parsed(kf);
+    if (templateReason(kf, host.texts.get(kf) ?? '', kp.problems.length === 0, [...kp.objects.map((o) => o.body), ...kp.others.map((o) => o.body)])) continue;
+    const spec: AppSpec = { id: `kustomize/${d || '.'}`, kind: 'kustomize', name: d || '.', file: kf, line: 1, sources: [{ path: d, renderer: 'kustomize' }], namespaceMode: 'default', notes: [] };
+    // A Helm chart that is also a kustomization: only a config-management plugin (helm template, then kustomize) knows how to render it, and no app says.
+    if (host.files.has(d ? `${d}/Chart.yaml` : 'Chart.yaml')) spec.skipped = `${d || '.'} is both a Helm chart and a kustomization, and no app says how it is rendered (a config-management plugin, such as helm template then kustomize): not checked`;
+    specs.push(spec);
   }
   // Kustomizations used only by each other (a cycle nothing else includes) would never be
   // built, and the cycle never reported: build one of each such group, which reports it.
@@ -442,7 +459,9 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
       for (const [f, t] of r.texts) texts.set(f, t);
       if (r.error) {
         reasons.push(r.error.reason);
-        if (r.error.problem) problems.push(r.error.problem);
+        // One cause, one problem: a kustomization several apps build fails once.
+        const pr = r.error.problem;
+        if (pr && !problems.some((q) => q.file === pr.file && q.line === pr.line && q.message === pr.message)) problems.push(pr);
       }
       appObjects.push(...r.objects);
     };
@@ -450,11 +469,14 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
       try {
         if (src.renderer === 'kustomize') {
           // ArgoCD kustomize overrides: a virtual kustomization over the source path.
-          const dir = src.overrides ? virtualOverlay(host, src.path, spec.id, src.overrides) : src.path;
-          const r = await renderKustomize(tree, kustomizer, dir, tool, spec.id);
+          const dir = src.overrides ? virtualOverlay(host, virtual, src.path, spec.id, src.overrides) : src.path;
+          const r = await renderKustomize(tree, kustomizerFor(spec), dir, tool, spec.id, virtual);
           if (src.overrides) {
-            r.inputs = r.inputs.filter((f) => !f.includes('/.keydrift-argocd/'));
+            r.inputs = r.inputs.filter((f) => !isVirtual(f));
             for (const o of r.objects) retagOverrides(o, src.overridesAt);
+            // A failure in the overrides is where a person edits them: the app's manifest.
+            const at = src.overridesAt ?? (spec.file ? { file: spec.file, line: spec.line ?? 1 } : undefined);
+            if (r.error?.problem && isVirtual(r.error.problem.file) && at) r.error.problem = { ...r.error.problem, file: at.file, line: at.line };
           }
           absorb(r);
         } else if (src.renderer === 'directory') {
@@ -463,7 +485,7 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
           const nested = spec.kind === 'Kustomization' ? kdirs.filter((d) => d !== src.path && under(src.path, d)) : [];
           const topNested = nested.filter((d) => !nested.some((e) => e !== d && under(e, d)));
           for (const d of topNested) {
-            const r = await renderKustomize(tree, kustomizer, d, tool, spec.id);
+            const r = await renderKustomize(tree, kustomizerFor(spec), d, tool, spec.id, virtual);
             absorb(r);
           }
           for (const f of closures.filesUnder(src.path)) {
@@ -571,15 +593,39 @@ export async function renderTree(tree: FileTree, opts: RenderOptions = {}): Prom
   return { objects, problems, skipped, texts, apps };
 }
 
+const VIRTUAL_DIR = '.keydrift-argocd';
+const isVirtual = (f: string) => f.split('/').includes(VIRTUAL_DIR);
+/** The directory a person knows for a (possibly virtual) kustomization directory. */
+const realDir = (d: string) => d.replace(new RegExp(`(^|/)${VIRTUAL_DIR.replace('.', '\\.')}/[^/]+$`), '');
+
 /** Add a virtual kustomization `<path>/.keydrift-argocd/<app>/` listing `path` with ArgoCD's overrides. */
-function virtualOverlay(host: TreeHost, path: string, app: string, overrides: Record<string, unknown>): string {
-  const dir = `${path ? path + '/' : ''}.keydrift-argocd/${app.replace(/[^\w.-]+/g, '_')}`;
+function virtualOverlay(host: TreeHost, virtual: Map<string, string>, path: string, app: string, overrides: Record<string, unknown>): string {
+  const dir = `${path ? path + '/' : ''}${VIRTUAL_DIR}/${app.replace(/[^\w.-]+/g, '_')}`;
   const file = `${dir}/kustomization.yaml`;
   const body = { resources: ['../..'.split('/').join('/')], ...overrides };
   host.texts.set(file, stringifyYaml(body));
+  virtual.set(file, host.texts.get(file)!);
   host.files.add(file);
   for (let d = dir; d && !host.dirs.has(d); d = posix.dirname(d) === '.' ? '' : posix.dirname(d)) host.dirs.add(d);
   return dir;
+}
+
+/**
+ * The virtual overlay as the real tool can build it: kustomize refuses a base that contains the
+ * kustomization (its cycle check), so for delegation it moves to `.keydrift-argocd/<name>/` at
+ * the top, its `resources`/`components` rewritten to point at the same directories.
+ */
+function delegationOverlay(dir: string, virtual: Map<string, string>): [string, Map<string, string>] {
+  const text = virtual.get(`${dir}/kustomization.yaml`);
+  const real = realDir(dir);
+  if (text === undefined || real === '') return [dir, virtual];
+  const body = parseYaml(text) as Record<string, unknown>;
+  const top = `${VIRTUAL_DIR}/${posix.basename(dir)}`;
+  for (const f of ['resources', 'components']) {
+    const list = body[f];
+    if (Array.isArray(list)) body[f] = list.map((e) => (typeof e === 'string' ? posix.relative(top, posix.normalize(posix.join(dir, e))) || '.' : e));
+  }
+  return [top, new Map([...virtual, [`${top}/kustomization.yaml`, stringifyYaml(body)]])];
 }
 
 /** Fields the virtual overlay set point at the Application's `kustomize:` block, where a person edits them. */
@@ -588,7 +634,7 @@ function retagOverrides(o: KObject, at: { file: string; line: number } | undefin
   const visit = (n: any) => {
     if (!n || typeof n !== 'object') return;
     const p = provOf(n);
-    if (p?.keys) for (const [k, l] of p.keys) if (l.file.includes('/.keydrift-argocd/')) p.keys.set(k, at);
+    if (p?.keys) for (const [k, l] of p.keys) if (isVirtual(l.file)) p.keys.set(k, at);
     for (const v of Object.values(n)) visit(v);
   };
   visit(o.body);
@@ -732,11 +778,12 @@ interface KustomizeRender {
 }
 
 /** Render one kustomization directory natively, delegating what is not supported. */
-export async function renderKustomize(tree: FileTree, k: Kustomizer, dir: string, tool: ReturnType<typeof findKustomizeTool>, app: string): Promise<KustomizeRender> {
+export async function renderKustomize(tree: FileTree, k: Kustomizer, dir: string, tool: ReturnType<typeof findKustomizeTool>, app: string, virtual?: Map<string, string>): Promise<KustomizeRender> {
   k.inputs = new Set();
   k.delegated = [];
   k.charts = [];
   const texts = new Map<string, string>();
+  const shown = realDir(dir) || '.';
   try {
     const res = await k.build(dir);
     const inputs = [...k.inputs];
@@ -753,16 +800,21 @@ export async function renderKustomize(tree: FileTree, k: Kustomizer, dir: string
       const why = `${e.message} (${e.file}:${e.line})`;
       if (!e.delegate) return { objects: [], inputs, texts, error: { reason: why } };
       if (!tool) return { objects: [], inputs, texts, error: { reason: `${why}; neither kustomize nor kubectl is on PATH to build it` } };
-      const r = await delegateBuild(tree, dir, tool);
+      const [tdir, extra] = isVirtual(dir) && virtual ? delegationOverlay(dir, virtual) : [dir, virtual];
+      const r = await delegateBuild(tree, tdir, tool, { loadAnywhere: k.opts.loadRestrictor === false, ...(extra ? { extra } : {}) });
       if (!r.ok && r.refused) return { objects: [], inputs, texts, error: { reason: `${why}; ${tool.label} ${r.error}` } };
       if (!r.ok) {
         // The tool's message may quote a Secret's value: not shown when the build may include one.
         const hasSecrets = await toolOutputMayShowSecret(k.host, dir, inputs);
+        // A remote base that could not be fetched (or built) is not this repository's failure: not checked, saying which.
+        // helmCharts (in the build or a generator config) need --enable-helm, which keydrift never passes: the chart is not checked, the repository is not broken.
+        if (r.needsHelm) return { objects: [], inputs, texts, error: { reason: `${shown} inflates a Helm chart (helmCharts or HelmChartInflationGenerator), which needs kustomize --enable-helm; keydrift never runs it, so its objects are not checked` } };
+        if (r.remote) return { objects: [], inputs, texts, error: { reason: `remote resource '${r.remote}' could not be fetched or built by ${tool.label}${hasSecrets || !r.remoteCause ? '' : ` (${lastCause(r.remoteCause)})`}; its objects are not checked` } };
         const cause = hasSecrets ? 'details not shown (the build may include a Secret, whose value the message could quote; run it yourself to see the message)' : lastCause(r.error);
-        const kf = kustomizationFileIn(k.host, dir) ?? (dir || '.');
-        return { objects: [], inputs, texts, error: { reason: `${tool.label} failed: ${cause}`, problem: { file: kf, line: 1, message: `${tool.label} ${dir || '.'} failed: ${cause}`, render: { dir: dir || '.', cause } } } };
+        const kf = kustomizationFileIn(k.host, realDir(dir)) ?? shown;
+        return { objects: [], inputs, texts, error: { reason: `${tool.label} failed: ${cause}`, problem: { file: kf, line: 1, message: `${tool.label} ${shown} failed: ${cause}`, render: { dir: shown, cause } } } };
       }
-      const kf = kustomizationFileIn(k.host, dir) ?? dir;
+      const kf = kustomizationFileIn(k.host, realDir(dir)) ?? shown;
       const objs: KObject[] = [];
       for (const [i, doc] of r.yaml.split(/^---\s*$/m).entries()) {
         if (!doc.trim()) continue;
@@ -774,10 +826,11 @@ export async function renderKustomize(tree: FileTree, k: Kustomizer, dir: string
       return { objects: objs, inputs, texts, error: undefined };
     }
     if (e instanceof KustomizeError) {
-      const reason = `kustomize build of ${dir || '.'} failed: ${e.file}:${e.line}: ${e.message}`;
+      const cause = lastCause(e.message);
+      const reason = `kustomize build of ${shown} failed: ${e.file}:${e.line}: ${cause}`;
       // A broken YAML file stays invalid-yaml; anything else is a render failure (render-failed).
-      const render = /^YAML could not be parsed/.test(e.message) ? {} : { render: { dir: dir || '.', cause: e.message } };
-      return { objects: [], inputs, texts, error: { reason, problem: { file: e.file, line: Math.max(1, e.line), message: `kustomize build of ${dir || '.'} failed: ${e.message}`, ...render, ...(e.message.startsWith(CYCLE_PREFIX) ? { code: 'cycle' as const } : {}) } } };
+      const render = /^YAML could not be parsed/.test(e.message) ? {} : { render: { dir: shown, cause } };
+      return { objects: [], inputs, texts, error: { reason, problem: { file: e.file, line: Math.max(1, e.line), message: `kustomize build of ${shown} failed: ${cause}`, ...render, ...(e.message.startsWith(CYCLE_PREFIX) ? { code: 'cycle' as const } : {}) } } };
     }
     throw e;
   }
@@ -785,7 +838,11 @@ export async function renderKustomize(tree: FileTree, k: Kustomizer, dir: string
 
 /** Kustomize's cause is the last part of its message ("accumulating resources: …: <cause>"); temporary paths never shown. */
 export function lastCause(msg: string): string {
-  const clean = msg.replace(/\/(?:tmp|var\/folders)\/[^\s'"]*?keydrift-[\w-]+\//g, '').replace(/^error:\s*/i, '').trim();
+  const clean = msg
+    .replace(/\/(?:tmp|var\/folders)\/[^\s'"]*?keydrift-[\w-]+\//g, '')
+    .replace(/\/?\.keydrift-argocd\/[^/\s'"]+/g, '')
+    .replace(/^error:\s*/i, '')
+    .trim();
   return clean || 'failed';
 }
 

@@ -4,8 +4,9 @@
  * syncs this repository from (`flux-system`, written by `flux bootstrap`), and an ArgoCD `repoURL`
  * that is not the one this repository's own apps use, are other repositories. Their apps are
  * "Not checked" with the reason, never rendered from this checkout, which holds other files.
- * Only what the repository itself says decides it; when it says nothing, the source is assumed
- * to be this repository (as before).
+ * Without a `flux-system` GitRepository, the one most Flux Kustomizations use with a path that
+ * exists here is this repository. Only what the repository itself says decides it; when it says
+ * nothing, the source is assumed to be this repository (as before).
  */
 import type { KObject } from '../sources/yaml.js';
 
@@ -46,6 +47,30 @@ export class SelfRepo {
     if (fs && isMap(fs.body.spec)) {
       this.fluxSelf = { ns: fs.namespace, name: fs.name, ...(typeof fs.body.spec.url === 'string' ? { url: normalizeRepoUrl(fs.body.spec.url) } : {}), ...(refOf(fs.body.spec) ? { ref: refOf(fs.body.spec) } : {}) };
       if (this.fluxSelf.url) this.urls.add(this.fluxSelf.url);
+    }
+    // No `flux-system` GitRepository (bootstrapped under another name, or not committed): this
+    // repository is the GitRepository most Flux Kustomizations use with a path (not the root) that
+    // exists here, when one has more of them than any other.
+    if (!this.fluxSelf) {
+      const byUrl = new Map<string, { n: number; repo: KObject }>();
+      for (const o of apps) {
+        if (o.kind !== 'Kustomization' || !String(o.body.apiVersion ?? '').startsWith('kustomize.toolkit.fluxcd.io/') || !isMap(o.body.spec)) continue;
+        const ref = o.body.spec.sourceRef;
+        const p = typeof o.body.spec.path === 'string' ? o.body.spec.path.replace(/^\.?\/+/, '').replace(/\/+$/, '') : '';
+        if (!isMap(ref) || ref.kind !== 'GitRepository' || p === '' || p === '.' || p.includes('${') || !isDir(p)) continue;
+        const repo = lookup('GitRepository', typeof ref.namespace === 'string' ? ref.namespace : o.namespace, String(ref.name ?? ''));
+        if (!repo || !isMap(repo.body.spec) || typeof repo.body.spec.url !== 'string' || !isNetworkRepoUrl(repo.body.spec.url)) continue;
+        const u = normalizeRepoUrl(repo.body.spec.url);
+        const c = byUrl.get(u) ?? { n: 0, repo };
+        c.n++;
+        byUrl.set(u, c);
+      }
+      const ranked = [...byUrl.entries()].sort((a, b) => b[1].n - a[1].n);
+      if (ranked[0] && (!ranked[1] || ranked[1][1].n < ranked[0][1].n)) {
+        const [url, { repo }] = ranked[0];
+        this.fluxSelf = { ns: repo.namespace, name: repo.name, url, ...(refOf(repo.body.spec) ? { ref: refOf(repo.body.spec) } : {}) };
+        this.urls.add(url);
+      }
     }
     // ArgoCD: the repoURL most of the repository's own app sources use with a path that exists here.
     const counts = new Map<string, number>();

@@ -155,3 +155,57 @@ describe('files that are not deployed are never read as objects and never invali
     }
   });
 });
+
+test('a kustomization nothing renders in a hidden or documentation directory is not an app; one in a directory an app points at is', async () => {
+  const broken = 'resources:\n- ../../../../templates/volsync\n';
+  const t = writeTree({
+    'clusters/prod/apps.yaml': flux('./.shared/apps'),
+    '.archive/kubernetes/old/app/kustomization.yaml': broken,
+    '.archive/kubernetes/old/app/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: old\n',
+    'docs/examples/kustomization.yaml': broken,
+    '.shared/apps/kustomization.yaml': 'resources: [cm.yaml]\n',
+    '.shared/apps/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared\n',
+  });
+  try {
+    const snap = await loadSnapshot(t.tree);
+    expect(snap.problems).toEqual([]);
+    expect(snap.apps.map((a) => a.id).sort()).toEqual(['Kustomization/flux-system/apps']);
+    expect(snap.objects.filter((o) => o.kind === 'ConfigMap').map((o) => o.name)).toEqual(['shared']);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('a directory that is both a Helm chart and a kustomization, which no app renders, is not checked, saying why (not render-failed)', async () => {
+  // The ArgoCD "kustomized-helm" plugin pattern: helm template writes all.yaml, then kustomize builds.
+  const t = writeTree({
+    'plugins/kh/Chart.yaml': 'apiVersion: v2\nname: kh\nversion: 0.1.0\n',
+    'plugins/kh/templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n',
+    'plugins/kh/kustomization.yaml': 'namePrefix: k-\nresources:\n- ./all.yaml\n',
+  });
+  try {
+    const snap = await loadSnapshot(t.tree, { helm: false });
+    expect(snap.problems).toEqual([]);
+    const app = snap.apps.find((a) => a.id === 'kustomize/plugins/kh')!;
+    expect(app.skipped).toMatch(/plugins\/kh is both a Helm chart and a kustomization, and no app says how it is rendered .*: not checked/);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('scaffolding is not an app: a kustomization under templates/ (not a chart), or one that is a Jinja or Go template', async () => {
+  const t = writeTree({
+    'hack/new-cluster/templates/web/kustomization.yaml': 'resources:\n- ../base\n',
+    'hack/gen/kustomization.yaml': "resources:\n- ../../{{ 'rings/' + ring if env == 'production' else 'base' }}\n{% if x %}\nnamespace: x\n{% endif %}\n",
+    'boilerplate/app/overlays/dev/kustomization.yaml': 'namespace: {{ .app_namespace }}\nresources:\n  - ../../base\nconfigMapGenerator:\n  - name: {{ .app_name }}-values\n    behavior: merge\n',
+    'apps/kustomization.yaml': 'resources: [cm.yaml]\n',
+    'apps/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n',
+  });
+  try {
+    const snap = await loadSnapshot(t.tree);
+    expect(snap.problems).toEqual([]);
+    expect(snap.apps.map((a) => a.id)).toEqual(['kustomize/apps']);
+  } finally {
+    t.cleanup();
+  }
+});

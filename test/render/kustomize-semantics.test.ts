@@ -82,6 +82,20 @@ const CASES: Case[] = [
     expect: (o) => expect(get(o, 'ConfigMap', 'f').data).toEqual({ f1: 'a\n\n  more\nc\n', f2: 'a\n\n\n  more\n\nc\n', f4: 'p\n\n  q\n  r\ns', plain: 'one two' }),
   },
   {
+    name: "folded scalars in an object's own annotations read as the spec says; labels and template annotations keep go-yaml's extra break",
+    files: {
+      'k/kustomization.yaml': 'resources: [d.yaml]\n',
+      'k/d.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: f\n  labels:\n    l1: >\n      a\n        b\n  annotations:\n    a1: >\n      "Postgres needs a writable root fs and\n       this is for development only."\n    a2: >-\n      p\n        q\n      r\nspec:\n  template:\n    metadata:\n      annotations:\n        t1: >\n          a\n            b\n',
+    },
+    dir: 'k',
+    expect: (o) => {
+      const d = get(o, 'Deployment', 'f');
+      expect(d.metadata.annotations).toEqual({ a1: '"Postgres needs a writable root fs and\n this is for development only."\n', a2: 'p\n  q\nr' });
+      expect(d.metadata.labels).toEqual({ l1: 'a\n\n  b\n' });
+      expect(d.spec.template.metadata.annotations).toEqual({ t1: 'a\n\n  b\n' });
+    },
+  },
+  {
     name: 'YAML merge keys (<<) are merged',
     files: { 'k/kustomization.yaml': 'resources: [sm.yaml]\n', 'k/sm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: m\n  labels: &l\n    app: x\ndata:\n  <<: *l\n  own: "1"\n' },
     dir: 'k',

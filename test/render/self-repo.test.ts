@@ -68,6 +68,26 @@ test('Flux: an OCIRepository, a GitRepository of another repository and one of a
   }
 });
 
+test('Flux without a flux-system GitRepository: the one most Kustomizations use with a path here is this repository; a vendor repository at the root is not checked', async () => {
+  const vendor = (n: string) => gitRepo(`${n}-source`, `https://github.com/${n}/charts.git`, 'main') + '---\n' + fluxKs(`crds-${n}`, 'GitRepository', `${n}-source`, './').replace('  path: ./\n', '');
+  const t = writeTree({
+    'cluster/flux/fleet.yaml': gitRepo('fleet', 'https://github.com/me/fleet', 'main') + '---\n' + fluxKs('apps', 'GitRepository', 'fleet', './apps') + '---\n' + fluxKs('crds', 'GitRepository', 'fleet', './cluster/crds'),
+    'cluster/crds/a.yaml': vendor('a'),
+    'cluster/crds/b.yaml': vendor('b'),
+    'apps/cm.yaml': cm('c'),
+  });
+  try {
+    const snap = await loadSnapshot(t.tree, { helm: false });
+    const app = (n: string) => snap.apps.find((a) => a.id === `Kustomization/flux-system/${n}`)!;
+    expect(app('apps').skipped).toBeUndefined();
+    expect(app('crds-a').skipped).toMatch(/GitRepository\/a-source is https:\/\/github\.com\/a\/charts\.git, not this repository/);
+    expect(app('crds-b').skipped).toMatch(/GitRepository\/b-source is https:\/\/github\.com\/b\/charts\.git, not this repository/);
+    expect(snap.objects.filter((o) => o.kind === 'ConfigMap' && o.name === 'c').map((o) => o.app)).toEqual(['Kustomization/flux-system/apps']);
+  } finally {
+    t.cleanup();
+  }
+});
+
 test('ArgoCD: an Application whose repoURL is not the one this repository uses is not checked, even when its path exists here', async () => {
   const argo = (name: string, repo: string, p: string) => `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: ${name}\n  namespace: argocd\nspec:\n  destination:\n    namespace: web\n  source:\n    repoURL: ${repo}\n    path: ${p}\n`;
   const t = writeTree({

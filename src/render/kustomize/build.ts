@@ -12,6 +12,8 @@ import * as posix from 'node:path/posix';
 import { parseManifests, type PathSeg } from '../../sources/yaml.js';
 import { cloneTagged, parseYamlDocs, provOf, setKeyLoc, srcOfObject, tag, YamlError, type Loc, type SrcDoc } from '../prov.js';
 import { kustomizeHash } from './hash.js';
+import { setImages } from './images.js';
+import { selectTargets as select } from './select.js';
 import { jsonPatch, PatchError, strategicMerge } from './patch.js';
 import { hasOwn, own, setOwn } from '../../own.js';
 
@@ -434,6 +436,7 @@ export class Kustomizer {
           const eq = s.indexOf('=');
           const key = eq < 0 ? posix.basename(s) : s.slice(0, eq);
           const rel = eq < 0 ? s : s.slice(eq + 1);
+          if (/^https?:\/\//i.test(rel)) throw new Unsupported(`generator file source '${rel}' is a URL, which the native renderer does not fetch`, kfile, where.line);
           const p = this.resolvePath(dir, rel, where);
           this.restrict(dir, p, rel, where);
           if (this.host.dirs.has(p)) throw new Unsupported(`generator file source '${rel}' is a directory`, kfile, where.line);
@@ -508,13 +511,13 @@ export class Kustomizer {
       const where = at('patches', i);
       if (!isMap(p)) throw new KustomizeError('a patches entry must be a map with path or patch', kfile, where.line);
       if (isMap(p.options) && (p.options.allowNameChange || p.options.allowKindChange)) throw new Unsupported('patch options allowNameChange/allowKindChange are not supported by the native renderer', kfile, where.line);
-      const docs =
-        typeof p.patch === 'string'
-          ? this.inlineDocs(kfile, p.patch, at('patches', i, 'patch').line)
-          : typeof p.path === 'string'
-            ? await this.patchDocs(dir, p.path, at('patches', i, 'path'), [])
-            : [];
-      if (!docs.length) throw new KustomizeError('patch has neither path nor patch', kfile, where.line);
+      // kustomize's PatchTransformer: `patch` (trimmed) or `path` must be set; a patch whose
+      // text holds no document (a file of comments only) changes nothing.
+      const inline = typeof p.patch === 'string' && p.patch.trim() !== '';
+      const file = typeof p.path === 'string' && p.path !== '';
+      if (!inline && !file) throw new KustomizeError('patch has neither path nor patch', kfile, where.line);
+      if (inline && file) throw new KustomizeError("patch and path can't be set at the same time", kfile, where.line);
+      const docs = inline ? this.inlineDocs(kfile, p.patch, at('patches', i, 'patch').line) : await this.patchDocs(dir, p.path, at('patches', i, 'path'), []);
       for (const d of docs) {
         const isJson = Array.isArray(d.body);
         if (!p.target) {
@@ -804,7 +807,10 @@ function absorb(acc: Acc, g: Res, kfile: string): void {
     }
   }
   g.ids = [...old.ids, ...g.ids.slice(1)];
-  g.needsHash = g.needsHash || old.needsHash;
+  // kustomize hashes the result only when both the original and the merging generator would be:
+  // a generator merged into or replacing a plain object (or an unhashed one) keeps the name as it
+  // is, and so does one with disableNameSuffixHash over a hashed one.
+  g.needsHash = g.needsHash && old.needsHash;
   if (g.generated) g.generated = { ...g.generated, hashed: g.needsHash };
   acc.res[acc.res.indexOf(old)] = g;
 }
@@ -814,58 +820,6 @@ function provKeyLoc(node: object, key: string): Loc | undefined {
 }
 
 /** Kustomize target selectors: name/namespace are anchored regexes, matched on original or current ids. */
-function select(res: Res[], t: Record<string, any>): Res[] {
-  const rx = (s: unknown) => (typeof s === 'string' && s ? new RegExp(`^(?:${s})$`) : undefined);
-  const name = rx(t.name);
-  const ns = rx(t.namespace);
-  const lsel = parseSelector(t.labelSelector);
-  const asel = parseSelector(t.annotationSelector);
-  return res.filter((r) => {
-    const b = r.body;
-    if (t.kind && t.kind !== b.kind) return false;
-    if (t.group !== undefined && t.group !== groupOf(b.apiVersion)) return false;
-    if (t.version && t.version !== String(b.apiVersion).split('/').pop()) return false;
-    const org = r.ids[0]!;
-    if (name && !name.test(org.name) && !name.test(b.metadata?.name)) return false;
-    if (ns && !ns.test(nsEff(org.ns)) && !ns.test(nsEff(b.metadata?.namespace))) return false;
-    if (lsel && !lsel(b.metadata?.labels ?? {})) return false;
-    if (asel && !asel(b.metadata?.annotations ?? {})) return false;
-    return true;
-  });
-}
-
-function parseSelector(s: unknown): ((m: Record<string, string>) => boolean) | undefined {
-  if (typeof s !== 'string' || !s.trim()) return undefined;
-  // Commas inside `in (a, b)` / `notin (a, b)` belong to the set, not between requirements.
-  const terms: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const ch of s) {
-    if (ch === '(') depth++;
-    else if (ch === ')') depth = Math.max(0, depth - 1);
-    if (ch === ',' && depth === 0) {
-      terms.push(cur.trim());
-      cur = '';
-    } else cur += ch;
-  }
-  terms.push(cur.trim());
-  const preds = terms.map((term) => {
-    let m: RegExpExecArray | null;
-    if ((m = /^([^!=\s]+)\s*(==|=|!=)\s*(.*)$/.exec(term))) {
-      const [, k, op, v] = m;
-      return (l: Record<string, string>) => (op === '!=' ? l[k!] !== v : l[k!] === v);
-    }
-    if ((m = /^([^\s(]+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(term))) {
-      const [, k, op, vs] = m;
-      const set = vs!.split(',').map((x) => x.trim());
-      return (l: Record<string, string>) => (op === 'in' ? set.includes(l[k!]!) : !set.includes(l[k!]!));
-    }
-    if (term.startsWith('!')) return (l: Record<string, string>) => !(term.slice(1).trim() in l);
-    return (l: Record<string, string>) => term in l;
-  });
-  return (l) => preds.every((p) => p(l));
-}
-
 /**
  * Kustomize's namespace transformer on (Cluster)RoleBinding subjects: only a subject named
  * `default` gets the namespace; every other subject keeps its namespace, or none.
@@ -998,46 +952,6 @@ function applyAnnotations(res: Res[], ann: Record<string, any>, loc: Loc): void 
   }
 }
 
-function setImages(node: any, im: Record<string, any>, loc: Loc): void {
-  if (Array.isArray(node)) {
-    for (const n of node) setImages(n, im, loc);
-    return;
-  }
-  if (!isMap(node)) return;
-  for (const [k, v] of Object.entries(node)) {
-    if ((k === 'containers' || k === 'initContainers' || k === 'ephemeralContainers') && Array.isArray(v)) {
-      for (const c of v) {
-        if (!isMap(c) || typeof c.image !== 'string') continue;
-        const next = rewriteImage(c.image, im);
-        if (next !== undefined && next !== c.image) {
-          c.image = next;
-          setKeyLoc(c, 'image', loc);
-        }
-      }
-    } else if (v && typeof v === 'object') setImages(v, im, loc);
-  }
-}
-
-function rewriteImage(image: string, im: Record<string, any>): string | undefined {
-  let nameEnd = image.length;
-  const at = image.indexOf('@');
-  if (at >= 0) nameEnd = at;
-  const slash = image.lastIndexOf('/', nameEnd);
-  const colon = image.lastIndexOf(':', nameEnd);
-  let name = image.slice(0, nameEnd);
-  let tag = '';
-  if (colon > slash) {
-    name = image.slice(0, colon);
-    tag = image.slice(colon, nameEnd);
-  }
-  const digest = at >= 0 ? image.slice(at) : '';
-  if (name !== im.name) return undefined;
-  const newName = typeof im.newName === 'string' ? im.newName : name;
-  if (typeof im.digest === 'string') return `${newName}@${im.digest}`;
-  if (im.newTag !== undefined && im.newTag !== null) return `${newName}:${im.newTag}`;
-  return `${newName}${tag}${digest}`;
-}
-
 // ------------------------------------------------------------------ name references
 
 const POD_PATHS: Record<string, string> = {
@@ -1100,6 +1014,7 @@ export const DEFAULT_NAME_REFS: NameRefConfig[] = [
       { path: 'spec/rules/backendRefs/name', kind: 'HTTPRoute' },
     ],
   },
+  { kind: 'ValidatingAdmissionPolicy', fieldSpecs: [{ path: 'spec/policyName', kind: 'ValidatingAdmissionPolicyBinding' }] },
   { kind: 'Role', fieldSpecs: [{ path: 'roleRef/name', kind: 'RoleBinding' }] },
   { kind: 'ClusterRole', fieldSpecs: [{ path: 'roleRef/name', kind: 'RoleBinding' }, { path: 'roleRef/name', kind: 'ClusterRoleBinding' }] },
   {

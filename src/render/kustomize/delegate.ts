@@ -12,7 +12,13 @@
  * `/abs`), that is a local git remote (`file://`, `git::file://…`, `git::/path`), or that is a
  * symlink in the working tree refuses the build, saying why. Files a kustomization loads
  * (patches, generator files, replacements, crds, openapi) are confined by the tool itself with
- * `--load-restrictor LoadRestrictionsRootOnly`, passed explicitly. Git run by the tool for
+ * `--load-restrictor LoadRestrictionsRootOnly`, passed explicitly — except for a build Flux does
+ * (`loadAnywhere`): Flux's kustomize-controller builds with `LoadRestrictionsNone`, so there the
+ * tool runs with it too, but only after the preflight has read every field that loads a file
+ * (patches, generator files and env files, replacements, configurations, crds, openapi, file
+ * resources) and found each inside the repository, and only when the build reaches no remote base
+ * and no transformers/generators/validators (whose configs could name any file); otherwise the
+ * build runs root-only, as before. Git run by the tool for
  * remote bases gets keydrift's locked-down environment with local transports forbidden
  * (git-env.ts), never prompts, and the whole build is stopped after a timeout
  * (`KEYDRIFT_TOOL_TIMEOUT`, seconds, default 120) with a message naming the remote bases.
@@ -60,6 +66,14 @@ export function resetKustomizeTool(): void {
 }
 
 const RESTRICT = ['--load-restrictor', 'LoadRestrictionsRootOnly'];
+const ANYWHERE = ['--load-restrictor', 'LoadRestrictionsNone'];
+
+export interface DelegateOptions {
+  /** The build is Flux's (`LoadRestrictionsNone`): files anywhere in the repository, when the preflight allows it. */
+  loadAnywhere?: boolean;
+  /** Files that are not in the tree (keydrift's virtual kustomizations), repo-relative path → text. */
+  extra?: Map<string, string>;
+}
 
 /** Run the tool synchronously on a trusted directory (tests and benchmarks compare with it). */
 export function runKustomizeTool(tool: KustomizeTool, dir: string): { ok: true; yaml: string } | { ok: false; error: string } {
@@ -75,14 +89,28 @@ export function toolTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isFinite(s) && s > 0 ? Math.round(s * 1000) : 120_000;
 }
 
-export type DelegateResult = { ok: true; yaml: string } | { ok: false; error: string; /** Refused before the tool ran, or stopped: `error` ("was not run: …", "did not finish …") quotes nothing but paths. */ refused?: boolean };
+export type DelegateResult =
+  | { ok: true; yaml: string }
+  | {
+      ok: false;
+      error: string;
+      /** Refused before the tool ran, or stopped: `error` ("was not run: …", "did not finish …") quotes nothing but paths. */
+      refused?: boolean;
+      /** The tool failed inside this remote base (as written, credentials removed): fetching or building it. */
+      remote?: string;
+      /** The tool's message after the remote base's name. */
+      remoteCause?: string;
+      /** The build inflates a Helm chart, which needs `--enable-helm` (never passed). */
+      needsHelm?: boolean;
+    };
 
-function runAsync(tool: KustomizeTool, dir: string, remotes: string[]): Promise<DelegateResult> {
+function runAsync(tool: KustomizeTool, dir: string, remotes: string[], restrict = RESTRICT): Promise<DelegateResult> {
   const timeout = toolTimeoutMs();
   return new Promise((resolve) => {
-    const env = gitEnv({ GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never', GIT_HTTP_LOW_SPEED_LIMIT: '1000', GIT_HTTP_LOW_SPEED_TIME: '30' }, process.env, { untrustedUrls: true });
+    // KUBECTL_KUBERC=false: kubectl ≥ 1.33 reads no preferences file (its warning would open every message).
+    const env = { ...gitEnv({ GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never', GIT_HTTP_LOW_SPEED_LIMIT: '1000', GIT_HTTP_LOW_SPEED_TIME: '30' }, process.env, { untrustedUrls: true }), KUBECTL_KUBERC: 'false' };
     // Its own process group, so that a stop kills the git it runs for remote bases as well.
-    const child = spawn(tool.cmd, [...tool.args, ...RESTRICT, dir], { stdio: ['ignore', 'pipe', 'pipe'], env, detached: true });
+    const child = spawn(tool.cmd, [...tool.args, ...restrict, dir], { stdio: ['ignore', 'pipe', 'pipe'], env, detached: true });
     trackChild(child);
     let out = '';
     let err = '';
@@ -102,7 +130,14 @@ function runAsync(tool: KustomizeTool, dir: string, remotes: string[]): Promise<
       if (timedOut) {
         const what = remotes.length ? ` (remote bases: ${remotes.slice(0, 3).join(', ')}${remotes.length > 3 ? ', …' : ''})` : '';
         resolve({ ok: false, error: `did not finish within ${timeout / 1000} s${what} and was stopped; a remote base that does not answer holds a build (set KEYDRIFT_TOOL_TIMEOUT to wait longer)`, refused: true });
-      } else resolve(code === 0 ? { ok: true, yaml: out } : { ok: false, error: cleanError(err) });
+      } else if (code === 0) resolve({ ok: true, yaml: out });
+      else {
+        // A failure inside a remote base names it ("accumulating resources from '<url>': …"), anywhere in the message.
+        const remote = remotes.find((u) => err.includes(u));
+        // Judged on the whole message: the cleaned one is cut at 300 characters.
+        const needsHelm = /must specify --enable-helm/.test(err);
+        resolve({ ok: false, error: cleanError(err), ...(needsHelm ? { needsHelm } : {}), ...(remote ? { remote, remoteCause: cleanError(err.slice(err.lastIndexOf(remote) + remote.length).replace(/^['\]\s:]+/, '')) } : {}) });
+      }
     });
   });
 }
@@ -123,18 +158,55 @@ const LOCAL_REMOTE = /^(?:git::)?file:|^git::(?!(?:https?|ssh|git):\/\/|git@)|^[
 export interface Preflight {
   /** Why the build must not run, or undefined. */
   refusal?: string;
-  /** Remote bases met (for the timeout message). */
+  /** Remote bases (and URL generator file sources) met (for the timeout message). */
   remotes: string[];
   /** The local kustomization roots the build reaches ('' for the repository root), when allowed. */
   roots?: string[];
+  /** With `loadAnywhere`: every file the kustomizations load (all inside the repository). */
+  loaded?: string[];
+  /** With `loadAnywhere`: why the build must stay root-only after all (a remote base, a plugin config), or undefined. */
+  rootOnly?: string;
 }
+
+/** Fields (lower case, as the tool reads them in any case) whose entries name files a kustomization loads. */
+function loadedPaths(k: Record<string, unknown>): { field: string; path: string }[] {
+  const out: { field: string; path: string }[] = [];
+  const add = (field: string, v: unknown) => {
+    if (typeof v === 'string' && v && !v.includes('\n')) out.push({ field, path: v.trim() });
+  };
+  for (const [key, v] of Object.entries(k)) {
+    const f = key.toLowerCase();
+    const list = Array.isArray(v) ? v : [];
+    if (f === 'resources' || f === 'bases' || f === 'patchesstrategicmerge' || f === 'configurations' || f === 'crds') for (const e of list) add(key, e);
+    else if (f === 'patches' || f === 'patchesjson6902' || f === 'replacements') for (const e of list) add(key, e && typeof e === 'object' ? (e as any).path : undefined);
+    else if (f === 'openapi' && v && typeof v === 'object') add(key, (v as any).path);
+    else if (f === 'configmapgenerator' || f === 'secretgenerator') {
+      for (const g of list) {
+        if (!g || typeof g !== 'object') continue;
+        for (const [gk, gv] of Object.entries(g)) {
+          const gf = gk.toLowerCase();
+          if (gf === 'files') for (const e of Array.isArray(gv) ? gv : []) add(key, typeof e === 'string' ? e.slice(e.indexOf('=') + 1) : e);
+          else if (gf === 'envs') for (const e of Array.isArray(gv) ? gv : []) add(key, e);
+          else if (gf === 'env') add(key, gv);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Fields whose configs may name files the preflight does not read: a build with them stays root-only. */
+const PLUGIN_FIELDS = ['transformers', 'generators', 'validators', 'helmcharts', 'helmglobals'];
 
 /**
  * Walk the kustomizations the build of `dir` reaches locally and decide whether the tool may
  * run: every root it would load must be inside the repository, and every remote a network one.
  */
-export async function preflight(tree: FileTree, dir: string): Promise<Preflight> {
-  const files = new Set(await tree.list());
+export async function preflight(tree: FileTree, dir: string, opts: DelegateOptions = {}): Promise<Preflight> {
+  const files = new Set([...(await tree.list()), ...(opts.extra?.keys() ?? [])]);
+  const read = async (f: string) => opts.extra?.get(f) ?? (await tree.read(f));
+  const loaded = new Set<string>();
+  let rootOnly: string | undefined;
   const dirs = new Set<string>(['']);
   for (const f of files) for (let i = f.indexOf('/'); i > 0; i = f.indexOf('/', i + 1)) dirs.add(f.slice(0, i));
   const remotes: string[] = [];
@@ -150,7 +222,7 @@ export async function preflight(tree: FileTree, dir: string): Promise<Preflight>
     // Read as the tool does (merge keys, field names in any case); what cannot be read is not built.
     const bodies: any[] = [];
     try {
-      for (const doc of parseAllDocuments((await tree.read(kf)) ?? '', { merge: true, uniqueKeys: false })) {
+      for (const doc of parseAllDocuments((await read(kf)) ?? '', { merge: true, uniqueKeys: false })) {
         if (doc.errors.length) throw new Error('unreadable');
         bodies.push(doc.toJS({ maxAliasCount: 100 }));
       }
@@ -161,6 +233,24 @@ export async function preflight(tree: FileTree, dir: string): Promise<Preflight>
     for (const k of bodies) {
       if (!k || typeof k !== 'object' || Array.isArray(k)) continue;
       for (const [key, v] of Object.entries(k)) if ((ROOT_FIELDS as readonly string[]).includes(key.toLowerCase()) && Array.isArray(v)) lists.push([key, v]);
+      // A generator file source may be a URL, which the tool fetches.
+      for (const g of ['configMapGenerator', 'secretGenerator'].flatMap((f) => (Array.isArray((k as any)[f]) ? (k as any)[f] : []))) {
+        for (const e of g && Array.isArray(g.files) ? g.files : []) {
+          const u = typeof e === 'string' ? e.slice(e.indexOf('=') + 1).trim() : '';
+          if (/^https?:\/\//i.test(u)) remotes.push(u.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^@/\s]+@/gi, '$1'));
+        }
+      }
+      if (!opts.loadAnywhere) continue;
+      const plugin = Object.keys(k).find((key) => PLUGIN_FIELDS.includes(key.toLowerCase()) && (k as any)[key] !== null && !(Array.isArray((k as any)[key]) && (k as any)[key].length === 0));
+      if (plugin) rootOnly ??= `${kf} has '${plugin}'`;
+      for (const { field, path: e } of loadedPaths(k)) {
+        if (NETWORK_REMOTE.test(e) || LOCAL_REMOTE.test(e)) continue; // remotes: checked with the root fields
+        const refuse = `${kf}: ${field} entry ${quotePath(e)}`;
+        if (e.includes('\0') || e.includes('\\') || posix.isAbsolute(e)) return { refusal: `${refuse} is not a path inside the repository; a delegated build may read this repository only`, remotes };
+        const p = posix.normalize(posix.join(d || '.', e)).replace(/\/+$/, '');
+        if (p === '..' || p.startsWith('../')) return { refusal: `${refuse} leaves the repository; a delegated build may read this repository only`, remotes };
+        if (files.has(p)) loaded.add(p);
+      }
     }
     for (const [field, list] of lists) {
       for (const entry of list) {
@@ -188,7 +278,8 @@ export async function preflight(tree: FileTree, dir: string): Promise<Preflight>
       }
     }
   }
-  return { remotes, roots: [...seen] };
+  if (opts.loadAnywhere && remotes.length) rootOnly ??= `the build reaches remote bases (${remotes.slice(0, 2).join(', ')})`;
+  return { remotes, roots: [...seen], ...(opts.loadAnywhere ? { loaded: [...loaded] } : {}), ...(rootOnly ? { rootOnly } : {}) };
 }
 
 /**
@@ -206,14 +297,24 @@ export function filesUnderRoots(files: string[], roots: string[]): string[] {
  * Build `dir` (repo-relative) of `tree` with the real tool, from a materialised copy of the
  * repository, after the preflight allowed it.
  */
-export async function delegateBuild(tree: FileTree, dir: string, tool: KustomizeTool): Promise<DelegateResult> {
-  const pf = await preflight(tree, dir);
+export async function delegateBuild(tree: FileTree, dir: string, tool: KustomizeTool, opts: DelegateOptions = {}): Promise<DelegateResult> {
+  const pf = await preflight(tree, dir, opts);
   if (pf.refusal) return { ok: false, error: `was not run: ${pf.refusal}`, refused: true };
+  const anywhere = opts.loadAnywhere === true && !pf.rootOnly;
   const tmp = makeTemp('keydrift-kustomize-');
   try {
-    // Only what the build can read: the files under the roots it reaches, not the whole repository.
-    writeConfined(tmp, await tree.readManyBytes(filesUnderRoots(await tree.list(), pf.roots ?? [''])), '', tree.label);
-    return await runAsync(tool, dir ? confinedJoin(tmp, dir) : tmp, pf.remotes);
+    // Only what the build can read: the files under the roots it reaches (and, loading anywhere, the files it loads), not the whole repository.
+    const want = new Set(filesUnderRoots([...new Set([...(await tree.list()), ...(opts.extra?.keys() ?? [])])], pf.roots ?? ['']));
+    if (anywhere) for (const f of pf.loaded ?? []) want.add(f);
+    const fromTree = [...want].filter((f) => !opts.extra?.has(f));
+    const bytes = await tree.readManyBytes(fromTree);
+    for (const [f, t] of opts.extra ?? []) if (want.has(f)) bytes.set(f, Buffer.from(t));
+    writeConfined(tmp, bytes, '', tree.label);
+    const r = await runAsync(tool, dir ? confinedJoin(tmp, dir) : tmp, pf.remotes, anywhere ? ANYWHERE : RESTRICT);
+    if (!r.ok && !r.refused && opts.loadAnywhere && pf.rootOnly && /not in or below/.test(r.error)) {
+      return { ...r, error: `${r.error} (Flux builds with LoadRestrictionsNone; keydrift ran ${tool.label} root-only because ${pf.rootOnly})` };
+    }
+    return r;
   } finally {
     removeTemp(tmp);
   }
